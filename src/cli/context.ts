@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { clockFromEnv, type Clock } from '../core/clock.js';
+import { resolveSettings, type ConfigFile, type GlobalFlags, type Settings } from '../core/config.js';
+
+/**
+ * What every command needs, built lazily from the global flags (a factory of lazy getters:
+ * nothing heavy is loaded until a command asks for it).
+ */
+export class Context {
+  private cachedSettings: { settings: Settings; file: ConfigFile } | undefined;
+  private cachedClock: Clock | undefined;
+  readonly json: boolean;
+  readonly flags: GlobalFlags;
+
+  constructor(flags: GlobalFlags & { json?: boolean }, private readonly env: NodeJS.ProcessEnv = process.env) {
+    this.flags = flags;
+    this.json = Boolean(flags.json);
+  }
+
+  get settings(): Settings {
+    return this.load().settings;
+  }
+
+  get configFile(): ConfigFile {
+    return this.load().file;
+  }
+
+  /** Forget cached settings (after config.json changed). */
+  reload(): void {
+    this.cachedSettings = undefined;
+  }
+
+  get clock(): Clock {
+    this.cachedClock ??= clockFromEnv(this.env);
+    return this.cachedClock;
+  }
+
+  private load(): { settings: Settings; file: ConfigFile } {
+    this.cachedSettings ??= resolveSettings(this.flags, this.env);
+    return this.cachedSettings;
+  }
+}
+
+/** The context of a command's action: its own options merged with the program's global ones. */
+export function contextOf(cmd: Command): Context {
+  return new Context(cmd.optsWithGlobals() as GlobalFlags & { json?: boolean });
+}

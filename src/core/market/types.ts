@@ -1,0 +1,63 @@
+import type { Paise } from '../money.js';
+
+/** One row of Kite's instrument list, with prices in paise. */
+export interface Instrument {
+  instrument_token: number;
+  exchange_token: number;
+  tradingsymbol: string;
+  name: string;
+  exchange: string; // NSE, BSE, NFO, ...
+  segment: string; // NSE, BSE, INDICES, ...
+  instrument_type: string; // EQ, FUT, CE, PE
+  tick_size: Paise;
+  lot_size: number;
+  expiry: string;
+  strike: number;
+}
+
+/** A quote in paise, from Kite's /quote or a ticker packet. */
+export interface Quote {
+  instrument_token: number;
+  exchange: string;
+  tradingsymbol: string;
+  last_price: Paise;
+  /** Best bid / ask from the depth, when there is depth. */
+  bid: Paise | null;
+  ask: Paise | null;
+  open: Paise;
+  high: Paise;
+  low: Paise;
+  /** Previous day's close. */
+  close: Paise;
+  volume: number;
+  lower_circuit: Paise;
+  upper_circuit: Paise;
+  /** When the quote was true (exchange timestamp, ms since epoch). */
+  timestamp: number;
+}
+
+/** One minute candle, prices in paise; t is the minute's start. */
+export interface Candle {
+  t: number;
+  open: Paise;
+  high: Paise;
+  low: Paise;
+  close: Paise;
+  volume: number;
+}
+
+/** "NSE:INFY" */
+export type InstrumentKey = string;
+
+/** The one interface through which the paper engine, the CLI, the dashboard and the API read the market. */
+export interface MarketData {
+  instruments(): Promise<Instrument[]>;
+  quotes(keys: InstrumentKey[]): Promise<Record<InstrumentKey, Quote>>;
+  /** Minute candles in [from, to). */
+  candles(instrumentToken: number, from: number, to: number): Promise<Candle[]>;
+  /** Live quotes for the tokens; returns a function that stops the stream. */
+  stream?(tokens: number[], onQuote: (q: Quote) => void, onState?: (state: StreamState) => void): () => void;
+  close?(): Promise<void>;
+}
+
+export type StreamState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';

@@ -1,0 +1,156 @@
+import type { Paise } from '../money.js';
+
+export type Side = 'BUY' | 'SELL';
+export type OrderType = 'MARKET' | 'LIMIT' | 'SL' | 'SL-M';
+export type Product = 'CNC' | 'MIS' | 'NRML';
+export type Validity = 'DAY' | 'IOC';
+export type OrderStatus = 'OPEN' | 'TRIGGER PENDING' | 'COMPLETE' | 'CANCELLED' | 'REJECTED';
+
+export const SIDES: readonly Side[] = ['BUY', 'SELL'];
+export const ORDER_TYPES: readonly OrderType[] = ['MARKET', 'LIMIT', 'SL', 'SL-M'];
+export const PRODUCTS: readonly Product[] = ['CNC', 'MIS', 'NRML'];
+export const VALIDITIES: readonly Validity[] = ['DAY', 'IOC'];
+
+/** What a person (CLI, dashboard, API) asks for. Prices in paise. */
+export interface OrderRequest {
+  exchange: string;
+  tradingsymbol: string;
+  transaction_type: Side;
+  quantity: number;
+  order_type: OrderType;
+  product: Product;
+  price?: Paise;
+  trigger_price?: Paise;
+  validity: Validity;
+  tag?: string;
+}
+
+export interface OrderChanges {
+  quantity?: number;
+  price?: Paise;
+  trigger_price?: Paise;
+  order_type?: OrderType;
+}
+
+/** A paper order: Kite's order fields, money in paise. */
+export interface PaperOrder {
+  order_id: string;
+  user_id: string;
+  exchange: string;
+  tradingsymbol: string;
+  instrument_token: number;
+  transaction_type: Side;
+  order_type: OrderType;
+  product: Product;
+  validity: Validity;
+  quantity: number;
+  price: Paise;
+  trigger_price: Paise;
+  status: OrderStatus;
+  status_message: string | null;
+  filled_quantity: number;
+  average_price: Paise;
+  /** Margin this order holds while it rests. */
+  blocked_margin: Paise;
+  tag: string | null;
+  placed_at: number;
+  updated_at: number;
+}
+
+export interface Charges {
+  brokerage: Paise;
+  stt: Paise;
+  exchange: Paise;
+  sebi: Paise;
+  stamp: Paise;
+  gst: Paise;
+  total: Paise;
+}
+
+export interface PaperTrade {
+  trade_id: string;
+  order_id: string;
+  user_id: string;
+  exchange: string;
+  tradingsymbol: string;
+  instrument_token: number;
+  transaction_type: Side;
+  product: Product;
+  quantity: number;
+  price: Paise;
+  charges: Charges;
+  /** Gross P&L this fill realised (0 for a fill that only opens or adds). */
+  realised_pnl: Paise;
+  filled_at: number;
+}
+
+/**
+ * An open position or holding, keyed by `key` (e.g. "NSE:INFY:MIS"). Cost is kept as an integer
+ * total so realised P&L adds up to the paisa; the average price is derived from it.
+ */
+export interface PaperPosition {
+  key: string;
+  user_id: string;
+  exchange: string;
+  tradingsymbol: string;
+  instrument_token: number;
+  product: Product;
+  /** Signed: negative is short. */
+  quantity: number;
+  /** Total cost of the open quantity (signed like quantity). */
+  cost: Paise;
+  realised_pnl: Paise;
+  buy_quantity: number;
+  buy_value: Paise;
+  sell_quantity: number;
+  sell_value: Paise;
+  /** IST date the position was opened; CNC positions from before today are holdings. */
+  opened_on: string;
+  /** Margin held for an open MIS/NRML position. */
+  blocked_margin: Paise;
+  /** "position" for the day, "holding" once a CNC position has settled. */
+  kind: 'position' | 'holding';
+  updated_at: number;
+}
+
+export interface EquityPoint {
+  t: number;
+  equity: Paise;
+}
+
+/** One per user: the account's money and counters. */
+export interface PaperMeta {
+  user_id: string;
+  capital: Paise;
+  /** Free cash: capital + realised - charges - cash spent on holdings/positions - blocked. */
+  available: Paise;
+  blocked: Paise;
+  realised_pnl: Paise;
+  charges: Paise;
+  /** Increases by one with every committed change (used for optimistic concurrency). */
+  version: number;
+  /** Sequence for order and trade ids. */
+  seq: number;
+  /** The last instant the engine processed (for catch-up after a gap). */
+  processed_until: number;
+  created_at: number;
+  /** Daily equity points (one per IST day); fills add their own points through trades. */
+  daily_equity: EquityPoint[];
+}
+
+/** What the engine reads to make one change. */
+export interface AccountState {
+  meta: PaperMeta | null;
+  /** Orders that are OPEN or TRIGGER PENDING. */
+  openOrders: PaperOrder[];
+  positions: PaperPosition[];
+}
+
+/** What one change writes, all at once or not at all. */
+export interface AccountChange {
+  meta: PaperMeta;
+  orders?: PaperOrder[]; // inserted or replaced by order_id
+  trades?: PaperTrade[]; // inserted
+  positions?: PaperPosition[]; // inserted or replaced by key
+  deletePositions?: string[]; // keys
+}
