@@ -65,9 +65,20 @@ export const KITE_DEFAULTS = {
   kiteTickerUrl: 'wss://ws.kite.trade',
 } as const;
 
+/** Where a person sets each setting, so an error can name what to change. */
+const SOURCES: Record<string, string> = {
+  profile: '--profile / ALGO_PROFILE',
+  redirectPort: '--port / ALGO_REDIRECT_PORT',
+  store: '--store / ALGO_STORE',
+  kiteApiRoot: 'KITE_API_ROOT',
+  kiteLoginUrl: 'KITE_LOGIN_URL',
+  kiteTickerUrl: 'KITE_TICKER_URL',
+};
+
 function firstIssue(err: z.ZodError, prefix: string): UsageError {
   const issue = err.issues[0]!;
-  const field = issue.path.join('.') || '(root)';
+  const key = issue.path.join('.') || '(root)';
+  const field = SOURCES[key] ? `${key} (${SOURCES[key]})` : key;
   return new UsageError(`${prefix}: ${field} ${issue.message}`, 'fix the value and run the command again');
 }
 
