@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { TICKER_MODES, type TickerMode } from './encode.js';
+
+/** What a client can ask of the ticker (Kite's text messages). */
+export type TickerCommand =
+  | { a: 'subscribe'; tokens: number[] }
+  | { a: 'unsubscribe'; tokens: number[] }
+  | { a: 'mode'; mode: TickerMode; tokens: number[] };
+
+const tokenList = z.array(z.unknown());
+
+const messageSchema = z.discriminatedUnion('a', [
+  z.object({ a: z.literal('subscribe'), v: tokenList }),
+  z.object({ a: z.literal('unsubscribe'), v: tokenList }),
+  z.object({ a: z.literal('mode'), v: z.tuple([z.enum(TICKER_MODES as [TickerMode, ...TickerMode[]]), tokenList]) }),
+]);
+
+const USAGE =
+  'send {"a":"subscribe","v":[tokens]}, {"a":"unsubscribe","v":[tokens]} or {"a":"mode","v":["ltp"|"quote"|"full",[tokens]]}';
+
+/** Instrument tokens are unsigned 32-bit integers; anything else in the list is ignored, as Kite does. */
+function tokensOf(values: unknown[]): number[] {
+  return values.filter((v): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff);
+}
+
+/** A client text message to a command, or one line saying what was wrong with it. */
+export function parseCommand(text: string): TickerCommand | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { error: `message is not JSON; ${USAGE}` };
+  }
+  const parsed = messageSchema.safeParse(json);
+  if (!parsed.success) return { error: `unknown message; ${USAGE}` };
+  const m = parsed.data;
+  if (m.a === 'mode') return { a: 'mode', mode: m.v[0], tokens: tokensOf(m.v[1]) };
+  return { a: m.a, tokens: tokensOf(m.v) };
+}
