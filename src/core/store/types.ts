@@ -1,5 +1,9 @@
 import type { AccountChange, AccountState, OrderStatus, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../paper/types.js';
 
+/**
+ * Orders always come newest first: placed_at descending, ties with the most recently inserted
+ * first. `status: []` matches nothing; `limit` keeps the first N (0 or more).
+ */
 export interface OrderQuery {
   status?: OrderStatus[];
   /** Newest first when set. */
@@ -16,17 +20,27 @@ export interface PaperStore {
    * The one way to change an account: load its state, let `fn` (pure, may be retried) compute
    * the change, and commit it atomically. Returns fn's result from the committed attempt.
    * If fn returns change null, nothing is written.
+   * The store sets meta.version to the loaded version + 1 (1 for a new account), whatever fn put
+   * there. A change whose meta or docs carry another user_id is refused (AlgoError), as are
+   * non-finite numbers, a repeated or existing trade id, and a position both written and deleted.
+   * Invalid user ids are refused with UsageError by every method.
    */
   update<T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T>;
+  /** Open orders oldest first (placed_at, then insertion order); positions by key. */
   load(userId: string): Promise<AccountState>;
   meta(userId: string): Promise<PaperMeta | null>;
   orders(userId: string, query?: OrderQuery): Promise<PaperOrder[]>;
   order(userId: string, orderId: string): Promise<PaperOrder | null>;
+  /** Sorted by key. */
   positions(userId: string): Promise<PaperPosition[]>;
+  /** In fill order: filled_at, ties in insertion order. */
   trades(userId: string, orderId?: string): Promise<PaperTrade[]>;
-  /** Every user with a paper account. */
+  /** Every user with a paper account (a meta), sorted. */
   users(): Promise<string[]>;
-  /** Remove the user's orders, positions and trades and start again from `meta`. Atomic. */
+  /**
+   * Remove the user's orders, positions and trades and start again from `meta`. Atomic.
+   * The version goes on from the old one (+1), so it never repeats.
+   */
   reset(userId: string, meta: PaperMeta): Promise<void>;
   close(): Promise<void>;
 }
