@@ -82,6 +82,11 @@ export interface SandboxOptions {
   alwaysOpen?: boolean;
   /** Kite's rate limits; off for benchmarks. Default on. */
   rateLimits?: boolean;
+  /**
+   * The clock the rate limits count requests by. Default: the system clock, so a market clock pinned
+   * with ALGO_CLOCK does not freeze the limits; tests pass a ManualClock to step them by hand.
+   */
+  rateLimitClock?: Clock;
   seed?: number;
 }
 

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+
+export const DEFAULT_SANDBOX_PORT = 5960;
+
+interface SandboxFlags {
+  port: string;
+  alwaysOpen?: boolean;
+}
+
+function portOf(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`--port must be a whole number 0-65535, got "${value}"`);
+  return n;
+}
+
+/** What `algo sandbox` prints: where it listens, and who can log in. */
+export function describeSandbox(info: {
+  url: string;
+  loginUrl: string;
+  tickerUrl: string;
+  apiKey: string;
+  alwaysOpen: boolean;
+  users: Array<{ userId: string; name: string }>;
+  password: string;
+}): string {
+  const users = info.users.map((u) => `  ${u.userId}  ${u.name}`).join('\n');
+  return [
+    `Kite sandbox listening on ${info.url}`,
+    `  REST API     ${info.url}`,
+    `  login page   ${info.loginUrl}?api_key=${info.apiKey}&v=3`,
+    `  ticker       ${info.tickerUrl}`,
+    `  market       ${info.alwaysOpen ? 'always open' : 'NSE hours, 09:15-15:30 IST on weekdays'}`,
+    `Demo users (password "${info.password}"):`,
+    users,
+    `Use it from another terminal: KITE_API_ROOT=${info.url} algo login --sandbox --user SB0001`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const done = (signal: string) => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve(signal);
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}
+
+export function registerSandbox(program: Command): void {
+  program
+    .command('sandbox')
+    .description('run the offline Kite sandbox (REST API, login page, ticker) in the foreground until Ctrl-C')
+    .option('--port <n>', 'port to listen on, 127.0.0.1 (0: any free port)', String(DEFAULT_SANDBOX_PORT))
+    .option('--always-open', 'a market that trades around the clock, weekends included')
+    .action(async (flags: SandboxFlags, cmd: Command) => {
+      const port = portOf(flags.port);
+      const g = cmd.optsWithGlobals() as { dataDir?: string; profile?: string; json?: boolean };
+      const { Context } = await import('./context.js');
+      // Not the merged flags: this --port is the sandbox's, not the login redirect port.
+      const ctx = new Context({ dataDir: g.dataDir, profile: g.profile, json: g.json });
+      const [{ startSandbox }, { SANDBOX_APP, SANDBOX_PASSWORD }, { DEMO_USERS }] = await Promise.all([
+        import('../sandbox/server.js'),
+        import('../sandbox/types.js'),
+        import('../sandbox/users.js'),
+      ]);
+      const alwaysOpen = flags.alwaysOpen === true;
+      const handle = await startSandbox({ port, dataDir: ctx.settings.dataDir, clock: ctx.clock, alwaysOpen });
+      const users = Object.values(DEMO_USERS).map((u) => ({ userId: u.user_id, name: u.user_name }));
+      const info = { url: handle.url, loginUrl: handle.loginUrl, tickerUrl: handle.tickerUrl, apiKey: SANDBOX_APP.apiKey, alwaysOpen, users, password: SANDBOX_PASSWORD };
+      process.stdout.write(ctx.json ? `${JSON.stringify({ ...info, apiRoot: handle.apiRoot, port: handle.port })}\n` : describeSandbox(info));
+      const signal = await untilSignal();
+      await handle.close();
+      if (!ctx.json) process.stdout.write(`Sandbox stopped (${signal}).\n`);
+    });
+}
