@@ -68,7 +68,7 @@ export function registerSandbox(program: Command): void {
         import('../sandbox/types.js'),
         import('../sandbox/users.js'),
       ]);
-      const alwaysOpen = flags.alwaysOpen === true;
+      const alwaysOpen = flags.alwaysOpen === true || ctx.settings.alwaysOpen;
       const handle = await startSandbox({ port, dataDir: ctx.settings.dataDir, clock: ctx.clock, alwaysOpen });
       const users = Object.values(DEMO_USERS).map((u) => ({ userId: u.user_id, name: u.user_name }));
       const info = { url: handle.url, loginUrl: handle.loginUrl, tickerUrl: handle.tickerUrl, apiKey: SANDBOX_APP.apiKey, alwaysOpen, users, password: SANDBOX_PASSWORD };

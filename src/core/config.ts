@@ -22,6 +22,7 @@ export const ConfigFileSchema = z.strictObject({
   kiteTickerUrl: z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://').optional(),
   redirectPort: z.number().int().min(0).max(65535).optional(),
   store: z.string().optional(),
+  alwaysOpen: z.boolean().optional(),
   paper: z
     .strictObject({
       slippageBps: z.number().min(0).max(500).optional(),
@@ -43,6 +44,8 @@ export const SettingsSchema = z.object({
   redirectPort: z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be 0-65535'),
   store: z.string().regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:PATH or mongodb://...'),
   sandbox: z.boolean(),
+  /** The sandbox's market trades around the clock (demos at any hour). */
+  alwaysOpen: z.boolean(),
   /** Paper settings. */
   slippageBps: z.number().min(0).max(500),
   misMarginPct: z.number().min(1).max(100),
@@ -135,6 +138,7 @@ export function resolveSettings(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv 
     redirectPort: flags.port ?? env.ALGO_REDIRECT_PORT ?? file.redirectPort ?? 5959,
     store: flags.store ?? env.ALGO_STORE ?? file.store ?? `sqlite:${path.join(dataDir, 'algo.db')}`,
     sandbox,
+    alwaysOpen: envBool(env.ALGO_ALWAYS_OPEN) ?? file.alwaysOpen ?? false,
     slippageBps: file.paper?.slippageBps ?? 5,
     misMarginPct: file.paper?.misMarginPct ?? 20,
     staleQuoteSeconds: file.paper?.staleQuoteSeconds ?? 60,

@@ -1,0 +1,40 @@
+import type { KiteQuote } from '../kite/types.js';
+import type { Quote } from './types.js';
+
+/** Rupees as Kite sends them to paise (Kite prices are exact to the paisa). */
+export function rupeesToPaise(r: number | undefined | null): number {
+  return Math.round((r ?? 0) * 100);
+}
+
+/** A /quote entry or a full-mode tick, in core's shape. */
+export function kiteQuoteToQuote(
+  key: string,
+  q: Pick<KiteQuote, 'instrument_token' | 'last_price' | 'volume' | 'lower_circuit_limit' | 'upper_circuit_limit'> & {
+    ohlc?: { open: number; high: number; low: number; close: number };
+    depth?: { buy: Array<{ price: number }>; sell: Array<{ price: number }> };
+    timestamp?: number | Date | null;
+    volume_traded?: number;
+  },
+  fallbackTime: number,
+): Quote {
+  const sep = key.indexOf(':');
+  const bid = q.depth?.buy[0]?.price ? rupeesToPaise(q.depth.buy[0].price) : null;
+  const ask = q.depth?.sell[0]?.price ? rupeesToPaise(q.depth.sell[0].price) : null;
+  const ts = q.timestamp instanceof Date ? q.timestamp.getTime() : typeof q.timestamp === 'number' ? q.timestamp : fallbackTime;
+  return {
+    instrument_token: q.instrument_token,
+    exchange: sep > 0 ? key.slice(0, sep) : '',
+    tradingsymbol: sep > 0 ? key.slice(sep + 1) : key,
+    last_price: rupeesToPaise(q.last_price),
+    bid,
+    ask,
+    open: rupeesToPaise(q.ohlc?.open),
+    high: rupeesToPaise(q.ohlc?.high),
+    low: rupeesToPaise(q.ohlc?.low),
+    close: rupeesToPaise(q.ohlc?.close),
+    volume: q.volume ?? q.volume_traded ?? 0,
+    lower_circuit: rupeesToPaise(q.lower_circuit_limit),
+    upper_circuit: rupeesToPaise(q.upper_circuit_limit),
+    timestamp: ts,
+  };
+}
