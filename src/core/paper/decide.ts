@@ -1,0 +1,83 @@
+import type { Instrument, Quote } from '../market/types.js';
+import { formatINR } from '../money.js';
+import type { Draft } from './draft.js';
+import { deliveryCover, fillOrder, fundsMessage } from './execute.js';
+import { betterOf, isMarketable, marketFillPrice, marketPrice } from './fills.js';
+import { restingBlock } from './margin.js';
+import { isAfterMisCutoff, isTradingTime } from './session.js';
+import type { PaperOrder } from './types.js';
+
+export type Decision = { ok: true; order: PaperOrder } | { ok: false; reason: string };
+
+const CLOSED =
+  'market is closed (NSE equity trades 09:15-15:30 IST, Monday to Friday); MARKET and IOC orders are not queued: place a LIMIT or SL order to rest until the open';
+
+/** Why the session refuses this order now, if it does. */
+function sessionRule(o: PaperOrder, now: number, alwaysOpen: boolean): string | null {
+  if (o.product === 'MIS' && isAfterMisCutoff(now)) {
+    return 'MIS orders are not accepted from 15:20 IST (intraday square-off); use CNC, or place MIS orders before 15:20 IST';
+  }
+  if ((o.order_type === 'MARKET' || o.validity === 'IOC') && !isTradingTime(now, alwaysOpen)) return CLOSED;
+  return null;
+}
+
+function staleRule(quote: Quote, now: number, limitSeconds: number): string | null {
+  const age = Math.floor((now - quote.timestamp) / 1000);
+  if (age <= limitSeconds) return null;
+  return `the quote for ${quote.exchange}:${quote.tradingsymbol} is ${age} s old (the limit is ${limitSeconds} s); refusing to fill at a stale price, try again when quotes are live`;
+}
+
+/**
+ * Decide what happens to an order with these terms now: fill it (MARKET, marketable LIMIT), cancel
+ * it (IOC that cannot fill), rest it with its margin blocked (LIMIT, SL, SL-M), or refuse it with
+ * the reason. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
+ * previous version, if it is open in the draft, has its block released by the new one.
+ */
+export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote: Quote | null, asLimit = false): Decision {
+  const { now, config } = draft.ctx;
+  const session = sessionRule(order, now, config.alwaysOpen);
+  if (session) return { ok: false, reason: session };
+  if (!quote) return { ok: false, reason: `no quote for ${order.exchange}:${order.tradingsymbol}; cannot price the order` };
+  const trading = isTradingTime(now, config.alwaysOpen);
+  if (trading) {
+    const stale = staleRule(quote, now, config.staleQuoteSeconds);
+    if (stale) return { ok: false, reason: stale };
+  }
+  const cover = deliveryCover(draft, order);
+  if (cover) return { ok: false, reason: cover };
+  const side = order.transaction_type;
+  const type = asLimit ? 'LIMIT' : order.order_type;
+  if (type === 'MARKET') {
+    const filled = fillOrder(draft, order, marketFillPrice(quote, side, config.slippageBps, inst.tick_size), now, inst.instrument_type);
+    return filled.ok ? { ok: true, order: filled.order } : filled;
+  }
+  if (type === 'LIMIT') {
+    const market = marketPrice(quote, side);
+    if (trading && isMarketable(order.price, side, market)) {
+      const price = betterOf(order.price, side, marketFillPrice(quote, side, config.slippageBps, inst.tick_size));
+      const filled = fillOrder(draft, order, price, now, inst.instrument_type);
+      return filled.ok ? { ok: true, order: filled.order } : filled;
+    }
+    if (order.validity === 'IOC') {
+      const o: PaperOrder = {
+        ...order,
+        status: 'CANCELLED',
+        status_message: `IOC could not fill at once: limit ${formatINR(order.price)}, market ${formatINR(market)}`,
+        blocked_margin: 0,
+        updated_at: now,
+      };
+      draft.putOrder(o);
+      return { ok: true, order: o };
+    }
+  }
+  const block = restingBlock(draft, order, inst, config.slippageBps);
+  const free = draft.funds().available + (draft.open.get(order.order_id)?.blocked_margin ?? 0);
+  if (block > free) {
+    const what = `${side} ${order.quantity} ${order.tradingsymbol} (${order.product} ${order.order_type})`;
+    return { ok: false, reason: `${fundsMessage(what, block, free)} (margin and estimated charges blocked while the order rests)` };
+  }
+  const status = type === 'LIMIT' ? 'OPEN' : 'TRIGGER PENDING';
+  const rested: PaperOrder = { ...order, status, status_message: null, blocked_margin: block, updated_at: now };
+  draft.putOrder(rested);
+  return { ok: true, order: rested };
+}

@@ -1,0 +1,357 @@
+import type { Clock } from '../clock.js';
+import { describeError, RejectedError, UsageError } from '../errors.js';
+import { istDate, istParts, MARKET } from '../ist.js';
+import type { MarketData, Quote } from '../market/types.js';
+import type { Paise } from '../money.js';
+import type { PaperStore } from '../store/types.js';
+import { OrderBook } from './book.js';
+import { catchUpStep, type CatchUpResult } from './catchup.js';
+import { DEFAULT_PAPER_CONFIG, type PaperConfig } from './config.js';
+import { isOpen, newMeta, type Ctx } from './draft.js';
+import { PaperNotFoundError } from './errors.js';
+import { tickPath } from './fills.js';
+import { InstrumentIndex } from './instruments.js';
+import { QuoteSource, type Instrumented } from './quotes.js';
+import { computeStats, type PaperStats } from './stats.js';
+import { cancelStep, matchStep, modifyStep, placeStep, settleStep, snapshotStep, type Outcome, type Step } from './steps.js';
+import type { AccountState, OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from './types.js';
+import { parseOrderChanges, parseOrderRequest } from './validate.js';
+import { portfolioOf, type Funds, type LivePosition, type Portfolio } from './views.js';
+
+export type { Funds, LivePosition, Portfolio } from './views.js';
+
+export interface PaperServiceOptions {
+  store: PaperStore;
+  market: MarketData;
+  clock: Clock;
+  config?: Partial<PaperConfig>;
+  /** How often a running engine looks at the clock for the 15:20 square-off and the close, ms. */
+  timerMs?: number;
+  /** Where a running engine reports failures it cannot throw (stream callbacks, timers). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The paper account of every user: order entry, matching on live ticks through the book,
+ * catch-up from candles after a gap, the 15:20 square-off, and the views. Every change goes
+ * through store.update with a pure step; quotes and instruments are fetched before it.
+ */
+export class PaperService {
+  readonly book = new OrderBook();
+  readonly config: PaperConfig;
+  private readonly store: PaperStore;
+  private readonly market: MarketData;
+  private readonly clock: Clock;
+  private readonly timerMs: number;
+  private readonly report: (err: unknown) => void;
+  private index: InstrumentIndex | null = null;
+  private readonly quotes: QuoteSource;
+  private readonly watched = new Set<number>();
+  private stopStream: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private readonly doneOn = { squareOff: '', close: '' };
+
+  constructor(opts: PaperServiceOptions) {
+    this.store = opts.store;
+    this.market = opts.market;
+    this.clock = opts.clock;
+    this.config = { ...DEFAULT_PAPER_CONFIG, ...opts.config };
+    this.timerMs = opts.timerMs ?? 1000;
+    this.report = opts.onError ?? ((err) => process.emitWarning(`paper engine: ${describeError(err)}`));
+    this.quotes = new QuoteSource(this.market, this.clock, this.config.staleQuoteSeconds * 1000);
+  }
+
+  /** The instrument list (fetched once; `refreshInstruments` fetches it again). */
+  async instruments(): Promise<InstrumentIndex> {
+    this.index ??= new InstrumentIndex(await this.market.instruments());
+    return this.index;
+  }
+
+  async refreshInstruments(): Promise<void> {
+    this.index = new InstrumentIndex(await this.market.instruments());
+  }
+
+  private ctx(userId: string): Ctx {
+    return { userId, now: this.clock.now(), config: this.config };
+  }
+
+  private run<T>(userId: string, step: (s: AccountState, ctx: Ctx) => Step<T>): Promise<T> {
+    const ctx = this.ctx(userId);
+    return this.store.update(userId, (s) => step(s, ctx));
+  }
+
+  /** Keep the book (and, while running, the stream) in step with a changed order. */
+  private track(o: PaperOrder): void {
+    this.book.upsert(o);
+    if (o.instrument_token && (isOpen(o) || o.status === 'COMPLETE')) this.watch([o.instrument_token]);
+  }
+
+  private watch(tokens: number[]): void {
+    const fresh = tokens.filter((t) => !this.watched.has(t));
+    if (fresh.length === 0) return;
+    for (const t of fresh) this.watched.add(t);
+    if (this.running) this.restream();
+  }
+
+  private restream(): void {
+    if (!this.market.stream) return;
+    this.stopStream?.();
+    this.stopStream = this.market.stream([...this.watched], (q) => void this.onQuote(q).catch(this.report));
+  }
+
+  private async notOpen(userId: string, orderId: string, verb: string): Promise<Error> {
+    const o = await this.store.order(userId, orderId);
+    this.book.remove(orderId);
+    if (!o) return new PaperNotFoundError(`no paper order ${orderId}`);
+    return new RejectedError(`order ${orderId} is ${o.status}; only OPEN or TRIGGER PENDING orders can be ${verb}`);
+  }
+
+  /** Place an order; the stored order comes back whatever happened to it (REJECTED ones too, with the reason). */
+  async place(userId: string, request: OrderRequest): Promise<PaperOrder> {
+    const req = parseOrderRequest(request);
+    const instruments = await this.instruments();
+    const inst = instruments.get(req.exchange, req.tradingsymbol);
+    const quote = inst ? ((await this.quotes.get([inst], true)).get(inst.instrument_token) ?? null) : null;
+    const order = await this.run(userId, (s, ctx) => placeStep(s, ctx, req, { instruments, quote }));
+    this.track(order);
+    return order;
+  }
+
+  async cancel(userId: string, orderId: string): Promise<PaperOrder> {
+    const r = await this.run(userId, (s, ctx) => cancelStep(s, ctx, orderId));
+    return this.outcome(userId, orderId, r, 'cancelled');
+  }
+
+  /** Change an open order; refused changes leave it as it was (RejectedError with the reason). */
+  async modify(userId: string, orderId: string, changes: OrderChanges): Promise<PaperOrder> {
+    const parsed = parseOrderChanges(changes);
+    const current = await this.store.order(userId, orderId);
+    if (!current) throw new PaperNotFoundError(`no paper order ${orderId}`);
+    const instruments = await this.instruments();
+    const quote = (await this.quotes.get([current], true)).get(current.instrument_token) ?? null;
+    const r = await this.run(userId, (s, ctx) => modifyStep(s, ctx, orderId, parsed, { instruments, quote }));
+    return this.outcome(userId, orderId, r, 'modified');
+  }
+
+  private async outcome(userId: string, orderId: string, r: Outcome, verb: string): Promise<PaperOrder> {
+    if (r.ok) {
+      this.track(r.order);
+      return r.order;
+    }
+    if (r.code === 'not-open') throw await this.notOpen(userId, orderId, verb);
+    throw new RejectedError(r.reason, `the order is unchanged`);
+  }
+
+  /**
+   * Exit open positions (not holdings) with MARKET orders: one symbol ("INFY" or "NSE:INFY"), or
+   * all. Answers the exit orders as stored (REJECTED ones too); none when nothing matched.
+   */
+  async squareOff(userId: string, target: { symbol?: string; all?: boolean }): Promise<PaperOrder[]> {
+    if (!target.all && !target.symbol) throw new UsageError('say which position to square off', 'give a symbol, or all');
+    const { positions } = await this.snapshot(userId);
+    const wanted = target.symbol?.toUpperCase();
+    const list = positions.filter(
+      (p) => p.kind === 'position' && p.quantity !== 0
+        && (target.all || wanted === p.tradingsymbol || wanted === `${p.exchange}:${p.tradingsymbol}`),
+    );
+    const out: PaperOrder[] = [];
+    for (const p of list) {
+      out.push(await this.place(userId, {
+        exchange: p.exchange,
+        tradingsymbol: p.tradingsymbol,
+        transaction_type: p.quantity > 0 ? 'SELL' : 'BUY',
+        quantity: Math.abs(p.quantity),
+        order_type: 'MARKET',
+        product: p.product,
+        validity: 'DAY',
+      }));
+    }
+    return out;
+  }
+
+  /** Start the account again with `capital` paise: orders, positions and trades go; order ids keep growing. */
+  async reset(userId: string, capital: Paise = this.config.capital): Promise<PaperMeta> {
+    if (!Number.isSafeInteger(capital) || capital <= 0) throw new UsageError(`capital must be a positive amount, got ${capital / 100}`);
+    const old = await this.store.meta(userId);
+    const meta = newMeta(userId, capital, this.clock.now(), old?.seq ?? 0);
+    meta.version = (old?.version ?? 0) + 1;
+    await this.store.reset(userId, meta);
+    this.book.removeUser(userId);
+    return meta;
+  }
+
+  /** The account after the clock's housekeeping (created on first use). */
+  async snapshot(userId: string): Promise<AccountState & { meta: PaperMeta }> {
+    const s = await this.run(userId, snapshotStep);
+    return { ...s, meta: s.meta! };
+  }
+
+  async funds(userId: string): Promise<Funds> {
+    return (await this.portfolio(userId)).funds;
+  }
+
+  async positions(userId: string): Promise<LivePosition[]> {
+    return (await this.portfolio(userId)).positions;
+  }
+
+  async holdings(userId: string): Promise<LivePosition[]> {
+    return (await this.portfolio(userId)).holdings;
+  }
+
+  /** Funds, positions, holdings (with live prices) and open orders, from one snapshot. */
+  async portfolio(userId: string): Promise<Portfolio> {
+    const s = await this.snapshot(userId);
+    return portfolioOf(s, await this.quotes.get(s.positions.filter((p) => p.quantity !== 0)));
+  }
+
+  /** The user's orders, oldest first (as Kite's order book); `open` keeps OPEN and TRIGGER PENDING ones. */
+  async orders(userId: string, opts: { open?: boolean } = {}): Promise<PaperOrder[]> {
+    const s = await this.snapshot(userId);
+    const list = opts.open ? s.openOrders : await this.store.orders(userId);
+    return list.sort((a, b) => a.placed_at - b.placed_at || (a.order_id < b.order_id ? -1 : 1));
+  }
+
+  async order(userId: string, orderId: string): Promise<PaperOrder> {
+    const o = await this.store.order(userId, orderId);
+    if (!o) throw new PaperNotFoundError(`no paper order ${orderId}`);
+    return o;
+  }
+
+  async trades(userId: string): Promise<PaperTrade[]> {
+    return this.store.trades(userId);
+  }
+
+  async stats(userId: string): Promise<PaperStats> {
+    const { funds } = await this.portfolio(userId);
+    return computeStats(funds.meta, await this.store.trades(userId), funds.unrealised, this.clock.now());
+  }
+
+  /**
+   * A live quote: the resting orders it can touch (found through the book, not by scanning) are
+   * matched in each owner's account by a pure step that re-reads them, so nothing fills twice.
+   * Quotes older than staleQuoteSeconds fill nothing.
+   */
+  onQuote(q: Quote): Promise<void> {
+    const prev = this.book.lastPrice(q.instrument_token);
+    if (prev && prev.t > q.timestamp) return Promise.resolve();
+    this.book.setLastPrice(q.instrument_token, q.last_price, q.timestamp);
+    this.quotes.remember(q);
+    const staleMs = this.config.staleQuoteSeconds * 1000;
+    if (this.clock.now() - q.timestamp > staleMs) return Promise.resolve();
+    const path = tickPath(q, prev && q.timestamp - prev.t <= staleMs ? prev : null);
+    const hits = this.book.candidates(q.instrument_token, path.low, path.high);
+    if (hits.length === 0) return Promise.resolve();
+    const byUser = new Map<string, string[]>();
+    for (const h of hits) {
+      const ids = byUser.get(h.userId);
+      if (ids) ids.push(h.orderId);
+      else byUser.set(h.userId, [h.orderId]);
+    }
+    return this.matchUsers(q.instrument_token, path, byUser);
+  }
+
+  private async matchUsers(token: number, path: ReturnType<typeof tickPath>, byUser: Map<string, string[]>): Promise<void> {
+    const instrument = (await this.instruments()).byToken(token);
+    if (!instrument) return;
+    await Promise.all(
+      [...byUser].map(async ([userId, ids]) => {
+        const r = await this.run(userId, (s, ctx) => matchStep(s, ctx, { instrument, path, candidates: ids }));
+        for (const o of r.changed) this.track(o);
+        for (const id of r.gone) this.book.remove(id);
+      }),
+    );
+  }
+
+  /**
+   * Bring one account up to now from minute candles: what the resting orders would have done
+   * since meta.processed_until, the 15:20 square-offs, expiries, and the day roll. `primed`
+   * quotes (fetched in bulk by start) are used instead of fetching again.
+   */
+  async catchUp(userId: string, primed?: Map<number, Quote>): Promise<CatchUpResult> {
+    const state = await this.store.load(userId);
+    const instruments = await this.instruments();
+    const now = this.clock.now();
+    const from = state.meta?.processed_until ?? now;
+    const since = new Map<number, number>();
+    for (const o of state.openOrders) since.set(o.instrument_token, Math.min(since.get(o.instrument_token) ?? Infinity, o.updated_at));
+    for (const p of state.positions) if (p.product === 'MIS' && p.quantity !== 0) since.set(p.instrument_token, from);
+    const candles = new Map<number, Awaited<ReturnType<MarketData['candles']>>>();
+    for (const [token, t] of since) {
+      const start = Math.floor(Math.max(from, t) / 60_000) * 60_000;
+      if (start < now) candles.set(token, await this.market.candles(token, start, now));
+    }
+    const held = state.positions.filter((p) => p.quantity !== 0);
+    const quotes = await this.quotes.get(held.filter((p) => !primed?.has(p.instrument_token)));
+    for (const p of held) if (primed?.has(p.instrument_token)) quotes.set(p.instrument_token, primed.get(p.instrument_token)!);
+    const r = await this.run(userId, (s, ctx) => catchUpStep(s, ctx, { candles, instruments, quotes }));
+    this.reindex(userId, r.open);
+    return r;
+  }
+
+  private reindex(userId: string, open: PaperOrder[]): void {
+    this.book.removeUser(userId);
+    for (const o of open) this.track(o);
+  }
+
+  /**
+   * The running engine: catch every account up, index its resting orders, stream quotes for
+   * their instruments (and held ones), and watch the clock for 15:20 and the close.
+   */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.instruments();
+    const users = await this.store.users();
+    const held: Instrumented[] = [];
+    for (const u of users) held.push(...(await this.store.positions(u)).filter((p) => p.quantity !== 0));
+    const primed = await this.quotes.get(held);
+    for (const u of users) await this.catchUp(u, primed);
+    this.watch(held.map((p) => p.instrument_token));
+    this.running = true;
+    this.quotes.live = Boolean(this.market.stream);
+    this.restream();
+    this.timer = setInterval(() => void this.runDue().catch(this.report), this.timerMs);
+    this.timer.unref?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.quotes.live = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.stopStream?.();
+    this.stopStream = null;
+  }
+
+  /**
+   * What the clock says is due (called by the running engine's timer; callable directly): at or
+   * after 15:20 IST the MIS square-off of every account, at or after 15:30 the close (expiries,
+   * the day's equity mark, processed_until). Each runs once per IST day.
+   */
+  async runDue(): Promise<void> {
+    const now = this.clock.now();
+    const today = istDate(now);
+    const minute = istParts(now).minuteOfDay;
+    if (minute >= MARKET.misCutoff && this.doneOn.squareOff !== today) {
+      this.doneOn.squareOff = today;
+      await this.settleAll(true);
+    }
+    if (minute >= MARKET.close && this.doneOn.close !== today) {
+      this.doneOn.close = today;
+      await this.settleAll(false);
+    }
+  }
+
+  private async settleAll(misOnly: boolean): Promise<void> {
+    const instruments = await this.instruments();
+    for (const userId of await this.store.users()) {
+      const s = await this.store.load(userId);
+      const mis = s.positions.some((p) => p.product === 'MIS' && p.quantity !== 0) || s.openOrders.some((o) => o.product === 'MIS');
+      if (misOnly && !mis) continue;
+      const quotes = await this.quotes.get(s.positions.filter((p) => p.quantity !== 0));
+      const r = await this.run(userId, (st, ctx) => settleStep(st, ctx, { quotes, instruments, advance: this.running }));
+      for (const o of r.squaredOff) this.track(o);
+      this.reindex(userId, r.open);
+    }
+  }
+}

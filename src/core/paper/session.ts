@@ -1,0 +1,50 @@
+import { isWeekday, istParts, istTimeOn, MARKET, marketStatus, nextTradingDayAt } from '../ist.js';
+
+/**
+ * The market-hours rules of the paper account (IST, weekdays; exchange holidays are not modelled).
+ * `alwaysOpen` (a sandbox whose market trades around the clock) lifts the "market is closed" rule
+ * only; the MIS cut-off at 15:20, the square-off and DAY expiry follow the clock as at Zerodha.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** Orders can fill now (the normal market, or always with alwaysOpen). */
+export function isTradingTime(t: number, alwaysOpen: boolean): boolean {
+  return alwaysOpen || marketStatus(t).phase === 'open';
+}
+
+/** New MIS orders are refused from 15:20 IST to midnight. */
+export function isAfterMisCutoff(t: number): boolean {
+  return istParts(t).minuteOfDay >= MARKET.misCutoff;
+}
+
+/** The MIS square-off instant (15:20 IST) of the IST date "YYYY-MM-DD". */
+export function misSquareOffOf(date: string): number {
+  return istTimeOn(Date.parse(`${date}T12:00:00+05:30`), 15, 20);
+}
+
+/** The first 15:20 IST at or after t: when a resting MIS order placed at t is cancelled. */
+export function nextMisCutoff(t: number): number {
+  const today = istTimeOn(t, 15, 20);
+  return t <= today ? today : today + DAY_MS;
+}
+
+/** Every 15:20 IST in (from, to], oldest first. */
+export function misCutoffsBetween(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let c = nextMisCutoff(from + 1); c <= to; c += DAY_MS) out.push(c);
+  return out;
+}
+
+/** When a DAY order placed at t expires: the close (15:30 IST) of the first trading session ending after t. */
+export function dayOrderExpiry(t: number): number {
+  const close = istTimeOn(t, 15, 30);
+  if (isWeekday(t) && t < close) return close;
+  return nextTradingDayAt(t, 15, 30);
+}
+
+/** The first trading day after the IST date "YYYY-MM-DD", as "YYYY-MM-DD". */
+export function nextTradingDate(date: string): string {
+  const t = nextTradingDayAt(Date.parse(`${date}T12:00:00+05:30`), 0);
+  return new Date(t + 330 * 60_000).toISOString().slice(0, 10);
+}

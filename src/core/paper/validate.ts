@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import type { Instrument, Quote } from '../market/types.js';
+import { formatINR, type Paise } from '../money.js';
+import type { InstrumentIndex } from './instruments.js';
+import { ORDER_TYPES, PRODUCTS, SIDES, VALIDITIES, type OrderChanges, type OrderRequest } from './types.js';
+
+/** Why an order is refused: the field, the rule it broke, and one line for a person. */
+export interface Rejection {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export const EXCHANGES = ['NSE', 'BSE'] as const;
+/** No single paper order may be larger than this (a typo guard; Kite has freeze limits too). */
+export const MAX_QUANTITY = 1_000_000;
+export const TAG_RE = /^[A-Za-z0-9 _-]{1,20}$/;
+
+const paise = z.number({ error: 'must be a number of paise' }).finite();
+const enumOf = <T extends string>(values: readonly T[]) =>
+  z.enum(values as [T, ...T[]], { error: `must be one of ${values.join(', ')}` });
+
+/** The shape of an order request (types and enums); the trading rules are checked by checkOrder. */
+export const OrderRequestSchema = z.object({
+  exchange: z.string({ error: 'must be a string' }).min(1, 'is required'),
+  tradingsymbol: z.string({ error: 'must be a string' }).min(1, 'is required'),
+  transaction_type: enumOf(SIDES),
+  quantity: z.number({ error: 'must be a number' }).finite(),
+  order_type: enumOf(ORDER_TYPES),
+  product: enumOf(PRODUCTS),
+  price: paise.optional(),
+  trigger_price: paise.optional(),
+  validity: enumOf(VALIDITIES),
+  tag: z.string({ error: 'must be a string' }).optional(),
+});
+
+/** Check the shape of a request; a bad one is a UsageError naming the first bad field. */
+export function parseOrderRequest(raw: unknown): OrderRequest {
+  const r = OrderRequestSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new UsageError(`order ${issue.path.join('.') || 'request'} ${issue.message}`, 'fix the order and place it again');
+}
+
+export const OrderChangesSchema = z
+  .object({
+    quantity: z.number({ error: 'must be a number' }).finite().optional(),
+    price: paise.optional(),
+    trigger_price: paise.optional(),
+    order_type: enumOf(ORDER_TYPES).optional(),
+  })
+  .refine((c) => Object.values(c).some((v) => v !== undefined), { error: 'needs at least one of quantity, price, trigger_price, order_type' });
+
+/** Check the shape of a modification; a bad one is a UsageError naming the field. */
+export function parseOrderChanges(raw: unknown): OrderChanges {
+  const r = OrderChangesSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  throw new UsageError(`modification ${issue.path.join('.') || 'request'} ${issue.message}`, 'fix the change and try again');
+}
+
+const reject = (field: string, rule: string, text: string): Rejection => ({ field, rule, message: `${field}: ${text}` });
+
+function checkPrice(field: 'price' | 'trigger_price', value: Paise, inst: Instrument): Rejection | null {
+  if (!Number.isSafeInteger(value) || value <= 0) return reject(field, 'positive', `must be a positive price, got ${value / 100}`);
+  if (inst.tick_size > 0 && value % inst.tick_size !== 0) {
+    return reject(field, 'tick', `${formatINR(value)} is not a multiple of the tick size ${formatINR(inst.tick_size)} for ${inst.tradingsymbol}`);
+  }
+  return null;
+}
+
+function checkPriceFields(req: OrderRequest): Rejection | null {
+  const has = (v: Paise | undefined) => v !== undefined && v !== 0;
+  const t = req.order_type;
+  if ((t === 'LIMIT' || t === 'SL') && !has(req.price)) return reject('price', 'required', `${t} orders need a price`);
+  if ((t === 'MARKET' || t === 'SL-M') && has(req.price)) return reject('price', 'not-allowed', `${t} orders take no price; use LIMIT or SL to set one`);
+  if ((t === 'SL' || t === 'SL-M') && !has(req.trigger_price)) return reject('trigger_price', 'required', `${t} orders need a trigger price`);
+  if ((t === 'MARKET' || t === 'LIMIT') && has(req.trigger_price)) {
+    return reject('trigger_price', 'not-allowed', `${t} orders take no trigger price; use SL or SL-M for a stop`);
+  }
+  return null;
+}
+
+/** The rules that need only the request and the instrument list. */
+export function checkStatic(req: OrderRequest, instruments: InstrumentIndex): Rejection | Instrument {
+  if (!(EXCHANGES as readonly string[]).includes(req.exchange)) {
+    return reject('exchange', 'enum', `must be NSE or BSE (the paper account trades equity), got "${req.exchange}"`);
+  }
+  const inst = instruments.get(req.exchange, req.tradingsymbol);
+  if (!inst) {
+    const near = instruments.suggest(req.exchange, req.tradingsymbol);
+    const hint = near ? `; did you mean ${near}?` : '; check the symbol with the instrument list';
+    return reject('tradingsymbol', 'exists', `${req.tradingsymbol} is not listed on ${req.exchange}${hint}`);
+  }
+  if (inst.segment === 'INDICES') {
+    return reject('tradingsymbol', 'tradable', `${req.tradingsymbol} is an index and cannot be traded; trade its stocks or an ETF`);
+  }
+  if (!Number.isSafeInteger(req.quantity) || req.quantity <= 0) {
+    return reject('quantity', 'positive-integer', `must be a positive whole number, got ${req.quantity}`);
+  }
+  const lot = Math.max(1, inst.lot_size);
+  if (req.quantity % lot !== 0) return reject('quantity', 'lot-size', `${req.quantity} is not a multiple of the lot size ${lot}`);
+  if (req.quantity > MAX_QUANTITY) return reject('quantity', 'max', `${req.quantity} is above the ${MAX_QUANTITY} limit for one order`);
+  const fields = checkPriceFields(req);
+  if (fields) return fields;
+  for (const field of ['price', 'trigger_price'] as const) {
+    const v = req[field];
+    if (v !== undefined && v !== 0) {
+      const bad = checkPrice(field, v, inst);
+      if (bad) return bad;
+    }
+  }
+  const trig = req.trigger_price ?? 0;
+  const price = req.price ?? 0;
+  if (req.order_type === 'SL' && req.transaction_type === 'BUY' && trig > price) {
+    return reject('trigger_price', 'trigger-vs-price', `a BUY SL needs its trigger ${formatINR(trig)} at or below its price ${formatINR(price)}`);
+  }
+  if (req.order_type === 'SL' && req.transaction_type === 'SELL' && trig < price) {
+    return reject('trigger_price', 'trigger-vs-price', `a SELL SL needs its trigger ${formatINR(trig)} at or above its price ${formatINR(price)}`);
+  }
+  if (req.validity === 'IOC' && req.order_type !== 'MARKET' && req.order_type !== 'LIMIT') {
+    return reject('validity', 'ioc', `IOC applies only to MARKET and LIMIT orders, not ${req.order_type}`);
+  }
+  if (req.tag !== undefined && req.tag !== '' && !TAG_RE.test(req.tag)) {
+    return reject('tag', 'format', 'must be up to 20 letters, digits, spaces, _ or -');
+  }
+  return inst;
+}
+
+/** The rules that need the current quote: circuit limits and the side of the trigger. */
+export function checkAgainstQuote(req: OrderRequest, quote: Quote): Rejection | null {
+  const lo = quote.lower_circuit;
+  const hi = quote.upper_circuit;
+  for (const field of ['price', 'trigger_price'] as const) {
+    const v = req[field];
+    if (!v || hi <= 0) continue;
+    if (v < lo || v > hi) {
+      return reject(field, 'circuit', `${formatINR(v)} is outside today's circuit limits ${formatINR(lo)} to ${formatINR(hi)}`);
+    }
+  }
+  const trig = req.trigger_price;
+  if ((req.order_type === 'SL' || req.order_type === 'SL-M') && trig) {
+    const ltp = formatINR(quote.last_price);
+    if (req.transaction_type === 'BUY' && trig <= quote.last_price) {
+      return reject('trigger_price', 'trigger-side', `a BUY stop must trigger above the last price ${ltp}, got ${formatINR(trig)}`);
+    }
+    if (req.transaction_type === 'SELL' && trig >= quote.last_price) {
+      return reject('trigger_price', 'trigger-side', `a SELL stop must trigger below the last price ${ltp}, got ${formatINR(trig)}`);
+    }
+  }
+  return null;
+}

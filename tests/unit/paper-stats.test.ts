@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { computeCharges, zeroCharges } from '../../src/core/paper/charges.js';
+import { newMeta } from '../../src/core/paper/draft.js';
+import { fundsToJson, holdingToKite, orderToKite, positionToKite, statsToJson, tradeToKite } from '../../src/core/paper/shapes.js';
+import { closedTrades, computeStats } from '../../src/core/paper/stats.js';
+import type { PaperTrade, Side } from '../../src/core/paper/types.js';
+import { buy, MON_10, rig, sell } from '../helpers/paper.js';
+
+let seq = 0;
+function trade(side: Side, quantity: number, price: number, realised: number, chargesTotal: number, symbol = 'INFY'): PaperTrade {
+  seq++;
+  return {
+    trade_id: String(seq).padStart(4, '0'),
+    order_id: `o${seq}`,
+    user_id: 'AB1234',
+    exchange: 'NSE',
+    tradingsymbol: symbol,
+    instrument_token: 1,
+    transaction_type: side,
+    product: 'MIS',
+    quantity,
+    price,
+    charges: { ...zeroCharges(), brokerage: chargesTotal, total: chargesTotal },
+    realised_pnl: realised,
+    filled_at: MON_10 + seq * 1000,
+  };
+}
+
+describe('stats', () => {
+  it('a trade is each closing fill, net of its own charges and the opening charges for what it closed', () => {
+    const trades = [
+      trade('BUY', 10, 100_00, 0, 10_00), // opens 10, pool ₹10
+      trade('SELL', 4, 110_00, 40_00, 2_00), // closes 4: pool share ₹4
+      trade('SELL', 10, 90_00, -60_00, 5_00), // closes 6 (₹6 of pool, ₹3 of own charges), opens short 4 (₹2 to the new pool)
+      trade('BUY', 4, 95_00, 20_00, 1_00), // closes the short 4: pool ₹2 + own ₹1
+    ];
+    const closed = closedTrades(trades);
+    expect(closed.map((t) => [t.quantity, t.gross, t.charges, t.net])).toEqual([
+      [4, 40_00, 6_00, 34_00],
+      [6, -60_00, 9_00, -69_00],
+      [4, 20_00, 3_00, 17_00],
+    ]);
+    const totalCharges = trades.reduce((s, t) => s + t.charges.total, 0);
+    expect(closed.reduce((s, t) => s + t.net, 0)).toBe(0 + 40_00 - 60_00 + 20_00 - totalCharges); // all closed: nets add up exactly
+  });
+
+  it('counts, rates, expectancy, profit factor, best/worst, drawdown and return', () => {
+    const trades = [trade('BUY', 10, 100_00, 0, 0), trade('SELL', 5, 120_00, 100_00, 0), trade('SELL', 5, 90_00, -50_00, 0)];
+    const meta = { ...newMeta('AB1234', 1_000_00, MON_10), realised_pnl: 50_00 };
+    const s = computeStats(meta, trades, 0, MON_10 + 10_000);
+    expect(s).toMatchObject({
+      trades: 2,
+      wins: 1,
+      losses: 1,
+      win_rate: 50,
+      average_win: 100_00,
+      average_loss: -50_00,
+      expectancy: 25_00,
+      profit_factor: 2,
+      best_trade: 100_00,
+      worst_trade: -50_00,
+      max_drawdown: 50_00,
+      net_pnl: 50_00,
+      return_pct: 5,
+      equity: 1_050_00,
+    });
+    expect(s.max_drawdown_pct).toBeCloseTo((50_00 / 1_100_00) * 100, 10);
+    expect(s.equity_curve.map((p) => p.equity)).toEqual([1_000_00, 1_100_00, 1_050_00, 1_050_00]);
+    expect(computeStats(newMeta('AB1234', 1_000_00, MON_10), [], 0, MON_10)).toMatchObject({ trades: 0, win_rate: 0, profit_factor: null, best_trade: null });
+  });
+
+  it('through the service: daily equity points are kept in meta and appear in the curve', async () => {
+    const r = rig();
+    await r.service.place('AB1234', buy('INFY', 10, { product: 'MIS' }));
+    r.price(1510_00);
+    await r.service.place('AB1234', sell('INFY', 10, { product: 'MIS' }));
+    await r.service.catchUp('AB1234');
+    const s = await r.service.stats('AB1234');
+    expect(s.trades).toBe(1);
+    expect(s.closed_trades[0]!.gross).toBe(100_00);
+    expect(s.equity_curve).toHaveLength(2 + 1 + 1); // two fills, one daily mark, now
+    expect(s.equity).toBe(s.capital + s.realised_pnl - s.total_charges);
+  });
+});
+
+describe('Kite shapes (rupees at the edge)', () => {
+  it('orders, trades, positions, holdings, funds, stats', async () => {
+    const r = rig();
+    const o = await r.service.place('AB1234', buy('INFY', 3, { tag: 'demo' }));
+    const k = orderToKite(o);
+    expect(k).toMatchObject({
+      order_id: o.order_id,
+      status: 'COMPLETE',
+      tradingsymbol: 'INFY',
+      exchange: 'NSE',
+      transaction_type: 'BUY',
+      order_type: 'MARKET',
+      product: 'CNC',
+      quantity: 3,
+      price: 0,
+      trigger_price: 0,
+      average_price: 1500,
+      filled_quantity: 3,
+      pending_quantity: 0,
+      cancelled_quantity: 0,
+      order_timestamp: '2026-11-23 10:00:00',
+      variety: 'regular',
+      validity: 'DAY',
+      tag: 'demo',
+      instrument_token: r.infy.instrument_token,
+    });
+    const [t] = await r.service.trades('AB1234');
+    const c = computeCharges({ exchange: 'NSE', product: 'CNC', side: 'BUY', quantity: 3, price: 1500_00 });
+    expect(tradeToKite(t!)).toMatchObject({ average_price: 1500, quantity: 3, fill_timestamp: '2026-11-23 10:00:00', charges: { transaction_tax: c.stt / 100, total: c.total / 100 } });
+    r.price(1510_00);
+    const [p] = await r.service.positions('AB1234');
+    const kp = positionToKite(p!, p!.last_price);
+    expect(kp).toMatchObject({ quantity: 3, average_price: 1500, last_price: 1510, buy_value: 4500, sell_value: 0, value: -4500, pnl: 30, unrealised: 30, realised: 0, multiplier: 1 });
+    expect(kp.pnl).toBeCloseTo(kp.value + kp.quantity * kp.last_price, 9); // Kite's identity
+    expect(holdingToKite(p!, 1510_00, 1490_00)).toMatchObject({ quantity: 3, average_price: 1500, pnl: 30, day_change: 20 });
+    const f = await r.service.funds('AB1234');
+    expect(fundsToJson(f.meta, f.unrealised)).toEqual({
+      capital: 100000,
+      available: (100_000_00 - 4_500_00 - c.total) / 100,
+      blocked: 0,
+      realised_pnl: 0,
+      unrealised_pnl: 30,
+      charges: c.total / 100,
+      equity: (100_000_00 - c.total + 30_00) / 100,
+    });
+    const s = statsToJson(await r.service.stats('AB1234'));
+    expect(s.equity_curve.at(-1)).toEqual({ time: '2026-11-23 10:00:00', equity: (100_000_00 - c.total + 30_00) / 100 });
+  });
+});
