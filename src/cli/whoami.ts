@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import type { Context } from './context.js';
+import { AuthError } from '../core/errors.js';
+import { formatIst } from '../core/ist.js';
+import type { SessionIdentity } from '../core/auth/sessions.js';
+
+export function registerWhoami(program: Command): void {
+  program
+    .command('whoami')
+    .description('show who the profile is signed in as (never any token)')
+    .option('--all', 'every profile with a live session')
+    .action(async (flags: { all?: boolean }, cmd: Command) => {
+      const { contextOf } = await import('./context.js');
+      await runWhoami(contextOf(cmd), flags);
+    });
+}
+
+export async function runWhoami(ctx: Context, flags: { all?: boolean }): Promise<void> {
+  const [{ requireSession }, { sessionIdentity, isExpired }, { sessionOfProfile }, out] = await Promise.all([
+    import('../core/auth/require.js'),
+    import('../core/auth/sessions.js'),
+    import('../core/auth/profiles.js'),
+    import('./output.js'),
+  ]);
+  let ids: SessionIdentity[];
+  if (flags.all) {
+    const now = ctx.clock.now();
+    ids = Object.entries(ctx.configFile.profiles)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([name, p]) => {
+        const s = sessionOfProfile(ctx.settings.dataDir, p);
+        return s && !isExpired(s, now) ? [sessionIdentity(s, name)] : [];
+      });
+    if (ids.length === 0) throw new AuthError('no profile is signed in', 'run `algo login --profile NAME`');
+  } else {
+    ids = [sessionIdentity(await requireSession(ctx), ctx.settings.profile)];
+  }
+  if (ctx.json) return out.printJson(flags.all ? ids : ids[0]);
+  const table = out.renderTable(ids, [
+    { header: 'PROFILE', value: (i) => i.profile },
+    { header: 'USER', value: (i) => i.user_id },
+    { header: 'NAME', value: (i) => i.user_name },
+    { header: 'BROKER', value: (i) => i.broker },
+    { header: 'MODE', value: (i) => (i.sandbox ? 'sandbox' : 'live') },
+    { header: 'SIGNED IN (IST)', value: (i) => formatIst(Date.parse(i.login_time)) },
+    { header: 'EXPIRES (IST)', value: (i) => formatIst(Date.parse(i.expires_at)) },
+  ]);
+  process.stdout.write(table);
+}

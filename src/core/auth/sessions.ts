@@ -1,0 +1,196 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { isoIst, next0600Ist } from '../ist.js';
+import { PROFILE_RE, sessionsDir, USER_ID_RE } from '../paths.js';
+import { registerSecret } from '../redact.js';
+import { constantTimeEqual } from './compare.js';
+import { ensurePrivateDir, ensurePrivateFile, stderrWarn, writePrivateFile, type Warn } from './fs-private.js';
+
+/** data/sessions/<user_id>.json */
+export const SessionSchema = z.object({
+  session_token: z.uuid(),
+  user_id: z.string().regex(USER_ID_RE),
+  user_name: z.string(),
+  email: z.string(),
+  broker: z.string(),
+  api_key: z.string().min(1),
+  access_token: z.string().min(1),
+  public_token: z.string(),
+  /** ISO 8601 with the +05:30 offset. */
+  login_time: z.iso.datetime({ offset: true }),
+  /** The next 06:00 IST after login_time. */
+  expires_at: z.iso.datetime({ offset: true }),
+  sandbox: z.boolean(),
+  profile: z.string().regex(PROFILE_RE),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+/** A user id is checked before it becomes part of a path. */
+export function assertUserId(userId: string): string {
+  if (!USER_ID_RE.test(userId)) {
+    throw new UsageError(`"${userId}" is not a Kite user id`, 'user ids are 2-12 capital letters or digits, e.g. AB1234');
+  }
+  return userId;
+}
+
+export function sessionPath(dataDir: string, userId: string): string {
+  return path.join(sessionsDir(dataDir), `${assertUserId(userId)}.json`);
+}
+
+function registerTokens(s: Session): Session {
+  registerSecret(s.access_token);
+  registerSecret(s.public_token);
+  registerSecret(s.session_token);
+  return s;
+}
+
+/** What a login produced, before it becomes a stored session. */
+export interface NewSession {
+  user_id: string;
+  user_name?: string | null;
+  email?: string | null;
+  broker?: string | null;
+  api_key: string;
+  access_token: string;
+  public_token?: string | null;
+  loginTime: number;
+  sandbox: boolean;
+  profile: string;
+}
+
+export function createSession(n: NewSession): Session {
+  assertUserId(n.user_id);
+  return registerTokens(
+    SessionSchema.parse({
+      session_token: randomUUID(),
+      user_id: n.user_id,
+      user_name: n.user_name ?? '',
+      email: n.email ?? '',
+      broker: n.broker ?? '',
+      api_key: n.api_key,
+      access_token: n.access_token,
+      public_token: n.public_token ?? '',
+      login_time: isoIst(n.loginTime, false),
+      expires_at: isoIst(next0600Ist(n.loginTime), false),
+      sandbox: n.sandbox,
+      profile: n.profile,
+    }),
+  );
+}
+
+export function expiresAt(s: Session): number {
+  return Date.parse(s.expires_at);
+}
+
+export function isExpired(s: Session, now: number): boolean {
+  return now >= expiresAt(s);
+}
+
+export async function writeSession(dataDir: string, s: Session, warn: Warn = stderrWarn): Promise<void> {
+  const file = sessionPath(dataDir, s.user_id);
+  ensurePrivateDir(path.dirname(file), warn);
+  registerTokens(s);
+  await writePrivateFile(file, `${JSON.stringify(s, null, 2)}\n`);
+}
+
+/**
+ * The stored session of a user, or undefined when there is none. A damaged or foreign file
+ * is reported in one line and treated as signed out; it never throws for bad content.
+ */
+export function readSession(dataDir: string, userId: string, warn: Warn = stderrWarn): Session | undefined {
+  const file = sessionPath(dataDir, userId);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    warn(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); treating ${userId} as signed out`);
+    return undefined;
+  }
+  ensurePrivateDir(path.dirname(file), warn);
+  ensurePrivateFile(file, warn);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    warn(`${file} is damaged (not JSON); treating ${userId} as signed out`);
+    return undefined;
+  }
+  const parsed = SessionSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    warn(`${file} is not an algo session (${issue.path.join('.') || 'root'}: ${issue.message}); treating ${userId} as signed out`);
+    return undefined;
+  }
+  if (parsed.data.user_id !== userId) {
+    warn(`${file} holds the session of another user; treating ${userId} as signed out`);
+    return undefined;
+  }
+  return registerTokens(parsed.data);
+}
+
+/** Remove a user's session file; true when there was one. */
+export function removeSession(dataDir: string, userId: string): boolean {
+  try {
+    fs.unlinkSync(sessionPath(dataDir, userId));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}
+
+/** Every readable session in the folder (damaged ones are reported and skipped). */
+export function listSessions(dataDir: string, warn: Warn = stderrWarn): Session[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(sessionsDir(dataDir));
+  } catch {
+    return [];
+  }
+  const out: Session[] = [];
+  for (const name of names.sort()) {
+    const m = /^([A-Z0-9]{2,12})\.json$/.exec(name);
+    if (!m) continue;
+    const s = readSession(dataDir, m[1]!, warn);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** The session whose session_token this is (for the REST API); every candidate is compared in constant time. */
+export function findSessionByToken(dataDir: string, token: string, warn: Warn = stderrWarn): Session | undefined {
+  let found: Session | undefined;
+  for (const s of listSessions(dataDir, warn)) {
+    if (constantTimeEqual(s.session_token, token) && !found) found = s;
+  }
+  return found;
+}
+
+/** What may be shown about a session: everything but its tokens. */
+export interface SessionIdentity {
+  profile: string;
+  user_id: string;
+  user_name: string;
+  email: string;
+  broker: string;
+  login_time: string;
+  expires_at: string;
+  sandbox: boolean;
+}
+
+export function sessionIdentity(s: Session, profile: string = s.profile): SessionIdentity {
+  return {
+    profile,
+    user_id: s.user_id,
+    user_name: s.user_name,
+    email: s.email,
+    broker: s.broker,
+    login_time: s.login_time,
+    expires_at: s.expires_at,
+    sandbox: s.sandbox,
+  };
+}
