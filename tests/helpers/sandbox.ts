@@ -1,8 +1,8 @@
+import { ensureBuilt } from './cli.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { KiteConnect, type Connect } from 'kiteconnect';
 import { ManualClock, type Clock } from '../../src/core/clock.js';
 import { startSandbox } from '../../src/sandbox/server.js';
@@ -145,38 +145,8 @@ export async function sandboxGet(
   return { status: res.status, contentType, body, text };
 }
 
-const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-
-/** The .ts sources an entry point reaches through relative imports (static and dynamic). */
-function sourcesOf(entry: string): string[] {
-  const seen = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file) || !fs.existsSync(file)) return;
-    seen.add(file);
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)\.js'|import\('(\.{1,2}\/[^']+)\.js'\)/g)) {
-      visit(path.resolve(path.dirname(file), `${m[1] ?? m[2]}.ts`));
-    }
-  };
-  visit(entry);
-  return [...seen];
-}
-
-/**
- * dist/cli/main.js, built first when the CLI entry or anything `algo sandbox` reaches is missing or
- * older than its source (`npm test` builds anyway; this keeps `npx vitest run` on one file honest).
- */
+/** dist/cli/main.js, built first when stale (`npm test` builds anyway; this keeps `npx vitest run` on one file honest). */
 export function builtCli(): string {
-  const src = (rel: string) => path.join(repoRoot, 'src', rel);
-  const outOf = (file: string) => path.join(repoRoot, 'dist', path.relative(path.join(repoRoot, 'src'), file)).replace(/\.ts$/, '.js');
-  const stale = () =>
-    [src('cli/main.ts'), src('cli/commands.ts'), ...sourcesOf(src('cli/sandbox.ts')), ...sourcesOf(src('sandbox/server.ts'))].filter(
-      (f) => !fs.existsSync(outOf(f)) || fs.statSync(outOf(f)).mtimeMs < fs.statSync(f).mtimeMs,
-    );
-  if (stale().length > 0) {
-    // A type error in a file being edited elsewhere does not stop tsc from emitting, so only a still-stale output fails.
-    spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot });
-    const left = stale();
-    if (left.length > 0) throw new Error(`could not build ${left.map((f) => path.relative(repoRoot, f)).join(', ')}`);
-  }
-  return path.join(repoRoot, 'dist', 'cli', 'main.js');
+  ensureBuilt();
+  return path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
 }

@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDataDir } from '../helpers/cli.js';
+
+/** Wednesday, market open. */
+const CLOCK = '2026-11-25T10:00:00+05:30';
+
+interface KiteOrderJson {
+  order_id: string;
+  status: string;
+  status_message: string | null;
+  tradingsymbol: string;
+  quantity: number;
+  filled_quantity: number;
+  average_price: number;
+}
+
+describe('algo paper as a child process', () => {
+  let dataDir: string;
+  const env = { ALGO_CLOCK: CLOCK };
+  const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { dataDir, env: { ...env, ...extra } });
+  const json = async <T>(args: string[]): Promise<T> => {
+    const r = await cli([...args, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout) as T;
+  };
+
+  beforeAll(async () => {
+    dataDir = tempDataDir('algo-paper-');
+    for (const [user, profile] of [['SB0001', 'asha'], ['SB0002', 'vikram']]) {
+      const r = await cli(['login', '--sandbox', '--user', user!, '--profile', profile!]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+  });
+
+  it('buys at market, prints the order and funds, and shows it in orders, positions and funds', async () => {
+    const r = await cli(['paper', 'buy', 'INFY', '10', '--profile', 'asha']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^COMPLETE BUY 10 NSE:INFY CNC MARKET @ ₹[\d,]+\.\d\d/);
+    expect(r.stdout).toMatch(/charges ₹\d+\.\d\d/);
+    expect(r.stdout).toMatch(/funds available ₹[\d,]+\.\d\d/);
+
+    const orders = await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'asha']);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ tradingsymbol: 'INFY', status: 'COMPLETE', quantity: 10, filled_quantity: 10 });
+    const positions = await json<Array<{ tradingsymbol: string; quantity: number; average_price: number }>>(['paper', 'positions', '--profile', 'asha']);
+    expect(positions).toEqual([expect.objectContaining({ tradingsymbol: 'INFY', quantity: 10, average_price: orders[0]!.average_price })]);
+    const funds = await json<Record<string, number>>(['paper', 'funds', '--profile', 'asha']);
+    expect(Object.keys(funds).sort()).toEqual(['available', 'blocked', 'capital', 'charges', 'equity', 'realised_pnl', 'unrealised_pnl']);
+    expect(funds.capital).toBe(100000);
+    const cost = Math.round(orders[0]!.average_price * 100) * 10;
+    expect(Math.round(funds.available! * 100)).toBe(100000_00 - cost - Math.round(funds.charges! * 100));
+  });
+
+  it('keeps two profiles apart: orders, positions and funds', async () => {
+    const orders = await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'vikram']);
+    expect(orders).toEqual([]);
+    expect(await json<unknown[]>(['paper', 'positions', '--profile', 'vikram'])).toEqual([]);
+    const funds = await json<Record<string, number>>(['paper', 'funds', '--profile', 'vikram']);
+    expect(funds).toMatchObject({ capital: 100000, available: 100000, charges: 0 });
+    const placed = await cli(['paper', 'buy', 'TCS', '2', '--profile', 'vikram', '--json']);
+    expect(placed.code, placed.stderr).toBe(0);
+    const mine = await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'asha']);
+    expect(mine.map((o) => o.tradingsymbol)).not.toContain('TCS');
+  });
+
+  it('stores a rule breach as REJECTED with its reason and exits 4', async () => {
+    const r = await cli(['paper', 'sell', 'RELIANCE', '5', '--profile', 'vikram', '--json']);
+    expect(r.code).toBe(4);
+    const order = JSON.parse(r.stdout) as KiteOrderJson;
+    expect(order.status).toBe('REJECTED');
+    expect(order.status_message).toMatch(/RELIANCE/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^algo: order \d+ rejected: /);
+  });
+
+  it('refuses bad input with one line, exit 2, and changes nothing', async () => {
+    const before = await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'asha']);
+    const cases: Array<[string[], RegExp]> = [
+      [['paper', 'buy', 'INFY', '0'], /quantity must be a positive whole number/],
+      [['paper', 'buy', 'INFY', '-5'], /./],
+      [['paper', 'buy', 'INFY', '2.5'], /quantity must be a positive whole number/],
+      [['paper', 'buy', 'INFY', '10', '--price', '1500.03'], /tick size/],
+      [['paper', 'buy', 'INFX', '10'], /did you mean INFY/],
+      [['paper', 'buy', 'INFY', '10', '--type', 'LIMIT'], /LIMIT orders need a price/],
+      [['paper', 'buy', 'INFY', '99999999'], /limit for one order/],
+      [['paper', 'buy', 'INFY', '10', '--bogus'], /unknown option '--bogus'/],
+      [['paper', 'buy', 'INFY', '10', '--product', 'XYZ'], /--product must be one of CNC, MIS, NRML/],
+      [['paper', 'buy', 'INFY', '10', '--price', 'abc'], /--price must be a positive price/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await cli([...args, '--profile', 'asha']);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(re);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stdout, args.join(' ')).toBe('');
+    }
+    expect(await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'asha'])).toEqual(before);
+  });
+
+  it('rests a LIMIT order, cancels it, and releases its margin', async () => {
+    const quote = await json<Record<string, number>>(['paper', 'funds', '--profile', 'asha']);
+    const orders = await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'asha']);
+    const infy = orders.find((o) => o.tradingsymbol === 'INFY' && o.status === 'COMPLETE')!;
+    const limit = (Math.round(infy.average_price * 0.97 * 10) / 10).toFixed(2);
+    const rest = await cli(['paper', 'buy', 'INFY', '2', '--price', limit, '--profile', 'asha', '--json']);
+    expect(rest.code, rest.stderr).toBe(0);
+    const order = JSON.parse(rest.stdout) as KiteOrderJson & { funds: Record<string, number> };
+    expect(order.status).toBe('OPEN');
+    expect(order.funds.blocked).toBeGreaterThan(quote.blocked!);
+    const open = await json<KiteOrderJson[]>(['paper', 'orders', '--open', '--profile', 'asha']);
+    expect(open.map((o) => o.order_id)).toEqual([order.order_id]);
+    const cancelled = await cli(['paper', 'cancel', order.order_id, '--profile', 'asha', '--json']);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(JSON.parse(cancelled.stdout)).toMatchObject({ status: 'CANCELLED', funds: { blocked: quote.blocked } });
+    const again = await cli(['paper', 'cancel', order.order_id, '--profile', 'asha']);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toMatch(/is CANCELLED/);
+  });
+
+  it('refuses reset without a terminal unless --yes, and resets with --capital', async () => {
+    const refused = await cli(['paper', 'reset', '--profile', 'vikram']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    const r = await cli(['paper', 'reset', '--capital', '50000', '--yes', '--profile', 'vikram', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ capital: 50000, available: 50000 });
+    expect(await json<unknown[]>(['paper', 'orders', '--profile', 'vikram'])).toEqual([]);
+    expect(await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'asha'])).not.toEqual([]);
+  });
+
+  it('needs a session: exit 3 with the login hint', async () => {
+    const r = await cli(['paper', 'funds', '--profile', 'nobody']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/algo login --profile nobody/);
+  });
+
+  it('loses nothing when 4 processes place 50 orders each on one account at once', async () => {
+    const dir = tempDataDir('algo-paper-conc-');
+    const login = await runCli(['login', '--sandbox', '--user', 'SB0003', '--profile', 'p'], { dataDir: dir, env });
+    expect(login.code, login.stderr).toBe(0);
+    const script = path.join(dir, 'burst.sh');
+    fs.writeFileSync(script, `for i in $(seq 1 50); do node "$1" paper buy ITC 1 --profile p --json >/dev/null || exit 1; done\n`);
+    const main = path.resolve('dist/cli/main.js');
+    const { spawn } = await import('node:child_process');
+    const runs = Array.from({ length: 4 }, () =>
+      new Promise<number>((resolve) => {
+        const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(ALGO_|KITE_|VITEST|NODE_OPTIONS)/.test(k)));
+        const child = spawn('bash', [script, main], { env: { ...clean, ALGO_DATA_DIR: dir, ALGO_CLOCK: CLOCK, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+        child.on('close', (code) => resolve(code ?? 1));
+      }),
+    );
+    expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
+    const orders = JSON.parse((await runCli(['paper', 'orders', '--json', '--profile', 'p'], { dataDir: dir, env })).stdout) as KiteOrderJson[];
+    expect(orders).toHaveLength(200);
+    expect(new Set(orders.map((o) => o.order_id)).size).toBe(200);
+    expect(orders.every((o) => o.status === 'COMPLETE')).toBe(true);
+    const positions = JSON.parse((await runCli(['paper', 'positions', '--json', '--profile', 'p'], { dataDir: dir, env })).stdout) as Array<{ quantity: number }>;
+    expect(positions[0]!.quantity).toBe(200);
+    const funds = JSON.parse((await runCli(['paper', 'funds', '--json', '--profile', 'p'], { dataDir: dir, env })).stdout) as Record<string, number>;
+    const spent = orders.reduce((s, o) => s + Math.round(o.average_price * 100), 0);
+    expect(Math.round(funds.available! * 100)).toBe(100000_00 - spent - Math.round(funds.charges! * 100));
+  }, 180_000);
+
+  it('stays consistent when orders are killed with SIGKILL mid-flight', async () => {
+    const dir = tempDataDir('algo-paper-kill-');
+    const login = await runCli(['login', '--sandbox', '--user', 'SB0001', '--profile', 'k'], { dataDir: dir, env });
+    expect(login.code, login.stderr).toBe(0);
+    const { spawnCli } = await import('../helpers/cli.js');
+    let killed = 0;
+    for (let round = 0; round < 12; round++) {
+      const burst = Array.from({ length: 3 }, () => spawnCli(['paper', 'buy', 'SBIN', '1', '--product', 'MIS', '--profile', 'k'], { dataDir: dir, env }));
+      await new Promise((r) => setTimeout(r, 60 + round * 25));
+      for (const p of burst) if (p.child.exitCode === null && p.child.kill('SIGKILL')) killed++;
+      await Promise.all(burst.map((p) => p.done));
+    }
+    expect(killed).toBeGreaterThan(0);
+    const read = async <T>(what: string) => JSON.parse((await runCli(['paper', what, '--json', '--profile', 'k'], { dataDir: dir, env })).stdout) as T;
+    const orders = await read<KiteOrderJson[]>('orders');
+    const trades = await read<Array<{ order_id: string; quantity: number }>>('trades');
+    const positions = await read<Array<{ quantity: number }>>('positions');
+    const funds = await read<Record<string, number>>('funds');
+    const complete = orders.filter((o) => o.status === 'COMPLETE');
+    expect(trades.map((t) => t.order_id).sort()).toEqual(complete.map((o) => o.order_id).sort());
+    expect(positions.reduce((s, p) => s + p.quantity, 0)).toBe(complete.length);
+    const p = (x: number) => Math.round(x * 100);
+    expect(p(funds.equity!)).toBe(p(funds.capital!) + p(funds.realised_pnl!) - p(funds.charges!) + p(funds.unrealised_pnl!));
+    // A new process can keep trading on the same account.
+    const after = await runCli(['paper', 'buy', 'SBIN', '1', '--product', 'MIS', '--profile', 'k'], { dataDir: dir, env });
+    expect(after.code, after.stderr).toBe(0);
+  }, 120_000);
+});
