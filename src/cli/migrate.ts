@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { Context } from './context.js';
+
+export interface MigrateFlags {
+  dryRun?: boolean;
+  from?: string;
+  to?: string;
+}
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('move the legacy MongoDB paper collections to user_default_*, or copy paper accounts between stores (--to/--from)')
+    .option('--dry-run', 'say what would change, and change nothing')
+    .option('--to <uri>', 'copy every paper account into this store (sqlite:PATH or mongodb://...)')
+    .option('--from <uri>', 'copy from this store (default: the configured store, or the SQLite file in the data folder)')
+    .action(async (flags: MigrateFlags, cmd: Command) => {
+      const { contextOf } = await import('./context.js');
+      await runMigrateCommand(contextOf(cmd), flags);
+    });
+}
+
+export async function runMigrateCommand(ctx: Context, flags: MigrateFlags): Promise<void> {
+  const [{ runMigrate }, { migrateLines, migrateExitCode }, out] = await Promise.all([
+    import('../core/store/migrate-run.js'),
+    import('../core/store/migrate-report.js'),
+    import('./output.js'),
+  ]);
+  const { store, dataDir } = ctx.settings;
+  const result = await runMigrate({ store, dataDir, dryRun: Boolean(flags.dryRun), from: flags.from, to: flags.to });
+  if (ctx.json) out.printJson(result);
+  else for (const line of migrateLines(result)) out.printLine(line);
+  if (migrateExitCode(result) !== 0) process.exitCode = 1;
+}

@@ -1,0 +1,23 @@
+import { UsageError } from '../errors.js';
+import { redact } from '../redact.js';
+import { isMongoUri } from './mongo-uri.js';
+import type { PaperStore } from './types.js';
+
+/**
+ * Open the paper store a URI names: `sqlite:PATH` (the embedded default) or `mongodb://...` /
+ * `mongodb+srv://...`. Each implementation (and its driver) is loaded only when selected.
+ */
+export async function openStore(uri: string): Promise<PaperStore> {
+  if (uri.startsWith('sqlite:')) {
+    const file = uri.slice('sqlite:'.length);
+    if (file.trim() === '') throw new UsageError('the store sqlite: needs a file path', 'use --store sqlite:PATH');
+    const { openSqliteStore } = await import('./sqlite.js');
+    return openSqliteStore(file);
+  }
+  if (isMongoUri(uri)) {
+    const { openMongoStore } = await import('./mongo.js');
+    return openMongoStore(uri);
+  }
+  throw new UsageError(`the store ${JSON.stringify(redact(uri).slice(0, 60))} is not one algo knows`, 'use --store sqlite:PATH or mongodb://host:port[/database]');
+}
+
