@@ -1,0 +1,182 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Clock } from '../core/clock.js';
+import { redact } from '../core/redact.js';
+import { ActivityLog } from './activity-log.js';
+import { ApiError, errorBody, toApiError } from './api-error.js';
+import { authenticate } from './authenticate.js';
+import { applyCors } from './cors.js';
+import type { ApiDeps, ApiSession } from './deps.js';
+import { hostAllowed } from './host-check.js';
+import { LoginStates } from './login-states.js';
+import { TokenBuckets } from './rate-limit.js';
+import type { RouteSpec } from './route-spec.js';
+import { authRoutes } from './routes/auth.js';
+import { metaRoutes } from './routes/meta.js';
+import { paperRoutes } from './routes/paper.js';
+import { portfolioRoutes } from './routes/portfolio.js';
+import { ValidationFailure, zodValidatorCompiler } from './validation.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiSession: ApiSession | null;
+  }
+  interface FastifyContextConfig {
+    spec?: RouteSpec;
+  }
+}
+
+export const BODY_LIMIT = 16 * 1024;
+
+export interface AppOptions {
+  deps: ApiDeps;
+  dataDir: string;
+  /** Times in the activity log and login-state expiry. */
+  clock: Clock;
+  /** The rate limiter's clock (real time in `algo serve`; a ManualClock in tests). */
+  rateClock: Clock;
+  readRate: number;
+  writeRate: number;
+  /** The one origin allowed by CORS; none when absent. */
+  cors?: string;
+}
+
+/** Filled in once the server listens (the port may have been 0). */
+export interface Listening {
+  baseUrl: string;
+  allowedHosts: Set<string>;
+}
+
+export interface App {
+  fastify: FastifyInstance;
+  listening: Listening;
+  activity: ActivityLog;
+  routes: RouteSpec[];
+}
+
+/** Map fastify's own failures (body parsing, limits) to the API's error envelope. */
+function fromFastifyError(err: FastifyError): ApiError {
+  if (err instanceof ValidationFailure) return err.apiError;
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(400, 'InputException', 'body is not valid JSON; send a JSON object');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'InputException', `body is larger than ${BODY_LIMIT / 1024} KiB`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'InputException', 'send the body as Content-Type: application/json');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError(400, 'InputException', 'Content-Length does not match the body');
+    default:
+      if (err.statusCode === 400 && err.code?.startsWith('FST_ERR_CTP')) return new ApiError(400, 'InputException', 'the body could not be read');
+      return toApiError(err);
+  }
+}
+
+/** Every route of the API, in the order of the OpenAPI document. */
+export function apiRoutes(states: LoginStates): RouteSpec[] {
+  const routes: RouteSpec[] = [];
+  routes.push(...metaRoutes(() => routes), ...authRoutes(states), ...portfolioRoutes, ...paperRoutes);
+  return routes;
+}
+
+export function buildApp(opts: AppOptions): App {
+  const { deps } = opts;
+  const listening: Listening = { baseUrl: '', allowedHosts: new Set() };
+  const activity = new ActivityLog(opts.dataDir);
+  const limits = { read: new TokenBuckets(opts.readRate, opts.rateClock), write: new TokenBuckets(opts.writeRate, opts.rateClock) };
+  const routes = apiRoutes(new LoginStates(opts.clock));
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    exposeHeadRoutes: false,
+  });
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.decorateRequest('apiSession', null);
+
+  /** Host check, CORS, then (user routes) the session and the user's rate limit; throws ApiError. */
+  const guard = (req: FastifyRequest, reply: FastifyReply): void => {
+    if (!hostAllowed(listening.allowedHosts, req.headers.host)) {
+      throw new ApiError(421, 'PermissionException', `this server answers only to its own address (${listening.baseUrl}) or localhost`);
+    }
+    applyCors(opts.cors, req, reply);
+    const spec = req.routeOptions.config.spec;
+    if (spec?.access !== 'user') return;
+    const session = authenticate(deps.sessions, opts.clock, req.headers['x-session-token']);
+    req.apiSession = session;
+    const wait = limits[spec.limit].take(session.user_id);
+    if (wait > 0) {
+      const rate = limits[spec.limit].rate;
+      throw new ApiError(429, 'NetworkException', `too many requests: ${rate} ${spec.limit}s per second allowed; retry after ${wait} s`, null, {
+        'retry-after': String(wait),
+      });
+    }
+  };
+
+  // Callback-style hooks: this runs on every request, and needs no promise.
+  app.addHook('onRequest', (req, reply, done) => {
+    try {
+      guard(req, reply);
+      done();
+    } catch (err) {
+      done(err as FastifyError);
+    }
+  });
+
+  app.addHook('onResponse', (req, reply, done) => {
+    const session = req.apiSession;
+    if (session) {
+      activity.record(session.user_id, {
+        time: new Date(opts.clock.now()).toISOString(),
+        method: req.method,
+        route: req.routeOptions.url ?? '',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 100) / 100,
+      });
+    }
+    done();
+  });
+
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const e = fromFastifyError(err);
+    const clientGone = err.message === 'aborted' || req.raw.socket?.destroyed === true;
+    if (e.status >= 500 && !(err instanceof ApiError) && !clientGone) {
+      process.stderr.write(`algo serve: ${req.method} ${req.routeOptions.url ?? '?'} failed: ${redact(err.stack ?? String(err))}\n`);
+    }
+    void reply.code(e.status).headers(e.headers).send(errorBody(e));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const e = new ApiError(404, 'GeneralException', `no route ${req.method} ${req.url.split('?')[0]}; see /api/openapi.json`);
+    void reply.code(404).send(errorBody(e));
+  });
+
+  if (opts.cors !== undefined) {
+    app.options('/api/*', async (_req, reply) => reply.code(204).send());
+  }
+
+  for (const spec of routes) {
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      config: { spec },
+      schema: {
+        ...(spec.body ? { body: spec.body } : {}),
+        ...(spec.params ? { params: spec.params } : {}),
+        ...(spec.query ? { querystring: spec.query } : {}),
+      },
+      handler: async (request, reply) => {
+        const ctx = { body: request.body, params: request.params, query: request.query, deps, baseUrl: listening.baseUrl, request, reply };
+        const data = spec.access === 'user' ? await spec.handler(ctx, request.apiSession!) : await spec.handler(ctx);
+        if (data === reply) return reply;
+        if (spec.access === 'user') void reply.header('cache-control', 'no-store');
+        return { status: 'success', data };
+      },
+    });
+  }
+
+  return { fastify: app, listening, activity, routes };
+}

@@ -1,0 +1,105 @@
+import { createSession, writeSession } from '../core/auth/sessions.js';
+import { buildLoginUrl } from '../core/auth/login-url.js';
+import type { Clock } from '../core/clock.js';
+import { AuthError } from '../core/errors.js';
+import { formatIst } from '../core/ist.js';
+import { KiteClient } from '../core/kite/client.js';
+import type { ApiSession, BrokerGateway, LoginGateway, PortfolioPart } from './deps.js';
+import { toApiSession } from './session-index.js';
+
+/** Where Kite (or the sandbox) is, and the app credentials of each profile. */
+export interface KiteSite {
+  apiRoot: string;
+  loginUrl: string;
+  /** The sandbox accepts a redirect_url per login (loopback only); Kite uses the app's registered one. */
+  sandbox: boolean;
+  /** The app of a profile; throws a UsageError for an unknown profile or a missing secret. */
+  app(profile: string): { apiKey: string; apiSecret: string; userId?: string };
+}
+
+const ORDER_TIMES = ['order_timestamp', 'exchange_update_timestamp', 'exchange_timestamp'] as const;
+
+/** Kite prints times as IST "YYYY-MM-DD HH:MM:SS"; the client turned them into instants. */
+function istTimes<T extends object>(row: T, fields: readonly string[]): T {
+  const out = { ...row } as Record<string, unknown>;
+  for (const f of fields) if (typeof out[f] === 'number') out[f] = formatIst(out[f] as number);
+  return out as T;
+}
+
+/** One KiteClient per access token, reused across requests. */
+class Clients {
+  private readonly byToken = new Map<string, Promise<KiteClient>>();
+  constructor(
+    private readonly site: KiteSite,
+    private readonly clock: Clock,
+  ) {}
+
+  of(session: ApiSession): Promise<KiteClient> {
+    let c = this.byToken.get(session.access_token);
+    if (!c) {
+      if (this.byToken.size >= 1000) this.byToken.clear();
+      c = KiteClient.open({ apiKey: session.api_key, accessToken: session.access_token, apiRoot: this.site.apiRoot, clock: this.clock });
+      this.byToken.set(session.access_token, c);
+    }
+    return c;
+  }
+
+  forget(session: ApiSession): void {
+    this.byToken.delete(session.access_token);
+  }
+}
+
+export function kiteGateways(site: KiteSite, dataDir: string, clock: Clock): { broker: BrokerGateway; login: LoginGateway } {
+  const clients = new Clients(site, clock);
+  const broker: BrokerGateway = {
+    async portfolio(session: ApiSession, part: PortfolioPart): Promise<unknown> {
+      const kite = await clients.of(session);
+      switch (part) {
+        case 'holdings':
+          return kite.holdings();
+        case 'positions':
+          return kite.positions();
+        case 'orders':
+          return (await kite.orders()).map((o) => istTimes(o, ORDER_TIMES));
+        case 'margins':
+          return kite.margins();
+      }
+    },
+  };
+  const login: LoginGateway = {
+    loginUrl(profile, state, redirectUrl) {
+      const { apiKey } = site.app(profile);
+      return buildLoginUrl(site.loginUrl, apiKey, state, site.sandbox ? redirectUrl : undefined);
+    },
+    async complete(profile, requestToken) {
+      const app = site.app(profile);
+      const kite = await KiteClient.open({ apiKey: app.apiKey, apiRoot: site.apiRoot, clock });
+      const data = await kite.generateSession(requestToken, app.apiSecret);
+      if (app.userId !== undefined && data.user_id !== app.userId) {
+        await kite.invalidate(data.access_token).catch(() => undefined);
+        throw new AuthError(`profile ${profile} belongs to ${app.userId}, but ${data.user_id} logged in`, 'log in with the right Kite account');
+      }
+      const session = createSession({
+        user_id: data.user_id,
+        user_name: data.user_name,
+        email: data.email,
+        broker: data.broker,
+        api_key: app.apiKey,
+        access_token: data.access_token,
+        public_token: data.public_token,
+        loginTime: data.login_time ?? clock.now(),
+        sandbox: site.sandbox,
+        profile,
+      });
+      await writeSession(dataDir, session);
+      return toApiSession(session);
+    },
+    async logout(session) {
+      const kite = await clients.of(session);
+      clients.forget(session);
+      await kite.invalidate();
+    },
+  };
+  return { broker, login };
+}
+

@@ -1,0 +1,129 @@
+import type { KiteRoots } from '../cli/sandbox-env.js';
+import type { Clock } from '../core/clock.js';
+import type { Settings } from '../core/config.js';
+import type { MarketData } from '../core/market/types.js';
+import { toPaise } from '../core/money.js';
+import type { PaperConfig } from '../core/paper/config.js';
+import { PaperNotFoundError } from '../core/paper/errors.js';
+import { PaperService, type LivePosition } from '../core/paper/service.js';
+import { fundsToJson, holdingToKite, orderToKite, positionToKite, statsToJson, tradeToKite } from '../core/paper/shapes.js';
+import type { PaperOrder } from '../core/paper/types.js';
+import { redact } from '../core/redact.js';
+import type { PaperStore } from '../core/store/types.js';
+import { ApiError } from './api-error.js';
+import type { PaperGateway, PlacedOrder } from './deps.js';
+
+export interface PaperWiring {
+  store: PaperStore;
+  settings: Settings;
+  clock: Clock;
+  roots: KiteRoots;
+}
+
+/** The paper engine's settings from algo's settings (capital is rupees there, paise here). */
+export function paperConfigOf(settings: Settings, sandbox: boolean): Partial<PaperConfig> {
+  return {
+    capital: toPaise(settings.capital) ?? Math.round(settings.capital * 100),
+    slippageBps: settings.slippageBps,
+    misMarginPct: settings.misMarginPct,
+    staleQuoteSeconds: settings.staleQuoteSeconds,
+    alwaysOpen: sandbox && settings.alwaysOpen,
+  };
+}
+
+/**
+ * SEAM (live Kite): the paper engine takes one MarketData, but live quotes need a user's own
+ * Kite session (KiteMarketData over that user's KiteClient), so one engine per user would be
+ * needed. Until that is built, a live server answers the paper routes with 503 and serves the
+ * rest (auth, Kite portfolio).
+ */
+function sandboxOnly(): PaperGateway {
+  const refuse = async (): Promise<never> => {
+    throw new ApiError(503, 'GeneralException', 'paper trading over the API works with the sandbox only for now; run `algo serve --sandbox`');
+  };
+  return {
+    place: refuse, modify: refuse, cancel: refuse, order: refuse, orders: refuse, positions: refuse,
+    holdings: refuse, trades: refuse, funds: refuse, stats: refuse, portfolio: refuse, reset: refuse,
+  };
+}
+
+/** Kite's names for why an order was refused: money problems are MarginException. */
+export function rejectionType(o: PaperOrder): PlacedOrder['rejection'] {
+  return /^insufficient funds/i.test(o.status_message ?? '') ? 'MarginException' : 'OrderException';
+}
+
+const net = (list: LivePosition[]) => list.map((p) => positionToKite(p, p.last_price));
+
+/** The paper service behind the API, with every answer in Kite's JSON shapes. */
+export function paperGateway(service: PaperService): PaperGateway {
+  return {
+    async place(userId, request) {
+      const o = await service.place(userId, request);
+      return { order_id: o.order_id, status: o.status, status_message: o.status_message, ...(o.status === 'REJECTED' ? { rejection: rejectionType(o) } : {}) };
+    },
+    async modify(userId, orderId, changes) {
+      await service.modify(userId, orderId, changes);
+    },
+    async cancel(userId, orderId) {
+      await service.cancel(userId, orderId);
+    },
+    async order(userId, orderId) {
+      try {
+        return orderToKite(await service.order(userId, orderId));
+      } catch (e) {
+        if (e instanceof PaperNotFoundError) return null;
+        throw e;
+      }
+    },
+    orders: async (userId, openOnly) => (await service.orders(userId, { open: openOnly })).map(orderToKite),
+    async positions(userId) {
+      const list = net(await service.positions(userId));
+      return { net: list, day: list };
+    },
+    holdings: async (userId) => (await service.holdings(userId)).map((p) => holdingToKite(p, p.last_price, p.close_price)),
+    trades: async (userId) => (await service.trades(userId)).map(tradeToKite),
+    async funds(userId) {
+      const f = await service.funds(userId);
+      return fundsToJson(f.meta, f.unrealised);
+    },
+    stats: async (userId) => statsToJson(await service.stats(userId)),
+    async portfolio(userId) {
+      const p = await service.portfolio(userId);
+      return {
+        funds: fundsToJson(p.funds.meta, p.funds.unrealised),
+        positions: net(p.positions),
+        holdings: p.holdings.map((h) => holdingToKite(h, h.last_price, h.close_price)),
+        open_orders: p.orders.map(orderToKite),
+      };
+    },
+    async reset(userId, capitalPaise) {
+      return fundsToJson(await service.reset(userId, capitalPaise), 0);
+    },
+  };
+}
+
+/**
+ * The running paper engine for the API (fills resting orders on ticks, squares off MIS at 15:20),
+ * on the sandbox's deterministic market computed in process: the same prices the sandbox server
+ * gives at the same instant.
+ */
+export async function openPaperGateway(w: PaperWiring): Promise<{ gateway: PaperGateway; close(): Promise<void> }> {
+  if (!w.roots.sandbox) return { gateway: sandboxOnly(), close: async () => undefined };
+  const [{ createMarket }, { SandboxMarketData }] = await Promise.all([import('../sandbox/market.js'), import('../sandbox/market-data.js')]);
+  const market: MarketData = new SandboxMarketData(createMarket({ alwaysOpen: w.settings.alwaysOpen }), w.clock);
+  const service = new PaperService({
+    store: w.store,
+    market,
+    clock: w.clock,
+    config: paperConfigOf(w.settings, true),
+    onError: (err) => process.stderr.write(`algo serve: paper engine: ${redact(err instanceof Error ? err.message : String(err))}\n`),
+  });
+  await service.start();
+  return {
+    gateway: paperGateway(service),
+    close: async () => {
+      await service.stop();
+      await market.close?.();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createSession, writeSession } from '../../src/core/auth/sessions.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { resolveSettings, type Settings } from '../../src/core/config.js';
+import type { ApiServer } from '../../src/server/listen.js';
+import { startApiServer, type StartApiOptions } from '../../src/server/start.js';
+import { SANDBOX_APP, SANDBOX_PASSWORD } from '../../src/sandbox/types.js';
+
+/** A Wednesday, with the NSE market open. */
+export const MARKET_OPEN = Date.parse('2026-11-25T10:00:00+05:30');
+
+export interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  /** The parsed body when it is JSON, else undefined. */
+  json: any;
+}
+
+export interface CallOptions {
+  token?: string;
+  /** An object or array is sent as JSON; a string or Buffer as it is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One HTTP request over a real socket, with full control of the headers (Host included). */
+export function call(baseUrl: string, method: string, urlPath: string, opts: CallOptions = {}): Promise<Reply> {
+  const url = new URL(urlPath, baseUrl);
+  const headers: Record<string, string> = { ...(opts.token !== undefined ? { 'x-session-token': opts.token } : {}) };
+  let payload: Buffer | undefined;
+  if (opts.body !== undefined) {
+    const isRaw = typeof opts.body === 'string' || Buffer.isBuffer(opts.body);
+    payload = isRaw ? Buffer.from(opts.body as string | Buffer) : Buffer.from(JSON.stringify(opts.body));
+    if (!isRaw) headers['content-type'] = 'application/json';
+    headers['content-length'] = String(payload.length);
+  }
+  Object.assign(headers, opts.headers ?? {});
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export interface TestApi {
+  dir: string;
+  settings: Settings;
+  /** Market time (pinned at MARKET_OPEN). */
+  clock: ManualClock;
+  /** The rate limiter's time: frozen unless a test advances it. */
+  rateClock: ManualClock;
+  server: ApiServer;
+  url: string;
+  call(method: string, urlPath: string, opts?: CallOptions): Promise<Reply>;
+  /** Log a sandbox demo user in through the API's own login pair and the sandbox login page; the session token. */
+  loginDemo(userId: string): Promise<string>;
+  /** A session file written with the sessions module (for users beyond the demo ones; paper routes only). */
+  addSession(userId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A fresh data folder, an in-process sandbox, a SQLite file, and the API on 127.0.0.1 port 0. */
+export interface TestApiOptions extends Partial<Omit<StartApiOptions, 'settings' | 'configFile' | 'clock'>> {
+  dataDir?: string;
+  /** Default true: an in-process sandbox. False: "live" Kite at the roots given in env. */
+  sandbox?: boolean;
+  /** The environment the settings are resolved with (nothing from the outer one). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> {
+  const { dataDir, sandbox = true, env = {}, ...startOpts } = opts;
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'algo-api-'));
+  const clock = new ManualClock(MARKET_OPEN);
+  const rateClock = startOpts.rateClock instanceof ManualClock ? startOpts.rateClock : new ManualClock(0);
+  const { settings, file } = resolveSettings({ dataDir: dir, sandbox }, env);
+  const server = await startApiServer({ port: 0, ...startOpts, settings, configFile: file, clock, rateClock });
+  const api: TestApi = {
+    dir,
+    settings,
+    clock,
+    rateClock,
+    server,
+    url: server.url,
+    call: (method, urlPath, o) => call(server.url, method, urlPath, o),
+    async loginDemo(userId) {
+      const start = await api.call('GET', '/api/auth/login');
+      if (start.status !== 302) throw new Error(`login answered ${start.status}`);
+      const loginUrl = new URL(start.headers.location!);
+      const form = new URLSearchParams({ user_id: userId, password: SANDBOX_PASSWORD });
+      for (const f of ['api_key', 'redirect_params', 'redirect_url']) form.set(f, loginUrl.searchParams.get(f) ?? '');
+      const posted = await call(loginUrl.origin, 'POST', loginUrl.pathname, {
+        body: form.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      if (posted.status !== 302) throw new Error(`sandbox login answered ${posted.status}`);
+      const back = new URL(posted.headers.location!);
+      const page = await call(back.origin, 'GET', back.pathname + back.search);
+      const token = /<code>([0-9a-f-]{36})<\/code>/.exec(page.text)?.[1];
+      if (page.status !== 200 || !token) throw new Error(`callback answered ${page.status}`);
+      return token;
+    },
+    async addSession(userId) {
+      const s = createSession({
+        user_id: userId,
+        user_name: `Test ${userId}`,
+        api_key: SANDBOX_APP.apiKey,
+        access_token: `paper-only-${userId}-0000000000`,
+        loginTime: clock.now(),
+        sandbox,
+        profile: 'default',
+      });
+      await writeSession(dir, s);
+      return s.session_token;
+    },
+    async close() {
+      await server.close();
+      if (!dataDir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return api;
+}

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toPaise } from '../../src/core/money.js';
+import { startTestApi, type Reply, type TestApi } from '../helpers/server.js';
+
+let api: TestApi;
+let a: string;
+let b: string;
+
+beforeAll(async () => {
+  api = await startTestApi({ writeRate: 1000, readRate: 1000 });
+  a = await api.loginDemo('SB0001');
+  b = await api.loginDemo('SB0002');
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const P = '/api/paper-trading';
+const place = (token: string, body: unknown, headers?: Record<string, string>) => api.call('POST', `${P}/orders`, { token, body, ...(headers ? { headers } : {}) });
+const get = (token: string, route: string) => api.call('GET', `${P}/${route}`, { token });
+const paise = (rupees: number): number => toPaise(rupees)!;
+
+async function orderIds(token: string): Promise<string[]> {
+  const r = await get(token, 'orders');
+  expect(r.status).toBe(200);
+  return r.json.data.map((o: { order_id: string }) => o.order_id);
+}
+
+/** Funds recomputed from the trades, in paise: capital - buys + sells - charges. */
+async function expectExactFunds(token: string, capital: number): Promise<void> {
+  const trades = (await get(token, 'trades')).json.data as Array<{ transaction_type: string; quantity: number; average_price: number; charges: { total: number }; realised_pnl: number }>;
+  let cash = capital;
+  let charges = 0;
+  let realised = 0;
+  for (const t of trades) {
+    const value = t.quantity * paise(t.average_price);
+    cash += t.transaction_type === 'BUY' ? -value : value;
+    charges += paise(t.charges.total);
+    realised += paise(t.realised_pnl);
+  }
+  const open = (await get(token, 'orders?open=true')).json.data as unknown[];
+  expect(open).toEqual([]); // no margin held by resting orders in these checks
+  const f = (await get(token, 'funds')).json.data;
+  expect(paise(f.charges)).toBe(charges);
+  expect(paise(f.realised_pnl)).toBe(realised);
+  expect(paise(f.available)).toBe(cash - charges);
+}
+
+describe('placing, reading, modifying and cancelling paper orders', () => {
+  let limitId: string;
+
+  it('a MARKET buy fills at once and the funds add up to the paisa', async () => {
+    const r = await place(a, { tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 3 });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ status: 'success', data: { order_id: expect.any(String), status: 'COMPLETE' } });
+    const o = (await get(a, `orders/${r.json.data.order_id}`)).json.data;
+    expect(o).toMatchObject({ order_id: r.json.data.order_id, status: 'COMPLETE', exchange: 'NSE', product: 'CNC', order_type: 'MARKET', validity: 'DAY', filled_quantity: 3 });
+    expect(o.order_timestamp).toBe('2026-11-25 10:00:00');
+    await expectExactFunds(a, paise(100000));
+  });
+
+  it('a LIMIT below the market rests; it can be listed, modified and cancelled', async () => {
+    const ltp = (await get(a, 'positions')).json.data.net.find((p: { tradingsymbol: string }) => p.tradingsymbol === 'INFY').last_price as number;
+    const price = Math.floor(ltp * 0.9);
+    const r = await place(a, { tradingsymbol: 'infy', transaction_type: 'BUY', quantity: 1, price, tag: 'api-test' });
+    expect(r.status).toBe(200);
+    expect(r.json.data.status).toBe('OPEN');
+    limitId = r.json.data.order_id;
+    const open = (await get(a, 'orders?open=true')).json.data;
+    expect(open.map((o: { order_id: string }) => o.order_id)).toEqual([limitId]);
+    expect(open[0]).toMatchObject({ order_type: 'LIMIT', price, tag: 'api-test' });
+    expect((await get(a, 'funds')).json.data.blocked).toBeGreaterThan(0);
+
+    const m = await api.call('PUT', `${P}/orders/${limitId}`, { token: a, body: { price: price - 1, quantity: 2 } });
+    expect(m.status).toBe(200);
+    expect(m.json.data).toEqual({ order_id: limitId });
+    expect((await get(a, `orders/${limitId}`)).json.data).toMatchObject({ price: price - 1, quantity: 2, status: 'OPEN' });
+
+    const c = await api.call('DELETE', `${P}/orders/${limitId}`, { token: a });
+    expect(c.status).toBe(200);
+    expect((await get(a, `orders/${limitId}`)).json.data.status).toBe('CANCELLED');
+    expect((await get(a, 'funds')).json.data.blocked).toBe(0);
+  });
+
+  it('cancelling or modifying an order that is no longer open is 400 OrderException', async () => {
+    const c = await api.call('DELETE', `${P}/orders/${limitId}`, { token: a });
+    expect(c.status).toBe(400);
+    expect(c.json).toMatchObject({ status: 'error', error_type: 'OrderException' });
+    expect(c.json.message).toMatch(/CANCELLED/);
+    const m = await api.call('PUT', `${P}/orders/${limitId}`, { token: a, body: { quantity: 5 } });
+    expect(m.status).toBe(400);
+    expect(m.json.error_type).toBe('OrderException');
+  });
+
+  it('an order beyond the funds is 400 MarginException with the reason and the id of the stored REJECTED order', async () => {
+    const r = await place(a, { tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 100000 });
+    expect(r.status).toBe(400);
+    expect(r.json.error_type).toBe('MarginException');
+    expect(r.json.message).toMatch(/insufficient funds/);
+    const id = r.json.data.order_id as string;
+    expect(r.json.message).toContain(id);
+    expect((await get(a, `orders/${id}`)).json.data).toMatchObject({ status: 'REJECTED', quantity: 100000 });
+  });
+
+  it('a delivery sell without holdings, or an unknown symbol, is 400 OrderException and stored as REJECTED', async () => {
+    for (const body of [
+      { tradingsymbol: 'TCS', transaction_type: 'SELL', quantity: 1 },
+      { tradingsymbol: 'NOSUCHCO', transaction_type: 'BUY', quantity: 1 },
+    ]) {
+      const r = await place(a, body);
+      expect(r.status).toBe(400);
+      expect(r.json.error_type).toBe('OrderException');
+      expect((await get(a, `orders/${r.json.data.order_id}`)).json.data.status).toBe('REJECTED');
+    }
+  });
+
+  it('positions, holdings, trades, stats and the portfolio answer in their shapes', async () => {
+    const pos = (await get(a, 'positions')).json.data;
+    expect(Object.keys(pos).sort()).toEqual(['day', 'net']);
+    expect(pos.net[0]).toMatchObject({ tradingsymbol: 'INFY', quantity: 3, product: 'CNC' });
+    expect((await get(a, 'holdings')).json.data).toEqual([]); // CNC buys settle the next trading day
+    const trades = (await get(a, 'trades')).json.data;
+    expect(trades).toHaveLength(1);
+    expect(trades[0].charges.total).toBeGreaterThan(0);
+    const stats = (await get(a, 'stats')).json.data;
+    expect(stats).toMatchObject({ capital: 100000, trades: 0 });
+    const pf = (await get(a, 'portfolio')).json.data;
+    expect(Object.keys(pf).sort()).toEqual(['funds', 'holdings', 'open_orders', 'positions']);
+    expect(pf.funds).toEqual((await get(a, 'funds')).json.data);
+  });
+
+  it('reset starts the account again with the given capital (rupees), or the configured one', async () => {
+    const r = await api.call('POST', `${P}/reset`, { token: a, body: { capital: 250000.5 } });
+    expect(r.status).toBe(200);
+    expect(r.json.data).toMatchObject({ capital: 250000.5, available: 250000.5, blocked: 0, charges: 0 });
+    expect(await orderIds(a)).toEqual([]);
+    const again = await api.call('POST', `${P}/reset`, { token: a });
+    expect(again.status).toBe(200);
+    expect(again.json.data.capital).toBe(100000);
+  });
+});
+
+describe('request bodies', () => {
+  const ok = { tradingsymbol: 'ITC', transaction_type: 'BUY', quantity: 1 };
+
+  async function refused(r: Reply, status: number, message: RegExp): Promise<void> {
+    expect(r.status).toBe(status);
+    expect(r.json).toMatchObject({ status: 'error', error_type: 'InputException' });
+    expect(r.json.message).toMatch(message);
+  }
+
+  it('refuses bad bodies with 400/413/415 naming the problem, and applies none of them', async () => {
+    const before = await orderIds(b);
+    await refused(await place(b, { ...ok, quantity: '1' }), 400, /^body field quantity: expected number, received string$/);
+    await refused(await place(b, { tradingsymbol: 'ITC', quantity: 1 }), 400, /^body field transaction_type is required$/);
+    await refused(await place(b, { ...ok, qty: 1 }), 400, /^body has unknown field qty$/);
+    await refused(await place(b, { ...ok, price: 10.123 }), 400, /price must be rupees with at most 2 decimals/);
+    await refused(await place(b, '{"tradingsymbol": "ITC",', { 'content-type': 'application/json' }), 400, /not valid JSON/);
+    await refused(await place(b, 'null', { 'content-type': 'application/json' }), 400, /^body field tradingsymbol is required$/);
+    await refused(await place(b, '{"__proto__": {"quantity": 1}, "tradingsymbol": "ITC"}', { 'content-type': 'application/json' }), 400, /not valid JSON/);
+    await refused(await place(b, JSON.stringify([ok]), { 'content-type': 'application/json' }), 400, /^body: expected object, received array$/);
+    await refused(await place(b, JSON.stringify({ ...ok, tag: 'x'.repeat(17_000) }), { 'content-type': 'application/json' }), 413, /larger than 16 KiB/);
+    await refused(await place(b, JSON.stringify(ok), { 'content-type': 'text/plain' }), 415, /application\/json/);
+    await refused(await place(b, 'tradingsymbol=ITC', { 'content-type': 'application/x-www-form-urlencoded' }), 415, /application\/json/);
+    await refused(await place(b, JSON.stringify(ok)), 415, /application\/json/); // no content type at all
+    await refused(await api.call('PUT', `${P}/orders/123`, { token: b, body: {} }), 400, /give at least one of/);
+    await refused(await api.call('POST', `${P}/reset`, { token: b, body: { capital: -5 } }), 400, /capital/);
+    await refused(await api.call('GET', `${P}/orders/bad%20id`, { token: b }), 400, /path field id/);
+    await refused(await api.call('GET', `${P}/orders?open=maybe`, { token: b }), 400, /query field open/);
+    expect(await orderIds(b)).toEqual(before);
+    expect((await get(b, 'funds')).json.data.capital).toBe(100000);
+  });
+
+  it('a good body still works after all that', async () => {
+    const r = await place(b, ok);
+    expect(r.status).toBe(200);
+  });
+});
+
+describe('two users: no object of one is visible to the other', () => {
+  it('user A gets 404 for every route on user B\'s order ids, and B\'s orders are untouched', async () => {
+    const mine = await place(b, { tradingsymbol: 'HDFCBANK', transaction_type: 'BUY', quantity: 1, price: 1, validity: 'DAY' });
+    // A price of ₹1 is far below the market: it rests (or is refused by the circuit limit, which is stored too).
+    const bIds = await orderIds(b);
+    expect(bIds).toContain(mine.json.data.order_id);
+    for (const id of bIds) {
+      for (const [method, body] of [['GET', undefined], ['PUT', { quantity: 7 }], ['DELETE', undefined]] as const) {
+        const r = await api.call(method, `${P}/orders/${id}`, { token: a, ...(body ? { body } : {}) });
+        expect(r.status, `${method} ${id}`).toBe(404);
+        expect(r.json.error_type).toBe('GeneralException');
+        expect(r.json.message).toBe(`order ${id} not found`);
+      }
+    }
+    const after = (await get(b, 'orders')).json.data;
+    expect(after.map((o: { order_id: string }) => o.order_id)).toEqual(bIds);
+    expect(after.find((o: { order_id: string }) => o.order_id === mine.json.data.order_id).quantity).toBe(1);
+  });
+
+  it("lists never hold the other user's objects", async () => {
+    const aIds = new Set(await orderIds(a));
+    const bIds = new Set(await orderIds(b));
+    expect([...aIds].filter((id) => bIds.has(id))).toEqual([]);
+    for (const route of ['orders', 'trades', 'positions', 'holdings', 'portfolio']) {
+      const text = (await get(a, route)).text;
+      for (const id of bIds) expect(text).not.toContain(id);
+      expect(text).not.toContain('SB0002');
+      expect(text).not.toContain('HDFCBANK');
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
+import { apiRoutes } from '../../src/server/app.js';
+import { LoginStates } from '../../src/server/login-states.js';
+import { buildOpenApi } from '../../src/server/openapi.js';
+
+type Json = Record<string, any>;
+const doc = buildOpenApi(apiRoutes(new LoginStates(new ManualClock(0))), { version: '0.1.0', baseUrl: 'http://127.0.0.1:8000' }) as Json;
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1 with every route of the brief', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const ops = Object.entries(doc.paths as Json).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(ops.sort()).toEqual(
+      [
+        'GET /api/health',
+        'GET /api/openapi.json',
+        'GET /api/auth/login',
+        'GET /api/auth/callback',
+        'POST /api/auth/logout',
+        'GET /api/auth/me',
+        'GET /api/portfolio/holdings',
+        'GET /api/portfolio/positions',
+        'GET /api/portfolio/orders',
+        'GET /api/portfolio/margins',
+        'GET /api/paper-trading/portfolio',
+        'GET /api/paper-trading/positions',
+        'GET /api/paper-trading/holdings',
+        'GET /api/paper-trading/trades',
+        'GET /api/paper-trading/funds',
+        'GET /api/paper-trading/stats',
+        'GET /api/paper-trading/orders',
+        'GET /api/paper-trading/orders/{id}',
+        'POST /api/paper-trading/orders',
+        'PUT /api/paper-trading/orders/{id}',
+        'DELETE /api/paper-trading/orders/{id}',
+        'POST /api/paper-trading/reset',
+      ].sort(),
+    );
+  });
+
+  it('describes the order body from the zod schema the server validates with', () => {
+    const body = doc.paths['/api/paper-trading/orders'].post.requestBody.content['application/json'].schema;
+    const schema = body.$ref ? doc.components.schemas[body.$ref.split('/').pop()] : body;
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(['tradingsymbol', 'transaction_type', 'quantity']);
+    expect(schema.properties.product).toMatchObject({ enum: ['CNC', 'MIS', 'NRML'], default: 'CNC' });
+    expect(schema.properties.quantity.type).toBe('integer');
+  });
+
+  it('asks for the session token on user routes only, and documents their 401 and 429', () => {
+    expect(doc.components.securitySchemes.sessionToken).toEqual({ type: 'apiKey', in: 'header', name: 'X-Session-Token' });
+    const funds = doc.paths['/api/paper-trading/funds'].get;
+    expect(funds.security).toEqual([{ sessionToken: [] }]);
+    expect(Object.keys(funds.responses)).toEqual(expect.arrayContaining(['200', '401', '429']));
+    expect(funds.responses['401'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+    expect(doc.components.schemas.Error.required).toEqual(['status', 'error_type', 'message', 'data']);
+    expect(doc.paths['/api/health'].get.security).toBeUndefined();
+    expect(doc.paths['/api/paper-trading/orders/{id}'].delete.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
+  });
+
+  it('gives every operation a unique id', () => {
+    const ids = Object.values(doc.paths as Json).flatMap((item: Json) => Object.values(item).map((op: Json) => op.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

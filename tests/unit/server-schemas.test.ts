@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { toOrderRequest } from '../../src/server/routes/paper.js';
+import { ModifyOrderBody, PlaceOrderBody, ResetBody } from '../../src/server/schemas.js';
+import { check } from '../../src/server/validation.js';
+import type { z } from 'zod';
+
+function problem(schema: z.ZodType, input: unknown): string {
+  const r = check(schema, input, 'body');
+  return r.ok ? 'ok' : r.message;
+}
+
+const base = { tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1 };
+
+describe('order bodies', () => {
+  it('fill in the defaults of `algo paper buy` and convert rupees to exact paise', () => {
+    const market = toOrderRequest(PlaceOrderBody.parse(base));
+    expect(market).toEqual({ exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, order_type: 'MARKET', product: 'CNC', validity: 'DAY' });
+    expect(toOrderRequest(PlaceOrderBody.parse({ ...base, price: 1412.95 }))).toMatchObject({ order_type: 'LIMIT', price: 141295 });
+    expect(toOrderRequest(PlaceOrderBody.parse({ ...base, price: 0.29 }))).toMatchObject({ price: 29 });
+    expect(toOrderRequest(PlaceOrderBody.parse({ ...base, trigger_price: 100.1 }))).toMatchObject({ order_type: 'SL-M', trigger_price: 10010 });
+    expect(toOrderRequest(PlaceOrderBody.parse({ ...base, price: 101, trigger_price: 100 }))).toMatchObject({ order_type: 'SL', price: 10100, trigger_price: 10000 });
+    expect(toOrderRequest(PlaceOrderBody.parse({ ...base, tradingsymbol: 'infy', order_type: 'MARKET', price: 5, tag: 'bot_1' }))).toMatchObject({
+      tradingsymbol: 'INFY',
+      order_type: 'MARKET',
+      tag: 'bot_1',
+    });
+  });
+
+  it.each([
+    [{ ...base, quantity: '1' }, 'body field quantity: expected number, received string'],
+    [{ tradingsymbol: 'INFY', quantity: 1 }, 'body field transaction_type is required'],
+    [{ ...base, quantity: 1.5 }, 'body field quantity: expected int, received number'],
+    [{ ...base, quantity: 0 }, 'body field quantity: Too small: expected number to be >0'],
+    [{ ...base, price: 10.005 }, 'body field price: price must be rupees with at most 2 decimals, e.g. 1412.95'],
+    [{ ...base, price: -1 }, 'body field price: Too small: expected number to be >0'],
+    [{ ...base, side: 'BUY' }, 'body has unknown field side'],
+    [{ ...base, product: 'MTF' }, 'body field product: expected one of "CNC"|"MIS"|"NRML"'],
+    [{ ...base, tradingsymbol: 'IN FY' }, 'body field tradingsymbol: must be a trading symbol such as INFY'],
+    [[], 'body: expected object, received array'],
+  ])('refuses %j: %s', (input, message) => {
+    expect(problem(PlaceOrderBody, input)).toBe(message);
+  });
+
+  it('a modification needs at least one known field', () => {
+    expect(problem(ModifyOrderBody, {})).toBe('body: give at least one of quantity, price, trigger_price, order_type');
+    expect(problem(ModifyOrderBody, { qty: 2 })).toBe('body has unknown field qty');
+    expect(problem(ModifyOrderBody, { price: 12.5 })).toBe('ok');
+  });
+
+  it('a reset takes an optional capital in rupees', () => {
+    expect(problem(ResetBody, {})).toBe('ok');
+    expect(problem(ResetBody, { capital: 500000.5 })).toBe('ok');
+    expect(problem(ResetBody, { capital: 'lots' })).toBe('body field capital: expected number, received string');
+  });
+});
