@@ -31,22 +31,6 @@ export function paperConfigOf(settings: Settings, sandbox: boolean): Partial<Pap
   };
 }
 
-/**
- * SEAM (live Kite): the paper engine takes one MarketData, but live quotes need a user's own
- * Kite session (KiteMarketData over that user's KiteClient), so one engine per user would be
- * needed. Until that is built, a live server answers the paper routes with 503 and serves the
- * rest (auth, Kite portfolio).
- */
-function sandboxOnly(): PaperGateway {
-  const refuse = async (): Promise<never> => {
-    throw new ApiError(503, 'GeneralException', 'paper trading over the API works with the sandbox only for now; run `algo serve --sandbox`');
-  };
-  return {
-    place: refuse, modify: refuse, cancel: refuse, order: refuse, orders: refuse, positions: refuse,
-    holdings: refuse, trades: refuse, funds: refuse, stats: refuse, portfolio: refuse, reset: refuse,
-  };
-}
-
 /** Kite's names for why an order was refused: money problems are MarginException. */
 export function rejectionType(o: PaperOrder): PlacedOrder['rejection'] {
   return /^insufficient funds/i.test(o.status_message ?? '') ? 'MarginException' : 'OrderException';
@@ -108,7 +92,10 @@ export function paperGateway(service: PaperService): PaperGateway {
  * gives at the same instant.
  */
 export async function openPaperGateway(w: PaperWiring): Promise<{ gateway: PaperGateway; close(): Promise<void> }> {
-  if (!w.roots.sandbox) return { gateway: sandboxOnly(), close: async () => undefined };
+  if (!w.roots.sandbox) {
+    const { livePaperGateway } = await import('./paper-live.js');
+    return livePaperGateway(w, paperGateway);
+  }
   const [{ createMarket }, { SandboxMarketData }] = await Promise.all([import('../sandbox/market.js'), import('../sandbox/market-data.js')]);
   const market: MarketData = new SandboxMarketData(createMarket({ alwaysOpen: w.settings.alwaysOpen }), w.clock);
   const service = new PaperService({

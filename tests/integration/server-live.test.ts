@@ -60,10 +60,19 @@ describe('algo serve against live Kite', () => {
     expect(holdings.json.data.length).toBeGreaterThan(0);
   });
 
-  it('answers the paper routes with 503 (sandbox only for now), and refuses sandbox sessions', async () => {
-    const r = await api.call('GET', '/api/paper-trading/funds', { token });
-    expect(r.status).toBe(503);
-    expect(r.json.message).toMatch(/sandbox only/);
+  it('trades paper on live quotes through the user\'s own Kite session, and refuses sandbox sessions', async () => {
+    const funds = await api.call('GET', '/api/paper-trading/funds', { token });
+    expect(funds.status).toBe(200);
+    expect(funds.json.data).toMatchObject({ capital: 100000, available: 100000 });
+    const placed = await api.call('POST', '/api/paper-trading/orders', { token, body: { tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 2 } });
+    expect(placed.status, JSON.stringify(placed.json)).toBe(200);
+    expect(placed.json.data.status).toBe('COMPLETE');
+    const ask = kite.handle.market.snapshot(408065, MARKET_OPEN).depth.sell[0]!.price;
+    const order = await api.call('GET', `/api/paper-trading/orders/${placed.json.data.order_id}`, { token });
+    // A MARKET buy fills at the ask of Kite's quote at that instant, plus at most 5 bps of slippage.
+    const fill = Math.round(order.json.data.average_price * 100);
+    expect(fill).toBeGreaterThanOrEqual(ask);
+    expect(fill).toBeLessThanOrEqual(Math.ceil(ask * 1.0005) + 5);
     const sandboxToken = await (async () => {
       const { createSession, writeSession } = await import('../../src/core/auth/sessions.js');
       const s = createSession({ user_id: 'SB0001', api_key: SANDBOX_APP.apiKey, access_token: 'x-access-token-0000', loginTime: MARKET_OPEN, sandbox: true, profile: 'main' });
