@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { toPaise, type Paise } from '../core/money.js';
-import { ORDER_TYPES, PRODUCTS, VALIDITIES, type OrderChanges, type OrderRequest, type OrderType, type Side } from '../core/paper/types.js';
+import { defaultOrderType, ORDER_TYPES, PRODUCTS, VALIDITIES, type OrderChanges, type OrderRequest, type OrderType, type Side } from '../core/paper/types.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -33,10 +33,7 @@ const str = (v: string | boolean | undefined): string | undefined => (typeof v =
 export function orderFromArgs(side: Side, symbol: string, qty: string, flags: Flags): OrderRequest {
   const price = str(flags.price) === undefined ? undefined : parsePrice(str(flags.price)!, '--price');
   const trigger = str(flags.trigger) === undefined ? undefined : parsePrice(str(flags.trigger)!, '--trigger');
-  let type: OrderType;
-  if (str(flags.type)) type = oneOf(str(flags.type)!, ORDER_TYPES, '--type');
-  else if (trigger !== undefined) type = price !== undefined ? 'SL' : 'SL-M';
-  else type = price !== undefined ? 'LIMIT' : 'MARKET';
+  const type: OrderType = str(flags.type) ? oneOf(str(flags.type)!, ORDER_TYPES, '--type') : defaultOrderType(price, trigger);
   const tag = str(flags.tag);
   return {
     exchange: (str(flags.exchange) ?? 'NSE').toUpperCase(),

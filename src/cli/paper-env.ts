@@ -41,22 +41,14 @@ export async function openPaper(ctx: Context): Promise<PaperEnv> {
   if (session.sandbox !== ctx.settings.sandbox && ctx.flags.sandbox !== undefined) {
     throw new AuthError(`profile ${ctx.settings.profile} is signed in to ${session.sandbox ? 'the sandbox' : 'live Kite'}`, 'drop --sandbox, or pick another profile with --profile');
   }
-  const [{ openStore }, { PaperService }] = await Promise.all([import('../core/store/open.js'), import('../core/paper/service.js')]);
+  const [{ openStore }, { PaperService }, { paperConfigOf }] = await Promise.all([
+    import('../core/store/open.js'),
+    import('../core/paper/service.js'),
+    import('../core/paper/config.js'),
+  ]);
   const { market, close: closeMarket } = await marketFor(ctx, session);
   const store = await openStore(ctx.settings.store);
-  const s = ctx.settings;
-  const service = new PaperService({
-    store,
-    market,
-    clock: ctx.clock,
-    config: {
-      capital: Math.round(s.capital * 100),
-      slippageBps: s.slippageBps,
-      misMarginPct: s.misMarginPct,
-      staleQuoteSeconds: s.staleQuoteSeconds,
-      alwaysOpen: session.sandbox && s.alwaysOpen,
-    },
-  });
+  const service = new PaperService({ store, market, clock: ctx.clock, config: paperConfigOf(ctx.settings, session.sandbox) });
   return {
     service,
     session,

@@ -2,8 +2,7 @@ import type { KiteRoots } from '../cli/sandbox-env.js';
 import type { Clock } from '../core/clock.js';
 import type { Settings } from '../core/config.js';
 import type { MarketData } from '../core/market/types.js';
-import { toPaise } from '../core/money.js';
-import type { PaperConfig } from '../core/paper/config.js';
+import { paperConfigOf } from '../core/paper/config.js';
 import { PaperNotFoundError } from '../core/paper/errors.js';
 import { PaperService, type LivePosition } from '../core/paper/service.js';
 import { fundsToJson, holdingToKite, orderToKite, positionToKite, statsToJson, tradeToKite } from '../core/paper/shapes.js';
@@ -18,17 +17,6 @@ export interface PaperWiring {
   settings: Settings;
   clock: Clock;
   roots: KiteRoots;
-}
-
-/** The paper engine's settings from algo's settings (capital is rupees there, paise here). */
-export function paperConfigOf(settings: Settings, sandbox: boolean): Partial<PaperConfig> {
-  return {
-    capital: toPaise(settings.capital) ?? Math.round(settings.capital * 100),
-    slippageBps: settings.slippageBps,
-    misMarginPct: settings.misMarginPct,
-    staleQuoteSeconds: settings.staleQuoteSeconds,
-    alwaysOpen: sandbox && settings.alwaysOpen,
-  };
 }
 
 /** Kite's names for why an order was refused: money problems are MarginException. */

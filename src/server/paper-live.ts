@@ -6,7 +6,8 @@ import { PaperService } from '../core/paper/service.js';
 import { redact } from '../core/redact.js';
 import { ApiError } from './api-error.js';
 import type { PaperGateway } from './deps.js';
-import { paperConfigOf, type PaperWiring } from './paper-gateway.js';
+import { paperConfigOf } from '../core/paper/config.js';
+import type { PaperWiring } from './paper-gateway.js';
 
 type GatewayOf = (service: PaperService) => PaperGateway;
 

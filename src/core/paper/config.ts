@@ -1,4 +1,5 @@
-import type { Paise } from '../money.js';
+import type { Settings } from '../config.js';
+import { toPaise, type Paise } from '../money.js';
 
 /** How the paper engine behaves; defaults match design.md. */
 export interface PaperConfig {
@@ -21,3 +22,14 @@ export const DEFAULT_PAPER_CONFIG: PaperConfig = {
   staleQuoteSeconds: 60,
   alwaysOpen: false,
 };
+
+/** The engine's settings from algo's settings (capital is rupees there, paise here). */
+export function paperConfigOf(settings: Settings, sandbox: boolean): PaperConfig {
+  return {
+    capital: toPaise(settings.capital) ?? Math.round(settings.capital * 100),
+    slippageBps: settings.slippageBps,
+    misMarginPct: settings.misMarginPct,
+    staleQuoteSeconds: settings.staleQuoteSeconds,
+    alwaysOpen: sandbox && settings.alwaysOpen,
+  };
+}

@@ -11,6 +11,12 @@ export const ORDER_TYPES: readonly OrderType[] = ['MARKET', 'LIMIT', 'SL', 'SL-M
 export const PRODUCTS: readonly Product[] = ['CNC', 'MIS', 'NRML'];
 export const VALIDITIES: readonly Validity[] = ['DAY', 'IOC'];
 
+/** The order type a request implies when it names none: SL/SL-M with a trigger, LIMIT with only a price, else MARKET. */
+export function defaultOrderType(price: unknown, trigger: unknown): OrderType {
+  if (trigger !== undefined) return price !== undefined ? 'SL' : 'SL-M';
+  return price !== undefined ? 'LIMIT' : 'MARKET';
+}
+
 /** What a person (CLI, dashboard, API) asks for. Prices in paise. */
 export interface OrderRequest {
   exchange: string;

@@ -1,5 +1,5 @@
 import { toPaise, type Paise } from '../../core/money.js';
-import type { OrderChanges, OrderRequest, OrderType } from '../../core/paper/types.js';
+import { defaultOrderType, type OrderChanges, type OrderRequest } from '../../core/paper/types.js';
 import { ApiError, notFound } from '../api-error.js';
 import type { PaperGateway } from '../deps.js';
 import { KiteShaped, ModifyOrderBody, OrderIdData, OrderIdParams, OrdersQuery, PlaceOrderBody, ResetBody } from '../schemas.js';
@@ -10,12 +10,6 @@ const BASE = '/api/paper-trading';
 
 /** Rupees that the schema already checked are exact to the paisa. */
 const paise = (rupees: number | undefined): Paise | undefined => (rupees === undefined ? undefined : toPaise(rupees)!);
-
-/** The same defaults as `algo paper buy`: LIMIT when only a price is given, SL/SL-M with a trigger. */
-function defaultOrderType(price: number | undefined, trigger: number | undefined): OrderType {
-  if (trigger !== undefined) return price !== undefined ? 'SL' : 'SL-M';
-  return price !== undefined ? 'LIMIT' : 'MARKET';
-}
 
 export function toOrderRequest(body: PlaceOrderBody): OrderRequest {
   const request: OrderRequest = {
