@@ -46,5 +46,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that went away (`algo paper orders | head -1`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const code = await main(process.argv);
 process.exitCode = code;
