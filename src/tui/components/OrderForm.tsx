@@ -1,0 +1,56 @@
+import React from 'react';
+import { Box, Text } from 'ink';
+import { useTheme } from '../theme-context.js';
+import { visibleFields, type FormField, type OrderFormState } from '../state/order-form.js';
+
+const LABELS: Record<FormField, string> = {
+  symbol: 'Symbol',
+  quantity: 'Quantity',
+  type: 'Type',
+  product: 'Product',
+  price: 'Price ₹',
+  trigger: 'Trigger ₹',
+};
+
+function valueOf(f: FormField, s: OrderFormState): string {
+  switch (f) {
+    case 'type':
+      return `‹ ${s.orderType} ›`;
+    case 'product':
+      return `‹ ${s.product} ›`;
+    default:
+      return s[f];
+  }
+}
+
+/** The paper buy/sell (or modify) form: one field focused, errors and rejections shown in place. */
+export function OrderForm({ form, width }: { form: OrderFormState; width: number }): React.ReactElement {
+  const theme = useTheme();
+  const buy = form.side === 'BUY';
+  const title = form.mode === 'modify' ? `Modify paper order ${form.orderId} (${form.symbol})` : `Paper ${buy ? 'BUY' : 'SELL'}`;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={buy ? theme.profit : theme.loss} paddingX={1} width={Math.min(width, 64)}>
+      <Text bold color={buy ? theme.profit : theme.loss}>
+        {title}
+      </Text>
+      {visibleFields(form).map((f) => {
+        const focused = form.focus === f;
+        return (
+          <Text key={f} wrap="truncate">
+            <Text color={focused ? theme.accent : theme.muted}>{`${focused ? '›' : ' '} ${LABELS[f].padEnd(10)}`}</Text>
+            <Text inverse={focused}>{valueOf(f, form) || ' '}</Text>
+            {focused && (f === 'type' || f === 'product') ? <Text color={theme.muted}> ←/→ to change</Text> : null}
+          </Text>
+        );
+      })}
+      {form.error ? (
+        <Text color={theme.danger} wrap="wrap">
+          ✖ {form.error}
+        </Text>
+      ) : null}
+      <Text color={theme.muted} wrap="truncate">
+        {form.busy ? 'sending…' : 'Tab next field · Enter place · Esc cancel'}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,14 @@
+import React from 'react';
+import { useTheme } from '../theme-context.js';
+import type { Tone } from '../state/ui.js';
+import { Line } from './Line.js';
+
+const KEYS = 'b buy · s sell · c cancel · m modify · x square off · p profile · r refresh · ? help · q quit';
+
+/** The bottom line: the last message, else the main keys. */
+export function StatusLine({ message, width }: { message: { text: string; tone: Tone } | null; width: number }): React.ReactElement | null {
+  const theme = useTheme();
+  if (!message) return <Line width={width} segments={[{ text: KEYS, color: theme.muted }]} />;
+  const color = message.tone === 'error' ? theme.danger : message.tone === 'ok' ? theme.ok : theme.accent;
+  return <Line width={width} segments={[{ text: message.text, color }]} />;
+}

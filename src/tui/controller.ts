@@ -1,0 +1,338 @@
+import type { Clock } from '../core/clock.js';
+import { AuthError, describeError, KiteError } from '../core/errors.js';
+import type { DeskBackend, BackendFactory, LiveStream } from './data/backend.js';
+import { QuoteBuffer } from './data/quote-buffer.js';
+import { addSymbol, loadWatchlist, removeSymbol, saveWatchlist } from './data/watchlist-store.js';
+import { isOpenOrder, type PaperOrder, type QuoteView } from './model.js';
+import { dataReducer, initialData, type DataAction, type DataState } from './state/data.js';
+import { keyOf } from './state/derive.js';
+import { parseSymbol } from './state/order-form.js';
+import { Store } from './state/store.js';
+import type { Effect, UiEvent } from './state/ui.js';
+
+export interface ControllerOptions {
+  factory: BackendFactory;
+  clock: Clock;
+  dataDir: string;
+  profile: string;
+  /** How often buffered ticks become one state update (default 100 ms: at most ~10 renders a second). */
+  flushMs?: number;
+  /** How often the paper store's version is checked (default 1000 ms). */
+  pollMs?: number;
+  /** How often the real portfolio is fetched again (default 30 s). */
+  refreshMs?: number;
+  warn?: (message: string) => void;
+}
+
+function isAuthFailure(e: unknown): boolean {
+  return e instanceof AuthError || (e instanceof KiteError && e.errorType === 'TokenException');
+}
+
+/**
+ * Runs the dashboard's world: opens the profile's backend, streams quotes into a buffer flushed
+ * at a bounded rate, polls the paper store, and carries out the effects that keys ask for.
+ * It knows nothing of React: the screen subscribes to `store`.
+ */
+export class DashboardController {
+  readonly store = new Store<DataState, DataAction>(initialData(), dataReducer);
+  private backend: DeskBackend | null = null;
+  private stream: LiveStream | null = null;
+  private readonly buffer = new QuoteBuffer();
+  private timers: NodeJS.Timeout[] = [];
+  private generation = 0;
+  private lastVersion = -1;
+  private watchTokens = new Map<string, number>();
+  private polling = false;
+  private current: string;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.current = opts.profile;
+  }
+
+  get profileName(): string {
+    return this.current;
+  }
+
+  get state(): DataState {
+    return this.store.getState();
+  }
+
+  private dispatch(a: DataAction): void {
+    this.store.dispatch(a);
+  }
+
+  async start(): Promise<void> {
+    const every = (ms: number, fn: () => void): void => {
+      this.timers.push(setInterval(fn, ms));
+    };
+    every(this.opts.flushMs ?? 100, () => this.flush());
+    every(this.opts.pollMs ?? 1000, () => void this.pollPaper());
+    every(this.opts.refreshMs ?? 30_000, () => void this.refreshPortfolio());
+    every(5000, () => this.refreshProfiles());
+    await this.open(this.current);
+  }
+
+  /** Turn buffered ticks into one state update (the timer calls this; benchmarks may too). */
+  flush(): void {
+    const batch = this.buffer.take();
+    if (batch.length) this.dispatch({ type: 'quotes', quotes: batch });
+  }
+
+  /** A quote from anywhere (the ticker, a REST snapshot): buffered for the screen, and given to the paper engine. */
+  ingest(q: QuoteView): void {
+    this.buffer.put(q);
+    this.backend?.paper.onQuote(q);
+  }
+
+  private refreshProfiles(): void {
+    this.opts.factory.profiles().then(
+      (profiles) => this.dispatch({ type: 'profiles', profiles }),
+      (e: unknown) => this.opts.warn?.(describeError(e)),
+    );
+  }
+
+  private async open(name: string): Promise<void> {
+    const gen = ++this.generation;
+    this.current = name;
+    this.dispatch({ type: 'reset' });
+    this.refreshProfiles();
+    this.dispatch({ type: 'watchlist', keys: loadWatchlist(this.opts.dataDir, name, this.opts.warn) });
+    let backend: DeskBackend;
+    try {
+      backend = await this.opts.factory.open(name);
+    } catch (e) {
+      if (gen !== this.generation) return;
+      if (isAuthFailure(e)) this.dispatch({ type: 'session-expired', message: describeError(e) });
+      else this.dispatch({ type: 'portfolio-error', message: describeError(e) });
+      this.dispatch({ type: 'loaded' });
+      return;
+    }
+    if (gen !== this.generation) {
+      await backend.close();
+      return;
+    }
+    this.backend = backend;
+    this.lastVersion = -1;
+    this.watchTokens = new Map();
+    this.dispatch({ type: 'profile', profile: backend.profile });
+    this.stream = backend.stream({
+      quote: (q) => this.ingest(q),
+      state: (status) => this.dispatch({ type: 'ticker', status }),
+      authFailed: (message) => this.dispatch({ type: 'session-expired', message: `${message}; run \`algo login --profile ${name}\`` }),
+    });
+    this.stream.start();
+    await Promise.all([this.refreshPortfolio(), this.refreshPaper()]);
+    await this.resolveWatchlist();
+    this.dispatch({ type: 'loaded' });
+    if (gen !== this.generation) return;
+    backend.paper.start?.();
+    void this.seedHistory(backend, gen);
+  }
+
+  /** Sparklines from today's candles, one instrument at a time (Kite allows 3 historical calls a second). */
+  private async seedHistory(b: DeskBackend, gen: number): Promise<void> {
+    if (!b.history) return;
+    for (const key of this.state.watchlist) {
+      const token = this.watchTokens.get(key);
+      if (!token || gen !== this.generation) continue;
+      try {
+        const { points, at } = await b.history(token);
+        if (gen !== this.generation || points.length === 0) continue;
+        const live = this.state.quotes[key]?.ltp;
+        this.dispatch({ type: 'history', key, points: live === undefined ? points : [...points.slice(0, -1), live], at });
+      } catch (e) {
+        if (isAuthFailure(e)) return this.fail(e, 'portfolio-error');
+        return; // sparklines are a nicety: stop trying, say nothing
+      }
+    }
+  }
+
+  private fail(e: unknown, kind: 'portfolio-error' | 'paper-error'): void {
+    if (isAuthFailure(e)) this.dispatch({ type: 'session-expired', message: describeError(e) });
+    else this.dispatch({ type: kind, message: describeError(e) });
+  }
+
+  async refreshPortfolio(): Promise<void> {
+    const b = this.backend;
+    if (!b) return;
+    try {
+      const snapshot = await b.portfolio();
+      if (b !== this.backend) return;
+      this.dispatch({ type: 'portfolio', snapshot });
+      this.syncInstruments();
+    } catch (e) {
+      if (b === this.backend) this.fail(e, 'portfolio-error');
+    }
+  }
+
+  async refreshPaper(): Promise<void> {
+    const b = this.backend;
+    if (!b) return;
+    try {
+      const snapshot = await b.paper.snapshot();
+      if (b !== this.backend) return;
+      this.lastVersion = snapshot.version;
+      this.dispatch({ type: 'paper', snapshot });
+      this.syncInstruments();
+    } catch (e) {
+      if (b === this.backend) this.fail(e, 'paper-error');
+    }
+  }
+
+  /** Reload the paper account when any process changed it (the store's meta version moved). */
+  async pollPaper(): Promise<void> {
+    const b = this.backend;
+    if (!b || this.polling) return;
+    this.polling = true;
+    try {
+      const version = await b.paper.version();
+      if (version !== this.lastVersion && b === this.backend) await this.refreshPaper();
+    } catch (e) {
+      if (b === this.backend) this.fail(e, 'paper-error');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async resolveWatchlist(keys: readonly string[] = this.state.watchlist): Promise<QuoteView[]> {
+    const b = this.backend;
+    if (!b) return [];
+    const wanted = [...new Set([...keys, ...this.heldKeys()])];
+    if (wanted.length === 0) return [];
+    try {
+      const quotes = await b.quotes(wanted);
+      if (b !== this.backend) return [];
+      for (const q of quotes) {
+        this.watchTokens.set(q.key, q.token);
+        this.buffer.put(q);
+      }
+      this.syncInstruments();
+      this.flush();
+      return quotes;
+    } catch (e) {
+      if (b === this.backend) this.fail(e, 'portfolio-error');
+      return [];
+    }
+  }
+
+  private heldKeys(): string[] {
+    const d = this.state;
+    return [
+      ...(d.portfolio?.holdings ?? []).map((h) => keyOf(h.exchange, h.tradingsymbol)),
+      ...(d.portfolio?.positions ?? []).map((p) => keyOf(p.exchange, p.tradingsymbol)),
+      ...(d.paper?.positions ?? []).map((p) => keyOf(p.exchange, p.tradingsymbol)),
+      ...(d.paper?.orders ?? []).filter(isOpenOrder).map((o) => keyOf(o.exchange, o.tradingsymbol)),
+    ];
+  }
+
+  /** Stream every instrument on screen or with a resting paper order. */
+  private syncInstruments(): void {
+    const d = this.state;
+    const tokens = new Map<number, string>();
+    const add = (token: number, exchange: string, symbol: string): void => {
+      if (token > 0) tokens.set(token, keyOf(exchange, symbol));
+    };
+    for (const h of d.portfolio?.holdings ?? []) add(h.instrument_token, h.exchange, h.tradingsymbol);
+    for (const p of d.portfolio?.positions ?? []) add(p.instrument_token, p.exchange, p.tradingsymbol);
+    for (const p of d.paper?.positions ?? []) add(p.instrument_token, p.exchange, p.tradingsymbol);
+    for (const o of (d.paper?.orders ?? []).filter(isOpenOrder)) add(o.instrument_token, o.exchange, o.tradingsymbol);
+    for (const key of d.watchlist) {
+      const t = this.watchTokens.get(key);
+      if (t) tokens.set(t, key);
+    }
+    this.stream?.setInstruments(tokens);
+  }
+
+  /** Carry out what a key asked for; the result goes back to the screen as a UiEvent. */
+  async run(effect: Effect): Promise<UiEvent | null> {
+    const b = this.backend;
+    switch (effect.type) {
+      case 'quit':
+        return null;
+      case 'switch-profile':
+        await this.closeBackend();
+        await this.open(effect.name);
+        return { type: 'profile-switched', name: effect.name };
+      case 'refresh':
+        this.refreshProfiles();
+        await Promise.all([this.refreshPortfolio(), this.refreshPaper(), this.resolveWatchlist()]);
+        return { type: 'message', text: 'refreshed', tone: 'ok' };
+      case 'watch-remove': {
+        const keys = removeSymbol(this.state.watchlist, effect.key);
+        await saveWatchlist(this.opts.dataDir, this.current, keys);
+        this.dispatch({ type: 'watchlist', keys });
+        this.syncInstruments();
+        return { type: 'message', text: `removed ${effect.key} from the watchlist`, tone: 'ok' };
+      }
+      case 'watch-add':
+        return this.watchAdd(effect.symbol);
+      default:
+        if (!b) return { type: 'message', text: 'not signed in: nothing to do', tone: 'error' };
+        return this.paperEffect(b, effect);
+    }
+  }
+
+  private async watchAdd(text: string): Promise<UiEvent> {
+    const sym = parseSymbol(text);
+    if (!sym) return { type: 'watch-add-error', message: `"${text}" is not a symbol: type INFY or NSE:INFY` };
+    const key = keyOf(sym.exchange, sym.tradingsymbol);
+    if (this.state.watchlist.includes(key)) return { type: 'watch-add-error', message: `${key} is already in the watchlist` };
+    if (!this.backend) return { type: 'watch-add-error', message: 'not signed in: cannot look the symbol up' };
+    const found = await this.resolveWatchlist([key]);
+    if (!found.some((q) => q.key === key)) return { type: 'watch-add-error', message: `no instrument ${key}: check the symbol and exchange` };
+    const keys = addSymbol(this.state.watchlist, key);
+    await saveWatchlist(this.opts.dataDir, this.current, keys);
+    this.dispatch({ type: 'watchlist', keys });
+    this.syncInstruments();
+    return { type: 'watch-add-done', message: `added ${key} to the watchlist` };
+  }
+
+  private async paperEffect(b: DeskBackend, effect: Exclude<Effect, { type: 'quit' | 'switch-profile' | 'refresh' | 'watch-add' | 'watch-remove' }>): Promise<UiEvent> {
+    const describeOrder = (o: PaperOrder): string => `${o.order_id} ${o.transaction_type} ${o.quantity} ${o.tradingsymbol} ${o.status}`;
+    try {
+      switch (effect.type) {
+        case 'place': {
+          const o = await b.paper.place(effect.request);
+          await this.refreshPaper();
+          if (o.status === 'REJECTED') return { type: 'form-error', message: `rejected: ${o.status_message ?? 'no reason given'}` };
+          return { type: 'form-done', message: `paper order ${describeOrder(o)}` };
+        }
+        case 'modify': {
+          const o = await b.paper.modify(effect.orderId, effect.changes);
+          await this.refreshPaper();
+          return { type: 'form-done', message: `modified ${describeOrder(o)}` };
+        }
+        case 'cancel': {
+          const o = await b.paper.cancel(effect.orderId);
+          await this.refreshPaper();
+          return { type: 'message', text: `cancelled ${describeOrder(o)}`, tone: 'ok' };
+        }
+        case 'square-off': {
+          const text = await b.paper.squareOff(effect.positionKey);
+          await this.refreshPaper();
+          return { type: 'message', text, tone: 'ok' };
+        }
+      }
+    } catch (e) {
+      await this.refreshPaper();
+      const message = describeError(e);
+      return effect.type === 'place' || effect.type === 'modify' ? { type: 'form-error', message } : { type: 'message', text: message, tone: 'error' };
+    }
+  }
+
+  private async closeBackend(): Promise<void> {
+    this.generation++;
+    this.stream?.stop();
+    this.stream = null;
+    const b = this.backend;
+    this.backend = null;
+    this.buffer.take();
+    if (b) await b.close();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.closeBackend();
+  }
+}

@@ -1,0 +1,49 @@
+import type { OrderChanges, OrderRequest, PaperOrder } from '../../core/paper/types.js';
+import type { PaperSnapshot, PortfolioSnapshot, ProfileEntry, ProfileInfo, QuoteView } from '../model.js';
+import type { StreamSink } from './kite-stream.js';
+
+/**
+ * Everything the dashboard needs from the world for one profile. The real implementation
+ * (open-backend.ts) is built from the Kite client, the ticker and the paper service; the
+ * controller only talks to this.
+ */
+
+export interface PaperPort {
+  snapshot(): Promise<PaperSnapshot>;
+  /** The store's meta version: changes whenever any process changes the account. */
+  version(): Promise<number>;
+  /** Place an order; a refused order comes back with status REJECTED and its reason (or throws RejectedError). */
+  place(req: OrderRequest): Promise<PaperOrder>;
+  modify(orderId: string, changes: OrderChanges): Promise<PaperOrder>;
+  cancel(orderId: string): Promise<PaperOrder>;
+  /** Close a position at market; says what happened. */
+  squareOff(positionKey: string): Promise<string>;
+  /** A live quote, so resting orders fill while the dashboard is open. */
+  onQuote(q: QuoteView): void;
+  /** Start the engine's background work (catch-up, 15:20 square-off); called once the first frame has its data. */
+  start?(): void;
+}
+
+export interface LiveStream {
+  setInstruments(tokens: ReadonlyMap<number, string>): void;
+  start(): void;
+  stop(): void;
+}
+
+export interface DeskBackend {
+  readonly profile: ProfileInfo;
+  portfolio(): Promise<PortfolioSnapshot>;
+  readonly paper: PaperPort;
+  /** Current quotes of instruments ("NSE:INFY"); unknown instruments are left out. */
+  quotes(keys: readonly string[]): Promise<QuoteView[]>;
+  stream(sink: StreamSink): LiveStream;
+  /** Today's 5-minute closes (paise) and the start of the last candle, for a sparkline; empty when none. */
+  history?(token: number): Promise<{ points: number[]; at: number }>;
+  close(): Promise<void>;
+}
+
+export interface BackendFactory {
+  /** Open the profile's backend; throws AuthError when it has no live session. */
+  open(profile: string): Promise<DeskBackend>;
+  profiles(): Promise<ProfileEntry[]>;
+}

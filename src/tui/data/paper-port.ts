@@ -1,0 +1,91 @@
+import type { Clock } from '../../core/clock.js';
+import { describeError } from '../../core/errors.js';
+import { istDate } from '../../core/ist.js';
+import type { Quote } from '../../core/market/types.js';
+import type { PaperService } from '../../core/paper/service.js';
+import { computeStats } from '../../core/paper/stats.js';
+import type { PaperStore } from '../../core/store/types.js';
+import { isOpenOrder, type PaperSnapshot, type QuoteView } from '../model.js';
+import type { OpenedPaper } from './open-backend.js';
+
+/** How many recent trades the dashboard keeps (the statistics use all of them). */
+const RECENT_TRADES = 200;
+
+/** The paper service and its store, seen through the dashboard's PaperPort for one user. */
+export function paperPort(opts: { service: PaperService; store: PaperStore; userId: string; clock: Clock; onError?: (m: string) => void }): OpenedPaper {
+  const { service, store, userId, clock } = opts;
+  return {
+    async snapshot(): Promise<PaperSnapshot> {
+      const p = await service.portfolio(userId);
+      const [orders, trades] = await Promise.all([store.orders(userId), store.trades(userId)]);
+      const now = clock.now();
+      const today = istDate(now);
+      const stats = computeStats(p.funds.meta, trades, p.funds.unrealised, now);
+      const meta = p.funds.meta;
+      return {
+        capital: meta.capital,
+        available: meta.available,
+        blocked: meta.blocked,
+        realised: meta.realised_pnl,
+        charges: meta.charges,
+        orders: orders.filter((o) => isOpenOrder(o) || istDate(o.placed_at) === today),
+        positions: [...p.positions, ...p.holdings].filter((x) => x.quantity !== 0 || x.opened_on === today || istDate(x.updated_at) === today),
+        trades: [...trades].sort((a, b) => b.filled_at - a.filled_at).slice(0, RECENT_TRADES),
+        stats: {
+          trades: stats.trades,
+          wins: stats.wins,
+          losses: stats.losses,
+          winRate: stats.win_rate / 100,
+          netPnl: stats.net_pnl,
+          charges: stats.total_charges,
+          maxDrawdown: stats.max_drawdown,
+          profitFactor: stats.profit_factor,
+          expectancy: stats.expectancy,
+          returnPct: stats.return_pct,
+        },
+        equity: stats.equity_curve,
+        version: meta.version,
+      };
+    },
+    async version() {
+      return (await store.meta(userId))?.version ?? -1;
+    },
+    place: (req) => service.place(userId, req),
+    modify: (id, changes) => service.modify(userId, id, changes),
+    cancel: (id) => service.cancel(userId, id),
+    async squareOff(positionKey) {
+      const [exchange, symbol] = positionKey.split(':');
+      const orders = await service.squareOff(userId, { symbol: `${exchange}:${symbol}` });
+      if (orders.length === 0) return `nothing to square off in ${symbol}`;
+      return orders.map((o) => `${o.transaction_type} ${o.quantity} ${o.tradingsymbol} ${o.product}: ${o.status}${o.status_message ? ` (${o.status_message})` : ''}`).join('; ');
+    },
+    onQuote(q: QuoteView) {
+      service.onQuote(toCoreQuote(q)).catch((e: unknown) => opts.onError?.(describeError(e)));
+    },
+    start() {
+      service.start().catch((e: unknown) => opts.onError?.(`paper engine: ${describeError(e)}`));
+    },
+    close: () => service.stop(),
+  };
+}
+
+/** A dashboard quote as the paper engine's Quote (the ticker's quote mode has no depth: bid/ask unknown). */
+export function toCoreQuote(q: QuoteView): Quote {
+  const i = q.key.indexOf(':');
+  return {
+    instrument_token: q.token,
+    exchange: q.key.slice(0, i),
+    tradingsymbol: q.key.slice(i + 1),
+    last_price: q.ltp,
+    bid: null,
+    ask: null,
+    open: q.open,
+    high: q.high,
+    low: q.low,
+    close: q.close,
+    volume: 0,
+    lower_circuit: 0,
+    upper_circuit: 0,
+    timestamp: q.timestamp,
+  };
+}

@@ -1,0 +1,116 @@
+import type { PaperSnapshot, PortfolioSnapshot, ProfileEntry, ProfileInfo, QuoteView, TickerStatus } from '../model.js';
+
+/** What the dashboard knows about the world, and the pure reducer that updates it. */
+
+export interface DataState {
+  profile: ProfileInfo | null;
+  profiles: readonly ProfileEntry[];
+  portfolio: PortfolioSnapshot | null;
+  portfolioError: string | null;
+  paper: PaperSnapshot | null;
+  paperError: string | null;
+  quotes: Readonly<Record<string, QuoteView>>;
+  /** Recent prices per instrument for sparklines (bounded). */
+  history: Readonly<Record<string, readonly number[]>>;
+  /** Quote time of each history's last sample. */
+  sampledAt: Readonly<Record<string, number>>;
+  ticker: TickerStatus;
+  /** Set when the session expired or Kite refused the token: the login command to run. */
+  sessionExpired: string | null;
+  watchlist: readonly string[];
+  loading: boolean;
+}
+
+/** Sparklines: one point per 5 minutes of quote time (4 hours), the last point following the live price. */
+export const HISTORY_POINTS = 48;
+export const HISTORY_STEP_MS = 5 * 60_000;
+
+export function initialData(): DataState {
+  return {
+    profile: null,
+    profiles: [],
+    portfolio: null,
+    portfolioError: null,
+    paper: null,
+    paperError: null,
+    quotes: {},
+    history: {},
+    sampledAt: {},
+    ticker: { state: 'disconnected' },
+    sessionExpired: null,
+    watchlist: [],
+    loading: true,
+  };
+}
+
+export type DataAction =
+  | { type: 'profile'; profile: ProfileInfo }
+  | { type: 'profiles'; profiles: readonly ProfileEntry[] }
+  | { type: 'portfolio'; snapshot: PortfolioSnapshot }
+  | { type: 'portfolio-error'; message: string }
+  | { type: 'paper'; snapshot: PaperSnapshot }
+  | { type: 'paper-error'; message: string }
+  | { type: 'quotes'; quotes: readonly QuoteView[] }
+  | { type: 'history'; key: string; points: readonly number[]; at: number }
+  | { type: 'ticker'; status: TickerStatus }
+  | { type: 'session-expired'; message: string }
+  | { type: 'watchlist'; keys: readonly string[] }
+  | { type: 'loaded' }
+  | { type: 'reset' };
+
+function applyQuotes(s: DataState, batch: readonly QuoteView[]): DataState {
+  if (batch.length === 0) return s;
+  const quotes: Record<string, QuoteView> = { ...s.quotes };
+  let history = s.history;
+  let sampledAt = s.sampledAt;
+  for (const q of batch) {
+    quotes[q.key] = q;
+    const last = sampledAt[q.key];
+    const prev = history[q.key] ?? [];
+    const newPoint = last === undefined || q.timestamp - last >= HISTORY_STEP_MS;
+    if (!newPoint && prev[prev.length - 1] === q.ltp) continue;
+    if (history === s.history) history = { ...s.history };
+    const next = newPoint ? [...prev.slice(Math.max(prev.length - HISTORY_POINTS + 1, 0)), q.ltp] : [...prev.slice(0, -1), q.ltp];
+    (history as Record<string, readonly number[]>)[q.key] = next;
+    if (newPoint) {
+      if (sampledAt === s.sampledAt) sampledAt = { ...s.sampledAt };
+      (sampledAt as Record<string, number>)[q.key] = q.timestamp;
+    }
+  }
+  return { ...s, quotes, history, sampledAt };
+}
+
+export function dataReducer(s: DataState, a: DataAction): DataState {
+  switch (a.type) {
+    case 'profile':
+      return { ...s, profile: a.profile };
+    case 'profiles':
+      return { ...s, profiles: a.profiles };
+    case 'portfolio':
+      return { ...s, portfolio: a.snapshot, portfolioError: null };
+    case 'portfolio-error':
+      return { ...s, portfolioError: a.message };
+    case 'paper':
+      return { ...s, paper: a.snapshot, paperError: null };
+    case 'paper-error':
+      return { ...s, paperError: a.message };
+    case 'quotes':
+      return applyQuotes(s, a.quotes);
+    case 'history':
+      return {
+        ...s,
+        history: { ...s.history, [a.key]: a.points.slice(-HISTORY_POINTS) },
+        sampledAt: { ...s.sampledAt, [a.key]: a.at },
+      };
+    case 'ticker':
+      return { ...s, ticker: a.status };
+    case 'session-expired':
+      return { ...s, sessionExpired: a.message };
+    case 'watchlist':
+      return { ...s, watchlist: a.keys };
+    case 'loaded':
+      return { ...s, loading: false };
+    case 'reset':
+      return { ...initialData(), profiles: s.profiles };
+  }
+}

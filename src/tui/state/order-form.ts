@@ -1,0 +1,218 @@
+import { toPaise, toRupees, type Paise } from '../../core/money.js';
+import { ORDER_TYPES, PRODUCTS, type OrderChanges, type OrderRequest, type OrderType, type Product, type Side } from '../../core/paper/types.js';
+
+/** The paper order form as a pure state machine: keystrokes in, a validated request out. */
+
+export type FormField = 'symbol' | 'quantity' | 'type' | 'product' | 'price' | 'trigger';
+export type TextField = 'symbol' | 'quantity' | 'price' | 'trigger';
+
+export interface OrderFormState {
+  mode: 'place' | 'modify';
+  /** The order being modified. */
+  orderId: string | null;
+  side: Side;
+  symbol: string;
+  quantity: string;
+  price: string;
+  trigger: string;
+  orderType: OrderType;
+  product: Product;
+  focus: FormField;
+  error: string | null;
+  busy: boolean;
+}
+
+export interface FormPrefill {
+  side: Side;
+  symbol?: string; // "NSE:INFY" or "INFY"
+  quantity?: number;
+  price?: Paise;
+  product?: Product;
+}
+
+export function newOrderForm(p: FormPrefill): OrderFormState {
+  return {
+    mode: 'place',
+    orderId: null,
+    side: p.side,
+    symbol: p.symbol ?? '',
+    quantity: p.quantity ? String(Math.abs(p.quantity)) : '1',
+    price: p.price ? String(toRupees(p.price)) : '',
+    trigger: '',
+    orderType: 'MARKET',
+    product: p.product ?? 'CNC',
+    focus: 'symbol',
+    error: null,
+    busy: false,
+  };
+}
+
+export interface ModifyPrefill {
+  orderId: string;
+  side: Side;
+  symbol: string;
+  quantity: number;
+  orderType: OrderType;
+  product: Product;
+  price: Paise;
+  trigger: Paise;
+}
+
+export function modifyOrderForm(p: ModifyPrefill): OrderFormState {
+  return {
+    mode: 'modify',
+    orderId: p.orderId,
+    side: p.side,
+    symbol: p.symbol,
+    quantity: String(p.quantity),
+    price: p.price ? String(toRupees(p.price)) : '',
+    trigger: p.trigger ? String(toRupees(p.trigger)) : '',
+    orderType: p.orderType,
+    product: p.product,
+    focus: 'quantity',
+    error: null,
+    busy: false,
+  };
+}
+
+const needsPrice = (t: OrderType): boolean => t === 'LIMIT' || t === 'SL';
+const needsTrigger = (t: OrderType): boolean => t === 'SL' || t === 'SL-M';
+
+/** The fields the form shows, in Tab order. */
+export function visibleFields(s: OrderFormState): FormField[] {
+  const fields: FormField[] = s.mode === 'place' ? ['symbol', 'quantity', 'type', 'product'] : ['quantity', 'type'];
+  if (needsPrice(s.orderType)) fields.push('price');
+  if (needsTrigger(s.orderType)) fields.push('trigger');
+  return fields;
+}
+
+export type FormAction =
+  | { type: 'type'; text: string }
+  | { type: 'backspace' }
+  | { type: 'next' }
+  | { type: 'prev' }
+  | { type: 'cycle'; delta: 1 | -1 }
+  | { type: 'error'; message: string }
+  | { type: 'busy'; busy: boolean };
+
+function cycle<T>(items: readonly T[], current: T, delta: number): T {
+  const i = items.indexOf(current);
+  return items[(i + delta + items.length) % items.length]!;
+}
+
+const ALLOWED: Record<TextField, RegExp> = {
+  symbol: /^[A-Za-z0-9:&_\- ]$/,
+  quantity: /^\d$/,
+  price: /^[\d.]$/,
+  trigger: /^[\d.]$/,
+};
+
+function isText(f: FormField): f is TextField {
+  return f === 'symbol' || f === 'quantity' || f === 'price' || f === 'trigger';
+}
+
+export function formReducer(s: OrderFormState, a: FormAction): OrderFormState {
+  switch (a.type) {
+    case 'type': {
+      if (s.busy) return s;
+      const f = s.focus;
+      if (!isText(f)) {
+        if (a.text === ' ') return formReducer(s, { type: 'cycle', delta: 1 });
+        return s;
+      }
+      const chars = [...a.text].filter((c) => ALLOWED[f].test(c)).join('');
+      if (!chars) return s;
+      const value = f === 'symbol' ? (s[f] + chars).toUpperCase() : s[f] + chars;
+      return { ...s, [f]: value, error: null };
+    }
+    case 'backspace': {
+      const f = s.focus;
+      if (!isText(f) || s.busy) return s;
+      return { ...s, [f]: s[f].slice(0, -1), error: null };
+    }
+    case 'next':
+    case 'prev': {
+      const fields = visibleFields(s);
+      const i = Math.max(fields.indexOf(s.focus), 0);
+      return { ...s, focus: cycle(fields, fields[i]!, a.type === 'next' ? 1 : -1) };
+    }
+    case 'cycle': {
+      if (s.focus === 'type') return { ...s, orderType: cycle(ORDER_TYPES, s.orderType, a.delta), error: null };
+      if (s.focus === 'product') return { ...s, product: cycle(PRODUCTS, s.product, a.delta), error: null };
+      return s;
+    }
+    case 'error':
+      return { ...s, error: a.message, busy: false };
+    case 'busy':
+      return { ...s, busy: a.busy, error: a.busy ? null : s.error };
+  }
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; field: FormField };
+
+/** "INFY" -> NSE:INFY, "bse:tcs" -> BSE:TCS. */
+export function parseSymbol(text: string): { exchange: string; tradingsymbol: string } | null {
+  const t = text.trim().toUpperCase();
+  const m = /^(?:([A-Z]{2,4}):)?([A-Z0-9&_\- ]{1,40})$/.exec(t);
+  if (!m) return null;
+  return { exchange: m[1] ?? 'NSE', tradingsymbol: m[2]!.trim() };
+}
+
+function parseMoney(text: string, field: FormField, label: string): Parsed<Paise> {
+  const p = toPaise(text.trim());
+  if (text.trim() === '' || p === null || p <= 0) return { ok: false, field, error: `${label} must be a positive amount in rupees, e.g. 1500.50` };
+  return { ok: true, value: p };
+}
+
+function parseQuantity(text: string): Parsed<number> {
+  const q = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(q) || q <= 0) return { ok: false, field: 'quantity', error: 'quantity must be a whole number above 0' };
+  return { ok: true, value: q };
+}
+
+function parsePrices(s: OrderFormState): Parsed<{ price?: Paise; trigger_price?: Paise }> {
+  const out: { price?: Paise; trigger_price?: Paise } = {};
+  if (needsPrice(s.orderType)) {
+    const p = parseMoney(s.price, 'price', 'price');
+    if (!p.ok) return p;
+    out.price = p.value;
+  }
+  if (needsTrigger(s.orderType)) {
+    const t = parseMoney(s.trigger, 'trigger', 'trigger price');
+    if (!t.ok) return t;
+    out.trigger_price = t.value;
+  }
+  return { ok: true, value: out };
+}
+
+/** The order to place, or the first thing wrong with the form. */
+export function formToRequest(s: OrderFormState): Parsed<OrderRequest> {
+  const sym = parseSymbol(s.symbol);
+  if (!sym) return { ok: false, field: 'symbol', error: 'symbol must look like INFY or NSE:INFY' };
+  const q = parseQuantity(s.quantity);
+  if (!q.ok) return q;
+  const prices = parsePrices(s);
+  if (!prices.ok) return prices;
+  return {
+    ok: true,
+    value: {
+      exchange: sym.exchange,
+      tradingsymbol: sym.tradingsymbol,
+      transaction_type: s.side,
+      quantity: q.value,
+      order_type: s.orderType,
+      product: s.product,
+      validity: 'DAY',
+      ...prices.value,
+    },
+  };
+}
+
+/** The changes to an open order, or the first thing wrong with the form. */
+export function formToChanges(s: OrderFormState): Parsed<OrderChanges> {
+  const q = parseQuantity(s.quantity);
+  if (!q.ok) return q;
+  const prices = parsePrices(s);
+  if (!prices.ok) return prices;
+  return { ok: true, value: { quantity: q.value, order_type: s.orderType, ...prices.value } };
+}

@@ -1,0 +1,106 @@
+import React from 'react';
+import { describe, expect, it } from 'vitest';
+import { render } from 'ink-testing-library';
+
+/** A frame without colour codes. */
+const plain = (s: string | undefined): string => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+const frame = (last: () => string | undefined): string => plain(last());
+const renderPlain = (tree: React.ReactElement) => {
+  const r = render(tree);
+  return { ...r, lastFrame: () => plain(r.lastFrame()) };
+};
+import { App, type DashboardPort } from '../../src/tui/App.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { themeFor } from '../../src/tui/theme.js';
+import { Store } from '../../src/tui/state/store.js';
+import { dataReducer, initialData, type DataAction, type DataState } from '../../src/tui/state/data.js';
+import type { Effect, UiEvent } from '../../src/tui/state/ui.js';
+
+/** The whole screen in ink-testing-library: keys in, frames out; effects recorded by a port. */
+
+const clock = new ManualClock(Date.parse('2026-11-25T10:00:00+05:30'));
+
+function setup(): { port: DashboardPort; effects: Effect[]; store: Store<DataState, DataAction> } {
+  const store = new Store<DataState, DataAction>(initialData(), dataReducer);
+  const effects: Effect[] = [];
+  store.dispatch({ type: 'profile', profile: { profile: 'demo', userId: 'SB0001', userName: 'Asha Rao', mode: 'sandbox' } });
+  store.dispatch({
+    type: 'portfolio',
+    snapshot: {
+      holdings: [{ exchange: 'NSE', tradingsymbol: 'INFY', instrument_token: 408065, quantity: 25, average_price: 132_540, last_price: 174_190, close_price: 173_480 }],
+      positions: [],
+      orders: [],
+      margins: { available: 49_651_820, used: 348_180, net: 49_651_820 },
+      loadedAt: clock.now(),
+    },
+  });
+  store.dispatch({ type: 'watchlist', keys: ['NSE:INFY'] });
+  store.dispatch({ type: 'loaded' });
+  const port: DashboardPort = {
+    store,
+    profileName: 'demo',
+    async run(effect): Promise<UiEvent | null> {
+      effects.push(effect);
+      if (effect.type === 'place') return { type: 'form-error', message: 'rejected: quantity 25 exceeds what you can afford' };
+      return null;
+    },
+  };
+  return { port, effects, store };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 20));
+
+describe('App', () => {
+  it('renders the header, tabs and live holdings, and follows quotes', async () => {
+    const { port, store } = setup();
+    const { lastFrame, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({ NO_COLOR: '1' })} />);
+    expect(frame(lastFrame)).toContain('SANDBOX');
+    expect(frame(lastFrame)).toContain('demo SB0001 Asha Rao');
+    expect(frame(lastFrame)).toMatch(/1 Portfolio\s+2 Paper\s+3 Watchlist\s+4 Help/);
+    expect(frame(lastFrame)).toMatch(/INFY\s+25\s+1,325\.40\s+1,741\.90/);
+    store.dispatch({ type: 'quotes', quotes: [{ key: 'NSE:INFY', token: 408065, ltp: 180_000, open: 0, high: 0, low: 0, close: 173_480, timestamp: clock.now() }] });
+    await tick();
+    expect(frame(lastFrame)).toMatch(/INFY\s+25\s+1,325\.40\s+1,800\.00\s+45,000\.00\s+\+11,865\.00/);
+    unmount();
+  });
+
+  it('b opens the form prefilled from the selected holding; Enter places; a rejection stays in the form', async () => {
+    const { port, effects } = setup();
+    const { lastFrame, stdin, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({})} />);
+    stdin.write('b');
+    await tick();
+    expect(frame(lastFrame)).toContain('Paper BUY');
+    expect(frame(lastFrame)).toContain('NSE:INFY');
+    stdin.write('\r');
+    await tick();
+    expect(effects).toEqual([
+      { type: 'place', request: { exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 25, order_type: 'MARKET', product: 'CNC', validity: 'DAY' } },
+    ]);
+    expect(frame(lastFrame)).toContain('rejected: quantity 25 exceeds what you can afford');
+    stdin.write('\x1b');
+    await tick();
+    expect(frame(lastFrame)).not.toContain('Paper BUY');
+    unmount();
+  });
+
+  it('shows the expired-session and lost-ticker banners', async () => {
+    const { port, store } = setup();
+    const { lastFrame, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({})} />);
+    store.dispatch({ type: 'session-expired', message: 'session for demo expired at 2026-11-26 06:00:00 IST; run `algo login --profile demo`' });
+    store.dispatch({ type: 'ticker', status: { state: 'reconnecting', attempt: 3, retryInMs: 4000 } });
+    await tick();
+    expect(frame(lastFrame)).toContain('run `algo login --profile demo`');
+    expect(frame(lastFrame)).toContain('ticker connection lost: reconnecting (attempt 3) in 4s, with backoff');
+    unmount();
+  });
+
+  it('the watchlist tab shows LTP, change and day range', async () => {
+    const { port, store } = setup();
+    const { lastFrame, stdin, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({})} />);
+    store.dispatch({ type: 'quotes', quotes: [{ key: 'NSE:INFY', token: 408065, ltp: 174_190, open: 173_960, high: 174_310, low: 173_520, close: 173_480, timestamp: clock.now() }] });
+    stdin.write('3');
+    await tick();
+    expect(frame(lastFrame)).toMatch(/NSE:INFY\s+1,741\.90\s+\+7\.10\s+\+0\.41%\s+1,735\.20 – 1,743\.10/);
+    unmount();
+  });
+});
