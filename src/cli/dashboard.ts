@@ -76,9 +76,22 @@ async function paperMarket(kite: OpenedKite, s: Settings, ctx: Context): Promise
   return { instruments: () => m.instruments(), quotes: (keys) => m.quotes(keys), candles: (token, from, to) => m.candles(token, from, to) };
 }
 
+/**
+ * A first run on a fresh machine (sandbox mode, no profile at all) signs in to the offline sandbox as
+ * demo user SB0001, so `npm install && npm start` opens a working desk with nothing to configure.
+ */
+async function firstRunSignIn(ctx: Context): Promise<void> {
+  if (!ctx.settings.sandbox || Object.keys(ctx.configFile.profiles).length > 0) return;
+  const { runLogin } = await import('./login.js');
+  process.stderr.write('algo: first run: signing in to the offline Kite sandbox as demo user SB0001\n');
+  await runLogin(ctx, { browser: false, timeout: '60', user: 'SB0001' });
+  ctx.reload();
+}
+
 export async function openDashboard(ctx: Context): Promise<number> {
   // React's development build is slower and keeps performance entries for every render.
   process.env.NODE_ENV ??= 'production';
+  await firstRunSignIn(ctx);
   const settings = ctx.settings;
   const warnings: string[] = [];
   const ui = import('../tui/run.js'); // the screen first: the backend loads while it draws

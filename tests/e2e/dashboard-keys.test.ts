@@ -128,4 +128,22 @@ describe('algo (the dashboard) in a terminal', () => {
     pane.keys('q');
     expect(await pane.waitForExit()).toBe(0);
   }, 30_000);
+
+  it('signs a newcomer in to the sandbox on the first run (npm start on a fresh machine)', async () => {
+    const fresh = tempDataDir('algo-dash-first-');
+    pane?.kill();
+    pane = TmuxPane.start({
+      argv: [process.execPath, path.join(root, 'dist', 'cli', 'main.js')],
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'tmux-256color', LANG: 'C.UTF-8', ALGO_DATA_DIR: fresh, ALGO_CLOCK: CLOCK },
+      width: 100,
+      height: 30,
+    });
+    const screen = await pane.waitFor((s) => s.includes('SB0001') && s.includes('Holdings (') && !s.includes('loading'), 30_000);
+    expect(screen).toContain('SANDBOX');
+    pane.keys('q');
+    expect(await pane.waitForExit()).toBe(0);
+    const whoami = await runCli(['whoami', '--json'], { dataDir: fresh, env: { ALGO_CLOCK: CLOCK } });
+    expect(JSON.parse(whoami.stdout)).toMatchObject({ profile: 'default', user_id: 'SB0001', sandbox: true });
+  }, 60_000);
 });
