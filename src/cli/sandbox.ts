@@ -72,8 +72,10 @@ export function registerSandbox(program: Command): void {
       const handle = await startSandbox({ port, dataDir: ctx.settings.dataDir, clock: ctx.clock, alwaysOpen });
       const users = Object.values(DEMO_USERS).map((u) => ({ userId: u.user_id, name: u.user_name }));
       const info = { url: handle.url, loginUrl: handle.loginUrl, tickerUrl: handle.tickerUrl, apiKey: SANDBOX_APP.apiKey, alwaysOpen, users, password: SANDBOX_PASSWORD };
+      // Listen for the signals before printing: whoever reads the output may stop us at once.
+      const stopped = untilSignal();
       process.stdout.write(ctx.json ? `${JSON.stringify({ ...info, apiRoot: handle.apiRoot, port: handle.port })}\n` : describeSandbox(info));
-      const signal = await untilSignal();
+      const signal = await stopped;
       await handle.close();
       if (!ctx.json) process.stdout.write(`Sandbox stopped (${signal}).\n`);
     });

@@ -1,58 +1,96 @@
+// Schemas here use valibot, not zod: this module loads on every command, and importing zod
+// costs ~70 ms (about node's own start-up) against ~10 ms for valibot; see src/core/check.ts
+// and bench/cold-start.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as v from 'valibot';
+import { checker, notList, type CheckedType, type Issue } from './check.js';
 import { UsageError } from './errors.js';
 import { defaultDataDir, PROFILE_RE, USER_ID_RE } from './paths.js';
 
+/** A finite number (JSON cannot hold NaN or Infinity, but a caller's object can). */
+const num = () => v.pipe(v.number(), v.finite());
+/** A URL as `new URL` reads it: trimmed, and without the tabs and newlines the parser would drop. */
+const url = () =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.check((s) => URL.canParse(s), 'must be a URL'),
+    v.transform((s) => s.replace(/[\t\n\r]/g, '')),
+  );
+const tickerUrl = () => v.pipe(v.string(), v.regex(/^wss?:\/\//, 'must start with ws:// or wss://'));
+
 /** One profile in config.json. */
-export const ProfileSchema = z.strictObject({
-  apiKey: z.string().min(1),
-  apiSecret: z.string().min(1).optional(),
-  userId: z.string().regex(USER_ID_RE, 'must be 2-12 capital letters or digits').optional(),
-  sandbox: z.boolean().optional(),
-});
-export type Profile = z.infer<typeof ProfileSchema>;
+export const ProfileSchema = checker(
+  v.strictObject({
+    apiKey: v.pipe(v.string(), v.minLength(1)),
+    apiSecret: v.optional(v.pipe(v.string(), v.minLength(1))),
+    userId: v.optional(v.pipe(v.string(), v.regex(USER_ID_RE, 'must be 2-12 capital letters or digits'))),
+    sandbox: v.optional(v.boolean()),
+  }),
+);
+export type Profile = CheckedType<typeof ProfileSchema>;
 
 /** The whole of data/config.json. */
-export const ConfigFileSchema = z.strictObject({
-  defaultProfile: z.string().regex(PROFILE_RE).optional(),
-  profiles: z.record(z.string().regex(PROFILE_RE, 'profile names are letters, digits, _ and -'), ProfileSchema).default({}),
-  kiteApiRoot: z.url().optional(),
-  kiteLoginUrl: z.url().optional(),
-  kiteTickerUrl: z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://').optional(),
-  redirectPort: z.number().int().min(0).max(65535).optional(),
-  store: z.string().optional(),
-  alwaysOpen: z.boolean().optional(),
-  paper: z
-    .strictObject({
-      slippageBps: z.number().min(0).max(500).optional(),
-      misMarginPct: z.number().min(1).max(100).optional(),
-      staleQuoteSeconds: z.number().min(1).max(86_400).optional(),
-      capital: z.number().positive().optional(),
-    })
-    .optional(),
-});
-export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+export const ConfigFileSchema = checker(
+  notList(
+    v.strictObject({
+      defaultProfile: v.optional(v.pipe(v.string(), v.regex(PROFILE_RE))),
+      profiles: v.optional(
+        notList(v.record(v.pipe(v.string(), v.regex(PROFILE_RE, 'profile names are letters, digits, _ and -')), ProfileSchema.schema)),
+        () => ({}),
+      ),
+      kiteApiRoot: v.optional(url()),
+      kiteLoginUrl: v.optional(url()),
+      kiteTickerUrl: v.optional(tickerUrl()),
+      redirectPort: v.optional(v.pipe(num(), v.integer(), v.minValue(0), v.maxValue(65535))),
+      store: v.optional(v.string()),
+      alwaysOpen: v.optional(v.boolean()),
+      paper: v.optional(
+        notList(
+          v.strictObject({
+            slippageBps: v.optional(v.pipe(num(), v.minValue(0), v.maxValue(500))),
+            misMarginPct: v.optional(v.pipe(num(), v.minValue(1), v.maxValue(100))),
+            staleQuoteSeconds: v.optional(v.pipe(num(), v.minValue(1), v.maxValue(86_400))),
+            capital: v.optional(v.pipe(num(), v.gtValue(0))),
+          }),
+        ),
+      ),
+    }),
+  ),
+);
+export type ConfigFile = CheckedType<typeof ConfigFileSchema>;
 
 /** Settings after precedence: flag, environment, config.json, default. */
-export const SettingsSchema = z.object({
-  dataDir: z.string().min(1),
-  profile: z.string().regex(PROFILE_RE, 'profile names are letters, digits, _ and - (up to 32)'),
-  kiteApiRoot: z.url(),
-  kiteLoginUrl: z.url(),
-  kiteTickerUrl: z.string().regex(/^wss?:\/\//, 'must start with ws:// or wss://'),
-  redirectPort: z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be 0-65535'),
-  store: z.string().regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:PATH or mongodb://...'),
-  sandbox: z.boolean(),
-  /** The sandbox's market trades around the clock (demos at any hour). */
-  alwaysOpen: z.boolean(),
-  /** Paper settings. */
-  slippageBps: z.number().min(0).max(500),
-  misMarginPct: z.number().min(1).max(100),
-  staleQuoteSeconds: z.number().min(1),
-  capital: z.number().positive(),
-});
-export type Settings = z.infer<typeof SettingsSchema>;
+export const SettingsSchema = checker(
+  v.object({
+    dataDir: v.pipe(v.string(), v.minLength(1)),
+    profile: v.pipe(v.string(), v.regex(PROFILE_RE, 'profile names are letters, digits, _ and - (up to 32)')),
+    kiteApiRoot: url(),
+    kiteLoginUrl: url(),
+    kiteTickerUrl: tickerUrl(),
+    /** A flag or variable gives a string: read it as a number (as Number() does). */
+    redirectPort: v.pipe(
+      v.unknown(),
+      v.transform(Number),
+      v.number('must be a number'),
+      v.finite('must be a number'),
+      v.integer('must be a whole number'),
+      v.minValue(0),
+      v.maxValue(65535, 'must be 0-65535'),
+    ),
+    store: v.pipe(v.string(), v.regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:PATH or mongodb://...')),
+    sandbox: v.boolean(),
+    /** The sandbox's market trades around the clock (demos at any hour). */
+    alwaysOpen: v.boolean(),
+    /** Paper settings. */
+    slippageBps: v.pipe(num(), v.minValue(0), v.maxValue(500)),
+    misMarginPct: v.pipe(num(), v.minValue(1), v.maxValue(100)),
+    staleQuoteSeconds: v.pipe(num(), v.minValue(1)),
+    capital: v.pipe(num(), v.gtValue(0)),
+  }),
+);
+export type Settings = CheckedType<typeof SettingsSchema>;
 
 export interface GlobalFlags {
   dataDir?: string;
@@ -78,8 +116,8 @@ const SOURCES: Record<string, string> = {
   kiteTickerUrl: 'KITE_TICKER_URL',
 };
 
-function firstIssue(err: z.ZodError, prefix: string): UsageError {
-  const issue = err.issues[0]!;
+function firstIssue(issues: Issue[], prefix: string): UsageError {
+  const issue = issues[0]!;
   const key = issue.path.join('.') || '(root)';
   const field = SOURCES[key] ? `${key} (${SOURCES[key]})` : key;
   return new UsageError(`${prefix}: ${field} ${issue.message}`, 'fix the value and run the command again');
@@ -106,7 +144,7 @@ export function readConfigFile(dataDir: string): ConfigFile {
     throw new UsageError(`${file} is not valid JSON`, 'fix it or move it away to start afresh');
   }
   const parsed = ConfigFileSchema.safeParse(raw);
-  if (!parsed.success) throw firstIssue(parsed.error, `invalid ${file}`);
+  if (!parsed.success) throw firstIssue(parsed.error.issues, `invalid ${file}`);
   return parsed.data;
 }
 
@@ -145,6 +183,6 @@ export function resolveSettings(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv 
     capital: file.paper?.capital ?? 100_000,
   };
   const parsed = SettingsSchema.safeParse(candidate);
-  if (!parsed.success) throw firstIssue(parsed.error, 'invalid setting');
+  if (!parsed.success) throw firstIssue(parsed.error.issues, 'invalid setting');
   return { settings: parsed.data, file };
 }

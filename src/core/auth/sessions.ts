@@ -1,32 +1,53 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as v from 'valibot';
+import { checker, type CheckedType } from '../check.js';
 import { UsageError } from '../errors.js';
 import { isoIst, next0600Ist } from '../ist.js';
 import { PROFILE_RE, sessionsDir, USER_ID_RE } from '../paths.js';
 import { registerSecret } from '../redact.js';
 import { constantTimeEqual } from './compare.js';
+import { nodeCrypto } from './crypto.js';
 import { ensurePrivateDir, ensurePrivateFile, stderrWarn, writePrivateFile, type Warn } from './fs-private.js';
 
+/** An RFC 9562 UUID (any version), or the nil and max UUIDs. */
+const UUID_RE = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
+/** RFC 3339 date-time with seconds and a Z or ±hh:mm offset; the date is checked separately. */
+const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+function isCalendarDate(y: number, m: number, d: number): boolean {
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return days !== undefined && d >= 1 && d <= days;
+}
+
+function isDateTime(s: string): boolean {
+  const m = DATETIME_RE.exec(s);
+  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+const dateTime = () => v.pipe(v.string(), v.check(isDateTime, 'must be an ISO date-time with an offset'));
+
 /** data/sessions/<user_id>.json */
-export const SessionSchema = z.object({
-  session_token: z.uuid(),
-  user_id: z.string().regex(USER_ID_RE),
-  user_name: z.string(),
-  email: z.string(),
-  broker: z.string(),
-  api_key: z.string().min(1),
-  access_token: z.string().min(1),
-  public_token: z.string(),
-  /** ISO 8601 with the +05:30 offset. */
-  login_time: z.iso.datetime({ offset: true }),
-  /** The next 06:00 IST after login_time. */
-  expires_at: z.iso.datetime({ offset: true }),
-  sandbox: z.boolean(),
-  profile: z.string().regex(PROFILE_RE),
-});
-export type Session = z.infer<typeof SessionSchema>;
+export const SessionSchema = checker(
+  v.object({
+    session_token: v.pipe(v.string(), v.regex(UUID_RE, 'must be a UUID')),
+    user_id: v.pipe(v.string(), v.regex(USER_ID_RE)),
+    user_name: v.string(),
+    email: v.string(),
+    broker: v.string(),
+    api_key: v.pipe(v.string(), v.minLength(1)),
+    access_token: v.pipe(v.string(), v.minLength(1)),
+    public_token: v.string(),
+    /** ISO 8601 with the +05:30 offset. */
+    login_time: dateTime(),
+    /** The next 06:00 IST after login_time. */
+    expires_at: dateTime(),
+    sandbox: v.boolean(),
+    profile: v.pipe(v.string(), v.regex(PROFILE_RE)),
+  }),
+);
+export type Session = CheckedType<typeof SessionSchema>;
 
 /** A user id is checked before it becomes part of a path. */
 export function assertUserId(userId: string): string {
@@ -65,7 +86,7 @@ export function createSession(n: NewSession): Session {
   assertUserId(n.user_id);
   return registerTokens(
     SessionSchema.parse({
-      session_token: randomUUID(),
+      session_token: nodeCrypto().randomUUID(),
       user_id: n.user_id,
       user_name: n.user_name ?? '',
       email: n.email ?? '',

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as v from 'valibot';
+import { checker } from '../check.js';
 import { UsageError } from '../errors.js';
 import type { Instrument, Quote } from '../market/types.js';
 import { formatINR, type Paise } from '../money.js';
@@ -17,23 +18,26 @@ export const EXCHANGES = ['NSE', 'BSE'] as const;
 export const MAX_QUANTITY = 1_000_000;
 export const TAG_RE = /^[A-Za-z0-9 _-]{1,20}$/;
 
-const paise = z.number({ error: 'must be a number of paise' }).finite();
-const enumOf = <T extends string>(values: readonly T[]) =>
-  z.enum(values as [T, ...T[]], { error: `must be one of ${values.join(', ')}` });
+const paise = () => v.pipe(v.number('must be a number of paise'), v.finite('must be a number of paise'));
+const count = () => v.pipe(v.number('must be a number'), v.finite('must be a number'));
+const text = () => v.string('must be a string');
+const enumOf = <T extends string>(values: readonly T[]) => v.picklist(values, `must be one of ${values.join(', ')}`);
 
 /** The shape of an order request (types and enums); the trading rules are checked by checkOrder. */
-export const OrderRequestSchema = z.object({
-  exchange: z.string({ error: 'must be a string' }).min(1, 'is required'),
-  tradingsymbol: z.string({ error: 'must be a string' }).min(1, 'is required'),
-  transaction_type: enumOf(SIDES),
-  quantity: z.number({ error: 'must be a number' }).finite(),
-  order_type: enumOf(ORDER_TYPES),
-  product: enumOf(PRODUCTS),
-  price: paise.optional(),
-  trigger_price: paise.optional(),
-  validity: enumOf(VALIDITIES),
-  tag: z.string({ error: 'must be a string' }).optional(),
-});
+export const OrderRequestSchema = checker(
+  v.object({
+    exchange: v.pipe(text(), v.minLength(1, 'is required')),
+    tradingsymbol: v.pipe(text(), v.minLength(1, 'is required')),
+    transaction_type: enumOf(SIDES),
+    quantity: count(),
+    order_type: enumOf(ORDER_TYPES),
+    product: enumOf(PRODUCTS),
+    price: v.optional(paise()),
+    trigger_price: v.optional(paise()),
+    validity: enumOf(VALIDITIES),
+    tag: v.optional(text()),
+  }),
+);
 
 /** Check the shape of a request; a bad one is a UsageError naming the first bad field. */
 export function parseOrderRequest(raw: unknown): OrderRequest {
@@ -43,14 +47,17 @@ export function parseOrderRequest(raw: unknown): OrderRequest {
   throw new UsageError(`order ${issue.path.join('.') || 'request'} ${issue.message}`, 'fix the order and place it again');
 }
 
-export const OrderChangesSchema = z
-  .object({
-    quantity: z.number({ error: 'must be a number' }).finite().optional(),
-    price: paise.optional(),
-    trigger_price: paise.optional(),
-    order_type: enumOf(ORDER_TYPES).optional(),
-  })
-  .refine((c) => Object.values(c).some((v) => v !== undefined), { error: 'needs at least one of quantity, price, trigger_price, order_type' });
+export const OrderChangesSchema = checker(
+  v.pipe(
+    v.object({
+      quantity: v.optional(count()),
+      price: v.optional(paise()),
+      trigger_price: v.optional(paise()),
+      order_type: v.optional(enumOf(ORDER_TYPES)),
+    }),
+    v.check((c) => Object.values(c).some((x) => x !== undefined), 'needs at least one of quantity, price, trigger_price, order_type'),
+  ),
+);
 
 /** Check the shape of a modification; a bad one is a UsageError naming the field. */
 export function parseOrderChanges(raw: unknown): OrderChanges {
