@@ -1,7 +1,7 @@
 // Validation with valibot, not zod, for the modules every scripted command loads (config.json,
 // session files, paper order requests): importing zod costs ~70 ms, about as long as node's own
 // start-up, against ~10 ms for valibot (measured with bench/cold-start.mjs). zod stays where
-// start-up does not matter (the REST server's schemas and OpenAPI document, the ticker).
+// start-up does not matter (the REST server's schemas and OpenAPI document).
 import * as v from 'valibot';
 import { AlgoError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as v from 'valibot';
 import { TICKER_MODES, type TickerMode } from './encode.js';
 
 /** What a client can ask of the ticker (Kite's text messages). */
@@ -7,12 +7,13 @@ export type TickerCommand =
   | { a: 'unsubscribe'; tokens: number[] }
   | { a: 'mode'; mode: TickerMode; tokens: number[] };
 
-const tokenList = z.array(z.unknown());
+const tokenList = v.array(v.unknown());
 
-const messageSchema = z.discriminatedUnion('a', [
-  z.object({ a: z.literal('subscribe'), v: tokenList }),
-  z.object({ a: z.literal('unsubscribe'), v: tokenList }),
-  z.object({ a: z.literal('mode'), v: z.tuple([z.enum(TICKER_MODES as [TickerMode, ...TickerMode[]]), tokenList]) }),
+// valibot (not zod): the sandbox starts inside the dashboard and every --sandbox command.
+const messageSchema = v.variant('a', [
+  v.object({ a: v.literal('subscribe'), v: tokenList }),
+  v.object({ a: v.literal('unsubscribe'), v: tokenList }),
+  v.object({ a: v.literal('mode'), v: v.tuple([v.picklist(TICKER_MODES as [TickerMode, ...TickerMode[]]), tokenList]) }),
 ]);
 
 const USAGE =
@@ -31,9 +32,9 @@ export function parseCommand(text: string): TickerCommand | { error: string } {
   } catch {
     return { error: `message is not JSON; ${USAGE}` };
   }
-  const parsed = messageSchema.safeParse(json);
+  const parsed = v.safeParse(messageSchema, json);
   if (!parsed.success) return { error: `unknown message; ${USAGE}` };
-  const m = parsed.data;
+  const m = parsed.output;
   if (m.a === 'mode') return { a: 'mode', mode: m.v[0], tokens: tokensOf(m.v[1]) };
   return { a: m.a, tokens: tokensOf(m.v) };
 }

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { z } from 'zod';
+import * as v from 'valibot';
 import { PROFILE_RE } from '../../core/paths.js';
 import { UsageError } from '../../core/errors.js';
 
 /** Watchlists per profile in <dataDir>/watchlists/<profile>.json, written atomically. */
 
-const FileSchema = z.object({ symbols: z.array(z.string().regex(/^[A-Z]{2,4}:[A-Z0-9&_\- ]{1,40}$/)) });
+const FileSchema = v.object({ symbols: v.array(v.pipe(v.string(), v.regex(/^[A-Z]{2,4}:[A-Z0-9&_\- ]{1,40}$/))) });
 
 export const DEFAULT_WATCHLIST: readonly string[] = ['NSE:INFY', 'NSE:TCS', 'NSE:RELIANCE', 'NSE:HDFCBANK', 'NSE:SBIN'];
 
@@ -28,8 +28,8 @@ export function loadWatchlist(dataDir: string, profile: string, warn: (m: string
     return [];
   }
   try {
-    const parsed = FileSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data.symbols;
+    const parsed = v.safeParse(FileSchema, JSON.parse(text));
+    if (parsed.success) return parsed.output.symbols;
   } catch {
     // fall through
   }
