@@ -1,19 +1,27 @@
 // Paper orders placed, filled and committed per second, one process, on the real SQLite store.
-// Run after `npm run build`:  node bench/paper-engine.mjs [orders-per-case]
-// Baseline (same run): the store alone committing the same kind of change (meta + order + trade +
-// position) built by hand, so the difference is the engine's own cost (validation, quotes,
-// pricing, charges, positions, funds, ids).
+// Run after `npm run build`:  node bench/paper-engine.mjs [orders-per-case] [rounds]
+// Baseline (same run): raw better-sqlite3 committing one JSON row per IMMEDIATE transaction (WAL,
+// synchronous=NORMAL), the floor cost of a commit on this disk. Also the store alone committing the
+// same kind of change (meta + order + trade + position) built by hand, so the difference from it
+// is the engine's own cost (validation, quotes, pricing, charges, positions, funds, ids).
+// The machine is shared and its load swings, so the cases run interleaved in rounds and each
+// figure is the median round: a slow spell then hits every case alike.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { openSqliteStore } = await import(dist('core/store/sqlite.js'));
 const { PaperService } = await import(dist('core/paper/service.js'));
 const { ManualClock } = await import(dist('core/clock.js'));
+const { copyJson } = await import(dist('core/store/sqlite-accounts.js'));
+const Database = createRequire(import.meta.url)('better-sqlite3');
 
 const N = Number(process.argv[2] ?? 5000);
+const ROUNDS = Number(process.argv[3] ?? 5);
+const PER_ROUND = Math.ceil(N / ROUNDS);
 const USERS = Array.from({ length: 100 }, (_, i) => `U${String(i).padStart(4, '0')}`);
 const MON_10 = Date.parse('2026-11-23T10:00:00+05:30'); // a Monday, market open
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-bench-paper-'));
@@ -47,14 +55,15 @@ const order = (i, type) => ({
 
 /**
  * A minimal in-memory implementation of our PaperStore interface (no I/O), to show the engine's
- * own cost apart from SQLite's commit. Not a database: states are copied in and out as JSON.
+ * own cost apart from SQLite's commit. Not a database: states are copied in and out (deep copies,
+ * as the SQLite store hands an update its own copy of the account it keeps).
  */
 function memoryStore() {
   const accounts = new Map();
   const acct = (u) => accounts.get(u) ?? accounts.set(u, { meta: null, orders: new Map(), positions: new Map(), trades: [] }).get(u);
   const state = (u) => {
     const a = acct(u);
-    return JSON.parse(JSON.stringify({ meta: a.meta, openOrders: [...a.orders.values()].filter((o) => o.status === 'OPEN' || o.status === 'TRIGGER PENDING'), positions: [...a.positions.values()] }));
+    return copyJson({ meta: a.meta, openOrders: [...a.orders.values()].filter((o) => o.status === 'OPEN' || o.status === 'TRIGGER PENDING'), positions: [...a.positions.values()] });
   };
   return {
     kind: 'sqlite',
@@ -62,7 +71,7 @@ function memoryStore() {
       const { change, result } = fn(state(u));
       if (change) {
         const a = acct(u);
-        const c = JSON.parse(JSON.stringify(change));
+        const c = copyJson(change);
         a.meta = c.meta;
         for (const o of c.orders ?? []) a.orders.set(o.order_id, o);
         for (const p of c.positions ?? []) a.positions.set(p.key, p);
@@ -83,35 +92,45 @@ function memoryStore() {
   };
 }
 
-async function engineCase(name, type, inMemory = false) {
+/**
+ * A case: `setup` outside the timing, then `round(n)` commits n more (state carries over between
+ * rounds), then `finish` checks that everything was committed as expected.
+ */
+function engineCase(name, type, inMemory = false) {
   const clock = new ManualClock(MON_10);
   const store = inMemory ? memoryStore() : openSqliteStore(path.join(dir, `${name}.db`));
   const service = new PaperService({ store, market: benchMarket(clock), clock, config: { capital: 10_00_00_000_00 } });
-  for (const u of USERS) await service.place(u, order(0, 'MARKET')); // create the accounts outside the timing
-  const t0 = performance.now();
+  let i = 0;
   let done = 0;
-  for (let i = 0; i < N; i++) {
-    const o = await service.place(USERS[i % USERS.length], order(i, type));
-    if (o.status === (type === 'MARKET' ? 'COMPLETE' : 'OPEN')) done++;
-    if (i % 500 === 499) clock.advance(1000);
-  }
-  const ms = performance.now() - t0;
-  if (done !== N) throw new Error(`${name}: only ${done} of ${N} orders ended as expected`);
-  let trades = 0;
-  for (const u of USERS) trades += (await store.trades(u)).length;
-  await store.close();
-  if (type === 'MARKET' && trades !== N + USERS.length) throw new Error(`${name}: ${trades} trades committed, expected ${N + USERS.length}`);
-  return ms;
+  return {
+    async setup() {
+      for (const u of USERS) await service.place(u, order(0, 'MARKET')); // create the accounts outside the timing
+    },
+    async round(n) {
+      for (const end = i + n; i < end; i++) {
+        const o = await service.place(USERS[i % USERS.length], order(i, type));
+        if (o.status === (type === 'MARKET' ? 'COMPLETE' : 'OPEN')) done++;
+        if (i % 500 === 499) clock.advance(1000);
+      }
+    },
+    async finish() {
+      if (done !== i) throw new Error(`${name}: only ${done} of ${i} orders ended as expected`);
+      let trades = 0;
+      for (const u of USERS) trades += (await store.trades(u)).length;
+      await store.close();
+      if (type === 'MARKET' && trades !== i + USERS.length) throw new Error(`${name}: ${trades} trades committed, expected ${i + USERS.length}`);
+    },
+  };
 }
 
 /** The same shape of change (meta + order + trade + position), built by hand: the store's own floor. */
-async function storeFloor() {
+function storeFloor() {
   const store = openSqliteStore(path.join(dir, 'floor.db'));
   const meta = (u, seq) => ({ user_id: u, capital: 1e9, available: 1e9, blocked: 0, realised_pnl: 0, charges: 0, version: 0, seq, processed_until: 0, created_at: 0, daily_equity: [] });
   const base = { exchange: 'NSE', tradingsymbol: 'STOCK0', instrument_token: 100_001, transaction_type: 'BUY', product: 'MIS' };
   const fill = (u) => (s) => {
     const seq = (s.meta?.seq ?? 0) + 1;
-    const id = `${u}${seq}`;
+    const id = `${u}${String(seq).padStart(8, '0')}`; // growing per account, like the engine's ids
     return {
       result: seq,
       change: {
@@ -124,25 +143,73 @@ async function storeFloor() {
       },
     };
   };
-  for (const u of USERS) await store.update(u, fill(u));
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) await store.update(USERS[i % USERS.length], fill(USERS[i % USERS.length]));
-  const ms = performance.now() - t0;
-  await store.close();
-  return ms;
+  let i = 0;
+  return {
+    async setup() {
+      for (const u of USERS) await store.update(u, fill(u));
+    },
+    async round(n) {
+      for (const end = i + n; i < end; i++) await store.update(USERS[i % USERS.length], fill(USERS[i % USERS.length]));
+    },
+    async finish() {
+      let seq = 0;
+      for (const u of USERS) seq += (await store.meta(u)).seq;
+      await store.close();
+      if (seq !== i + USERS.length) throw new Error(`store floor: ${seq} commits found, expected ${i + USERS.length}`);
+    },
+  };
 }
 
-const rows = [
-  ['baseline: store.update of a hand-built fill', await storeFloor()],
-  ['engine: MARKET orders placed + filled (MIS)', await engineCase('market', 'MARKET')],
-  ['engine: LIMIT orders placed, resting', await engineCase('limit', 'LIMIT')],
-  ['engine alone: MARKET, in-memory store (no I/O)', await engineCase('mem-market', 'MARKET', true)],
-  ['engine alone: LIMIT, in-memory store (no I/O)', await engineCase('mem-limit', 'LIMIT', true)],
+/** Raw better-sqlite3: one JSON row per IMMEDIATE transaction, WAL, synchronous=NORMAL. */
+function rawBaseline() {
+  const db = new Database(path.join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO t (doc) VALUES (?)');
+  const doc = JSON.stringify(order(1, 'LIMIT'));
+  let i = 0;
+  return {
+    async setup() {},
+    async round(n) {
+      for (const end = i + n; i < end; i++) {
+        db.exec('BEGIN IMMEDIATE');
+        insert.run(doc);
+        db.exec('COMMIT');
+      }
+    },
+    async finish() {
+      const rows = db.prepare('SELECT count(*) FROM t').pluck().get();
+      db.close();
+      if (rows !== i) throw new Error(`raw baseline: ${rows} rows, expected ${i}`);
+    },
+  };
+}
+
+const cases = [
+  ['baseline: raw better-sqlite3, 1-row transaction', rawBaseline()],
+  ['store alone: update of a hand-built fill', storeFloor()],
+  ['engine: MARKET orders placed + filled (MIS)', engineCase('market', 'MARKET')],
+  ['engine: LIMIT orders placed, resting', engineCase('limit', 'LIMIT')],
+  ['engine alone: MARKET, in-memory store (no I/O)', engineCase('mem-market', 'MARKET', true)],
+  ['engine alone: LIMIT, in-memory store (no I/O)', engineCase('mem-limit', 'LIMIT', true)],
 ];
+const perRound = cases.map(() => []);
+for (const [, c] of cases) await c.setup();
+for (let r = 0; r < ROUNDS; r++) {
+  for (const [k, [, c]] of cases.entries()) {
+    const t0 = performance.now();
+    await c.round(PER_ROUND);
+    perRound[k].push((performance.now() - t0) / PER_ROUND);
+  }
+}
+for (const [, c] of cases) await c.finish();
 fs.rmSync(dir, { recursive: true, force: true });
 
-console.log(`Paper engine on SQLite: ${N} orders per case over ${USERS.length} accounts; node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg()[0].toFixed(2)}`);
-const base = rows[0][1];
-for (const [name, ms] of rows) {
-  console.log(`${name.padEnd(48)} ${String(Math.round((N / ms) * 1000)).padStart(7)} /s  ${((ms / N) * 1000).toFixed(0).padStart(5)} µs each  ${(ms / base).toFixed(2).padStart(5)}x baseline`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(`Paper engine on SQLite: ${PER_ROUND * ROUNDS} orders per case over ${USERS.length} accounts, ${ROUNDS} interleaved rounds (median round); node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg()[0].toFixed(2)}`);
+const base = median(perRound[0]);
+for (const [k, [name]] of cases.entries()) {
+  const ms = median(perRound[k]);
+  console.log(`${name.padEnd(48)} ${String(Math.round(1000 / ms)).padStart(7)} /s  ${(ms * 1000).toFixed(0).padStart(5)} µs each  ${(ms / base).toFixed(2).padStart(6)}x baseline`);
 }

@@ -1,4 +1,4 @@
-import { istDate } from '../ist.js';
+import { istDate, istMidnight } from '../ist.js';
 import type { Paise } from '../money.js';
 import type { PaperConfig } from './config.js';
 import { hundredths } from './exact.js';
@@ -44,6 +44,8 @@ export class Draft {
   readonly positions = new Map<string, PaperPosition>();
   readonly trades: PaperTrade[] = [];
   readonly today: string;
+  /** When today (IST) began: a doc last touched before it is from an earlier day. */
+  readonly todayStart: number;
   readonly misPctHundredths: number;
   private readonly orders = new Map<string, PaperOrder>();
   private readonly touched = new Set<string>();
@@ -59,6 +61,7 @@ export class Draft {
     for (const o of state.openOrders) this.open.set(o.order_id, o);
     for (const p of state.positions) this.positions.set(p.key, p);
     this.today = istDate(ctx.now);
+    this.todayStart = istMidnight(ctx.now);
     this.misPctHundredths = hundredths(ctx.config.misMarginPct);
   }
 

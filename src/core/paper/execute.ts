@@ -51,12 +51,13 @@ function describe(o: PaperOrder): string {
  */
 export function fillOrder(draft: Draft, order: PaperOrder, price: Paise, at: number, instrumentType = 'EQ', forced = false): FillOutcome {
   const key = positionKey(order.exchange, order.tradingsymbol, order.product);
-  const before = draft.positions.get(key) ?? flatPosition(order, istDate(at), at);
+  const day = at === draft.ctx.now ? draft.today : istDate(at);
+  const before = draft.positions.get(key) ?? flatPosition(order, day, at);
   if (!forced && order.product !== 'MIS' && order.transaction_type === 'SELL' && before.quantity < order.quantity) {
     const held = Math.max(0, before.quantity);
     return { ok: false, reason: `no short selling with ${order.product}: SELL ${order.quantity} ${order.tradingsymbol} needs ${order.quantity} held, available ${held}` };
   }
-  const eff = applyFill(before, order.transaction_type, order.quantity, price, { now: at, today: istDate(at), misPctHundredths: draft.misPctHundredths });
+  const eff = applyFill(before, order.transaction_type, order.quantity, price, { now: at, today: day, misPctHundredths: draft.misPctHundredths });
   const charges = computeCharges({
     exchange: order.exchange,
     product: order.product,

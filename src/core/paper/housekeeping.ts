@@ -1,4 +1,4 @@
-import { istDate } from '../ist.js';
+import { istTimeOn } from '../ist.js';
 import type { Paise } from '../money.js';
 import type { Draft } from './draft.js';
 import { cancelOrder, fillOrder } from './execute.js';
@@ -16,7 +16,7 @@ export function rollover(draft: Draft): void {
   const today = draft.today;
   const now = draft.ctx.now;
   for (const p of [...draft.positions.values()]) {
-    const stale = istDate(p.updated_at) < today;
+    const stale = p.updated_at < draft.todayStart; // last touched on an earlier IST day
     if (p.quantity === 0) {
       if (stale || p.kind === 'holding') draft.deletePosition(p.key);
     } else if (p.product === 'CNC' && p.kind === 'position' && today >= nextTradingDate(p.opened_on)) {
@@ -31,6 +31,9 @@ export function rollover(draft: Draft): void {
 export function expireOrders(draft: Draft, at: number): PaperOrder[] {
   const out: PaperOrder[] = [];
   for (const o of [...draft.open.values()]) {
+    // Neither expiry comes before 15:20 IST of the day the order was placed: skip the date work
+    // (this runs for every open order on every step).
+    if (at < istTimeOn(o.placed_at, 15, 20)) continue;
     const misDue = o.product === 'MIS' ? nextMisCutoff(o.placed_at) : Infinity;
     const dayDue = o.validity === 'DAY' ? dayOrderExpiry(o.placed_at) : Infinity;
     if (misDue <= at && misDue <= dayDue) {

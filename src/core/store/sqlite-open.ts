@@ -21,6 +21,16 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL';
 }
 
+/**
+ * Checkpoint after this many WAL pages (about 40 MB, some 1,200 fills) rather than SQLite's 1,000.
+ * A checkpoint syncs the WAL and the database file (two fsyncs) and copies back every page the
+ * commits touched; the same hot pages (meta, positions, index leaves) recur, so fewer, larger
+ * checkpoints cost much less per commit (at 4,000 pages they were still ~30% of a fill's time). The
+ * durability rules are those of `synchronous` above: a commit is in the WAL when COMMIT returns; a
+ * power cut may lose what the OS had not yet written of the WAL since the last checkpoint.
+ */
+const WAL_CHECKPOINT_PAGES = 10_000;
+
 export interface OpenedDb {
   db: Db;
   policy: BusyPolicy;
@@ -72,6 +82,7 @@ export function openDatabase(file: string, opts: SqliteStoreOptions = {}): Opene
         opened.pragma('journal_mode = WAL');
         opened.pragma(`synchronous = ${synchronous}`);
         opened.pragma('foreign_keys = ON');
+        opened.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
         migrate(opened, file);
       },
       (err) => new AlgoError(`the paper store ${file} stayed locked by another process while opening`, { hint: 'try again', cause: err }),

@@ -2,16 +2,18 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AlgoError } from '../errors.js';
 import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../paper/types.js';
 import { retryWhileBusy, sqliteCode, type BusyPolicy } from './busy.js';
+import { AccountCache, CachedAccount, type OpenRow, type Written } from './sqlite-accounts.js';
 import { openDatabase, type Db, type SqliteStoreOptions } from './sqlite-open.js';
 import type { OrderQuery, PaperStore } from './types.js';
-import { checkChange, checkDocId, checkMeta, checkOrderQuery, checkUserId, refusedChange } from './validate.js';
+import { checkChange, checkDocId, checkMeta, checkOrderQuery, checkUserId, OPEN_STATUSES, refusedChange } from './validate.js';
 
 export type { SqliteStoreOptions } from './sqlite-open.js';
 
 const SQL = {
   meta: 'SELECT doc FROM meta WHERE user_id = ?',
-  // Every update runs this: force the status index so it reads the open orders only, not the history.
-  openOrders: `SELECT doc FROM orders INDEXED BY orders_by_status WHERE user_id = ? AND status IN ('OPEN', 'TRIGGER PENDING')
+  // Force the partial index of open orders (its WHERE, word for word), so this reads the open
+  // orders only, already in order, not the history. Rows are [seq, doc].
+  openOrders: `SELECT seq, doc FROM orders INDEXED BY orders_open WHERE user_id = ? AND status IN ('OPEN', 'TRIGGER PENDING')
     ORDER BY placed_at, seq`,
   positions: 'SELECT doc FROM positions WHERE user_id = ? ORDER BY key',
   orders: 'SELECT doc FROM orders WHERE user_id = ? ORDER BY placed_at DESC, seq DESC LIMIT ?',
@@ -24,7 +26,8 @@ const SQL = {
   putMeta: `INSERT INTO meta (user_id, version, doc) VALUES (?, ?, ?)
     ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, doc = excluded.doc`,
   putOrder: `INSERT INTO orders (user_id, order_id, status, placed_at, doc) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (user_id, order_id) DO UPDATE SET status = excluded.status, placed_at = excluded.placed_at, doc = excluded.doc`,
+    ON CONFLICT (user_id, order_id) DO UPDATE SET status = excluded.status, placed_at = excluded.placed_at, doc = excluded.doc
+    RETURNING seq`,
   putPosition: `INSERT INTO positions (user_id, key, doc) VALUES (?, ?, ?)
     ON CONFLICT (user_id, key) DO UPDATE SET doc = excluded.doc`,
   deletePosition: 'DELETE FROM positions WHERE user_id = ? AND key = ?',
@@ -32,14 +35,23 @@ const SQL = {
   clearTrades: 'DELETE FROM trades WHERE user_id = ?',
   clearOrders: 'DELETE FROM orders WHERE user_id = ?',
   clearPositions: 'DELETE FROM positions WHERE user_id = ?',
+  // Changes when another connection (this process or another) commits; not for our own commits.
+  dataVersion: 'PRAGMA data_version',
+  begin: 'BEGIN IMMEDIATE',
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: BetterSqlite3.Statement<unknown[], unknown> };
 
+/** Readers give their one column, except these, which give rows as arrays. */
+const WHOLE_ROWS: ReadonlySet<string> = new Set(['openOrders']);
+
 function prepareAll(db: Db): Statements {
   const entries = Object.entries(SQL).map(([name, sql]) => {
     const stmt = db.prepare(sql);
-    return [name, stmt.reader ? stmt.pluck() : stmt];
+    if (!stmt.reader) return [name, stmt];
+    return [name, WHOLE_ROWS.has(name) ? stmt.raw() : stmt.pluck()];
   });
   return Object.fromEntries(entries) as Statements;
 }
@@ -65,6 +77,8 @@ class SqliteStore implements SqlitePaperStore {
   readonly #policy: BusyPolicy;
   readonly #s: Statements;
   readonly #loadInSnapshot: (userId: string) => AccountState;
+  /** The accounts this connection updated last, kept parsed between updates (sqlite-accounts.ts). */
+  readonly #accounts = new AccountCache();
 
   constructor(file: string, db: Db, policy: BusyPolicy) {
     this.file = file;
@@ -76,15 +90,23 @@ class SqliteStore implements SqlitePaperStore {
 
   async update<T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T> {
     const uid = checkUserId(userId);
-    return this.#write(() => {
-      const state = this.#loadState(uid);
-      const out = fn(state);
-      if (out === null || typeof out !== 'object' || out.change === undefined) {
-        throw new AlgoError('a paper store update function must return { change, result } synchronously (change null for no change)');
-      }
-      if (out.change !== null) this.#apply(uid, state.meta?.version ?? 0, out.change);
-      return out.result;
-    });
+    let next: CachedAccount | null = null;
+    return this.#write(
+      () => {
+        next = null;
+        this.#accounts.sync(this.#s.dataVersion.get());
+        const account = this.#accounts.take(uid) ?? this.#loadAccount(uid);
+        const out = fn(account.state());
+        if (out === null || typeof out !== 'object' || out.change === undefined) {
+          throw new AlgoError('a paper store update function must return { change, result } synchronously (change null for no change)');
+        }
+        next = out.change === null ? account : account.after(this.#apply(uid, account.meta?.version ?? 0, out.change));
+        return out.result;
+      },
+      () => {
+        if (next) this.#accounts.put(uid, next);
+      },
+    );
   }
 
   async load(userId: string): Promise<AccountState> {
@@ -132,6 +154,7 @@ class SqliteStore implements SqlitePaperStore {
     const uid = checkUserId(userId);
     checkMeta(uid, meta);
     return this.#write(() => {
+      this.#accounts.drop(uid);
       const version = (this.#meta(uid)?.version ?? 0) + 1;
       this.#s.clearTrades.run(uid);
       this.#s.clearOrders.run(uid);
@@ -141,6 +164,7 @@ class SqliteStore implements SqlitePaperStore {
   }
 
   async close(): Promise<void> {
+    this.#accounts.clear();
     this.#db?.close();
     this.#db = null;
   }
@@ -154,24 +178,40 @@ class SqliteStore implements SqlitePaperStore {
     return docOrNull<PaperMeta>(this.#s.meta.get(uid));
   }
 
-  #loadState(uid: string): AccountState {
-    return {
-      meta: this.#meta(uid),
-      openOrders: docs<PaperOrder>(this.#s.openOrders.all(uid)),
-      positions: docs<PaperPosition>(this.#s.positions.all(uid)),
-    };
+  #loadAccount(uid: string): CachedAccount {
+    const rows = this.#s.openOrders.all(uid) as Array<[number, string]>;
+    const open = rows.map(([seq, doc]): OpenRow => ({ seq, doc: JSON.parse(doc) as PaperOrder }));
+    return new CachedAccount(this.#meta(uid), open, docs<PaperPosition>(this.#s.positions.all(uid)));
   }
 
-  /** Write a checked change; the caller holds the write transaction. */
-  #apply(uid: string, previousVersion: number, change: AccountChange): void {
+  #loadState(uid: string): AccountState {
+    const a = this.#loadAccount(uid);
+    return { meta: a.meta, openOrders: a.open.map((r) => r.doc), positions: [...a.positions] };
+  }
+
+  /** Write a checked change; the caller holds the write transaction. Answers what was stored. */
+  #apply(uid: string, previousVersion: number, change: AccountChange): Written {
     checkChange(uid, change);
     const s = this.#s;
     const version = previousVersion + 1;
-    s.putMeta.run(uid, version, JSON.stringify({ ...change.meta, version }));
-    for (const o of change.orders ?? []) s.putOrder.run(uid, o.order_id, o.status, o.placed_at, JSON.stringify(o));
-    for (const p of change.positions ?? []) s.putPosition.run(uid, p.key, JSON.stringify(p));
-    for (const key of change.deletePositions ?? []) s.deletePosition.run(uid, key);
+    const metaText = JSON.stringify({ ...change.meta, version });
+    s.putMeta.run(uid, version, metaText);
+    const orders: Written['orders'] = [];
+    for (const o of change.orders ?? []) {
+      const text = JSON.stringify(o);
+      const seq = s.putOrder.get(uid, o.order_id, o.status, o.placed_at, text) as number;
+      orders.push({ id: o.order_id, open: OPEN_STATUSES.includes(o.status) ? { seq, doc: JSON.parse(text) as PaperOrder } : null });
+    }
+    const positions: PaperPosition[] = [];
+    for (const p of change.positions ?? []) {
+      const text = JSON.stringify(p);
+      s.putPosition.run(uid, p.key, text);
+      positions.push(JSON.parse(text) as PaperPosition);
+    }
+    const deletedPositions = change.deletePositions ?? [];
+    for (const key of deletedPositions) s.deletePosition.run(uid, key);
     for (const t of change.trades ?? []) this.#addTrade(uid, t);
+    return { meta: JSON.parse(metaText) as PaperMeta, orders, positions, deletedPositions };
   }
 
   #addTrade(uid: string, t: PaperTrade): void {
@@ -185,19 +225,24 @@ class SqliteStore implements SqlitePaperStore {
     }
   }
 
-  /** One IMMEDIATE transaction: the write lock is held from the first read to the commit. */
-  #write<T>(body: () => T): Promise<T> {
+  /**
+   * One IMMEDIATE transaction: the write lock is held from the first read to the commit.
+   * `committed` runs right after a successful commit, before anything else can use the store.
+   */
+  #write<T>(body: () => T, committed?: () => void): Promise<T> {
     return this.#run(() => {
       const db = this.#conn();
-      db.exec('BEGIN IMMEDIATE');
+      this.#s.begin.run();
+      let result: T;
       try {
-        const result = body();
-        db.exec('COMMIT');
-        return result;
+        result = body();
+        this.#s.commit.run();
       } catch (err) {
-        if (db.inTransaction) db.exec('ROLLBACK');
+        if (db.inTransaction) this.#s.rollback.run();
         throw err;
       }
+      committed?.();
+      return result;
     });
   }
 

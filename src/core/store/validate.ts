@@ -57,9 +57,19 @@ export function checkOrderQuery(query: OrderQuery | undefined): CheckedOrderQuer
   return { status, limit };
 }
 
+/** Whether a number JSON cannot hold is anywhere in `value` (no paths built: this runs on every doc written). */
+function hasNonFinite(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return false;
+  const rec = value as Record<string, unknown>;
+  for (const k of Object.keys(rec)) if (hasNonFinite(rec[k])) return true;
+  return false;
+}
+
 /** The path of the first number JSON cannot hold (NaN, ±Infinity), or null. */
 export function findNonFinite(value: unknown, at = ''): string | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? null : at || '(value)';
+  if (!hasNonFinite(value)) return null;
+  if (typeof value === 'number') return at || '(value)';
   if (value === null || typeof value !== 'object') return null;
   for (const [k, v] of Object.entries(value)) {
     const found = findNonFinite(v, at ? `${at}.${k}` : k);
