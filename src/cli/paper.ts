@@ -25,7 +25,7 @@ export function registerPaper(program: Command): void {
       .option('--tag <tag>', 'a label of up to 20 characters')
       .action(act(side));
   }
-  paper.command('orders').description("the day's paper orders").option('--open', 'only OPEN and TRIGGER PENDING orders').action(act('orders'));
+  paper.command('orders').description('paper orders, oldest first').option('--open', 'only OPEN and TRIGGER PENDING orders').action(act('orders'));
   paper.command('positions').description('open paper positions with live P&L').action(act('positions'));
   paper.command('holdings').description('paper holdings (settled CNC buys)').action(act('holdings'));
   paper.command('trades').description('paper fills with their charges').action(act('trades'));
