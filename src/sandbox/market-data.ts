@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { Candle, Instrument, MarketData, Quote, StreamState } from '../core/market/types.js';
+import type { Candle, Instrument, MarketData, Quote, StreamStatus } from '../core/market/types.js';
 import type { MarketSnapshot, SandboxInstrument, SandboxMarket } from './types.js';
 
 /** A sandbox instrument in core's shape. */
@@ -73,15 +73,15 @@ export class SandboxMarketData implements MarketData {
     return this.market.candles(instrumentToken, from, to, 1).map((c) => ({ ...c }));
   }
 
-  stream(tokens: number[], onQuote: (q: Quote) => void, onState?: (state: StreamState) => void): () => void {
+  stream(tokens: number[], onQuote: (q: Quote) => void, onState?: (status: StreamStatus) => void): () => void {
     const insts = tokens.map((t) => this.market.byToken(t)).filter((i): i is SandboxInstrument => i !== undefined);
     const tick = () => insts.forEach((i) => onQuote(this.quoteOf(i)));
-    onState?.('connected');
+    onState?.({ state: 'connected' });
     tick();
     const timer = setInterval(tick, this.tickMs);
     return () => {
       clearInterval(timer);
-      onState?.('disconnected');
+      onState?.({ state: 'disconnected' });
     };
   }
 }

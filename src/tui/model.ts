@@ -1,5 +1,5 @@
 import type { Paise } from '../core/money.js';
-import type { StreamState } from '../core/market/types.js';
+import type { StreamStatus } from '../core/market/types.js';
 import type { EquityPoint, OrderStatus, PaperOrder, PaperPosition, PaperTrade, Product, Side } from '../core/paper/types.js';
 
 /** What the dashboard shows. Money is integer paise; rupees appear only when formatted. */
@@ -117,13 +117,8 @@ export interface QuoteView {
   timestamp: number;
 }
 
-export interface TickerStatus {
-  state: StreamState;
-  /** When reconnecting: attempt number and the delay before it (ms). */
-  attempt?: number;
-  retryInMs?: number;
-  error?: string;
-}
+/** The ticker's state as the header and banners show it. */
+export type TickerStatus = StreamStatus;
 
 export const OPEN_STATUSES: readonly string[] = ['OPEN', 'TRIGGER PENDING'];
 

@@ -19,11 +19,13 @@ export interface TickerServer {
   close(): Promise<void>;
 }
 
-/** A real HTTP server on 127.0.0.1:0 with only the ticker attached; one access token is valid. */
+/** A real HTTP server on 127.0.0.1 (port 0 unless given) with only the ticker attached; one access token is valid. */
 export async function startTickerServer(
   opts: Partial<Pick<TickerDeps, 'tickIntervalMs' | 'heartbeatIntervalMs' | 'maxSubscriptions'>> & {
     market?: SandboxMarket;
     clock?: ManualClock;
+    /** Default 0 (any free port); a test that restarts a server gives the old one's port. */
+    port?: number;
   } = {},
 ): Promise<TickerServer> {
   const clock = opts.clock ?? new ManualClock(Date.parse('2026-11-25T10:00:00+05:30'));
@@ -38,7 +40,7 @@ export async function startTickerServer(
     heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 100,
     maxSubscriptions: opts.maxSubscriptions,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     port,

@@ -6,10 +6,11 @@ export function rupeesToPaise(r: number | undefined | null): number {
   return Math.round((r ?? 0) * 100);
 }
 
-/** A /quote entry or a full-mode tick, in core's shape. */
+/** A /quote entry or a ticker tick (quote or full mode), in core's shape. */
 export function kiteQuoteToQuote(
   key: string,
-  q: Pick<KiteQuote, 'instrument_token' | 'last_price' | 'volume' | 'lower_circuit_limit' | 'upper_circuit_limit'> & {
+  q: Pick<KiteQuote, 'instrument_token' | 'last_price'> &
+    Partial<Pick<KiteQuote, 'volume' | 'lower_circuit_limit' | 'upper_circuit_limit'>> & {
     ohlc?: { open: number; high: number; low: number; close: number };
     depth?: { buy: Array<{ price: number }>; sell: Array<{ price: number }> };
     timestamp?: number | Date | null;

@@ -5,7 +5,7 @@ import { istDate } from '../ist.js';
 import type { KiteClient } from '../kite/client.js';
 import { kiteQuoteToQuote, rupeesToPaise } from './kite-quote.js';
 import { KiteStream, type TickerParams } from './kite-stream.js';
-import type { Candle, Instrument, MarketData, Quote, StreamState } from './types.js';
+import type { Candle, Instrument, MarketData, Quote, StreamStatus } from './types.js';
 
 const EXCHANGES = ['NSE', 'BSE'] as const;
 
@@ -73,13 +73,13 @@ export class KiteMarketData implements MarketData {
       }));
   }
 
-  stream(tokens: number[], onQuote: (q: Quote) => void, onState?: (state: StreamState) => void): () => void {
+  /** Full mode, for the best bid and ask; a refused session stops the stream (state `disconnected` with an error). */
+  stream(tokens: number[], onQuote: (q: Quote) => void, onState?: (status: StreamStatus) => void): () => void {
     if (!this.opts.ticker) throw new Error('no ticker configured for this market');
     const keyOf = new Map<number, string>();
     for (const i of this.byKey.values()) keyOf.set(i.instrument_token, `${i.exchange}:${i.tradingsymbol}`);
-    const stream = new KiteStream(this.opts.ticker, tokens, (tick) => {
-      onQuote(kiteQuoteToQuote(keyOf.get(tick.instrument_token) ?? String(tick.instrument_token), tick, this.clock.now()));
-    }, onState);
+    const stream = new KiteStream({ ...this.opts.ticker, clock: this.clock, mode: 'full' }, { quote: onQuote, state: (s) => onState?.(s) });
+    stream.setInstruments(new Map(tokens.map((t) => [t, keyOf.get(t) ?? String(t)])));
     stream.start();
     return () => stream.stop();
   }

@@ -56,8 +56,18 @@ export interface MarketData {
   /** Minute candles in [from, to). */
   candles(instrumentToken: number, from: number, to: number): Promise<Candle[]>;
   /** Live quotes for the tokens; returns a function that stops the stream. */
-  stream?(tokens: number[], onQuote: (q: Quote) => void, onState?: (state: StreamState) => void): () => void;
+  stream?(tokens: number[], onQuote: (q: Quote) => void, onState?: (status: StreamStatus) => void): () => void;
   close?(): Promise<void>;
 }
 
 export type StreamState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+/** A live stream's state, with what a front end shows about it. */
+export interface StreamStatus {
+  state: StreamState;
+  /** When reconnecting: the attempt number and, once scheduled, the delay before it (ms). */
+  attempt?: number;
+  retryInMs?: number;
+  /** Why a stream stopped for good (e.g. the session was refused). */
+  error?: string;
+}

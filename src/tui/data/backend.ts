@@ -1,6 +1,5 @@
 import type { OrderChanges, OrderRequest, PaperOrder } from '../../core/paper/types.js';
-import type { PaperSnapshot, PortfolioSnapshot, ProfileEntry, ProfileInfo, QuoteView } from '../model.js';
-import type { StreamSink } from './kite-stream.js';
+import type { PaperSnapshot, PortfolioSnapshot, ProfileEntry, ProfileInfo, QuoteView, TickerStatus } from '../model.js';
 
 /**
  * Everything the dashboard needs from the world for one profile. The real implementation
@@ -22,6 +21,14 @@ export interface PaperPort {
   onQuote(q: QuoteView): void;
   /** Start the engine's background work (catch-up, 15:20 square-off); called once the first frame has its data. */
   start?(): void;
+}
+
+/** Where the live stream delivers to the dashboard. */
+export interface StreamSink {
+  quote(q: QuoteView): void;
+  state(s: TickerStatus): void;
+  /** The ticker refused the credentials (HTTP 403): the session is no longer valid. */
+  authFailed(message: string): void;
 }
 
 export interface LiveStream {

@@ -1,4 +1,6 @@
 import type { KiteHolding, KiteMargins, KiteOrder, KitePosition, KiteQuote } from '../../core/kite/types.js';
+import { kiteQuoteToQuote } from '../../core/market/kite-quote.js';
+import type { Quote } from '../../core/market/types.js';
 import type { HoldingRow, MarginsView, OrderRow, PositionRow, QuoteView } from '../model.js';
 
 /** Kite's shapes (rupees) to the dashboard's rows (paise): the one edge where rupees come in. */
@@ -57,15 +59,20 @@ export function marginsView(m: KiteMargins): MarginsView | null {
   return { available: paise(e.available.live_balance ?? e.available.cash), used: paise(e.utilised.debits ?? 0), net: paise(e.net) };
 }
 
-export function quoteView(key: string, q: KiteQuote, now: number): QuoteView {
+/** A core quote (a /quote entry or a ticker tick, already in paise) as the dashboard keeps it. */
+export function quoteViewOf(q: Quote): QuoteView {
   return {
-    key,
+    key: q.exchange ? `${q.exchange}:${q.tradingsymbol}` : q.tradingsymbol,
     token: q.instrument_token,
-    ltp: paise(q.last_price),
-    open: paise(q.ohlc?.open),
-    high: paise(q.ohlc?.high),
-    low: paise(q.ohlc?.low),
-    close: paise(q.ohlc?.close),
-    timestamp: q.timestamp ?? now,
+    ltp: q.last_price,
+    open: q.open,
+    high: q.high,
+    low: q.low,
+    close: q.close,
+    timestamp: q.timestamp,
   };
+}
+
+export function quoteView(key: string, q: KiteQuote, now: number): QuoteView {
+  return quoteViewOf(kiteQuoteToQuote(key, q, now));
 }

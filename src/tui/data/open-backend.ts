@@ -1,10 +1,10 @@
 import type { Clock } from '../../core/clock.js';
 import type { Session } from '../../core/auth/sessions.js';
 import type { KiteClient } from '../../core/kite/client.js';
+import { KiteStream } from '../../core/market/kite-stream.js';
 import type { ProfileEntry } from '../model.js';
 import type { BackendFactory, DeskBackend, LiveStream, PaperPort } from './backend.js';
-import { holdingRow, marginsView, orderRow, positionRow, quoteView } from './kite-convert.js';
-import { KiteStream } from './kite-stream.js';
+import { holdingRow, marginsView, orderRow, positionRow, quoteView, quoteViewOf } from './kite-convert.js';
 
 /** A signed-in Kite client for a profile (src/cli/sandbox-env.ts openKite gives exactly this). */
 export interface OpenedKite {
@@ -67,7 +67,10 @@ export function backendFactory(deps: BackendDeps): BackendFactory {
           return { points: candles.map((c) => Math.round(c.close * 100)), at: last ? last.date : now };
         },
         stream(sink): LiveStream {
-          return new KiteStream({ root: kite.env.tickerUrl, apiKey: session.api_key, accessToken: session.access_token, clock: deps.clock }, sink);
+          return new KiteStream(
+            { root: kite.env.tickerUrl, apiKey: session.api_key, accessToken: session.access_token, clock: deps.clock, mode: 'quote' },
+            { quote: (q) => sink.quote(quoteViewOf(q)), state: (s) => sink.state(s), authFailed: (m) => sink.authFailed(m) },
+          );
         },
         async close() {
           await paper.close().catch(() => undefined);

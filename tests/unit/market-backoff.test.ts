@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/tui/data/backoff.js';
+import { backoffDelay } from '../../src/core/market/backoff.js';
 
 describe('reconnect backoff', () => {
   it('doubles from the initial delay up to the cap, with at most 20% jitter', () => {
