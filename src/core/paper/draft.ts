@@ -33,6 +33,9 @@ export function isOpen(o: PaperOrder): boolean {
   return o.status === 'OPEN' || o.status === 'TRIGGER PENDING';
 }
 
+/** The IST date last worked out, by the instant its day began: most steps fall on the same day. */
+let lastDay = { start: Number.NaN, date: '' };
+
 /**
  * A working copy of one account for one pure step: the step edits the copy (never the loaded
  * state, so the store may retry it), then `change()` gives the AccountChange with the meta's
@@ -43,7 +46,6 @@ export class Draft {
   readonly open = new Map<string, PaperOrder>();
   readonly positions = new Map<string, PaperPosition>();
   readonly trades: PaperTrade[] = [];
-  readonly today: string;
   /** When today (IST) began: a doc last touched before it is from an earlier day. */
   readonly todayStart: number;
   readonly misPctHundredths: number;
@@ -51,6 +53,7 @@ export class Draft {
   private readonly touched = new Set<string>();
   private readonly deleted = new Set<string>();
   private dirty = false;
+  private todayDate: string | undefined;
 
   constructor(
     state: AccountState,
@@ -60,9 +63,17 @@ export class Draft {
     this.dirty = state.meta === null;
     for (const o of state.openOrders) this.open.set(o.order_id, o);
     for (const p of state.positions) this.positions.set(p.key, p);
-    this.today = istDate(ctx.now);
     this.todayStart = istMidnight(ctx.now);
     this.misPctHundredths = hundredths(ctx.config.misMarginPct);
+  }
+
+  /** The IST date of now, "YYYY-MM-DD" (worked out on first use: a step on an idle account never needs it). */
+  get today(): string {
+    if (this.todayDate === undefined) {
+      if (lastDay.start !== this.todayStart) lastDay = { start: this.todayStart, date: istDate(this.ctx.now) };
+      this.todayDate = lastDay.date;
+    }
+    return this.todayDate;
   }
 
   nextId(): string {

@@ -13,13 +13,12 @@ import type { PaperOrder, PaperPosition } from './types.js';
  * still open from an earlier day wait for a priced square-off (catch-up).
  */
 export function rollover(draft: Draft): void {
-  const today = draft.today;
   const now = draft.ctx.now;
   for (const p of [...draft.positions.values()]) {
     const stale = p.updated_at < draft.todayStart; // last touched on an earlier IST day
     if (p.quantity === 0) {
       if (stale || p.kind === 'holding') draft.deletePosition(p.key);
-    } else if (p.product === 'CNC' && p.kind === 'position' && today >= nextTradingDate(p.opened_on)) {
+    } else if (p.product === 'CNC' && p.kind === 'position' && draft.today >= nextTradingDate(p.opened_on)) {
       draft.putPosition(carried(p, 'holding', now));
     } else if (stale && (p.kind === 'holding' || p.product === 'NRML')) {
       draft.putPosition(carried(p, p.kind, now));

@@ -16,7 +16,7 @@ import { computeStats, type PaperStats } from './stats.js';
 import { cancelStep, matchStep, modifyStep, placeStep, settleStep, snapshotStep, type Outcome, type Step } from './steps.js';
 import type { AccountState, OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from './types.js';
 import { parseOrderChanges, parseOrderRequest } from './validate.js';
-import { portfolioOf, type Funds, type LivePosition, type Portfolio } from './views.js';
+import { fundsOf, portfolioOf, type Funds, type LivePosition, type Portfolio } from './views.js';
 
 export type { Funds, LivePosition, Portfolio } from './views.js';
 
@@ -181,14 +181,21 @@ export class PaperService {
     return meta;
   }
 
-  /** The account after the clock's housekeeping (created on first use). */
+  /**
+   * The account after the clock's housekeeping (created on first use). The step runs first on a
+   * plain read (a consistent snapshot); only when it would change something (a new account, a day
+   * roll, an expiry) does it run again through store.update, which commits what it decides then.
+   */
   async snapshot(userId: string): Promise<AccountState & { meta: PaperMeta }> {
-    const s = await this.run(userId, snapshotStep);
+    const read = snapshotStep(await this.store.load(userId), this.ctx(userId));
+    const s = read.change === null ? read.result : await this.run(userId, snapshotStep);
     return { ...s, meta: s.meta! };
   }
 
+  /** The funds of `portfolio`, without pricing each position for the lists. */
   async funds(userId: string): Promise<Funds> {
-    return (await this.portfolio(userId)).funds;
+    const s = await this.snapshot(userId);
+    return fundsOf(s, await this.heldQuotes(s));
   }
 
   async positions(userId: string): Promise<LivePosition[]> {
@@ -202,7 +209,12 @@ export class PaperService {
   /** Funds, positions, holdings (with live prices) and open orders, from one snapshot. */
   async portfolio(userId: string): Promise<Portfolio> {
     const s = await this.snapshot(userId);
-    return portfolioOf(s, await this.quotes.get(s.positions.filter((p) => p.quantity !== 0)));
+    return portfolioOf(s, await this.heldQuotes(s));
+  }
+
+  /** Quotes for the positions and holdings with a quantity. */
+  private heldQuotes(s: AccountState): Promise<Map<number, Quote>> {
+    return this.quotes.get(s.positions.filter((p) => p.quantity !== 0));
   }
 
   /** The user's orders, oldest first (as Kite's order book); `open` keeps OPEN and TRIGGER PENDING ones. */
@@ -223,7 +235,7 @@ export class PaperService {
   }
 
   async stats(userId: string): Promise<PaperStats> {
-    const { funds } = await this.portfolio(userId);
+    const funds = await this.funds(userId);
     return computeStats(funds.meta, await this.store.trades(userId), funds.unrealised, this.clock.now());
   }
 

@@ -43,8 +43,18 @@ export function dayOrderExpiry(t: number): number {
   return nextTradingDayAt(t, 15, 30);
 }
 
-/** The first trading day after the IST date "YYYY-MM-DD", as "YYYY-MM-DD". */
+const nextDates = new Map<string, string>();
+
+/**
+ * The first trading day after the IST date "YYYY-MM-DD", as "YYYY-MM-DD". Remembered: every step
+ * asks it for every CNC position (is it a holding yet?), and the answer never changes.
+ */
 export function nextTradingDate(date: string): string {
+  const known = nextDates.get(date);
+  if (known !== undefined) return known;
   const t = nextTradingDayAt(Date.parse(`${date}T12:00:00+05:30`), 0);
-  return new Date(t + 330 * 60_000).toISOString().slice(0, 10);
+  const next = new Date(t + 330 * 60_000).toISOString().slice(0, 10);
+  if (nextDates.size >= 1024) nextDates.clear();
+  nextDates.set(date, next);
+  return next;
 }

@@ -32,11 +32,16 @@ function live(p: PaperPosition, quotes: Map<number, Quote>): LivePosition {
   return { ...p, last_price: q?.last_price ?? null, close_price: q?.close ?? null, unrealised, pnl: p.realised_pnl + unrealised };
 }
 
+/** The funds at these quotes. */
+export function fundsOf(s: AccountState & { meta: PaperMeta }, quotes: Map<number, Quote>): Funds {
+  const unrealised = unrealisedTotal(s.positions, (t) => quotes.get(t)?.last_price);
+  return { meta: s.meta, unrealised, equity: equityOf(s.meta, unrealised) };
+}
+
 /** Funds, positions (kind 'position'), holdings (kind 'holding', not sold out) and open orders at these quotes. */
 export function portfolioOf(s: AccountState & { meta: PaperMeta }, quotes: Map<number, Quote>): Portfolio {
-  const unrealised = unrealisedTotal(s.positions, (t) => quotes.get(t)?.last_price);
   return {
-    funds: { meta: s.meta, unrealised, equity: equityOf(s.meta, unrealised) },
+    funds: fundsOf(s, quotes),
     positions: s.positions.filter((p) => p.kind === 'position').map((p) => live(p, quotes)),
     holdings: s.positions.filter((p) => p.kind === 'holding' && p.quantity !== 0).map((p) => live(p, quotes)),
     orders: s.openOrders,

@@ -1,9 +1,9 @@
 import type { AccountState, PaperMeta, PaperOrder, PaperPosition } from '../paper/types.js';
 
 /**
- * The accounts this connection wrote last, kept parsed between updates, so an update need not read
- * and parse every open order and position of the account again. Entries hold exactly what a fresh
- * read would give (docs parsed back from the JSON written, in the store's order), are used only
+ * The accounts this connection read or wrote last, kept parsed, so neither an update nor a load
+ * need read and parse every open order and position of the account again. Entries hold exactly
+ * what a fresh read would give (docs parsed back from the JSON written, in the store's order), are used only
  * while no other connection has committed (PRAGMA data_version unchanged), and an update function
  * always gets its own copy.
  */
@@ -96,8 +96,9 @@ export class CachedAccount {
 }
 
 /**
- * The cache itself: at most `limit` accounts (a few tens of KB each), the least recently updated
- * dropped first; more accounts than that in turn just read theirs from the database, as before.
+ * The cache itself: at most `limit` accounts (a few tens of KB each), the one
+ * stored longest ago (by a fresh read or an update) dropped first; more accounts than that in
+ * turn just read theirs from the database, as before.
  */
 export class AccountCache {
   readonly #accounts = new Map<string, CachedAccount>();
@@ -117,6 +118,11 @@ export class AccountCache {
     const a = this.#accounts.get(userId);
     if (a) this.#accounts.delete(userId);
     return a;
+  }
+
+  /** Look at an account, leaving it kept. */
+  peek(userId: string): CachedAccount | undefined {
+    return this.#accounts.get(userId);
   }
 
   put(userId: string, account: CachedAccount): void {

@@ -1,9 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { AlgoError } from '../errors.js';
 import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../paper/types.js';
-import { retryWhileBusy, sqliteCode, type BusyPolicy } from './busy.js';
+import { isBusyError, retryWhileBusy, sqliteCode, type BusyPolicy } from './busy.js';
 import { AccountCache, CachedAccount, type OpenRow, type Written } from './sqlite-accounts.js';
 import { openDatabase, type Db, type SqliteStoreOptions } from './sqlite-open.js';
+import { TurnQueue } from './sqlite-turn.js';
 import type { OrderQuery, PaperStore } from './types.js';
 import { checkChange, checkDocId, checkMeta, checkOrderQuery, checkUserId, OPEN_STATUSES, refusedChange } from './validate.js';
 
@@ -64,6 +65,13 @@ function docOrNull<T>(row: unknown): T | null {
   return row === undefined ? null : (JSON.parse(row as string) as T);
 }
 
+/** A load waiting for the end of the event-loop turn (see SqliteStore.load). */
+interface WaitingLoad {
+  uid: string;
+  resolve(state: AccountState): void;
+  reject(err: unknown): void;
+}
+
 /** The SQLite paper store; `file` is the database it writes. */
 export interface SqlitePaperStore extends PaperStore {
   readonly kind: 'sqlite';
@@ -76,16 +84,23 @@ class SqliteStore implements SqlitePaperStore {
   #db: Db | null;
   readonly #policy: BusyPolicy;
   readonly #s: Statements;
-  readonly #loadInSnapshot: (userId: string) => AccountState;
-  /** The accounts this connection updated last, kept parsed between updates (sqlite-accounts.ts). */
+  readonly #loadInSnapshot: (userId: string) => CachedAccount;
+  /** The accounts this connection read or updated last, kept parsed (sqlite-accounts.ts). */
   readonly #accounts = new AccountCache();
+  readonly #loads = new TurnQueue<WaitingLoad>((batch) => this.#loadBatch(batch));
 
   constructor(file: string, db: Db, policy: BusyPolicy) {
     this.file = file;
     this.#db = db;
     this.#policy = policy;
     this.#s = prepareAll(db);
-    this.#loadInSnapshot = db.transaction((userId: string) => this.#loadState(userId));
+    this.#loadInSnapshot = db.transaction((userId: string) => {
+      // data_version and the rows come from the same read snapshot, so the entry matches it.
+      this.#accounts.sync(this.#s.dataVersion.get());
+      const account = this.#loadAccount(userId);
+      this.#accounts.put(userId, account);
+      return account;
+    });
   }
 
   async update<T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T> {
@@ -109,9 +124,37 @@ class SqliteStore implements SqlitePaperStore {
     );
   }
 
+  /**
+   * Loads are answered at the end of the event-loop turn they were asked in, all of that turn's
+   * together after one `PRAGMA data_version` (a read of its own, so up to date, but a file lock
+   * and unlock each time): unchanged means no other connection committed since, and this
+   * connection's own commits kept the accounts exact, so a kept account is answered as it is.
+   * Others are read in one read transaction each and kept. Every load of the batch was asked for
+   * before that look, so it sees every commit that finished before it was asked for.
+   */
   async load(userId: string): Promise<AccountState> {
     const uid = checkUserId(userId);
-    return this.#read(() => this.#loadInSnapshot(uid));
+    this.#conn();
+    return new Promise((resolve, reject) => this.#loads.add({ uid, resolve, reject }));
+  }
+
+  #loadBatch(batch: WaitingLoad[]): void {
+    type Answer = { state: AccountState } | { err: unknown };
+    const answers = this.#read((): Answer[] => {
+      this.#accounts.sync(this.#s.dataVersion.get());
+      return batch.map(({ uid }) => {
+        try {
+          return { state: (this.#accounts.peek(uid) ?? this.#loadInSnapshot(uid)).state() };
+        } catch (err) {
+          if (isBusyError(err)) throw err; // the whole batch waits and tries again
+          return { err: this.#failure(err) };
+        }
+      });
+    });
+    void answers.then(
+      (list) => list.forEach((a, i) => ('state' in a ? batch[i]!.resolve(a.state) : batch[i]!.reject(a.err))),
+      (err: unknown) => batch.forEach((w) => w.reject(err)),
+    );
   }
 
   async meta(userId: string): Promise<PaperMeta | null> {
@@ -164,6 +207,7 @@ class SqliteStore implements SqlitePaperStore {
   }
 
   async close(): Promise<void> {
+    this.#loads.drain(); // loads asked for before the close are answered
     this.#accounts.clear();
     this.#db?.close();
     this.#db = null;
@@ -182,11 +226,6 @@ class SqliteStore implements SqlitePaperStore {
     const rows = this.#s.openOrders.all(uid) as Array<[number, string]>;
     const open = rows.map(([seq, doc]): OpenRow => ({ seq, doc: JSON.parse(doc) as PaperOrder }));
     return new CachedAccount(this.#meta(uid), open, docs<PaperPosition>(this.#s.positions.all(uid)));
-  }
-
-  #loadState(uid: string): AccountState {
-    const a = this.#loadAccount(uid);
-    return { meta: a.meta, openOrders: a.open.map((r) => r.doc), positions: [...a.positions] };
   }
 
   /** Write a checked change; the caller holds the write transaction. Answers what was stored. */
@@ -266,9 +305,14 @@ class SqliteStore implements SqlitePaperStore {
     try {
       return await retryWhileBusy(this.#policy, attempt, giveUp);
     } catch (err) {
-      if (sqliteCode(err) === null) throw err;
-      throw new AlgoError(`the paper store ${this.file} failed: ${(err as Error).message}`, { hint: 'check the disk and the file', cause: err });
+      throw this.#failure(err);
     }
+  }
+
+  /** SQLite's own failures as one line naming the file; other errors as they are. */
+  #failure(err: unknown): unknown {
+    if (sqliteCode(err) === null) return err;
+    return new AlgoError(`the paper store ${this.file} failed: ${(err as Error).message}`, { hint: 'check the disk and the file', cause: err });
   }
 }
 

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { at, buy, rig } from '../helpers/paper.js';
+
+/**
+ * The views (funds, portfolio, orders...) run the clock's housekeeping on a plain read and commit
+ * only when it changes something: an idle account is read without a write, while a new account,
+ * an expiry or a day roll is committed by the read that first sees it, once.
+ */
+const U = 'AB1234';
+
+async function readEverything(r: ReturnType<typeof rig>): Promise<void> {
+  await r.service.funds(U);
+  await r.service.portfolio(U);
+  await r.service.positions(U);
+  await r.service.holdings(U);
+  await r.service.orders(U);
+  await r.service.stats(U);
+}
+
+describe('paper reads', () => {
+  it('read an account that housekeeping leaves alone without writing to the store', async () => {
+    const r = rig();
+    await r.service.place(U, buy('INFY', 2));
+    await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1400_00 }));
+    const before = { updates: r.store.updates, commits: r.store.commits, meta: r.store.peekMeta(U) };
+    await readEverything(r);
+    expect(r.store.updates).toBe(before.updates);
+    expect(r.store.commits).toBe(before.commits);
+    expect(r.store.peekMeta(U)).toEqual(before.meta);
+    expect((await r.service.funds(U)).meta).toEqual(before.meta);
+  });
+
+  it('a first read creates the account, once', async () => {
+    const r = rig({ capital: 7_00_000_00 });
+    const f = await r.service.funds(U);
+    expect(f.meta).toMatchObject({ capital: 7_00_000_00, available: 7_00_000_00, version: 1 });
+    expect(r.store.commits).toBe(1);
+    await readEverything(r);
+    expect(r.store.commits).toBe(1);
+  });
+
+  it('a read after the close commits the expiry of a DAY order, and the next read writes nothing', async () => {
+    const r = rig();
+    const o = await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1400_00 }));
+    expect((await r.service.funds(U)).meta.blocked).toBe(o.blocked_margin);
+    const commits = r.store.commits;
+    r.clock.set(at('2026-11-23T15:31:00'));
+    const f = await r.service.funds(U);
+    expect(f.meta.blocked).toBe(0);
+    expect(r.store.commits).toBe(commits + 1);
+    expect(await r.store.order(U, o.order_id)).toMatchObject({ status: 'CANCELLED', status_message: 'DAY order expired unfilled at the 15:30 IST close' });
+    expect(r.store.peekMeta(U).blocked).toBe(0);
+    await readEverything(r);
+    expect(r.store.commits).toBe(commits + 1);
+  });
+
+  it('a read on the next trading day commits the CNC position turned holding', async () => {
+    const r = rig();
+    await r.service.place(U, buy('INFY', 3));
+    expect((await r.store.positions(U)).map((p) => p.kind)).toEqual(['position']);
+    const commits = r.store.commits;
+    r.clock.set(at('2026-11-24T10:00:00'));
+    r.price(1500_00);
+    expect((await r.service.holdings(U)).map((h) => h.quantity)).toEqual([3]);
+    expect(r.store.commits).toBe(commits + 1);
+    expect((await r.store.positions(U)).map((p) => p.kind)).toEqual(['holding']);
+    await readEverything(r);
+    expect(r.store.commits).toBe(commits + 1);
+  });
+});
