@@ -91,6 +91,7 @@ async function firstRunSignIn(ctx: Context): Promise<void> {
 export async function openDashboard(ctx: Context): Promise<number> {
   // React's development build is slower and keeps performance entries for every render.
   process.env.NODE_ENV ??= 'production';
+  if (!process.stdin.isTTY || !process.stdout.isTTY) (await import('../tui/run.js')).assertTerminal();
   await firstRunSignIn(ctx);
   const settings = ctx.settings;
   const warnings: string[] = [];

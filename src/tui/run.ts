@@ -19,6 +19,13 @@ export interface RunDashboardOptions {
   stderr?: NodeJS.WriteStream;
 }
 
+/** The dashboard draws on a terminal and reads keys from one; without them, say what to use instead. */
+export function assertTerminal(stdin: { isTTY?: boolean } = process.stdin, stdout: { isTTY?: boolean } = process.stdout): void {
+  if (!stdin.isTTY || !stdout.isTTY) {
+    throw new UsageError('the dashboard needs a terminal', 'for scripts use `algo portfolio ...`, `algo quote ...` or `algo paper ...` (with --json)');
+  }
+}
+
 /**
  * Open the dashboard in the terminal until the person quits (q or Ctrl-C). The terminal is
  * restored on every way out: quit, Ctrl-C, a signal, an uncaught error. Returns the exit code.
@@ -27,9 +34,7 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<number> {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
-  if (!stdin.isTTY || !stdout.isTTY) {
-    throw new UsageError('the dashboard needs a terminal', 'for scripts use `algo portfolio ...`, `algo quote ...` or `algo paper ...` (with --json)');
-  }
+  assertTerminal(stdin, stdout);
   const warnings: string[] = [];
   const controller = new DashboardController({ factory: opts.factory, clock: opts.clock, dataDir: opts.dataDir, profile: opts.profile, warn: (m) => warnings.push(m) });
   const screen = enterAlternateScreen(stdout);
