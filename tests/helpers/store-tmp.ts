@@ -1,9 +1,35 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite.js';
 
 /** A fresh temp folder for store tests, and a way to remove it. */
 export function tempStoreDir(prefix = 'algo-store-'): { dir: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * SQLite files and stores for one test file, cleaned up after each test:
+ * `const sqlite = sqliteFixture(afterEach)`, then `sqlite.open(sqlite.file())`.
+ */
+export function sqliteFixture(afterEach: (fn: () => Promise<void>) => void) {
+  const dirs: Array<{ remove(): void }> = [];
+  const stores: SqlitePaperStore[] = [];
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    for (const d of dirs.splice(0)) d.remove();
+  });
+  return {
+    file(): string {
+      const tmp = tempStoreDir();
+      dirs.push(tmp);
+      return path.join(tmp.dir, 'algo.db');
+    },
+    open(file: string): SqlitePaperStore {
+      const store = openSqliteStore(file);
+      stores.push(store);
+      return store;
+    },
+  };
 }

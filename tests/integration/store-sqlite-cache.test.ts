@@ -1,11 +1,10 @@
-import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { AccountChange, AccountState, OrderStatus } from '../../src/core/paper/types.js';
-import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite.js';
+import type { SqlitePaperStore } from '../../src/core/store/sqlite.js';
 import { commit, metaDoc, orderDoc, positionDoc } from '../helpers/store-docs.js';
-import { tempStoreDir } from '../helpers/store-tmp.js';
+import { sqliteFixture } from '../helpers/store-tmp.js';
 
 /**
  * The SQLite store keeps the accounts it wrote parsed between updates. An update must still see
@@ -13,24 +12,9 @@ import { tempStoreDir } from '../helpers/store-tmp.js';
  * whatever an update function does with the state it was given.
  */
 const U = 'AB1234';
-const dirs: Array<{ remove(): void }> = [];
-const stores: SqlitePaperStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) d.remove();
-});
-
-function dbFile(): string {
-  const tmp = tempStoreDir();
-  dirs.push(tmp);
-  return path.join(tmp.dir, 'algo.db');
-}
-
-function open(file: string): SqlitePaperStore {
-  const store = openSqliteStore(file);
-  stores.push(store);
-  return store;
-}
+const sqlite = sqliteFixture(afterEach);
+const dbFile = (): string => sqlite.file();
+const open = (file: string): SqlitePaperStore => sqlite.open(file);
 
 /** The state an update function is given (and nothing written). */
 function stateSeenBy(store: SqlitePaperStore, userId = U): Promise<AccountState> {

@@ -1,11 +1,10 @@
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountState } from '../../src/core/paper/types.js';
 import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite.js';
 import { commit, metaDoc, orderDoc, positionDoc } from '../helpers/store-docs.js';
-import { tempStoreDir } from '../helpers/store-tmp.js';
+import { sqliteFixture } from '../helpers/store-tmp.js';
 
 /**
  * store.load on SQLite keeps the accounts it read, answers the loads of one event-loop turn
@@ -15,24 +14,9 @@ import { tempStoreDir } from '../helpers/store-tmp.js';
  */
 const U = 'AB1234';
 const V = 'CD5678';
-const dirs: Array<{ remove(): void }> = [];
-const stores: SqlitePaperStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await s.close();
-  for (const d of dirs.splice(0)) d.remove();
-});
-
-function dbFile(): string {
-  const tmp = tempStoreDir();
-  dirs.push(tmp);
-  return path.join(tmp.dir, 'algo.db');
-}
-
-function open(file: string): SqlitePaperStore {
-  const store = openSqliteStore(file);
-  stores.push(store);
-  return store;
-}
+const sqlite = sqliteFixture(afterEach);
+const dbFile = (): string => sqlite.file();
+const open = (file: string): SqlitePaperStore => sqlite.open(file);
 
 /** The account as a connection that never read it before sees it. */
 async function fresh(file: string, userId = U): Promise<AccountState> {
