@@ -154,3 +154,23 @@ export function spawnCli(args: string[], opts: CliOptions): CliProcess {
 export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
   return spawnCli(args, { ...opts, stdin: opts.stdin ?? '' }).done;
 }
+
+/**
+ * Temp data folders for one test file, removed after each test, and the CLI run in them with the
+ * clock pinned: `const { dataDir, algo } = cliFixture(afterEach, '2026-01-07T14:00:00+05:30', 'algo-login-')`.
+ */
+export function cliFixture(afterEach: (fn: () => void) => void, clock: string, prefix = 'algo-cli-') {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    dataDir(): string {
+      const d = tempDataDir(prefix);
+      dirs.push(d);
+      return d;
+    },
+    algo: (dir: string, args: string[], env: Record<string, string> = {}) => runCli(args, { dataDir: dir, env: { ALGO_CLOCK: clock, ...env } }),
+    sessionFile: (dir: string, user: string) => path.join(dir, 'sessions', `${user}.json`),
+  };
+}

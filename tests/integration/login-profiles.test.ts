@@ -2,23 +2,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
+import { cliFixture, ensureBuilt } from '../helpers/cli.js';
 import { sandboxGet, startTestSandbox } from '../helpers/sandbox.js';
 
 const AT = '2026-01-07T14:00:00+05:30';
-const dirs: string[] = [];
-function dataDir(): string {
-  const d = tempDataDir('algo-profiles-');
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const { dataDir, algo, sessionFile } = cliFixture(afterEach, AT, 'algo-profiles-');
 beforeAll(() => ensureBuilt(), 180_000);
-
-const algo = (dir: string, args: string[], env: Record<string, string> = {}) => runCli(args, { dataDir: dir, env: { ALGO_CLOCK: AT, ...env } });
-const sessionFile = (dir: string, user: string) => path.join(dir, 'sessions', `${user}.json`);
 const readJson = (p: string) => JSON.parse(fs.readFileSync(p, 'utf8'));
 
 /** A port nothing listens on (bound, then released). */

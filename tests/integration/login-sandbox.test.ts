@@ -1,25 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
+import { cliFixture, ensureBuilt } from '../helpers/cli.js';
 
 /** A pinned clock: 14:00 IST on a Wednesday; sessions made now expire at 06:00 IST on the 8th. */
 const AT = '2026-01-07T14:00:00+05:30';
 const AFTER_EXPIRY = '2026-01-08T06:00:01+05:30';
 
-const dirs: string[] = [];
-function dataDir(): string {
-  const d = tempDataDir('algo-login-');
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const { dataDir, algo, sessionFile } = cliFixture(afterEach, AT, 'algo-login-');
 beforeAll(() => ensureBuilt(), 180_000);
-
-const algo = (dir: string, args: string[], env: Record<string, string> = {}) => runCli(args, { dataDir: dir, env: { ALGO_CLOCK: AT, ...env } });
-const sessionFile = (dir: string, user: string) => path.join(dir, 'sessions', `${user}.json`);
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
 
 /** Sign in as a demo user; a failure shows what the CLI said. */
