@@ -1,17 +1,7 @@
-/** Kite's error types and the HTTP status each one answers with (FACTS.md, "Requests and errors"). */
-export const ERROR_STATUS = {
-  TokenException: 403,
-  PermissionException: 403,
-  InputException: 400,
-  OrderException: 400,
-  MarginException: 400,
-  HoldingException: 400,
-  NetworkException: 503,
-  DataException: 502,
-  GeneralException: 500,
-} as const;
+import { KITE_ERROR_STATUS, type KiteErrorType } from '../core/kite/error-types.js';
 
-export type KiteErrorType = keyof typeof ERROR_STATUS;
+export const ERROR_STATUS = KITE_ERROR_STATUS;
+export type { KiteErrorType };
 
 /** A failure the sandbox answers with Kite's envelope `{status: "error", message, error_type}`. */
 export class SandboxHttpError extends Error {

@@ -1,20 +1,11 @@
+import { KITE_ERROR_STATUS, type KiteErrorType } from '../core/kite/error-types.js';
 import { PaperNotFoundError } from '../core/paper/errors.js';
 import { redact } from '../core/redact.js';
 import { AlgoError, AuthError, KiteError, RejectedError, UsageError } from '../core/errors.js';
 
-/** Kite's error types, plus the HTTP status each one answers with here. */
-export const ERROR_STATUS = {
-  TokenException: 401,
-  PermissionException: 403,
-  InputException: 400,
-  OrderException: 400,
-  MarginException: 400,
-  HoldingException: 400,
-  NetworkException: 503,
-  DataException: 502,
-  GeneralException: 500,
-} as const;
-export type ErrorType = keyof typeof ERROR_STATUS;
+/** Kite's error types and statuses, except that a missing or bad session token is 401 here. */
+export const ERROR_STATUS = { ...KITE_ERROR_STATUS, TokenException: 401 } as const;
+export type ErrorType = KiteErrorType;
 
 /** An answer the API gives on purpose: HTTP status, Kite error type, one clear message. */
 export class ApiError extends Error {
