@@ -1,7 +1,7 @@
-import { createSession, writeSession } from '../core/auth/sessions.js';
+import { writeSession } from '../core/auth/sessions.js';
+import { exchangeRequestToken } from '../core/auth/exchange.js';
 import { buildLoginUrl } from '../core/auth/login-url.js';
 import type { Clock } from '../core/clock.js';
-import { AuthError } from '../core/errors.js';
 import { formatIst } from '../core/ist.js';
 import { KiteClient } from '../core/kite/client.js';
 import type { ApiSession, BrokerGateway, LoginGateway, PortfolioPart } from './deps.js';
@@ -73,24 +73,10 @@ export function kiteGateways(site: KiteSite, dataDir: string, clock: Clock): { b
     },
     async complete(profile, requestToken) {
       const app = site.app(profile);
-      const kite = await KiteClient.open({ apiKey: app.apiKey, apiRoot: site.apiRoot, clock });
-      const data = await kite.generateSession(requestToken, app.apiSecret);
-      if (app.userId !== undefined && data.user_id !== app.userId) {
-        await kite.invalidate(data.access_token).catch(() => undefined);
-        throw new AuthError(`profile ${profile} belongs to ${app.userId}, but ${data.user_id} logged in`, 'log in with the right Kite account');
-      }
-      const session = createSession({
-        user_id: data.user_id,
-        user_name: data.user_name,
-        email: data.email,
-        broker: data.broker,
-        api_key: app.apiKey,
-        access_token: data.access_token,
-        public_token: data.public_token,
-        loginTime: data.login_time ?? clock.now(),
-        sandbox: site.sandbox,
-        profile,
-      });
+      const session = await exchangeRequestToken(
+        { profileName: profile, apiKey: app.apiKey, apiSecret: app.apiSecret, apiRoot: site.apiRoot, sandbox: site.sandbox, clock, expectedUserId: app.userId },
+        requestToken,
+      );
       await writeSession(dataDir, session);
       return toApiSession(session);
     },

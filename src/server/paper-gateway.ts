@@ -9,7 +9,6 @@ import { fundsToJson, holdingToKite, orderToKite, positionToKite, statsToJson, t
 import type { PaperOrder } from '../core/paper/types.js';
 import { redact } from '../core/redact.js';
 import type { PaperStore } from '../core/store/types.js';
-import { ApiError } from './api-error.js';
 import type { PaperGateway, PlacedOrder } from './deps.js';
 
 export interface PaperWiring {

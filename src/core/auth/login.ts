@@ -1,17 +1,16 @@
 import type { Clock } from '../clock.js';
 import type { Profile } from '../config.js';
-import { AlgoError, AuthError, KiteError, UsageError } from '../errors.js';
+import { AlgoError, UsageError } from '../errors.js';
 import { formatIst } from '../ist.js';
-import { USER_ID_RE } from '../paths.js';
 import { registerSecret } from '../redact.js';
-import { KiteClient } from '../kite/client.js';
 import type { Warn } from './fs-private.js';
 import { startCallbackListener, CALLBACK_PATH, type CallbackListener } from './listener.js';
 import { buildLoginUrl, parsePastedUrl } from './login-url.js';
 import { saveProfile } from './profiles.js';
 import { signInToSandbox } from './sandbox-signin.js';
-import { createSession, expiresAt, writeSession, type Session } from './sessions.js';
+import { expiresAt, writeSession, type Session } from './sessions.js';
 import { newState, stateMatches } from './state.js';
+import { exchangeRequestToken } from './exchange.js';
 
 export interface LoginParams {
   dataDir: string;
@@ -85,46 +84,6 @@ function tokenFromPaste(text: string, state: string): string {
   return p.requestToken;
 }
 
-async function exchange(p: LoginParams, requestToken: string): Promise<Session> {
-  registerSecret(requestToken);
-  const client = await KiteClient.open({ apiKey: p.apiKey, apiRoot: p.apiRoot, clock: p.clock });
-  let data;
-  try {
-    data = await client.generateSession(requestToken, p.apiSecret);
-  } catch (e) {
-    if (e instanceof AuthError) {
-      throw new AuthError(
-        `Kite refused the sign-in for profile ${p.profileName} (${e.message.replace(/^Kite refused the token: /, '')})`,
-        `check the profile's API secret (algo profile remove ${p.profileName}, then algo profile add ${p.profileName}) and run \`algo login --profile ${p.profileName}\` again`,
-      );
-    }
-    throw e;
-  }
-  if (!USER_ID_RE.test(String(data.user_id))) {
-    throw new KiteError('DataException', 'Kite answered the sign-in with a user id that is not valid; nothing was saved');
-  }
-  const expected = p.profile?.userId;
-  if (expected && expected !== data.user_id && !p.force) {
-    await client.invalidate(data.access_token).catch(() => undefined);
-    throw new AuthError(
-      `profile ${p.profileName} belongs to ${expected} but the browser signed in as ${data.user_id}`,
-      'log out of Kite in the browser or use --force',
-    );
-  }
-  return createSession({
-    user_id: data.user_id,
-    user_name: data.user_name,
-    email: data.email,
-    broker: data.broker,
-    api_key: p.apiKey,
-    access_token: data.access_token,
-    public_token: data.public_token,
-    loginTime: data.login_time ?? p.clock.now(),
-    sandbox: p.sandbox,
-    profile: p.profileName,
-  });
-}
-
 async function saveLogin(p: LoginParams, session: Session): Promise<boolean> {
   await writeSession(p.dataDir, session, p.warn);
   const base: Profile = p.profile ?? {
@@ -160,7 +119,7 @@ export async function login(p: LoginParams): Promise<LoginResult> {
       racers.push(signInToSandbox(url, u.userId, u.password).then(() => new Promise<string>(() => undefined)));
     }
     const requestToken = await Promise.race(racers);
-    const session = await exchange(p, requestToken);
+    const session = await exchangeRequestToken({ ...p, expectedUserId: p.profile?.userId, canForce: true }, requestToken);
     const profileCreated = await saveLogin(p, session);
     await listener?.finish(200, {
       title: 'Signed in',
