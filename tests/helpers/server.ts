@@ -137,3 +137,28 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
   };
   return api;
 }
+
+/** A fill as the API lists it (rupees). */
+export interface ApiTrade {
+  order_id: string;
+  transaction_type: string;
+  quantity: number;
+  average_price: number;
+  realised_pnl: number;
+  charges: { total: number };
+}
+
+/** What the funds must be, recomputed from the fills, in paise: cash = capital - buys + sells. */
+export function fundsFromTrades(trades: ApiTrade[], capital: number): { cash: number; charges: number; realised: number } {
+  const p = (rupees: number): number => Math.round(rupees * 100);
+  let cash = capital;
+  let charges = 0;
+  let realised = 0;
+  for (const t of trades) {
+    const value = t.quantity * p(t.average_price);
+    cash += t.transaction_type === 'BUY' ? -value : value;
+    charges += p(t.charges.total);
+    realised += p(t.realised_pnl);
+  }
+  return { cash, charges, realised };
+}

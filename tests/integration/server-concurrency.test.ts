@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPaise } from '../../src/core/money.js';
-import { startTestApi, type TestApi } from '../helpers/server.js';
+import { fundsFromTrades, startTestApi, type ApiTrade, type TestApi } from '../helpers/server.js';
 
 let api: TestApi;
 const USERS = ['CC0001', 'CC0002', 'CC0003', 'CC0004', 'CC0005'];
@@ -51,26 +51,11 @@ describe('50 clients placing orders for 5 users at once', () => {
       expect([...ids].sort()).toEqual([...mine].sort()); // everything, and nothing of anyone else
       expect(orders.every((o) => o.placed_by === user && (o.status === 'COMPLETE' || o.status === 'REJECTED'))).toBe(true);
 
-      const trades = (await api.call('GET', '/api/paper-trading/trades', { token })).json.data as Array<{
-        order_id: string;
-        transaction_type: string;
-        quantity: number;
-        average_price: number;
-        realised_pnl: number;
-        charges: { total: number };
-      }>;
+      const trades = (await api.call('GET', '/api/paper-trading/trades', { token })).json.data as ApiTrade[];
       const completed = orders.filter((o) => o.status === 'COMPLETE').map((o) => o.order_id);
       expect(trades.map((t) => t.order_id).sort()).toEqual(completed.sort()); // one fill per filled order
 
-      let cash = paise(100000);
-      let charges = 0;
-      let realised = 0;
-      for (const t of trades) {
-        const value = t.quantity * paise(t.average_price);
-        cash += t.transaction_type === 'BUY' ? -value : value;
-        charges += paise(t.charges.total);
-        realised += paise(t.realised_pnl);
-      }
+      const { cash, charges, realised } = fundsFromTrades(trades, paise(100000));
       const f = (await api.call('GET', '/api/paper-trading/funds', { token })).json.data;
       expect(paise(f.charges)).toBe(charges);
       expect(paise(f.realised_pnl)).toBe(realised);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPaise } from '../../src/core/money.js';
-import { startTestApi, type Reply, type TestApi } from '../helpers/server.js';
+import { fundsFromTrades, startTestApi, type ApiTrade, type Reply, type TestApi } from '../helpers/server.js';
 
 let api: TestApi;
 let a: string;
@@ -28,16 +28,7 @@ async function orderIds(token: string): Promise<string[]> {
 
 /** Funds recomputed from the trades, in paise: capital - buys + sells - charges. */
 async function expectExactFunds(token: string, capital: number): Promise<void> {
-  const trades = (await get(token, 'trades')).json.data as Array<{ transaction_type: string; quantity: number; average_price: number; charges: { total: number }; realised_pnl: number }>;
-  let cash = capital;
-  let charges = 0;
-  let realised = 0;
-  for (const t of trades) {
-    const value = t.quantity * paise(t.average_price);
-    cash += t.transaction_type === 'BUY' ? -value : value;
-    charges += paise(t.charges.total);
-    realised += paise(t.realised_pnl);
-  }
+  const { cash, charges, realised } = fundsFromTrades((await get(token, 'trades')).json.data as ApiTrade[], capital);
   const open = (await get(token, 'orders?open=true')).json.data as unknown[];
   expect(open).toEqual([]); // no margin held by resting orders in these checks
   const f = (await get(token, 'funds')).json.data;

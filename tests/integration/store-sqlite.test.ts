@@ -5,7 +5,7 @@ import { AlgoError } from '../../src/core/errors.js';
 import { openSqliteStore } from '../../src/core/store/sqlite.js';
 import { runStoreContract } from '../contract/store-contract.js';
 import { commit, metaDoc, orderDoc, tradeDoc } from '../helpers/store-docs.js';
-import { tempStoreDir } from '../helpers/store-tmp.js';
+import { sqliteFixture, tempStoreDir } from '../helpers/store-tmp.js';
 
 runStoreContract('sqlite', async () => {
   const tmp = tempStoreDir();
@@ -20,15 +20,8 @@ runStoreContract('sqlite', async () => {
 });
 
 describe('SQLite store specifics', () => {
-  const dirs: Array<{ remove(): void }> = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) d.remove();
-  });
-  function dbFile(): string {
-    const tmp = tempStoreDir();
-    dirs.push(tmp);
-    return path.join(tmp.dir, 'algo.db');
-  }
+  const sqlite = sqliteFixture(afterEach);
+  const dbFile = (): string => sqlite.file();
 
   it('keeps everything after closing and opening again', async () => {
     const file = dbFile();

@@ -1,22 +1,14 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { AlgoError } from '../../src/core/errors.js';
 import { isBusyError } from '../../src/core/store/busy.js';
 import { openSqliteStore } from '../../src/core/store/sqlite.js';
 import { commit, metaDoc } from '../helpers/store-docs.js';
-import { tempStoreDir } from '../helpers/store-tmp.js';
+import { sqliteFixture } from '../helpers/store-tmp.js';
 
 const U = 'AB1234';
-const dirs: Array<{ remove(): void }> = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) d.remove();
-});
-function dbFile(): string {
-  const tmp = tempStoreDir();
-  dirs.push(tmp);
-  return path.join(tmp.dir, 'algo.db');
-}
+const sqlite = sqliteFixture(afterEach);
+const dbFile = (): string => sqlite.file();
 
 /** Another connection that takes the write lock and keeps it until released. */
 function holdWriteLock(file: string): { release(): void } {
