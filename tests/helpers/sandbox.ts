@@ -1,6 +1,5 @@
-import { ensureBuilt } from './cli.js';
+import { ensureBuilt, tempDataDir } from './cli.js';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { KiteConnect, type Connect } from 'kiteconnect';
@@ -11,9 +10,7 @@ import { SANDBOX_APP, SANDBOX_PASSWORD, type SandboxHandle } from '../../src/san
 /** Wednesday 7 January 2026, 14:00 IST: a trading day, after every demo order of the day. */
 export const SANDBOX_TEST_TIME = Date.parse('2026-01-07T14:00:00+05:30');
 
-export function tempDataDir(prefix = 'algo-sandbox-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+export { tempDataDir };
 
 export interface TestSandbox {
   handle: SandboxHandle;

@@ -6,19 +6,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, writeSession } from '../../src/core/auth/sessions.js';
 import { openSqliteStore } from '../../src/core/store/sqlite.js';
 import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 
 /** `algo doctor` as a child process of the built CLI, on real folders, files and sockets. */
 
 const NOW = '2026-11-25T10:00:00+05:30';
 const ACCESS_TOKEN = 'doctor-access-token-Zq81xv';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function addSession(dataDir: string, userId: string, loginTime: string, profile = 'default'): Promise<string> {
   const s = createSession({ user_id: userId, api_key: 'kitekey', access_token: ACCESS_TOKEN, public_token: 'public-token-xyz', loginTime: Date.parse(loginTime), sandbox: false, profile });

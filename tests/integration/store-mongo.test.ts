@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { MongoClient } from 'mongodb';
@@ -16,6 +15,7 @@ import type { PaperStore } from '../../src/core/store/types.js';
 import { runStoreContract } from '../contract/store-contract.js';
 import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
 import { commit, orderDoc, tradeDoc } from '../helpers/store-docs.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * The MongoDB store against a real server. No MongoDB server can be installed on the machines
@@ -145,15 +145,6 @@ describe.skipIf(!MONGODB_URI)('MongoDB store against MONGODB_URI (skipped withou
     }
   });
 });
-
-/** A port nothing listens on: bound by us for a moment, then released. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('an unreachable MongoDB server (runs everywhere)', () => {
   const PASSWORD = 'Unreachable-S3cret-pw';
