@@ -13,10 +13,10 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const { openSqliteStore } = await import(dist('core/store/sqlite.js'));
+const { openSqliteStore } = await import(dist('core/store/sqlite/index.js'));
 const { PaperService } = await import(dist('core/paper/service.js'));
 const { ManualClock } = await import(dist('core/clock.js'));
-const { copyJson } = await import(dist('core/store/sqlite-accounts.js'));
+const { copyJson } = await import(dist('core/store/sqlite/accounts.js'));
 const Database = createRequire(import.meta.url)('better-sqlite3');
 
 const N = Number(process.argv[2] ?? 5000);

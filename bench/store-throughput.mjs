@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
-const { openSqliteStore } = await import(new URL('../dist/core/store/sqlite.js', import.meta.url).href);
+const { openSqliteStore } = await import(new URL('../dist/core/store/sqlite/index.js', import.meta.url).href);
 const Database = createRequire(import.meta.url)('better-sqlite3');
 
 const N = Number(process.argv[2] ?? 5000);

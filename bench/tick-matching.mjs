@@ -10,7 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const { openSqliteStore } = await import(dist('core/store/sqlite.js'));
+const { openSqliteStore } = await import(dist('core/store/sqlite/index.js'));
 const { PaperService } = await import(dist('core/paper/service.js'));
 const { ManualClock } = await import(dist('core/clock.js'));
 const { computeCharges } = await import(dist('core/paper/charges.js'));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { registerLogin } from './login.js';
+import { registerLogin } from './login/index.js';
 import { registerLogout } from './logout.js';
 import { registerWhoami } from './whoami.js';
 import { registerProfile } from './profile.js';
@@ -11,7 +11,7 @@ import { registerActivity } from './activity.js';
 import { registerPortfolio } from './portfolio.js';
 import { registerQuote } from './quote.js';
 import { registerDashboard } from './dashboard.js';
-import { registerPaper } from './paper.js';
+import { registerPaper } from './paper/index.js';
 
 /**
  * Each command group lives in its own file and registers its commands here.

@@ -26,7 +26,7 @@ async function loadBackend(ctx: Context, warnings: string[]): Promise<{ factory:
     import('../tui/data/open-backend.js'),
     import('../tui/data/paper-port.js'),
     import('./context.js'),
-    import('./sandbox-env.js'),
+    import('../app/kite-env.js'),
     import('../core/auth/profiles.js'),
     import('../core/store/open.js'),
     import('../core/paper/service.js'),
@@ -82,7 +82,7 @@ async function paperMarket(kite: OpenedKite, s: Settings, ctx: Context): Promise
  */
 async function firstRunSignIn(ctx: Context): Promise<void> {
   if (!ctx.settings.sandbox || Object.keys(ctx.configFile.profiles).length > 0) return;
-  const { runLogin } = await import('./login.js');
+  const { runLogin } = await import('./login/index.js');
   process.stderr.write('algo: first run: signing in to the offline Kite sandbox as demo user SB0001\n');
   await runLogin(ctx, { browser: false, timeout: '60', user: 'SB0001' });
   ctx.reload();

@@ -14,8 +14,8 @@ export function registerDoctor(program: Command): void {
 
 export async function runDoctorCommand(ctx: Context, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const [{ runDoctor, doctorExitCode }, { formatDoctor }, { AlgoError, describeError }, { defaultDataDir }, { redact }, out] = await Promise.all([
-    import('../core/doctor.js'),
-    import('../core/doctor-format.js'),
+    import('../core/doctor/index.js'),
+    import('../core/doctor/format.js'),
     import('../core/errors.js'),
     import('../core/paths.js'),
     import('../core/redact.js'),

@@ -17,7 +17,7 @@ export async function runLogout(ctx: Context, flags: { all?: boolean }): Promise
   const [{ sessionOfProfile }, { removeSession, isExpired }, { kiteRoots }, { KiteClient }, { describeError, AuthError }, out] = await Promise.all([
     import('../core/auth/profiles.js'),
     import('../core/auth/sessions.js'),
-    import('./sandbox-env.js'),
+    import('../app/kite-env.js'),
     import('../core/kite/client.js'),
     import('../core/errors.js'),
     import('./output.js'),

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, exitCodeOf, ExitCode } from '../core/errors.js';
 import { redact } from '../core/redact.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../app/version.js';
 import { registerAll } from './commands.js';
 
 /** The only place that prints errors: one line on stderr, redacted, with a stack only under ALGO_DEBUG=1. */

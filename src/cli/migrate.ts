@@ -22,8 +22,8 @@ export function registerMigrate(program: Command): void {
 
 export async function runMigrateCommand(ctx: Context, flags: MigrateFlags): Promise<void> {
   const [{ runMigrate }, { migrateLines, migrateExitCode }, out] = await Promise.all([
-    import('../core/store/migrate-run.js'),
-    import('../core/store/migrate-report.js'),
+    import('../core/store/migrate/index.js'),
+    import('../core/store/migrate/report.js'),
     import('./output.js'),
   ]);
   const { store, dataDir } = ctx.settings;

@@ -235,7 +235,7 @@ function marginsTable(m: Partial<Record<'equity' | 'commodity', KiteSegmentMargi
 }
 
 export async function runPortfolio(ctx: Context, kind: Kind, flags: ListFlags): Promise<void> {
-  const [{ openKite }, out, f] = await Promise.all([import('./sandbox-env.js'), import('./output.js'), fmt()]);
+  const [{ openKite }, out, f] = await Promise.all([import('../app/kite-env.js'), import('./output.js'), fmt()]);
   // A bad --sort is a usage error before anything is fetched.
   const specs = { holdings: holdingsSpec, positions: positionsSpec, orders: ordersSpec, trades: tradesSpec } as const;
   if (kind !== 'margins') await sortRows([], specs[kind](f) as ListSpec<unknown>, flags.sort);

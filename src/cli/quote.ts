@@ -29,7 +29,7 @@ export async function instrumentKeys(symbols: readonly string[]): Promise<string
 export async function runQuote(ctx: Context, symbols: readonly string[], flags: { depth?: boolean }): Promise<void> {
   const keys = await instrumentKeys(symbols);
   const [{ openKite }, out, money, { formatIst }, { UsageError }] = await Promise.all([
-    import('./sandbox-env.js'),
+    import('../app/kite-env.js'),
     import('./output.js'),
     import('../core/money.js'),
     import('../core/ist.js'),

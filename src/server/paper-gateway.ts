@@ -1,4 +1,4 @@
-import type { KiteRoots } from '../cli/sandbox-env.js';
+import type { KiteRoots } from '../app/kite-env.js';
 import type { Clock } from '../core/clock.js';
 import type { Settings } from '../core/config.js';
 import type { MarketData } from '../core/market/types.js';

@@ -1,4 +1,4 @@
-import { appCredentials, kiteRoots, type EnvContext } from '../cli/sandbox-env.js';
+import { appCredentials, kiteRoots, type EnvContext } from '../app/kite-env.js';
 import { UsageError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { openStore } from '../core/store/open.js';

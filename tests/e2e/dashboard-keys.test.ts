@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
 import { TmuxPane } from '../helpers/tmux.js';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { PaperService } from '../../src/core/paper/service.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';

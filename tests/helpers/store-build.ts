@@ -4,8 +4,8 @@ import { ensureBuilt } from './cli.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
-/** The file URL of dist/core/store/sqlite.js, for child processes to import (built first when stale). */
+/** The file URL of dist/core/store/sqlite/index.js, for child processes to import (built first when stale). */
 export function builtSqliteStoreUrl(): string {
   ensureBuilt();
-  return pathToFileURL(path.join(root, 'dist', 'core', 'store', 'sqlite.js')).href;
+  return pathToFileURL(path.join(root, 'dist', 'core', 'store', 'sqlite', 'index.js')).href;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite.js';
+import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite/index.js';
 
 /** A fresh temp folder for store tests, and a way to remove it. */
 export function tempStoreDir(prefix = 'algo-store-'): { dir: string; remove(): void } {

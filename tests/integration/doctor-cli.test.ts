@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, writeSession } from '../../src/core/auth/sessions.js';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { builtSqliteStoreUrl } from '../helpers/store-build.js';
 import { tempStoreDir } from '../helpers/store-tmp.js';
 

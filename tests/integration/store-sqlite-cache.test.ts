@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { AccountChange, AccountState, OrderStatus } from '../../src/core/paper/types.js';
-import type { SqlitePaperStore } from '../../src/core/store/sqlite.js';
+import type { SqlitePaperStore } from '../../src/core/store/sqlite/index.js';
 import { commit, metaDoc, orderDoc, positionDoc } from '../helpers/store-docs.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountState } from '../../src/core/paper/types.js';
-import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite.js';
+import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite/index.js';
 import { commit, metaDoc, orderDoc, positionDoc } from '../helpers/store-docs.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 

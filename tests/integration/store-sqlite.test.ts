@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { AlgoError } from '../../src/core/errors.js';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { runStoreContract } from '../contract/store-contract.js';
 import { commit, metaDoc, orderDoc, tradeDoc } from '../helpers/store-docs.js';
 import { sqliteFixture, tempStoreDir } from '../helpers/store-tmp.js';

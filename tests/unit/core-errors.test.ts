@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AuthError, describeError, exitCodeOf, RejectedError, UsageError } from '../../src/core/errors.js';
 import { redact, registerSecret } from '../../src/core/redact.js';
-import { VERSION } from '../../src/cli/version.js';
+import { VERSION } from '../../src/app/version.js';
 
 describe('errors and redaction', () => {
   it('carry a hint and an exit code', () => {

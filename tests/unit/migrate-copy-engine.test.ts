@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exportAccount } from '../../src/core/store/migrate-account.js';
-import { copyAccounts } from '../../src/core/store/migrate-copy.js';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
+import { exportAccount } from '../../src/core/store/migrate/account.js';
+import { copyAccounts } from '../../src/core/store/migrate/copy.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import type { PaperStore } from '../../src/core/store/types.js';
 import { commit, metaDoc, orderDoc, positionDoc, tradeDoc } from '../helpers/store-docs.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountData } from '../../src/core/store/migrate-account.js';
-import { compareAccounts, countsOf, planAccountCopy } from '../../src/core/store/migrate-copy-plan.js';
+import type { AccountData } from '../../src/core/store/migrate/account.js';
+import { compareAccounts, countsOf, planAccountCopy } from '../../src/core/store/migrate/copy-plan.js';
 import { metaDoc, orderDoc, positionDoc, tradeDoc } from '../helpers/store-docs.js';
 
 function account(userId: string, over: Partial<AccountData> = {}): AccountData {

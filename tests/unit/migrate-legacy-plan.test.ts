@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planIsNoop, planLegacyMigration, type LegacyStep } from '../../src/core/store/migrate-legacy-plan.js';
+import { planIsNoop, planLegacyMigration, type LegacyStep } from '../../src/core/store/migrate/legacy-plan.js';
 
 const KINDS = ['orders', 'positions', 'trades', 'meta'] as const;
 const legacy = (k: string) => `paper_${k}`;

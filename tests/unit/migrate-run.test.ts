@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { migrateExitCode, migrateLines } from '../../src/core/store/migrate-report.js';
-import { resolveCopyEnds, runMigrate } from '../../src/core/store/migrate-run.js';
-import type { LegacyStep } from '../../src/core/store/migrate-legacy-plan.js';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
+import { migrateExitCode, migrateLines } from '../../src/core/store/migrate/report.js';
+import { resolveCopyEnds, runMigrate } from '../../src/core/store/migrate/index.js';
+import type { LegacyStep } from '../../src/core/store/migrate/legacy-plan.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { commit, orderDoc } from '../helpers/store-docs.js';
 
 describe('resolveCopyEnds', () => {

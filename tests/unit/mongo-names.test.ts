@@ -11,7 +11,7 @@ import {
   parseUserCollection,
   userCollectionName,
   userCollections,
-} from '../../src/core/store/mongo-names.js';
+} from '../../src/core/store/mongo/names.js';
 
 const hostile: unknown[] = [
   '../x',

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeError, UsageError } from '../../src/core/errors.js';
-import { connectMongo } from '../../src/core/store/mongo-connect.js';
+import { connectMongo } from '../../src/core/store/mongo/connect.js';
 import { redact } from '../../src/core/redact.js';
-import { missingIndexes, USER_INDEXES } from '../../src/core/store/mongo-indexes.js';
-import { isMongoUri, parseMongoUri } from '../../src/core/store/mongo-uri.js';
+import { missingIndexes, USER_INDEXES } from '../../src/core/store/mongo/indexes.js';
+import { isMongoUri, parseMongoUri } from '../../src/core/store/mongo/uri.js';
 
 describe('MongoDB URIs', () => {
   it('defaults the database to smart_algo_trade and the port to 27017', () => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { PaperService } from '../../src/core/paper/service.js';
-import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite.js';
+import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite/index.js';
 import { buy, instrument, MemoryMarket, MON_10, quote, sell } from '../helpers/paper.js';
 import { tempStoreDir } from '../helpers/store-tmp.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { compareText, copyJson } from '../../src/core/store/sqlite-accounts.js';
+import { compareText, copyJson } from '../../src/core/store/sqlite/accounts.js';
 
 describe('compareText', () => {
   it("sorts as SQLite's ORDER BY on TEXT does (UTF-8 bytes), not as JavaScript's < does", () => {

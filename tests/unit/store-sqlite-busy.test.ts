@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { AlgoError } from '../../src/core/errors.js';
-import { isBusyError } from '../../src/core/store/busy.js';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
+import { isBusyError } from '../../src/core/store/sqlite/busy.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { commit, metaDoc } from '../helpers/store-docs.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { AlgoError, UsageError } from '../../src/core/errors.js';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
-import { MIGRATIONS, migrate, type Migration } from '../../src/core/store/sqlite-schema.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
+import { MIGRATIONS, migrate, type Migration } from '../../src/core/store/sqlite/schema.js';
 import { commit } from '../helpers/store-docs.js';
 import { tempStoreDir } from '../helpers/store-tmp.js';
 

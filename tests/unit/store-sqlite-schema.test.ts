@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { openSqliteStore } from '../../src/core/store/sqlite.js';
-import { MIGRATIONS, migrate } from '../../src/core/store/sqlite-schema.js';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
+import { MIGRATIONS, migrate } from '../../src/core/store/sqlite/schema.js';
 import { metaDoc, orderDoc, tradeDoc } from '../helpers/store-docs.js';
 import { tempStoreDir } from '../helpers/store-tmp.js';
 

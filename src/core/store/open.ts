@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { redact } from '../redact.js';
-import { isMongoUri } from './mongo-uri.js';
+import { isMongoUri } from './mongo/uri.js';
 import type { PaperStore } from './types.js';
 
 /**
@@ -11,11 +11,11 @@ export async function openStore(uri: string): Promise<PaperStore> {
   if (uri.startsWith('sqlite:')) {
     const file = uri.slice('sqlite:'.length);
     if (file.trim() === '') throw new UsageError('the store sqlite: needs a file path', 'use --store sqlite:PATH');
-    const { openSqliteStore } = await import('./sqlite.js');
+    const { openSqliteStore } = await import('./sqlite/index.js');
     return openSqliteStore(file);
   }
   if (isMongoUri(uri)) {
-    const { openMongoStore } = await import('./mongo.js');
+    const { openMongoStore } = await import('./mongo/index.js');
     return openMongoStore(uri);
   }
   throw new UsageError(`the store ${JSON.stringify(redact(uri).slice(0, 60))} is not one algo knows`, 'use --store sqlite:PATH or mongodb://host:port[/database]');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VERSION } from '../../cli/version.js';
+import { VERSION } from '../../app/version.js';
 import { buildOpenApi } from '../openapi.js';
 import { publicRoute, type RouteSpec } from '../route-spec.js';
 

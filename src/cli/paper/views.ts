@@ -1,0 +1,173 @@
+import { formatIst } from '../../core/ist.js';
+import { formatINR, formatPrice, toRupees } from '../../core/money.js';
+import type { LivePosition } from '../../core/paper/service.js';
+import { fundsToJson, holdingToKite, orderToKite, positionToKite, statsToJson, tradeToKite } from '../../core/paper/shapes.js';
+import type { PaperOrder, PaperTrade } from '../../core/paper/types.js';
+import type { Context } from '../context.js';
+import { formatCount, printJson, renderTable, signedINR, styles, type Column } from '../output.js';
+import type { PaperEnv } from './env.js';
+
+const avg = (cost: number, qty: number) => (qty ? formatPrice(Math.round(cost / qty)) : '-');
+const time = (t: number) => formatIst(t).slice(11);
+
+/** One line for a person: what happened to an order. */
+export function orderLine(o: PaperOrder): string {
+  const st = styles();
+  const status = o.status === 'COMPLETE' ? st.green(o.status) : o.status === 'REJECTED' ? st.red(o.status) : st.yellow(o.status);
+  const at = o.filled_quantity > 0 ? ` @ ${formatINR(o.average_price)}` : o.price ? ` limit ${formatINR(o.price)}` : '';
+  const trig = o.trigger_price ? ` trigger ${formatINR(o.trigger_price)}` : '';
+  const why = o.status_message ? `: ${o.status_message}` : '';
+  return `${status} ${o.transaction_type} ${formatCount(o.quantity)} ${o.exchange}:${o.tradingsymbol} ${o.product} ${o.order_type}${at}${trig} (order ${o.order_id})${why}\n`;
+}
+
+const ORDER_COLUMNS: Array<Column<PaperOrder>> = [
+  { header: 'TIME', value: (o) => time(o.placed_at) },
+  { header: 'ORDER ID', value: (o) => o.order_id },
+  { header: 'SIDE', value: (o) => o.transaction_type },
+  { header: 'SYMBOL', value: (o) => o.tradingsymbol },
+  { header: 'PRODUCT', value: (o) => o.product },
+  { header: 'TYPE', value: (o) => o.order_type },
+  { header: 'QTY', value: (o) => `${formatCount(o.filled_quantity)}/${formatCount(o.quantity)}`, align: 'right' },
+  { header: 'PRICE', value: (o) => (o.price ? formatPrice(o.price) : '-'), align: 'right' },
+  { header: 'TRIGGER', value: (o) => (o.trigger_price ? formatPrice(o.trigger_price) : '-'), align: 'right' },
+  { header: 'AVG', value: (o) => (o.average_price ? formatPrice(o.average_price) : '-'), align: 'right' },
+  { header: 'STATUS', value: (o) => o.status },
+  { header: 'MESSAGE', value: (o) => o.status_message ?? '' },
+];
+
+function positionColumns(): Array<Column<LivePosition>> {
+  return [
+    { header: 'SYMBOL', value: (p) => `${p.exchange}:${p.tradingsymbol}` },
+    { header: 'PRODUCT', value: (p) => p.product },
+    { header: 'QTY', value: (p) => formatCount(p.quantity), align: 'right' },
+    { header: 'AVG', value: (p) => avg(p.cost, p.quantity), align: 'right' },
+    { header: 'LTP', value: (p) => (p.last_price === null ? '-' : formatPrice(p.last_price)), align: 'right' },
+    { header: 'REALISED', value: (p) => signedINR(p.realised_pnl), align: 'right' },
+    { header: 'UNREALISED', value: (p) => signedINR(p.unrealised), align: 'right' },
+    { header: 'P&L', value: (p) => signedINR(p.pnl), align: 'right' },
+  ];
+}
+
+function holdingColumns(): Array<Column<LivePosition>> {
+  return [
+    { header: 'SYMBOL', value: (p) => `${p.exchange}:${p.tradingsymbol}` },
+    { header: 'QTY', value: (p) => formatCount(p.quantity), align: 'right' },
+    { header: 'AVG', value: (p) => avg(p.cost, p.quantity), align: 'right' },
+    { header: 'LTP', value: (p) => (p.last_price === null ? '-' : formatPrice(p.last_price)), align: 'right' },
+    { header: 'VALUE', value: (p) => formatINR(p.quantity * (p.last_price ?? 0)), align: 'right' },
+    { header: 'P&L', value: (p) => signedINR(p.unrealised), align: 'right' },
+    {
+      header: 'DAY CHG',
+      value: (p) => (p.last_price !== null && p.close_price ? signedINR((p.last_price - p.close_price) * p.quantity) : '-'),
+      align: 'right',
+    },
+  ];
+}
+
+const TRADE_COLUMNS: Array<Column<PaperTrade>> = [
+  { header: 'TIME', value: (t) => formatIst(t.filled_at) },
+  { header: 'TRADE ID', value: (t) => t.trade_id },
+  { header: 'ORDER ID', value: (t) => t.order_id },
+  { header: 'SIDE', value: (t) => t.transaction_type },
+  { header: 'SYMBOL', value: (t) => t.tradingsymbol },
+  { header: 'PRODUCT', value: (t) => t.product },
+  { header: 'QTY', value: (t) => formatCount(t.quantity), align: 'right' },
+  { header: 'PRICE', value: (t) => formatPrice(t.price), align: 'right' },
+  { header: 'CHARGES', value: (t) => formatINR(t.charges.total), align: 'right' },
+  { header: 'REALISED', value: (t) => signedINR(t.realised_pnl), align: 'right' },
+];
+
+/** A table with a totals line under it, or a note when there is nothing to show. */
+function table<T>(rows: T[], columns: Array<Column<T>>, empty: string, total?: string): string {
+  if (rows.length === 0) return `${empty}\n`;
+  return renderTable(rows, columns) + (total ? `${total}\n` : '');
+}
+
+function pairs(list: Array<[string, string]>): string {
+  const width = Math.max(...list.map(([k]) => k.length));
+  return list.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+}
+
+const sum = (xs: LivePosition[], f: (p: LivePosition) => number) => xs.reduce((s, p) => s + f(p), 0);
+
+/** The read-only views: a table for a person, Kite's shapes with --json. */
+export async function show(name: string, ctx: Context, env: PaperEnv, opts: { open: boolean }): Promise<void> {
+  const { service, userId } = env;
+  const out = (s: string) => process.stdout.write(s);
+  switch (name) {
+    case 'orders': {
+      const orders = await service.orders(userId, { open: opts.open });
+      if (ctx.json) return printJson(orders.map(orderToKite));
+      return void out(table(orders, ORDER_COLUMNS, opts.open ? 'no open paper orders' : 'no paper orders yet'));
+    }
+    case 'trades': {
+      const trades = await service.trades(userId);
+      if (ctx.json) return printJson(trades.map(tradeToKite));
+      return void out(table(trades, TRADE_COLUMNS, 'no paper trades yet'));
+    }
+    case 'positions': {
+      const list = await service.positions(userId);
+      if (ctx.json) return printJson(list.map((p) => positionToKite(p, p.last_price)));
+      return void out(table(list, positionColumns(), 'no paper positions', `total P&L ${signedINR(sum(list, (p) => p.pnl))}`));
+    }
+    case 'holdings': {
+      const list = await service.holdings(userId);
+      if (ctx.json) return printJson(list.map((p) => holdingToKite(p, p.last_price, p.close_price)));
+      return void out(table(list, holdingColumns(), 'no paper holdings', `total P&L ${signedINR(sum(list, (p) => p.unrealised))}`));
+    }
+    case 'funds': {
+      const f = await service.funds(userId);
+      const json = fundsToJson(f.meta, f.unrealised);
+      if (ctx.json) return printJson(json);
+      return void out(fundsText(f.meta, f.unrealised, f.equity));
+    }
+    case 'stats': {
+      const s = await service.stats(userId);
+      if (ctx.json) return printJson(statsToJson(s));
+      const pct = (x: number) => `${x.toFixed(2)}%`;
+      const money = (p: number | null) => (p === null ? '-' : signedINR(p));
+      return void out(
+        pairs([
+          ['trades', `${s.trades} (${s.wins} won, ${s.losses} lost)`],
+          ['win rate', pct(s.win_rate)],
+          ['average win / loss', `${money(s.average_win)} / ${money(s.average_loss)}`],
+          ['expectancy', money(s.expectancy)],
+          ['profit factor', s.profit_factor === null ? '-' : s.profit_factor.toFixed(2)],
+          ['best / worst trade', `${money(s.best_trade)} / ${money(s.worst_trade)}`],
+          ['max drawdown', `${formatINR(s.max_drawdown)} (${pct(s.max_drawdown_pct)})`],
+          ['charges', formatINR(s.total_charges)],
+          ['net P&L', `${signedINR(s.net_pnl)} (${pct(s.return_pct)})`],
+          ['equity', formatINR(s.equity)],
+          ['equity curve', `${s.equity_curve.length} points`],
+        ]),
+      );
+    }
+    case 'portfolio': {
+      const p = await service.portfolio(userId);
+      if (ctx.json) {
+        return printJson({
+          funds: fundsToJson(p.funds.meta, p.funds.unrealised),
+          positions: p.positions.map((x) => positionToKite(x, x.last_price)),
+          holdings: p.holdings.map((x) => holdingToKite(x, x.last_price, x.close_price)),
+          open_orders: p.orders.map(orderToKite),
+        });
+      }
+      out(fundsText(p.funds.meta, p.funds.unrealised, p.funds.equity));
+      out(`\nPositions\n${table(p.positions, positionColumns(), 'none')}`);
+      out(`\nHoldings\n${table(p.holdings, holdingColumns(), 'none')}`);
+      return void out(`\nOpen orders\n${table(p.orders, ORDER_COLUMNS, 'none')}`);
+    }
+  }
+}
+
+function fundsText(meta: { capital: number; available: number; blocked: number; realised_pnl: number; charges: number }, unrealised: number, equity: number): string {
+  return pairs([
+    ['capital', formatINR(meta.capital)],
+    ['available', formatINR(meta.available)],
+    ['blocked margin', formatINR(meta.blocked)],
+    ['realised P&L', signedINR(meta.realised_pnl)],
+    ['unrealised P&L', signedINR(unrealised)],
+    ['charges', formatINR(meta.charges)],
+    ['equity', `${formatINR(equity)} (${toRupees(equity) >= toRupees(meta.capital) ? '+' : ''}${(((equity - meta.capital) / meta.capital) * 100).toFixed(2)}%)`],
+  ]);
+}

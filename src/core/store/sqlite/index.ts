@@ -1,0 +1,326 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { AlgoError } from '../../errors.js';
+import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../../paper/types.js';
+import { isBusyError, retryWhileBusy, sqliteCode, type BusyPolicy } from './busy.js';
+import { AccountCache, CachedAccount, type OpenRow, type Written } from './accounts.js';
+import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
+import { TurnQueue } from './turn.js';
+import type { OrderQuery, PaperStore } from '../types.js';
+import { checkChange, checkDocId, checkMeta, checkOrderQuery, checkUserId, OPEN_STATUSES, refusedChange } from '../validate.js';
+
+export type { SqliteStoreOptions } from './open.js';
+
+const SQL = {
+  meta: 'SELECT doc FROM meta WHERE user_id = ?',
+  // Force the partial index of open orders (its WHERE, word for word), so this reads the open
+  // orders only, already in order, not the history. Rows are [seq, doc].
+  openOrders: `SELECT seq, doc FROM orders INDEXED BY orders_open WHERE user_id = ? AND status IN ('OPEN', 'TRIGGER PENDING')
+    ORDER BY placed_at, seq`,
+  positions: 'SELECT doc FROM positions WHERE user_id = ? ORDER BY key',
+  orders: 'SELECT doc FROM orders WHERE user_id = ? ORDER BY placed_at DESC, seq DESC LIMIT ?',
+  ordersWithStatus: `SELECT doc FROM orders WHERE user_id = ? AND status IN (SELECT value FROM json_each(?))
+    ORDER BY placed_at DESC, seq DESC LIMIT ?`,
+  order: 'SELECT doc FROM orders WHERE user_id = ? AND order_id = ?',
+  trades: 'SELECT doc FROM trades WHERE user_id = ? ORDER BY filled_at, seq',
+  tradesOfOrder: 'SELECT doc FROM trades WHERE user_id = ? AND order_id = ? ORDER BY filled_at, seq',
+  users: 'SELECT user_id FROM meta ORDER BY user_id',
+  putMeta: `INSERT INTO meta (user_id, version, doc) VALUES (?, ?, ?)
+    ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, doc = excluded.doc`,
+  putOrder: `INSERT INTO orders (user_id, order_id, status, placed_at, doc) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (user_id, order_id) DO UPDATE SET status = excluded.status, placed_at = excluded.placed_at, doc = excluded.doc
+    RETURNING seq`,
+  putPosition: `INSERT INTO positions (user_id, key, doc) VALUES (?, ?, ?)
+    ON CONFLICT (user_id, key) DO UPDATE SET doc = excluded.doc`,
+  deletePosition: 'DELETE FROM positions WHERE user_id = ? AND key = ?',
+  addTrade: 'INSERT INTO trades (user_id, trade_id, order_id, filled_at, doc) VALUES (?, ?, ?, ?, ?)',
+  clearTrades: 'DELETE FROM trades WHERE user_id = ?',
+  clearOrders: 'DELETE FROM orders WHERE user_id = ?',
+  clearPositions: 'DELETE FROM positions WHERE user_id = ?',
+  // Changes when another connection (this process or another) commits; not for our own commits.
+  dataVersion: 'PRAGMA data_version',
+  begin: 'BEGIN IMMEDIATE',
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+} as const;
+
+type Statements = { [K in keyof typeof SQL]: BetterSqlite3.Statement<unknown[], unknown> };
+
+/** Readers give their one column, except these, which give rows as arrays. */
+const WHOLE_ROWS: ReadonlySet<string> = new Set(['openOrders']);
+
+function prepareAll(db: Db): Statements {
+  const entries = Object.entries(SQL).map(([name, sql]) => {
+    const stmt = db.prepare(sql);
+    if (!stmt.reader) return [name, stmt];
+    return [name, WHOLE_ROWS.has(name) ? stmt.raw() : stmt.pluck()];
+  });
+  return Object.fromEntries(entries) as Statements;
+}
+
+function docs<T>(rows: unknown[]): T[] {
+  return rows.map((row) => JSON.parse(row as string) as T);
+}
+
+function docOrNull<T>(row: unknown): T | null {
+  return row === undefined ? null : (JSON.parse(row as string) as T);
+}
+
+/** A load waiting for the end of the event-loop turn (see SqliteStore.load). */
+interface WaitingLoad {
+  uid: string;
+  resolve(state: AccountState): void;
+  reject(err: unknown): void;
+}
+
+/** The SQLite paper store; `file` is the database it writes. */
+export interface SqlitePaperStore extends PaperStore {
+  readonly kind: 'sqlite';
+  readonly file: string;
+}
+
+class SqliteStore implements SqlitePaperStore {
+  readonly kind = 'sqlite' as const;
+  readonly file: string;
+  #db: Db | null;
+  readonly #policy: BusyPolicy;
+  readonly #s: Statements;
+  readonly #loadInSnapshot: (userId: string) => CachedAccount;
+  /** The accounts this connection read or updated last, kept parsed (sqlite-accounts.ts). */
+  readonly #accounts = new AccountCache();
+  readonly #loads = new TurnQueue<WaitingLoad>((batch) => this.#loadBatch(batch));
+
+  constructor(file: string, db: Db, policy: BusyPolicy) {
+    this.file = file;
+    this.#db = db;
+    this.#policy = policy;
+    this.#s = prepareAll(db);
+    this.#loadInSnapshot = db.transaction((userId: string) => {
+      // data_version and the rows come from the same read snapshot, so the entry matches it.
+      this.#accounts.sync(this.#s.dataVersion.get());
+      const account = this.#loadAccount(userId);
+      this.#accounts.put(userId, account);
+      return account;
+    });
+  }
+
+  async update<T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T> {
+    const uid = checkUserId(userId);
+    let next: CachedAccount | null = null;
+    return this.#write(
+      () => {
+        next = null;
+        this.#accounts.sync(this.#s.dataVersion.get());
+        const account = this.#accounts.take(uid) ?? this.#loadAccount(uid);
+        const out = fn(account.state());
+        if (out === null || typeof out !== 'object' || out.change === undefined) {
+          throw new AlgoError('a paper store update function must return { change, result } synchronously (change null for no change)');
+        }
+        next = out.change === null ? account : account.after(this.#apply(uid, account.meta?.version ?? 0, out.change));
+        return out.result;
+      },
+      () => {
+        if (next) this.#accounts.put(uid, next);
+      },
+    );
+  }
+
+  /**
+   * Loads are answered at the end of the event-loop turn they were asked in, all of that turn's
+   * together after one `PRAGMA data_version` (a read of its own, so up to date, but a file lock
+   * and unlock each time): unchanged means no other connection committed since, and this
+   * connection's own commits kept the accounts exact, so a kept account is answered as it is.
+   * Others are read in one read transaction each and kept. Every load of the batch was asked for
+   * before that look, so it sees every commit that finished before it was asked for.
+   */
+  async load(userId: string): Promise<AccountState> {
+    const uid = checkUserId(userId);
+    this.#conn();
+    return new Promise((resolve, reject) => this.#loads.add({ uid, resolve, reject }));
+  }
+
+  #loadBatch(batch: WaitingLoad[]): void {
+    type Answer = { state: AccountState } | { err: unknown };
+    const answers = this.#read((): Answer[] => {
+      this.#accounts.sync(this.#s.dataVersion.get());
+      return batch.map(({ uid }) => {
+        try {
+          return { state: (this.#accounts.peek(uid) ?? this.#loadInSnapshot(uid)).state() };
+        } catch (err) {
+          if (isBusyError(err)) throw err; // the whole batch waits and tries again
+          return { err: this.#failure(err) };
+        }
+      });
+    });
+    void answers.then(
+      (list) => list.forEach((a, i) => ('state' in a ? batch[i]!.resolve(a.state) : batch[i]!.reject(a.err))),
+      (err: unknown) => batch.forEach((w) => w.reject(err)),
+    );
+  }
+
+  async meta(userId: string): Promise<PaperMeta | null> {
+    const uid = checkUserId(userId);
+    return this.#read(() => this.#meta(uid));
+  }
+
+  async orders(userId: string, query?: OrderQuery): Promise<PaperOrder[]> {
+    const uid = checkUserId(userId);
+    const { status, limit } = checkOrderQuery(query);
+    return this.#read(() => {
+      const rows = status === null ? this.#s.orders.all(uid, limit ?? -1) : this.#s.ordersWithStatus.all(uid, JSON.stringify(status), limit ?? -1);
+      return docs<PaperOrder>(rows);
+    });
+  }
+
+  async order(userId: string, orderId: string): Promise<PaperOrder | null> {
+    const uid = checkUserId(userId);
+    const id = checkDocId('order id', orderId);
+    return this.#read(() => docOrNull<PaperOrder>(this.#s.order.get(uid, id)));
+  }
+
+  async positions(userId: string): Promise<PaperPosition[]> {
+    const uid = checkUserId(userId);
+    return this.#read(() => docs<PaperPosition>(this.#s.positions.all(uid)));
+  }
+
+  async trades(userId: string, orderId?: string): Promise<PaperTrade[]> {
+    const uid = checkUserId(userId);
+    if (orderId === undefined) return this.#read(() => docs<PaperTrade>(this.#s.trades.all(uid)));
+    const id = checkDocId('order id', orderId);
+    return this.#read(() => docs<PaperTrade>(this.#s.tradesOfOrder.all(uid, id)));
+  }
+
+  async users(): Promise<string[]> {
+    return this.#read(() => this.#s.users.all() as string[]);
+  }
+
+  async reset(userId: string, meta: PaperMeta): Promise<void> {
+    const uid = checkUserId(userId);
+    checkMeta(uid, meta);
+    return this.#write(() => {
+      this.#accounts.drop(uid);
+      const version = (this.#meta(uid)?.version ?? 0) + 1;
+      this.#s.clearTrades.run(uid);
+      this.#s.clearOrders.run(uid);
+      this.#s.clearPositions.run(uid);
+      this.#s.putMeta.run(uid, version, JSON.stringify({ ...meta, version }));
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#loads.drain(); // loads asked for before the close are answered
+    this.#accounts.clear();
+    this.#db?.close();
+    this.#db = null;
+  }
+
+  #conn(): Db {
+    if (this.#db === null) throw new AlgoError(`the paper store ${this.file} is closed`);
+    return this.#db;
+  }
+
+  #meta(uid: string): PaperMeta | null {
+    return docOrNull<PaperMeta>(this.#s.meta.get(uid));
+  }
+
+  #loadAccount(uid: string): CachedAccount {
+    const rows = this.#s.openOrders.all(uid) as Array<[number, string]>;
+    const open = rows.map(([seq, doc]): OpenRow => ({ seq, doc: JSON.parse(doc) as PaperOrder }));
+    return new CachedAccount(this.#meta(uid), open, docs<PaperPosition>(this.#s.positions.all(uid)));
+  }
+
+  /** Write a checked change; the caller holds the write transaction. Answers what was stored. */
+  #apply(uid: string, previousVersion: number, change: AccountChange): Written {
+    checkChange(uid, change);
+    const s = this.#s;
+    const version = previousVersion + 1;
+    const metaText = JSON.stringify({ ...change.meta, version });
+    s.putMeta.run(uid, version, metaText);
+    const orders: Written['orders'] = [];
+    for (const o of change.orders ?? []) {
+      const text = JSON.stringify(o);
+      const seq = s.putOrder.get(uid, o.order_id, o.status, o.placed_at, text) as number;
+      orders.push({ id: o.order_id, open: OPEN_STATUSES.includes(o.status) ? { seq, doc: JSON.parse(text) as PaperOrder } : null });
+    }
+    const positions: PaperPosition[] = [];
+    for (const p of change.positions ?? []) {
+      const text = JSON.stringify(p);
+      s.putPosition.run(uid, p.key, text);
+      positions.push(JSON.parse(text) as PaperPosition);
+    }
+    const deletedPositions = change.deletePositions ?? [];
+    for (const key of deletedPositions) s.deletePosition.run(uid, key);
+    for (const t of change.trades ?? []) this.#addTrade(uid, t);
+    return { meta: JSON.parse(metaText) as PaperMeta, orders, positions, deletedPositions };
+  }
+
+  #addTrade(uid: string, t: PaperTrade): void {
+    try {
+      this.#s.addTrade.run(uid, t.trade_id, t.order_id, t.filled_at, JSON.stringify(t));
+    } catch (err) {
+      const code = sqliteCode(err);
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw refusedChange(uid, `trade ${t.trade_id} already exists`);
+      if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw refusedChange(uid, `trade ${t.trade_id} is for order ${t.order_id}, which is not in the store or the change`);
+      throw err;
+    }
+  }
+
+  /**
+   * One IMMEDIATE transaction: the write lock is held from the first read to the commit.
+   * `committed` runs right after a successful commit, before anything else can use the store.
+   */
+  #write<T>(body: () => T, committed?: () => void): Promise<T> {
+    return this.#run(() => {
+      const db = this.#conn();
+      this.#s.begin.run();
+      let result: T;
+      try {
+        result = body();
+        this.#s.commit.run();
+      } catch (err) {
+        if (db.inTransaction) this.#s.rollback.run();
+        throw err;
+      }
+      committed?.();
+      return result;
+    });
+  }
+
+  #read<T>(body: () => T): Promise<T> {
+    return this.#run(() => {
+      this.#conn();
+      return body();
+    });
+  }
+
+  /**
+   * Retry while another process holds the lock; then turn SQLite's own failures (disk full, file
+   * gone read-only...) into one line naming the file. Errors thrown by an update's fn pass as they are.
+   */
+  async #run<T>(attempt: () => T): Promise<T> {
+    const giveUp = (err: unknown) =>
+      new AlgoError(`the paper store ${this.file} stayed locked by another process (gave up after ${this.#policy.retries + 1} tries)`, {
+        hint: 'try again; if it keeps happening, look for a stuck algo process using this file',
+        cause: err,
+      });
+    try {
+      return await retryWhileBusy(this.#policy, attempt, giveUp);
+    } catch (err) {
+      throw this.#failure(err);
+    }
+  }
+
+  /** SQLite's own failures as one line naming the file; other errors as they are. */
+  #failure(err: unknown): unknown {
+    if (sqliteCode(err) === null) return err;
+    return new AlgoError(`the paper store ${this.file} failed: ${(err as Error).message}`, { hint: 'check the disk and the file', cause: err });
+  }
+}
+
+/**
+ * Open the SQLite paper store at `file` (synchronously), creating the folder (0700), the file
+ * (0600) and the schema when missing. Several processes may open the same file at once.
+ */
+export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): SqlitePaperStore {
+  const { db, policy } = openDatabase(file, opts);
+  return new SqliteStore(file, db, policy);
+}
