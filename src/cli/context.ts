@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { clockFromEnv, type Clock } from '../core/clock.js';
 import { resolveSettings, type ConfigFile, type GlobalFlags, type Settings } from '../core/config.js';
+import { processIo, type Io } from './io.js';
 
 /**
  * What every command needs, built lazily from the global flags (a factory of lazy getters:
@@ -12,9 +13,14 @@ export class Context {
   readonly json: boolean;
   readonly flags: GlobalFlags;
 
-  constructor(flags: GlobalFlags & { json?: boolean }, private readonly env: NodeJS.ProcessEnv = process.env) {
+  readonly io: Io;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(flags: GlobalFlags & { json?: boolean }, io: Io | NodeJS.ProcessEnv = processIo()) {
     this.flags = flags;
     this.json = Boolean(flags.json);
+    this.io = 'stdout' in io && 'env' in io ? (io as Io) : { ...processIo(), env: io as NodeJS.ProcessEnv };
+    this.env = this.io.env;
   }
 
   get settings(): Settings {
@@ -42,6 +48,6 @@ export class Context {
 }
 
 /** The context of a command's action: its own options merged with the program's global ones. */
-export function contextOf(cmd: Command): Context {
-  return new Context(cmd.optsWithGlobals() as GlobalFlags & { json?: boolean });
+export function contextOf(cmd: Command, io?: Io): Context {
+  return new Context(cmd.optsWithGlobals() as GlobalFlags & { json?: boolean }, io);
 }
