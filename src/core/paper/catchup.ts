@@ -7,6 +7,7 @@ import type { PricePath } from './fills.js';
 import { expireOrders, nextExpiry, rollover, squareOffDue } from './housekeeping.js';
 import type { InstrumentIndex } from './instruments.js';
 import { applyPath } from './match.js';
+import { fillEnv, fillModel } from './models.js';
 import { misCutoffsBetween } from './session.js';
 import type { Step } from './steps.js';
 
@@ -38,7 +39,8 @@ export function candlePath(c: Candle): PricePath {
  * whose price the candle touched fill at their price (or the open, when it gapped through);
  * stops trigger the same way; at each 15:20 IST open MIS orders are cancelled and MIS positions
  * squared off at the 15:20 candle's close (else the last close before it, else the current
- * quote); DAY orders expire at the close; then the day roll turns CNC positions into holdings.
+ * quote's last price), through the fill model's square-off (by default that price as is); DAY
+ * orders expire at the close; then the day roll turns CNC positions into holdings.
  */
 export function catchUpStep(state: AccountState, ctx: Ctx, input: CatchUpInput): Step<CatchUpResult> {
   const d = new Draft(state, ctx);
@@ -61,9 +63,14 @@ export function catchUpStep(state: AccountState, ctx: Ctx, input: CatchUpInput):
   const lastClose = new Map<number, Paise>();
   const priceAt = (token: number, cutoff: number): Paise | null =>
     byToken.get(token)?.get(cutoff)?.close ?? lastClose.get(token) ?? input.quotes.get(token)?.last_price ?? null;
+  const fills = fillModel(ctx);
   const settle = (t: number): void => {
     out.push(...expireOrders(d, t));
-    out.push(...squareOffDue(d, t, (p, cutoff) => priceAt(p.instrument_token, cutoff)));
+    out.push(...squareOffDue(d, t, (p, cutoff) => {
+      const price = priceAt(p.instrument_token, cutoff);
+      const tick = input.instruments.byToken(p.instrument_token)?.tick_size ?? 1;
+      return price === null ? null : fills.squareOff(p, { price }, fillEnv(ctx, tick));
+    }));
   };
   const cutoffs = misCutoffsBetween(from, to);
   let ci = 0;

@@ -2,8 +2,8 @@ import type { Instrument, Quote } from '../market/types.js';
 import { formatINR } from '../money.js';
 import type { Draft } from './draft.js';
 import { deliveryCover, fillOrder, fundsMessage } from './execute.js';
-import { betterOf, isMarketable, marketFillPrice, marketPrice } from './fills.js';
 import { restingBlock } from './margin.js';
+import { fillEnv, fillModel } from './models.js';
 import { isAfterMisCutoff, isTradingTime } from './session.js';
 import type { PaperOrder } from './types.js';
 
@@ -28,9 +28,9 @@ function staleRule(quote: Quote, now: number, limitSeconds: number): string | nu
 }
 
 /**
- * Decide what happens to an order with these terms now: fill it (MARKET, marketable LIMIT), cancel
- * it (IOC that cannot fill), rest it with its margin blocked (LIMIT, SL, SL-M), or refuse it with
- * the reason. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
+ * Decide what happens to an order with these terms now, priced by the context's fill model: fill
+ * it (MARKET, marketable LIMIT), cancel it (IOC that cannot fill), rest it with its margin blocked
+ * (LIMIT, SL, SL-M), or refuse it with the reason. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
  * previous version, if it is open in the draft, has its block released by the new one.
  */
 export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote: Quote | null, asLimit = false): Decision {
@@ -47,14 +47,15 @@ export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote:
   if (cover) return { ok: false, reason: cover };
   const side = order.transaction_type;
   const type = asLimit ? 'LIMIT' : order.order_type;
+  const fills = fillModel(draft.ctx);
+  const env = fillEnv(draft.ctx, inst.tick_size);
   if (type === 'MARKET') {
-    const filled = fillOrder(draft, order, marketFillPrice(quote, side, config.slippageBps, inst.tick_size), now, inst.instrument_type);
+    const filled = fillOrder(draft, order, fills.market(order, quote, env), now, inst.instrument_type);
     return filled.ok ? { ok: true, order: filled.order } : filled;
   }
   if (type === 'LIMIT') {
-    const market = marketPrice(quote, side);
-    if (trading && isMarketable(order.price, side, market)) {
-      const price = betterOf(order.price, side, marketFillPrice(quote, side, config.slippageBps, inst.tick_size));
+    const price = trading ? fills.limitNow(order, quote, env) : null;
+    if (price !== null) {
       const filled = fillOrder(draft, order, price, now, inst.instrument_type);
       return filled.ok ? { ok: true, order: filled.order } : filled;
     }
@@ -62,7 +63,7 @@ export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote:
       const o: PaperOrder = {
         ...order,
         status: 'CANCELLED',
-        status_message: `IOC could not fill at once: limit ${formatINR(order.price)}, market ${formatINR(market)}`,
+        status_message: `IOC could not fill at once: limit ${formatINR(order.price)}, market ${formatINR(fills.quoted(order, quote))}`,
         blocked_margin: 0,
         updated_at: now,
       };
@@ -70,7 +71,7 @@ export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote:
       return { ok: true, order: o };
     }
   }
-  const block = restingBlock(draft, order, inst, config.slippageBps);
+  const block = restingBlock(draft, order, inst);
   const free = draft.funds().available + (draft.open.get(order.order_id)?.blocked_margin ?? 0);
   if (block > free) {
     const what = `${side} ${order.quantity} ${order.tradingsymbol} (${order.product} ${order.order_type})`;

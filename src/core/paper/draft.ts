@@ -3,14 +3,19 @@ import type { Paise } from '../money.js';
 import type { PaperConfig } from './config.js';
 import { hundredths } from './exact.js';
 import { newId } from './ids.js';
+import type { FeeModel, FillModel } from './models.js';
 import { lockOf } from './positions.js';
 import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from './types.js';
 
-/** What a pure engine step knows besides the account: who, when, and the settings. */
+/** What a pure engine step knows besides the account: who, when, the settings, and how fills are priced and charged. */
 export interface Ctx {
   userId: string;
   now: number;
   config: PaperConfig;
+  /** How fills are priced (models.ts); unset: DEFAULT_FILL_MODEL, read through fillModel(ctx). */
+  fills?: FillModel;
+  /** How fills are charged (models.ts); unset: DEFAULT_FEE_MODEL, read through feeModel(ctx). */
+  fees?: FeeModel;
 }
 
 export function newMeta(userId: string, capital: Paise, now: number, seq = 0): PaperMeta {

@@ -1,7 +1,7 @@
 import { istDate } from '../ist.js';
 import { formatINR, type Paise } from '../money.js';
-import { computeCharges } from './charges.js';
 import type { Draft } from './draft.js';
+import { feeModel } from './models.js';
 import { applyFill, flatPosition, lockOf, positionKey } from './positions.js';
 import type { PaperOrder, PaperTrade } from './types.js';
 
@@ -44,10 +44,11 @@ function describe(o: PaperOrder): string {
 
 /**
  * Fill the whole order at `price` at instant `at`: update the position, book the trade with its
- * charges, and mark the order COMPLETE (its blocked margin is released). Checks first that a
- * delivery sell is covered and that free cash (including this order's own block) pays for the
- * new margin or cost plus charges; a fill that only reduces a position is never refused for
- * funds, and `forced` (the 15:20 square-off) skips the checks.
+ * charges (the context's fee model, on the fill's IST date), and mark the order COMPLETE (its
+ * blocked margin is released). Checks first that a delivery sell is covered and that free cash
+ * (including this order's own block) pays for the new margin or cost plus charges; a fill that
+ * only reduces a position is never refused for funds, and `forced` (the 15:20 square-off) skips
+ * the checks.
  */
 export function fillOrder(draft: Draft, order: PaperOrder, price: Paise, at: number, instrumentType = 'EQ', forced = false): FillOutcome {
   const key = positionKey(order.exchange, order.tradingsymbol, order.product);
@@ -58,14 +59,14 @@ export function fillOrder(draft: Draft, order: PaperOrder, price: Paise, at: num
     return { ok: false, reason: `no short selling with ${order.product}: SELL ${order.quantity} ${order.tradingsymbol} needs ${order.quantity} held, available ${held}` };
   }
   const eff = applyFill(before, order.transaction_type, order.quantity, price, { now: at, today: day, misPctHundredths: draft.misPctHundredths });
-  const charges = computeCharges({
+  const charges = feeModel(draft.ctx).charges({
     exchange: order.exchange,
     product: order.product,
     side: order.transaction_type,
     quantity: order.quantity,
     price,
     instrument_type: instrumentType,
-  });
+  }, day);
   const ownBlock = draft.open.has(order.order_id) ? draft.open.get(order.order_id)!.blocked_margin : 0;
   const free = draft.funds().available + ownBlock;
   const takes = lockOf(eff.position) - lockOf(before) - eff.realised + charges.total;

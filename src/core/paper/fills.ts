@@ -28,17 +28,6 @@ export function tickPath(quote: Quote, previous: { price: Paise; t: number } | n
   return { from, to: quote.timestamp, open, high: Math.max(open, p), low: Math.min(open, p), close: p, quote };
 }
 
-/**
- * The part of a path an order can see: all of it if the order's terms are older than the path's
- * start, else only the closing price (an order placed or modified mid-path must not fill on
- * prices from before it existed).
- */
-export function pathFor(order: PaperOrder, path: PricePath): PricePath {
-  if (order.updated_at <= path.from) return path;
-  const c = path.close;
-  return { ...path, from: Math.max(path.from, order.updated_at), open: c, high: c, low: c };
-}
-
 /** The price moved against the trader by `bps` basis points, on the tick. */
 export function withSlippage(price: Paise, side: Side, bps: number, tick: Paise): Paise {
   const h = BigInt(hundredths(bps));

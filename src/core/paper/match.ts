@@ -2,7 +2,8 @@ import type { Instrument } from '../market/types.js';
 import { formatINR } from '../money.js';
 import type { Draft } from './draft.js';
 import { fillOrder, rejectOrder } from './execute.js';
-import { betterOf, isMarketable, limitFillOnPath, marketFillPrice, marketPrice, pathFor, triggerOnPath, withSlippage, type PricePath } from './fills.js';
+import type { PricePath } from './fills.js';
+import { fillEnv, fillModel } from './models.js';
 import type { PaperOrder } from './types.js';
 
 export interface PathInput {
@@ -17,6 +18,17 @@ export interface PathResult {
   changed: PaperOrder[];
   /** Candidate ids that were no longer open in the account (filled or cancelled elsewhere). */
   gone: string[];
+}
+
+/**
+ * The part of a path an order can see: all of it if the order's terms are older than the path's
+ * start, else only the closing price (an order placed or modified mid-path must not fill on
+ * prices from before it existed).
+ */
+export function pathFor(order: PaperOrder, path: PricePath): PricePath {
+  if (order.updated_at <= path.from) return path;
+  const c = path.close;
+  return { ...path, from: Math.max(path.from, order.updated_at), open: c, high: c, low: c };
 }
 
 function ordersFor(d: Draft, input: PathInput, gone: string[]): PaperOrder[] {
@@ -37,40 +49,41 @@ function ordersFor(d: Draft, input: PathInput, gone: string[]): PaperOrder[] {
 
 /**
  * Match the account's resting orders of one instrument against a price path, re-reading each
- * order from the account (so a retried or concurrent step never fills twice). Stops trigger when
- * the path crosses them; SL-M then fills as a market order, SL becomes an OPEN limit (filling at
- * once if marketable); limits fill at their price, or better when the path opened through them.
+ * order from the account (so a retried or concurrent step never fills twice). Prices come from
+ * the context's fill model; by default stops trigger when the path crosses them, SL-M then fills
+ * as a market order, SL becomes an OPEN limit (filling at once if marketable); limits fill at
+ * their price, or better when the path opened through them.
  */
 export function applyPath(d: Draft, input: PathInput): PathResult {
   const gone: string[] = [];
   const changed: PaperOrder[] = [];
-  const { slippageBps } = d.ctx.config;
   const inst = input.instrument;
+  const fills = fillModel(d.ctx);
+  const env = fillEnv(d.ctx, inst.tick_size);
   for (const o of ordersFor(d, input, gone)) {
     if (o.updated_at > input.path.to) continue;
     const p = pathFor(o, input.path);
     const at = p.quote ? p.to : p.from;
-    const side = o.transaction_type;
     const fill = (order: PaperOrder, price: number, why: string): void => {
       const f = fillOrder(d, order, price, at, inst.instrument_type);
       changed.push(f.ok ? f.order : rejectOrder(d, order, `${why}: ${f.reason}`, at));
     };
     if (o.status === 'TRIGGER PENDING') {
-      const x = triggerOnPath(o.trigger_price, side, p);
+      const x = fills.triggerOnPath(o, p);
       if (x === null) continue;
-      const market = p.quote ? marketFillPrice(p.quote, side, slippageBps, inst.tick_size) : withSlippage(x, side, slippageBps, inst.tick_size);
       const why = `triggered at ${formatINR(x)}`;
       if (o.order_type === 'SL-M') {
-        fill(o, market, why);
+        fill(o, fills.stopMarket(o, x, p, env), why);
         continue;
       }
       const opened: PaperOrder = { ...o, status: 'OPEN', updated_at: at };
       d.putOrder(opened);
-      if (isMarketable(o.price, side, p.quote ? marketPrice(p.quote, side) : x)) fill(opened, betterOf(o.price, side, market), why);
+      const price = fills.stopLimit(opened, x, p, env);
+      if (price !== null) fill(opened, price, why);
       else changed.push(opened);
       continue;
     }
-    const price = limitFillOnPath(o.price, side, p);
+    const price = fills.limitOnPath(o, p);
     if (price !== null) fill(o, price, `limit reached at ${formatINR(price)}`);
   }
   return { changed, gone };

@@ -4,10 +4,10 @@ import { decide } from './decide.js';
 import { Draft, type Ctx } from './draft.js';
 import { cancelOrder, rejectOrder } from './execute.js';
 import { markDay } from './equity.js';
-import { marketFillPrice } from './fills.js';
 import { expireOrders, rollover, squareOffDue } from './housekeeping.js';
 import type { InstrumentIndex } from './instruments.js';
 import { applyPath, type PathInput, type PathResult } from './match.js';
+import { fillEnv, fillModel } from './models.js';
 import { checkAgainstQuote, checkStatic, type Rejection } from './validate.js';
 
 /** A pure step's answer to store.update. */
@@ -129,16 +129,18 @@ export interface SettleResult {
 
 /**
  * What a running engine does at 15:20 and at the close, from live quotes: square off due MIS
- * positions at the market (quote's bid/ask plus slippage), expire orders, mark the day's equity,
- * and (when the engine has watched every tick since processed_until) advance processed_until.
+ * positions at the market (the fill model's square-off from the quote; by default its bid/ask
+ * plus slippage), expire orders, mark the day's equity, and (when the engine has watched every
+ * tick since processed_until) advance processed_until.
  */
 export function settleStep(state: AccountState, ctx: Ctx, input: { quotes: Map<number, Quote>; instruments: InstrumentIndex; advance: boolean }): Step<SettleResult> {
   const { quotes, instruments, advance } = input;
   const d = begin(state, ctx);
+  const fills = fillModel(ctx);
   const squaredOff = squareOffDue(d, ctx.now, (p) => {
     const q = quotes.get(p.instrument_token);
     const tick = instruments.byToken(p.instrument_token)?.tick_size ?? 1;
-    return q ? marketFillPrice(q, p.quantity > 0 ? 'SELL' : 'BUY', ctx.config.slippageBps, tick) : null;
+    return q ? fills.squareOff(p, { quote: q }, fillEnv(ctx, tick)) : null;
   });
   markDay(d, ctx.now, (token) => quotes.get(token)?.last_price);
   if (advance) d.meta.processed_until = Math.max(d.meta.processed_until, ctx.now);
