@@ -15,6 +15,7 @@ import { themeFor } from '../../src/tui/theme.js';
 import { Store } from '../../src/tui/state/store.js';
 import { dataReducer, initialData, type DataAction, type DataState } from '../../src/tui/state/data.js';
 import type { Effect, UiEvent } from '../../src/tui/state/ui.js';
+import { waitForFrame, waitForStdin } from '../helpers/ink.js';
 
 /** The whole screen in ink-testing-library: keys in, frames out; effects recorded by a port. */
 
@@ -48,8 +49,6 @@ function setup(): { port: DashboardPort; effects: Effect[]; store: Store<DataSta
   return { port, effects, store };
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 20));
-
 describe('App', () => {
   it('renders the header, tabs and live holdings, and follows quotes', async () => {
     const { port, store } = setup();
@@ -59,27 +58,24 @@ describe('App', () => {
     expect(frame(lastFrame)).toMatch(/1 Portfolio\s+2 Paper\s+3 Watchlist\s+4 Help/);
     expect(frame(lastFrame)).toMatch(/INFY\s+25\s+1,325\.40\s+1,741\.90/);
     store.dispatch({ type: 'quotes', quotes: [{ key: 'NSE:INFY', token: 408065, ltp: 180_000, open: 0, high: 0, low: 0, close: 173_480, timestamp: clock.now() }] });
-    await tick();
-    expect(frame(lastFrame)).toMatch(/INFY\s+25\s+1,325\.40\s+1,800\.00\s+45,000\.00\s+\+11,865\.00/);
+    await waitForFrame(lastFrame, /INFY\s+25\s+1,325\.40\s+1,800\.00\s+45,000\.00\s+\+11,865\.00/);
     unmount();
   });
 
   it('b opens the form prefilled from the selected holding; Enter places; a rejection stays in the form', async () => {
     const { port, effects } = setup();
     const { lastFrame, stdin, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({})} />);
+    await waitForStdin(stdin);
     stdin.write('b');
-    await tick();
-    expect(frame(lastFrame)).toContain('Paper BUY');
-    expect(frame(lastFrame)).toContain('NSE:INFY');
+    expect(await waitForFrame(lastFrame, 'Paper BUY')).toContain('NSE:INFY');
     stdin.write('\r');
-    await tick();
+    await waitForFrame(lastFrame, 'rejected: quantity 25 exceeds what you can afford');
     expect(effects).toEqual([
       { type: 'place', request: { exchange: 'NSE', tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 25, order_type: 'MARKET', product: 'CNC', validity: 'DAY' } },
     ]);
-    expect(frame(lastFrame)).toContain('rejected: quantity 25 exceeds what you can afford');
+    expect(frame(lastFrame)).toContain('Paper BUY');
     stdin.write('\x1b');
-    await tick();
-    expect(frame(lastFrame)).not.toContain('Paper BUY');
+    await waitForFrame(lastFrame, (f) => !f.includes('Paper BUY') && f.includes('order form closed'));
     unmount();
   });
 
@@ -88,9 +84,8 @@ describe('App', () => {
     const { lastFrame, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({})} />);
     store.dispatch({ type: 'session-expired', message: 'session for demo expired at 2026-11-26 06:00:00 IST; run `algo login --profile demo`' });
     store.dispatch({ type: 'ticker', status: { state: 'reconnecting', attempt: 3, retryInMs: 4000 } });
-    await tick();
-    expect(frame(lastFrame)).toContain('run `algo login --profile demo`');
-    expect(frame(lastFrame)).toContain('ticker connection lost: reconnecting (attempt 3) in 4s, with backoff');
+    const f = await waitForFrame(lastFrame, (s) => s.includes('run `algo login --profile demo`') && s.includes('ticker connection lost'));
+    expect(f).toContain('ticker connection lost: reconnecting (attempt 3) in 4s, with backoff');
     unmount();
   });
 
@@ -98,9 +93,9 @@ describe('App', () => {
     const { port, store } = setup();
     const { lastFrame, stdin, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({})} />);
     store.dispatch({ type: 'quotes', quotes: [{ key: 'NSE:INFY', token: 408065, ltp: 174_190, open: 173_960, high: 174_310, low: 173_520, close: 173_480, timestamp: clock.now() }] });
+    await waitForStdin(stdin);
     stdin.write('3');
-    await tick();
-    expect(frame(lastFrame)).toMatch(/NSE:INFY\s+1,741\.90\s+\+7\.10\s+\+0\.41%\s+1,735\.20 – 1,743\.10/);
+    await waitForFrame(lastFrame, /NSE:INFY\s+1,741\.90\s+\+7\.10\s+\+0\.41%\s+1,735\.20 – 1,743\.10/);
     unmount();
   });
 });

@@ -56,6 +56,7 @@ const ESC: Stroke = ['', { escape: true }];
 const DOWN: Stroke = ['', { downArrow: true }];
 const RIGHT: Stroke = ['', { rightArrow: true }];
 const BACKSPACE: Stroke = ['', { backspace: true }];
+const CTRL_U: Stroke = ['u', { ctrl: true }];
 
 describe('tabs and selection', () => {
   it('switches tabs with digits, Tab and Shift-Tab', () => {
@@ -99,11 +100,29 @@ describe('paper order form', () => {
     if (ui.overlay.kind === 'form') expect(ui.overlay.form.busy).toBe(true);
   });
 
-  it('focuses the symbol first and types into it (q types, it does not quit)', () => {
-    const { ui, effects } = press(['3', 's', BACKSPACE, BACKSPACE, BACKSPACE, BACKSPACE, 'q']);
+  it('focuses the symbol first, selected: typing replaces it (q types, it does not quit)', () => {
+    const { ui, effects } = press(['3', 's', 'q']);
     expect(effects).toEqual([]);
-    expect(ui.overlay.kind === 'form' && ui.overlay.form.symbol).toBe('NSE:Q');
+    expect(ui.overlay.kind === 'form' && ui.overlay.form.symbol).toBe('Q');
     expect(ui.overlay.kind === 'form' && ui.overlay.form.side).toBe('SELL');
+    const edited = press(['3', 's', 'b', 'e', BACKSPACE, 'x']).ui;
+    expect(edited.overlay.kind === 'form' && edited.overlay.form.symbol).toBe('BX');
+  });
+
+  it('Ctrl-U clears the focused field; typing then fills it', () => {
+    const { ui, effects } = press(['b', TAB, '4', CTRL_U]);
+    expect(effects).toEqual([]);
+    expect(ui.overlay.kind === 'form' && ui.overlay.form.quantity).toBe('');
+    const typed = press(['9'], ui).ui;
+    expect(typed.overlay.kind === 'form' && typed.overlay.form.quantity).toBe('9');
+  });
+
+  it('a field a validation error is about gets focus, selected, so typing replaces the bad value', () => {
+    const { ui } = press(['b', TAB, '0', ENTER]);
+    expect(ui.overlay.kind === 'form' && ui.overlay.form.focus).toBe('quantity');
+    expect(ui.overlay.kind === 'form' && ui.overlay.form.selected).toBe(true);
+    const fixed = press(['3'], ui).ui;
+    expect(fixed.overlay.kind === 'form' && fixed.overlay.form.quantity).toBe('3');
   });
 
   it('shows what is wrong in the form and focuses that field instead of placing', () => {
@@ -206,6 +225,10 @@ describe('bursts of keys', () => {
       ['', { return: true }],
     ]);
     expect(splitInput('INFY', {})).toEqual([['INFY', {}]]);
+    expect(splitInput('\x151690', {})).toEqual([
+      ['u', { ctrl: true }],
+      ['1690', {}],
+    ]);
     expect(splitInput('\t', { tab: true })).toEqual([['\t', { tab: true }]]);
   });
 });

@@ -23,7 +23,30 @@ function valueOf(f: FormField, s: OrderFormState): string {
   }
 }
 
-/** The paper buy/sell (or modify) form: one field focused, errors and rejections shown in place. */
+const isText = (f: FormField): boolean => f === 'symbol' || f === 'quantity' || f === 'price' || f === 'trigger';
+
+/** A focused text field: inverse while selected (typing replaces it), else the text and a block cursor. */
+function TextValue({ value, selected, muted }: { value: string; selected: boolean; muted: string | undefined }): React.ReactElement {
+  if (selected && value) {
+    return (
+      <>
+        <Text inverse>{value}</Text>
+        <Text color={muted}> typing replaces</Text>
+      </>
+    );
+  }
+  return (
+    <>
+      <Text>{value}</Text>
+      <Text inverse> </Text>
+    </>
+  );
+}
+
+/**
+ * The paper buy/sell (or modify) form: one field focused, errors and rejections shown in place.
+ * A field is selected when it gets focus (shown inverse): the first key typed replaces it.
+ */
 export function OrderForm({ form, width }: { form: OrderFormState; width: number }): React.ReactElement {
   const theme = useTheme();
   const buy = form.side === 'BUY';
@@ -38,8 +61,12 @@ export function OrderForm({ form, width }: { form: OrderFormState; width: number
         return (
           <Text key={f} wrap="truncate">
             <Text color={focused ? theme.accent : theme.muted}>{`${focused ? '›' : ' '} ${LABELS[f].padEnd(10)}`}</Text>
-            <Text inverse={focused}>{valueOf(f, form) || ' '}</Text>
-            {focused && (f === 'type' || f === 'product') ? <Text color={theme.muted}> ←/→ to change</Text> : null}
+            {focused && isText(f) ? (
+              <TextValue value={valueOf(f, form)} selected={form.selected} muted={theme.muted} />
+            ) : (
+              <Text inverse={focused}>{valueOf(f, form) || ' '}</Text>
+            )}
+            {focused && !isText(f) ? <Text color={theme.muted}> ←/→ to change</Text> : null}
           </Text>
         );
       })}
@@ -49,7 +76,7 @@ export function OrderForm({ form, width }: { form: OrderFormState; width: number
         </Text>
       ) : null}
       <Text color={theme.muted} wrap="truncate">
-        {form.busy ? 'sending…' : 'Tab next field · Enter place · Esc cancel'}
+        {form.busy ? 'sending…' : 'Tab next field · Ctrl-U clear · Enter place · Esc cancel'}
       </Text>
     </Box>
   );

@@ -18,6 +18,11 @@ export interface OrderFormState {
   orderType: OrderType;
   product: Product;
   focus: FormField;
+  /**
+   * The focused field's value is selected, as a field is when it gets focus: the first character
+   * typed replaces it and Backspace clears it. Typing anything ends the selection.
+   */
+  selected: boolean;
   error: string | null;
   busy: boolean;
 }
@@ -42,6 +47,7 @@ export function newOrderForm(p: FormPrefill): OrderFormState {
     orderType: 'MARKET',
     product: p.product ?? 'CNC',
     focus: 'symbol',
+    selected: true,
     error: null,
     busy: false,
   };
@@ -70,6 +76,7 @@ export function modifyOrderForm(p: ModifyPrefill): OrderFormState {
     orderType: p.orderType,
     product: p.product,
     focus: 'quantity',
+    selected: true,
     error: null,
     busy: false,
   };
@@ -89,8 +96,12 @@ export function visibleFields(s: OrderFormState): FormField[] {
 export type FormAction =
   | { type: 'type'; text: string }
   | { type: 'backspace' }
+  /** Empty the focused field (Ctrl-U). */
+  | { type: 'clear' }
   | { type: 'next' }
   | { type: 'prev' }
+  /** Focus a field (and select it), e.g. the one a validation error is about. */
+  | { type: 'focus'; field: FormField }
   | { type: 'cycle'; delta: 1 | -1 }
   | { type: 'error'; message: string }
   | { type: 'busy'; busy: boolean };
@@ -122,20 +133,28 @@ export function formReducer(s: OrderFormState, a: FormAction): OrderFormState {
       }
       const chars = [...a.text].filter((c) => ALLOWED[f].test(c)).join('');
       if (!chars) return s;
-      const value = f === 'symbol' ? (s[f] + chars).toUpperCase() : s[f] + chars;
-      return { ...s, [f]: value, error: null };
+      const base = s.selected ? '' : s[f];
+      const value = f === 'symbol' ? (base + chars).toUpperCase() : base + chars;
+      return { ...s, [f]: value, selected: false, error: null };
     }
     case 'backspace': {
       const f = s.focus;
       if (!isText(f) || s.busy) return s;
-      return { ...s, [f]: s[f].slice(0, -1), error: null };
+      return { ...s, [f]: s.selected ? '' : s[f].slice(0, -1), selected: false, error: null };
+    }
+    case 'clear': {
+      const f = s.focus;
+      if (!isText(f) || s.busy) return s;
+      return { ...s, [f]: '', selected: false, error: null };
     }
     case 'next':
     case 'prev': {
       const fields = visibleFields(s);
       const i = Math.max(fields.indexOf(s.focus), 0);
-      return { ...s, focus: cycle(fields, fields[i]!, a.type === 'next' ? 1 : -1) };
+      return { ...s, focus: cycle(fields, fields[i]!, a.type === 'next' ? 1 : -1), selected: true };
     }
+    case 'focus':
+      return { ...s, focus: a.field, selected: true };
     case 'cycle': {
       if (s.focus === 'type') return { ...s, orderType: cycle(ORDER_TYPES, s.orderType, a.delta), error: null };
       if (s.focus === 'product') return { ...s, product: cycle(PRODUCTS, s.product, a.delta), error: null };

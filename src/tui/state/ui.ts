@@ -251,11 +251,11 @@ function formKey(ui: UiState, form: OrderFormState, input: string, key: KeyInfo)
   if (key.return) {
     if (form.mode === 'modify') {
       const parsed = formToChanges(form);
-      if (!parsed.ok) return set({ ...formReducer(form, { type: 'error', message: parsed.error }), focus: parsed.field });
+      if (!parsed.ok) return set(formReducer(formReducer(form, { type: 'error', message: parsed.error }), { type: 'focus', field: parsed.field }));
       return { ui: set(formReducer(form, { type: 'busy', busy: true })).ui, effect: { type: 'modify', orderId: form.orderId!, changes: parsed.value } };
     }
     const parsed = formToRequest(form);
-    if (!parsed.ok) return set({ ...formReducer(form, { type: 'error', message: parsed.error }), focus: parsed.field });
+    if (!parsed.ok) return set(formReducer(formReducer(form, { type: 'error', message: parsed.error }), { type: 'focus', field: parsed.field }));
     return { ui: set(formReducer(form, { type: 'busy', busy: true })).ui, effect: { type: 'place', request: parsed.value } };
   }
   if (key.tab) return set(formReducer(form, { type: key.shift ? 'prev' : 'next' }));
@@ -264,6 +264,7 @@ function formKey(ui: UiState, form: OrderFormState, input: string, key: KeyInfo)
   if (key.leftArrow) return set(formReducer(form, { type: 'cycle', delta: -1 }));
   if (key.rightArrow) return set(formReducer(form, { type: 'cycle', delta: 1 }));
   if (key.backspace || key.delete) return set(formReducer(form, { type: 'backspace' }));
+  if (key.ctrl && input === 'u') return set(formReducer(form, { type: 'clear' }));
   if (key.ctrl || key.meta || !input) return { ui };
   return set(formReducer(form, { type: 'type', text: input }));
 }
@@ -320,10 +321,10 @@ export function handleKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyCont
 
 /**
  * Ink hands a burst of keys (a paste, or keys typed faster than it reads) to useInput as one
- * string. Split such a string at Tab, Enter and Backspace so each is handled as its own key.
+ * string. Split such a string at Tab, Enter, Backspace and Ctrl-U so each is handled as its own key.
  */
 export function splitInput(input: string, key: KeyInfo): Array<[string, KeyInfo]> {
-  if (input.length < 2 || !/[\t\r\n\x7f\b]/.test(input)) return [[input, key]];
+  if (input.length < 2 || !/[\t\r\n\x7f\b\x15]/.test(input)) return [[input, key]];
   const out: Array<[string, KeyInfo]> = [];
   let text = '';
   const flush = (): void => {
@@ -331,6 +332,11 @@ export function splitInput(input: string, key: KeyInfo): Array<[string, KeyInfo]
     text = '';
   };
   for (const ch of input) {
+    if (ch === '\x15') {
+      flush();
+      out.push(['u', { ctrl: true }]);
+      continue;
+    }
     const special: KeyInfo | null = ch === '\t' ? { tab: true } : ch === '\r' || ch === '\n' ? { return: true } : ch === '\x7f' || ch === '\b' ? { backspace: true } : null;
     if (!special) {
       text += ch;
