@@ -79,7 +79,7 @@ export const SettingsSchema = checker(
       v.minValue(0),
       v.maxValue(65535, 'must be 0-65535'),
     ),
-    store: v.pipe(v.string(), v.regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+)$/, 'must be sqlite:PATH or mongodb://...')),
+    store: v.pipe(v.string(), v.regex(/^(sqlite:.+|mongodb(\+srv)?:\/\/.+|memory:)$/, 'must be sqlite:PATH, mongodb://... or memory:')),
     sandbox: v.boolean(),
     /** The sandbox's market trades around the clock (demos at any hour). */
     alwaysOpen: v.boolean(),

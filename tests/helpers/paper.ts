@@ -1,19 +1,19 @@
 /**
- * Builders for paper-engine tests: instruments, quotes, candles, and two in-memory stand-ins of
- * OUR OWN interfaces (not of any library or database):
- *  - MemoryPaperStore: a simple implementation of src/core/store/types.ts PaperStore, for engine
- *    tests that are about the engine's decisions. The real SQLite store is tested by its own
- *    contract suite; the paper benchmark runs on it.
+ * Builders for paper-engine tests: instruments, quotes, candles, a rig (service, clock, store,
+ * market), and one in-memory stand-in of OUR OWN interface (not of any library):
  *  - MemoryMarket: a simple implementation of src/core/market/types.ts MarketData whose prices
  *    the test sets.
+ * The store is the real in-memory one (src/core/store/memory), which passes the same store
+ * contract suite as SQLite; the paper benchmark runs on SQLite.
  */
 import { ManualClock } from '../../src/core/clock.js';
 import type { Candle, Instrument, MarketData, Quote } from '../../src/core/market/types.js';
 import type { Paise } from '../../src/core/money.js';
 import type { PaperConfig } from '../../src/core/paper/config.js';
 import { PaperService } from '../../src/core/paper/service.js';
-import type { AccountChange, AccountState, OrderRequest, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../../src/core/paper/types.js';
-import type { OrderQuery, PaperStore } from '../../src/core/store/types.js';
+import type { OrderRequest } from '../../src/core/paper/types.js';
+import { MemoryPaperStore, type MemoryStoreOptions } from '../../src/core/store/memory/index.js';
+import type { PaperStore } from '../../src/core/store/types.js';
 
 /** Monday 2026-11-23, 10:00 IST: a trading day, market open. */
 export const MON_10 = Date.parse('2026-11-23T10:00:00+05:30');
@@ -62,109 +62,6 @@ export function quote(inst: Instrument, ltp: Paise, timestamp: number, over: Par
 
 export function candle(t: number, open: Paise, high: Paise, low: Paise, close: Paise): Candle {
   return { t, open, high, low, close, volume: 100 };
-}
-
-interface Account {
-  meta: PaperMeta | null;
-  orders: Map<string, PaperOrder>;
-  positions: Map<string, PaperPosition>;
-  trades: PaperTrade[];
-}
-
-const clone = <T>(x: T): T => structuredClone(x);
-
-/** In-memory PaperStore (a test double of our store interface): copies in, copies out, one change at a time. */
-export class MemoryPaperStore implements PaperStore {
-  readonly kind = 'sqlite' as const;
-  private readonly accounts = new Map<string, Account>();
-  /** Run each update's fn this many extra times first and throw those results away (a store that retries). */
-  retries = 0;
-  /** Called between loading the state and committing, once per update (to simulate a concurrent writer). */
-  beforeCommit: ((userId: string) => void) | null = null;
-  updates = 0;
-  commits = 0;
-
-  private account(userId: string): Account {
-    let a = this.accounts.get(userId);
-    if (!a) this.accounts.set(userId, (a = { meta: null, orders: new Map(), positions: new Map(), trades: [] }));
-    return a;
-  }
-
-  private state(userId: string): AccountState {
-    const a = this.account(userId);
-    return clone({
-      meta: a.meta,
-      openOrders: [...a.orders.values()].filter((o) => o.status === 'OPEN' || o.status === 'TRIGGER PENDING'),
-      positions: [...a.positions.values()],
-    });
-  }
-
-  async update<T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T> {
-    this.updates++;
-    for (let i = 0; i < this.retries; i++) fn(this.state(userId));
-    const hook = this.beforeCommit;
-    if (hook) {
-      this.beforeCommit = null;
-      fn(this.state(userId));
-      hook(userId);
-    }
-    const { change, result } = fn(this.state(userId));
-    if (change) this.apply(userId, clone(change));
-    return result;
-  }
-
-  /** The stored meta, read synchronously (for a simulated concurrent writer). */
-  peekMeta(userId: string): PaperMeta {
-    return clone(this.account(userId).meta!);
-  }
-
-  /** Commit a change directly (what another process would do). */
-  apply(userId: string, change: AccountChange): void {
-    const a = this.account(userId);
-    this.commits++;
-    a.meta = change.meta;
-    for (const o of change.orders ?? []) a.orders.set(o.order_id, o);
-    for (const p of change.positions ?? []) a.positions.set(p.key, p);
-    for (const k of change.deletePositions ?? []) a.positions.delete(k);
-    a.trades.push(...(change.trades ?? []));
-  }
-
-  async load(userId: string): Promise<AccountState> {
-    return this.state(userId);
-  }
-
-  async meta(userId: string): Promise<PaperMeta | null> {
-    return clone(this.account(userId).meta);
-  }
-
-  async orders(userId: string, query: OrderQuery = {}): Promise<PaperOrder[]> {
-    let list = [...this.account(userId).orders.values()];
-    if (query.status) list = list.filter((o) => query.status!.includes(o.status));
-    if (query.limit) list = list.slice(-query.limit).reverse();
-    return clone(list);
-  }
-
-  async order(userId: string, orderId: string): Promise<PaperOrder | null> {
-    return clone(this.account(userId).orders.get(orderId) ?? null);
-  }
-
-  async positions(userId: string): Promise<PaperPosition[]> {
-    return clone([...this.account(userId).positions.values()]);
-  }
-
-  async trades(userId: string, orderId?: string): Promise<PaperTrade[]> {
-    return clone(this.account(userId).trades.filter((t) => !orderId || t.order_id === orderId));
-  }
-
-  async users(): Promise<string[]> {
-    return [...this.accounts].filter(([, a]) => a.meta).map(([u]) => u);
-  }
-
-  async reset(userId: string, meta: PaperMeta): Promise<void> {
-    this.accounts.set(userId, { meta: clone(meta), orders: new Map(), positions: new Map(), trades: [] });
-  }
-
-  async close(): Promise<void> {}
 }
 
 /** In-memory MarketData (a test double of our market interface): the test sets quotes and candles and pushes ticks. */
@@ -232,12 +129,15 @@ export interface Rig {
   price(ltp: Paise, inst?: Instrument, over?: Partial<Quote>): Quote;
 }
 
-/** A service on a memory store and market, the clock at Monday 10:00 IST, INFY at ₹1,500 and TCS at ₹3,000. */
-export function rig(config: Partial<PaperConfig> = {}, start = MON_10): Rig {
+/**
+ * A service on a memory store and market, the clock at Monday 10:00 IST, INFY at ₹1,500 and TCS
+ * at ₹3,000. `storeOptions` go to the store (e.g. `{ replays: 2 }`: a store that retries).
+ */
+export function rig(config: Partial<PaperConfig> = {}, start = MON_10, storeOptions: MemoryStoreOptions = {}): Rig {
   const infy = instrument('INFY');
   const tcs = instrument('TCS', { tick_size: 10 });
   const clock = new ManualClock(start);
-  const store = new MemoryPaperStore();
+  const store = new MemoryPaperStore(storeOptions);
   const market = new MemoryMarket([infy, tcs, instrument('RELIANCE'), instrument('INFY', { exchange: 'BSE', segment: 'BSE' })]);
   const service = new PaperService({ store, market, clock, config, onError: (e) => { throw e; } });
   const price = (ltp: Paise, inst: Instrument = infy, over: Partial<Quote> = {}): Quote => {
@@ -248,6 +148,16 @@ export function rig(config: Partial<PaperConfig> = {}, start = MON_10): Rig {
   price(1500_00, infy);
   price(3000_00, tcs);
   return { clock, store, market, service, infy, tcs, price };
+}
+
+/**
+ * How many changes the store has committed, over every account: each commit (and each reset)
+ * raises its account's version by exactly one.
+ */
+export async function commits(store: PaperStore): Promise<number> {
+  let n = 0;
+  for (const userId of await store.users()) n += (await store.meta(userId))?.version ?? 0;
+  return n;
 }
 
 /** A request to buy (MARKET CNC DAY unless `more` says otherwise). */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../src/core/market/types.js';
 import type { OrderRequest, PaperOrder } from '../../src/core/paper/types.js';
-import { at, quote, rig, type Rig } from '../helpers/paper.js';
+import { at, MON_10, quote, rig, type Rig } from '../helpers/paper.js';
 
 const U = 'AB1234';
 const BASE = { INFY: 1500_00, TCS: 3000_00 } as const;
@@ -172,8 +172,7 @@ describe('paper engine properties (random places, cancels, modifies, ticks, day 
     await fc.assert(
       fc.asyncProperty(fc.array(cmd.filter((c) => c.kind !== 'nextDay'), { minLength: 5, maxLength: 30 }), async (cmds) => {
         const a = new Model(rig());
-        const b = new Model(rig());
-        b.r.store.retries = 2;
+        const b = new Model(rig({}, MON_10, { replays: 2 })); // every update's fn runs twice more, thrown away
         for (const c of cmds) {
           await a.run(c);
           await b.run(c);
@@ -182,7 +181,7 @@ describe('paper engine properties (random places, cancels, modifies, ticks, day 
         expect((await b.r.store.orders(U)).map(strip)).toEqual((await a.r.store.orders(U)).map(strip));
         const ma = await a.r.store.meta(U);
         const mb = await b.r.store.meta(U);
-        expect(mb && { ...mb, version: 0 }).toEqual(ma && { ...ma, version: 0 });
+        expect(mb).toEqual(ma); // the same commits too: the runs thrown away commit nothing
       }),
       { numRuns: 40 },
     );

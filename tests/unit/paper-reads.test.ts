@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { at, buy, rig } from '../helpers/paper.js';
+import { describe, expect, it, vi } from 'vitest';
+import { at, buy, commits, rig } from '../helpers/paper.js';
 
 /**
  * The views (funds, portfolio, orders...) run the clock's housekeeping on a plain read and commit
@@ -22,11 +22,12 @@ describe('paper reads', () => {
     const r = rig();
     await r.service.place(U, buy('INFY', 2));
     await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1400_00 }));
-    const before = { updates: r.store.updates, commits: r.store.commits, meta: r.store.peekMeta(U) };
+    const before = { commits: await commits(r.store), meta: await r.store.meta(U) };
+    const update = vi.spyOn(r.store, 'update');
     await readEverything(r);
-    expect(r.store.updates).toBe(before.updates);
-    expect(r.store.commits).toBe(before.commits);
-    expect(r.store.peekMeta(U)).toEqual(before.meta);
+    expect(update).not.toHaveBeenCalled();
+    expect(await commits(r.store)).toBe(before.commits);
+    expect(await r.store.meta(U)).toEqual(before.meta);
     expect((await r.service.funds(U)).meta).toEqual(before.meta);
   });
 
@@ -34,37 +35,37 @@ describe('paper reads', () => {
     const r = rig({ capital: 7_00_000_00 });
     const f = await r.service.funds(U);
     expect(f.meta).toMatchObject({ capital: 7_00_000_00, available: 7_00_000_00, version: 1 });
-    expect(r.store.commits).toBe(1);
+    expect(await commits(r.store)).toBe(1);
     await readEverything(r);
-    expect(r.store.commits).toBe(1);
+    expect(await commits(r.store)).toBe(1);
   });
 
   it('a read after the close commits the expiry of a DAY order, and the next read writes nothing', async () => {
     const r = rig();
     const o = await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1400_00 }));
     expect((await r.service.funds(U)).meta.blocked).toBe(o.blocked_margin);
-    const commits = r.store.commits;
+    const before = await commits(r.store);
     r.clock.set(at('2026-11-23T15:31:00'));
     const f = await r.service.funds(U);
     expect(f.meta.blocked).toBe(0);
-    expect(r.store.commits).toBe(commits + 1);
+    expect(await commits(r.store)).toBe(before + 1);
     expect(await r.store.order(U, o.order_id)).toMatchObject({ status: 'CANCELLED', status_message: 'DAY order expired unfilled at the 15:30 IST close' });
-    expect(r.store.peekMeta(U).blocked).toBe(0);
+    expect((await r.store.meta(U))?.blocked).toBe(0);
     await readEverything(r);
-    expect(r.store.commits).toBe(commits + 1);
+    expect(await commits(r.store)).toBe(before + 1);
   });
 
   it('a read on the next trading day commits the CNC position turned holding', async () => {
     const r = rig();
     await r.service.place(U, buy('INFY', 3));
     expect((await r.store.positions(U)).map((p) => p.kind)).toEqual(['position']);
-    const commits = r.store.commits;
+    const before = await commits(r.store);
     r.clock.set(at('2026-11-24T10:00:00'));
     r.price(1500_00);
     expect((await r.service.holdings(U)).map((h) => h.quantity)).toEqual([3]);
-    expect(r.store.commits).toBe(commits + 1);
+    expect(await commits(r.store)).toBe(before + 1);
     expect((await r.store.positions(U)).map((p) => p.kind)).toEqual(['holding']);
     await readEverything(r);
-    expect(r.store.commits).toBe(commits + 1);
+    expect(await commits(r.store)).toBe(before + 1);
   });
 });

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PaperService } from '../../src/core/paper/service.js';
-import { at, buy, quote, rig, sell, type Rig } from '../helpers/paper.js';
+import type { AccountChange, AccountState } from '../../src/core/paper/types.js';
+import { at, buy, MON_10, quote, rig, sell, type Rig } from '../helpers/paper.js';
 
 const U = 'AB1234';
 
@@ -74,34 +75,38 @@ describe('paper matching on ticks', () => {
       await r.service.place(u, sell('INFY', 1, { order_type: 'LIMIT', price: 1600_00 + i * 100, product: 'MIS' })); // 1600..1619
     }
     expect(r.service.book.size).toBe(40);
-    const before = { examined: r.service.book.examined, updates: r.store.updates };
+    const before = { examined: r.service.book.examined };
+    const update = vi.spyOn(r.store, 'update');
     await tick(r, 1500_00);
     await tick(r, 1550_00);
     expect(r.service.book.examined).toBe(before.examined); // nothing could fill: nothing examined
-    expect(r.store.updates).toBe(before.updates); // and no account was touched
+    expect(update).not.toHaveBeenCalled(); // and no account was touched
     await tick(r, 1418_00); // crosses the buy limits at 1418 and 1419 only
     expect(r.service.book.examined - before.examined).toBe(2);
-    expect(r.store.updates - before.updates).toBe(2);
+    expect(update).toHaveBeenCalledTimes(2);
     const filled = (await Promise.all(users.map((u) => r.service.orders(u)))).flat().filter((o) => o.status === 'COMPLETE');
     expect(filled.map((o) => o.price).sort()).toEqual([1418_00, 1419_00]);
     expect(r.service.book.size).toBe(38);
   });
 
   it('the match step re-reads the order: a retried step or an order cancelled by another process never double-fills', async () => {
-    const r = rig();
+    const r = rig({}, MON_10, { replays: 2 }); // every update's fn runs twice more and is thrown away
     const o = await r.service.place(U, buy('INFY', 10, { order_type: 'LIMIT', price: 1490_00 }));
-    r.store.retries = 2; // every update's fn runs twice more and is thrown away
     await tick(r, 1480_00);
-    r.store.retries = 0;
     expect(await r.service.trades(U)).toHaveLength(1);
     expect((await r.service.positions(U))[0]!.quantity).toBe(10);
 
     const o2 = await r.service.place(U, buy('INFY', 5, { order_type: 'LIMIT', price: 1470_00 }));
-    // between the engine's read and its commit, another process cancels the order
-    r.store.beforeCommit = (userId) => {
+    // between the engine's read and its commit, another process cancels the order: the store's
+    // first run of fn loses the race, and fn runs again on the state with the cancel
+    const update = r.store.update.bind(r.store);
+    const raced = async <T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T> => {
+      fn(await r.store.load(userId));
       const cancelled = { ...o2, status: 'CANCELLED' as const, blocked_margin: 0 };
-      r.store.apply(userId, { meta: r.store.peekMeta(userId), orders: [cancelled] });
+      await update(userId, (state) => ({ change: { meta: state.meta!, orders: [cancelled] }, result: null }));
+      return update(userId, fn);
     };
+    vi.spyOn(r.store, 'update').mockImplementationOnce(raced);
     await tick(r, 1460_00);
     expect((await r.service.order(U, o2.order_id)).status).toBe('CANCELLED');
     expect(await r.service.trades(U)).toHaveLength(1);

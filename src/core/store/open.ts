@@ -4,10 +4,17 @@ import { isMongoUri } from './mongo/uri.js';
 import type { PaperStore } from './types.js';
 
 /**
- * Open the paper store a URI names: `sqlite:PATH` (the embedded default) or `mongodb://...` /
- * `mongodb+srv://...`. Each implementation (and its driver) is loaded only when selected.
+ * Open the paper store a URI names: `sqlite:PATH` (the embedded default), `mongodb://...` /
+ * `mongodb+srv://...`, or `memory:`, a fresh, empty store in this process's memory that is gone
+ * when the process ends (each call opens a new one). Each implementation (and its driver) is
+ * loaded only when selected.
  */
 export async function openStore(uri: string): Promise<PaperStore> {
+  if (uri.startsWith('memory:')) {
+    if (uri !== 'memory:') throw new UsageError('the store memory: takes nothing after the colon', 'use --store memory:');
+    const { MemoryPaperStore } = await import('./memory/index.js');
+    return new MemoryPaperStore();
+  }
   if (uri.startsWith('sqlite:')) {
     const file = uri.slice('sqlite:'.length);
     if (file.trim() === '') throw new UsageError('the store sqlite: needs a file path', 'use --store sqlite:PATH');
@@ -18,6 +25,6 @@ export async function openStore(uri: string): Promise<PaperStore> {
     const { openMongoStore } = await import('./mongo/index.js');
     return openMongoStore(uri);
   }
-  throw new UsageError(`the store ${JSON.stringify(redact(uri).slice(0, 60))} is not one algo knows`, 'use --store sqlite:PATH or mongodb://host:port[/database]');
+  throw new UsageError(`the store ${JSON.stringify(redact(uri).slice(0, 60))} is not one algo knows`, 'use --store sqlite:PATH, mongodb://host:port[/database] or memory:');
 }
 

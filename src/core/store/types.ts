@@ -11,11 +11,12 @@ export interface OrderQuery {
 }
 
 /**
- * The paper store: one interface, two implementations (SQLite, MongoDB), one contract suite.
+ * The paper store: one interface, three implementations (SQLite, MongoDB, and one in memory),
+ * one contract suite.
  * Every user is isolated: every method takes the user id, and nothing crosses users.
  */
 export interface PaperStore {
-  readonly kind: 'sqlite' | 'mongodb';
+  readonly kind: 'sqlite' | 'mongodb' | 'memory';
   /**
    * The one way to change an account: load its state, let `fn` (pure, may be retried) compute
    * the change, and commit it atomically. Returns fn's result from the committed attempt.
