@@ -29,6 +29,7 @@ export function registerActivity(program: Command): void {
     .description("show a user's REST API activity (time, method, route, status, ms)")
     .option('--limit <n>', 'how many of the latest requests', '50')
     .option('--user <id>', 'a Kite user id instead of the profile\'s user')
+    .addHelpText('after', '\nExamples:\n  $ algo activity\n  $ algo activity --limit 10\n  $ algo activity --user SB0001 --json\n')
     .action(async (flags: ActivityFlags, cmd: Command) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number above 0, got "${flags.limit}"`);

@@ -47,7 +47,20 @@ export class Context {
   }
 }
 
-/** The context of a command's action: its own options merged with the program's global ones. */
-export function contextOf(cmd: Command, io?: Io): Context {
+/**
+ * Where buildProgram(io) keeps the program's Io: on the root command, under a registered symbol
+ * (so program.ts, on the start-up path, need not import this module).
+ */
+export const IO_SLOT: unique symbol = Symbol.for('algo.cli.io');
+
+/** The Io of the program a command belongs to (found on its root), or the process's streams. */
+export function ioOf(cmd: Command): Io {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return (root as Command & { [IO_SLOT]?: Io })[IO_SLOT] ?? processIo();
+}
+
+/** The context of a command's action: its own options merged with the program's global ones, and the program's Io. */
+export function contextOf(cmd: Command, io: Io = ioOf(cmd)): Context {
   return new Context(cmd.optsWithGlobals() as GlobalFlags & { json?: boolean }, io);
 }

@@ -6,6 +6,7 @@ export function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('check the data folder, sessions, paper store, Kite roots and Node (exit 1 on any failure)')
+    .addHelpText('after', '\nExamples:\n  $ algo doctor\n  $ algo doctor --json\n  $ algo doctor --sandbox      # the sandbox: Kite is not contacted\n')
     .action(async (_flags: unknown, cmd: Command) => {
       const { contextOf } = await import('./context.js');
       await runDoctorCommand(contextOf(cmd));

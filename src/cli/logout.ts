@@ -7,6 +7,7 @@ export function registerLogout(program: Command): void {
     .command('logout')
     .description('end the session at Kite and remove it here')
     .option('--all', 'every profile')
+    .addHelpText('after', '\nExamples:\n  $ algo logout\n  $ algo logout --profile work\n  $ algo logout --all --json\n')
     .action(async (flags: { all?: boolean }, cmd: Command) => {
       const { contextOf } = await import('./context.js');
       await runLogout(contextOf(cmd), flags);

@@ -72,9 +72,17 @@ export function renderTable<T>(rows: readonly T[], columns: ReadonlyArray<Column
   return [st.bold(line(columns.map((c) => c.header))), ...cells.map(line)].join('\n') + '\n';
 }
 
-/** Exactly one JSON document on stdout. */
+const jsonDocuments = new WeakMap<Out, number>();
+
+/** Exactly one JSON document on stdout (counted per stream: see jsonDocumentsWritten). */
 export function printJson(value: unknown, out: Out = process.stdout): void {
   out.write(`${JSON.stringify(value, null, 2)}\n`);
+  jsonDocuments.set(out, (jsonDocuments.get(out) ?? 0) + 1);
+}
+
+/** How many JSON documents printJson has written to a stream: a command that fails after printing its document gets no second one. */
+export function jsonDocumentsWritten(out: Out): number {
+  return jsonDocuments.get(out) ?? 0;
 }
 
 export function printLine(text = '', out: Out = process.stdout): void {

@@ -14,10 +14,23 @@ interface ListFlags {
   day?: boolean;
 }
 
+const EXAMPLES: Record<Kind, string[]> = {
+  holdings: ['algo portfolio holdings', 'algo portfolio holdings --sort pnl', 'algo portfolio holdings --json'],
+  positions: ['algo portfolio positions', "algo portfolio positions --day   # today's positions", 'algo portfolio positions --json'],
+  orders: ['algo portfolio orders', 'algo portfolio orders --sort symbol', 'algo portfolio orders --profile work --json'],
+  trades: ['algo portfolio trades', 'algo portfolio trades --sort symbol', 'algo portfolio trades --json'],
+  margins: ['algo portfolio margins', 'algo portfolio margins --json'],
+};
+
+const examples = (lines: readonly string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}\n`).join('')}`;
+
 export function registerPortfolio(program: Command): void {
-  const group = program.command('portfolio').description("the profile's real account through Kite (or the sandbox)");
+  const group = program
+    .command('portfolio')
+    .description("the profile's real account through Kite (or the sandbox)")
+    .addHelpText('after', examples(['algo portfolio holdings', 'algo portfolio positions --day', 'algo portfolio margins --json']));
   const add = (name: Kind, description: string, extra?: (c: Command) => Command): void => {
-    let c = group.command(name).description(description);
+    let c = group.command(name).description(description).addHelpText('after', examples(EXAMPLES[name]));
     if (name !== 'margins') c = c.option('--sort <field>', 'sort by a column (see the table headers)');
     if (extra) c = extra(c);
     c.action(async (flags: ListFlags, cmd: Command) => {

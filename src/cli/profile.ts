@@ -5,24 +5,37 @@ import { formatIst } from '../core/ist.js';
 import { SANDBOX_APP } from '../sandbox/types.js';
 
 export function registerProfile(program: Command): void {
-  const profile = program.command('profile').description('Kite profiles (an app key and the user it signs in as)');
+  const profile = program
+    .command('profile')
+    .description('Kite profiles (an app key and the user it signs in as)')
+    .addHelpText('after', '\nExamples:\n  $ algo profile list\n  $ algo profile add work --api-key YOUR_API_KEY   # asks for the secret\n  $ algo profile use work\n');
   const run = (fn: (ctx: Context, ...args: never[]) => Promise<void>) =>
     async (...args: unknown[]): Promise<void> => {
       const cmd = args[args.length - 1] as Command;
       const { contextOf } = await import('./context.js');
       await fn(contextOf(cmd), ...(args.slice(0, -1) as never[]));
     };
-  profile.command('list').description('every profile, its user and session').action(run(listCmd));
+  profile
+    .command('list')
+    .description('every profile, its user and session')
+    .addHelpText('after', '\nExamples:\n  $ algo profile list\n  $ algo profile list --json\n')
+    .action(run(listCmd));
   profile
     .command('add <name>')
     .description('add a profile (the API secret is asked without echo, or read from KITE_API_SECRET)')
     .option('--api-key <key>', 'the Kite app API key (or KITE_API_KEY)')
+    .addHelpText('after', '\nExamples:\n  $ algo profile add work --api-key YOUR_API_KEY        # asks for the secret\n  $ KITE_API_SECRET=YOUR_SECRET algo profile add work --api-key YOUR_API_KEY\n  $ algo profile add demo --sandbox                     # a sandbox profile\n')
     .action(run(addCmd));
-  profile.command('use <name>').description('make a profile the default').action(run(useCmd));
+  profile
+    .command('use <name>')
+    .description('make a profile the default')
+    .addHelpText('after', '\nExamples:\n  $ algo profile use work\n  $ algo profile use default\n')
+    .action(run(useCmd));
   profile
     .command('remove <name>')
     .description('remove a profile and its session (its paper account is kept)')
     .option('--yes', 'do not ask for confirmation')
+    .addHelpText('after', '\nExamples:\n  $ algo profile remove work\n  $ algo profile remove work --yes\n')
     .action(run(removeCmd));
 }
 

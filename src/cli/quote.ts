@@ -10,6 +10,7 @@ export function registerQuote(program: Command): void {
     .description('current quotes: LTP, change, OHLC, volume (--depth adds the 5-level book)')
     .argument('<symbols...>', 'instruments such as INFY or NSE:INFY (NSE when no exchange is given)')
     .option('--depth', 'show the best five bids and offers')
+    .addHelpText('after', '\nExamples:\n  $ algo quote INFY\n  $ algo quote NSE:INFY BSE:TCS --depth\n  $ algo quote RELIANCE --json\n')
     .action(async (symbols: string[], flags: { depth?: boolean }, cmd: Command) => {
       const { contextOf } = await import('./context.js');
       await runQuote(contextOf(cmd), symbols, flags);

@@ -57,6 +57,7 @@ export function registerSandbox(program: Command): void {
     .description('run the offline Kite sandbox (REST API, login page, ticker) in the foreground until Ctrl-C')
     .option('--port <n>', 'port to listen on, 127.0.0.1 (0: any free port)', String(DEFAULT_SANDBOX_PORT))
     .option('--always-open', 'a market that trades around the clock, weekends included')
+    .addHelpText('after', '\nExamples:\n  $ algo sandbox                          # on 127.0.0.1:5960 until Ctrl-C\n  $ algo sandbox --port 0 --always-open   # any free port, never closed\n  $ algo sandbox --json                   # one JSON line: url, port, users\n')
     .action(async (flags: SandboxFlags, cmd: Command) => {
       const port = portOf(flags.port);
       const g = cmd.optsWithGlobals() as { dataDir?: string; profile?: string; json?: boolean };

@@ -54,6 +54,7 @@ export function registerServe(program: Command): void {
     .option('--cors <origin>', 'allow browser calls from this one origin, e.g. http://localhost:3000')
     .option('--read-rate <n>', 'reads per second allowed per user', '20')
     .option('--write-rate <n>', 'order writes per second allowed per user', '10')
+    .addHelpText('after', '\nExamples:\n  $ algo serve                                     # on 127.0.0.1:8000\n  $ algo serve --port 8080 --cors http://localhost:3000\n  $ algo serve --sandbox --port 0                  # sandbox users, any port\n')
     .action(async (flags: ServeFlags, cmd: Command) => {
       const options = serveOptions(flags);
       const g = cmd.optsWithGlobals() as { dataDir?: string; profile?: string; store?: string; sandbox?: boolean };

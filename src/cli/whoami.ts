@@ -9,6 +9,7 @@ export function registerWhoami(program: Command): void {
     .command('whoami')
     .description('show who the profile is signed in as (never any token)')
     .option('--all', 'every profile with a live session')
+    .addHelpText('after', '\nExamples:\n  $ algo whoami\n  $ algo whoami --all\n  $ algo whoami --profile work --json\n')
     .action(async (flags: { all?: boolean }, cmd: Command) => {
       const { contextOf } = await import('./context.js');
       await runWhoami(contextOf(cmd), flags);

@@ -58,3 +58,18 @@ export function describeError(err: unknown): string {
 export function exitCodeOf(err: unknown): number {
   return err instanceof AlgoError ? err.exitCode : ExitCode.failure;
 }
+
+/**
+ * The Kite error type of a failure, as in Kite's envelope (`error_type`): what `--json` prints.
+ * An error Kite (or the sandbox) answered keeps its own type; a bad flag or input is an
+ * InputException, a missing or expired session a TokenException, a refused order an
+ * OrderException; anything else, a paper order that is not found included (as the REST API
+ * answers it), is a GeneralException.
+ */
+export function errorTypeOf(err: unknown): string {
+  if (err instanceof KiteError) return /^[A-Z]\w*Exception$/.test(err.errorType) ? err.errorType : 'GeneralException';
+  if (err instanceof UsageError) return 'InputException';
+  if (err instanceof AuthError) return 'TokenException';
+  if (err instanceof RejectedError) return 'OrderException';
+  return 'GeneralException';
+}

@@ -23,6 +23,7 @@ export function registerLogin(program: Command): void {
     .option('--port <n>', 'redirect listener port on 127.0.0.1 (or ALGO_REDIRECT_PORT; default 5959)')
     .option('--force', 'accept a different Kite user than the one the profile had')
     .option('--user <id>', 'sandbox only: sign in as this demo user (SB0001-SB0003) without a browser')
+    .addHelpText('after', '\nExamples:\n  $ algo login                               # Kite in the browser\n  $ algo login --profile work --no-browser   # print the URL, open it yourself\n  $ algo login --sandbox --user SB0002       # the offline sandbox\n')
     .action(async (flags: LoginFlags, cmd: Command) => {
       const { contextOf } = await import('../context.js');
       await runLogin(contextOf(cmd), flags);

@@ -4,7 +4,10 @@ type Flags = Record<string, string | boolean | undefined>;
 
 /** `algo paper ...`: the paper account of the selected profile's user. Actions load lazily. */
 export function registerPaper(program: Command): void {
-  const paper = program.command('paper').description('paper trading with virtual money (per user)');
+  const paper = program
+    .command('paper')
+    .description('paper trading with virtual money (per user)')
+    .addHelpText('after', examples(['algo paper buy INFY 10', 'algo paper positions', 'algo paper funds --json']));
   const act = (name: string) => async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const [{ contextOf }, actions] = await Promise.all([import('../context.js'), import('./actions.js')]);
@@ -53,4 +56,26 @@ export function registerPaper(program: Command): void {
     .option('--yes', 'do not ask')
     .action(act('reset'));
   paper.command('run').description('keep running: stream prices, fill resting orders, square off MIS at 15:20').action(act('run'));
+
+  for (const c of paper.commands) c.addHelpText('after', examples(EXAMPLES[c.name()] ?? []));
 }
+
+/** Two or three examples in every paper command's help (ORDER_ID: an id from `algo paper orders`). */
+const EXAMPLES: Record<string, string[]> = {
+  buy: ['algo paper buy INFY 10                     # MARKET, CNC, NSE', 'algo paper buy INFY 10 --price 1500        # LIMIT', 'algo paper buy SBIN 5 --product MIS --type SL-M --trigger 790'],
+  sell: ['algo paper sell INFY 10', 'algo paper sell TCS 2 --price 4200 --validity IOC', 'algo paper sell SBIN 5 --product MIS --type SL-M --trigger 780'],
+  orders: ['algo paper orders', 'algo paper orders --open', 'algo paper orders --json'],
+  positions: ['algo paper positions', 'algo paper positions --json'],
+  holdings: ['algo paper holdings', 'algo paper holdings --json'],
+  trades: ['algo paper trades', 'algo paper trades --json'],
+  funds: ['algo paper funds', 'algo paper funds --json', 'algo paper funds --profile work'],
+  stats: ['algo paper stats', 'algo paper stats --json'],
+  portfolio: ['algo paper portfolio', 'algo paper portfolio --json'],
+  cancel: ['algo paper orders --open          # find the ORDER_ID', 'algo paper cancel ORDER_ID', 'algo paper cancel ORDER_ID --json'],
+  modify: ['algo paper modify ORDER_ID --price 1495', 'algo paper modify ORDER_ID --qty 5', 'algo paper modify ORDER_ID --type SL --trigger 1490 --price 1495'],
+  squareoff: ['algo paper squareoff INFY', 'algo paper squareoff --all'],
+  reset: ['algo paper reset --yes', 'algo paper reset --capital 200000 --yes'],
+  run: ['algo paper run', 'algo paper run --json       # one JSON line per event', 'algo paper run --profile work'],
+};
+
+const examples = (lines: readonly string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}\n`).join('')}`;
