@@ -100,6 +100,14 @@ export interface GlobalFlags {
   sandbox?: boolean;
 }
 
+/** The defaults of every setting that has one: the only place they are written. */
+export const DEFAULTS = {
+  redirectPort: 5959,
+  alwaysOpen: false,
+  /** Paper trading: slippage in basis points, MIS margin %, the oldest quote that may fill, starting capital in rupees. */
+  paper: { slippageBps: 5, misMarginPct: 20, staleQuoteSeconds: 60, capital: 100_000 },
+} as const;
+
 export const KITE_DEFAULTS = {
   kiteApiRoot: 'https://api.kite.trade',
   kiteLoginUrl: 'https://kite.zerodha.com/connect/login',
@@ -173,14 +181,14 @@ export function resolveSettings(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv 
     kiteApiRoot: env.KITE_API_ROOT ?? file.kiteApiRoot ?? KITE_DEFAULTS.kiteApiRoot,
     kiteLoginUrl: env.KITE_LOGIN_URL ?? file.kiteLoginUrl ?? KITE_DEFAULTS.kiteLoginUrl,
     kiteTickerUrl: env.KITE_TICKER_URL ?? file.kiteTickerUrl ?? KITE_DEFAULTS.kiteTickerUrl,
-    redirectPort: flags.port ?? env.ALGO_REDIRECT_PORT ?? file.redirectPort ?? 5959,
+    redirectPort: flags.port ?? env.ALGO_REDIRECT_PORT ?? file.redirectPort ?? DEFAULTS.redirectPort,
     store: flags.store ?? env.ALGO_STORE ?? file.store ?? `sqlite:${path.join(dataDir, 'algo.db')}`,
     sandbox,
-    alwaysOpen: envBool(env.ALGO_ALWAYS_OPEN) ?? file.alwaysOpen ?? false,
-    slippageBps: file.paper?.slippageBps ?? 5,
-    misMarginPct: file.paper?.misMarginPct ?? 20,
-    staleQuoteSeconds: file.paper?.staleQuoteSeconds ?? 60,
-    capital: file.paper?.capital ?? 100_000,
+    alwaysOpen: envBool(env.ALGO_ALWAYS_OPEN) ?? file.alwaysOpen ?? DEFAULTS.alwaysOpen,
+    slippageBps: file.paper?.slippageBps ?? DEFAULTS.paper.slippageBps,
+    misMarginPct: file.paper?.misMarginPct ?? DEFAULTS.paper.misMarginPct,
+    staleQuoteSeconds: file.paper?.staleQuoteSeconds ?? DEFAULTS.paper.staleQuoteSeconds,
+    capital: file.paper?.capital ?? DEFAULTS.paper.capital,
   };
   const parsed = SettingsSchema.safeParse(candidate);
   if (!parsed.success) throw firstIssue(parsed.error.issues, 'invalid setting');

@@ -133,13 +133,19 @@ export interface Rig {
  * A service on a memory store and market, the clock at Monday 10:00 IST, INFY at ₹1,500 and TCS
  * at ₹3,000. `storeOptions` go to the store (e.g. `{ replays: 2 }`: a store that retries).
  */
+/**
+ * The hand-computed tests price fills without slippage (each says so where it sets one), so the
+ * rig starts from slippageBps 0 rather than the configured default.
+ */
+export const NO_SLIPPAGE: Partial<PaperConfig> = { slippageBps: 0 };
+
 export function rig(config: Partial<PaperConfig> = {}, start = MON_10, storeOptions: MemoryStoreOptions = {}): Rig {
   const infy = instrument('INFY');
   const tcs = instrument('TCS', { tick_size: 10 });
   const clock = new ManualClock(start);
   const store = new MemoryPaperStore(storeOptions);
   const market = new MemoryMarket([infy, tcs, instrument('RELIANCE'), instrument('INFY', { exchange: 'BSE', segment: 'BSE' })]);
-  const service = new PaperService({ store, market, clock, config, onError: (e) => { throw e; } });
+  const service = new PaperService({ store, market, clock, config: { ...NO_SLIPPAGE, ...config }, onError: (e) => { throw e; } });
   const price = (ltp: Paise, inst: Instrument = infy, over: Partial<Quote> = {}): Quote => {
     const q = quote(inst, ltp, clock.now(), over);
     market.setQuote(q);

@@ -111,7 +111,7 @@ describe('session files: strict formats', () => {
 describe('order requests: a missing field is named', () => {
   it('says which field is required', () => {
     expect(() => parseOrderRequest({ exchange: 'NSE', tradingsymbol: 'INFY', quantity: 1, order_type: 'MARKET', product: 'CNC', validity: 'DAY' })).toThrow(
-      /order transaction_type is required/,
+      /^transaction_type: is required$/,
     );
   });
 });

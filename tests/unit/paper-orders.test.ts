@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RejectedError } from '../../src/core/errors.js';
+import { OrderInputError } from '../../src/core/order/index.js';
 import { formatINR } from '../../src/core/money.js';
 import { computeCharges } from '../../src/core/paper/charges.js';
 import { PaperNotFoundError } from '../../src/core/paper/errors.js';
@@ -108,13 +109,26 @@ describe('paper orders: market fills, positions and funds', () => {
     expect(o.status_message).toBe('the quote for NSE:INFY is 120 s old (the limit is 60 s); refusing to fill at a stale price, try again when quotes are live');
   });
 
-  it('unknown symbols and bad fields are stored as REJECTED with the rule', async () => {
+  it('input that can never be an order (unknown symbol, off-tick, outside the band, bad tag) is refused with the field and nothing stored', async () => {
     const r = rig();
-    const o = await r.service.place(U, buy('INFOSYS', 1));
-    expect(o).toMatchObject({ status: 'REJECTED', instrument_token: 0 });
-    expect(o.status_message).toMatch(/tradingsymbol: INFOSYS is not listed on NSE/);
-    const t = await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1500_02 }));
-    expect(t.status_message).toMatch(/^price: ₹1,500.02 is not a multiple of the tick size/);
+    const refused = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as OrderInputError);
+    const unknown = await refused(r.service.place(U, buy('INFOSYS', 1)));
+    expect(unknown).toBeInstanceOf(OrderInputError);
+    expect(unknown).toMatchObject({ field: 'tradingsymbol', exitCode: 2 });
+    expect(unknown!.message).toMatch(/^tradingsymbol: INFOSYS is not listed on NSE/);
+    const tick = await refused(r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1500_02 })));
+    expect(tick).toMatchObject({ field: 'price' });
+    expect(tick!.message).toMatch(/^price: ₹1,500.02 is not a multiple of the tick size/);
+    // the rig's circuits are +-20% of ₹1,500: ₹1,800 is the upper limit
+    const band = await refused(r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1800_05 })));
+    expect(band).toMatchObject({ field: 'price' });
+    expect(band!.message).toMatch(/outside today's circuit limits ₹1,200.00 to ₹1,800.00/);
+    expect(await refused(r.service.place(U, buy('INFY', 1, { tag: 'my swing' })))).toMatchObject({ field: 'tag' });
+    expect(await r.store.orders(U)).toEqual([]);
+    // an account rule (here: a stop on the wrong side of the last price) is stored as REJECTED
+    const wrongSide = await r.service.place(U, buy('INFY', 1, { order_type: 'SL-M', trigger_price: 1490_00 }));
+    expect(wrongSide).toMatchObject({ status: 'REJECTED' });
+    expect(await r.store.orders(U)).toHaveLength(1);
   });
 
   it('IOC that cannot fill at once is CANCELLED', async () => {
@@ -202,7 +216,7 @@ describe('paper orders: resting, cancel, modify, reset', () => {
     const after = await r.service.place(U, buy('INFY', 1));
     expect(after.order_id).not.toBe(first.order_id);
     expect(after.order_id.slice(14, 20) > first.order_id.slice(14, 20)).toBe(true); // the sequence part grew
-    await expect(r.service.reset(U, -5)).rejects.toThrow(/capital must be a positive amount/);
+    await expect(r.service.reset(U, -5)).rejects.toThrow(/capital: must be a positive amount/);
   });
 });
 

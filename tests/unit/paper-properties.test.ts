@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../src/core/market/types.js';
+import { OrderInputError } from '../../src/core/order/index.js';
 import type { OrderRequest, PaperOrder } from '../../src/core/paper/types.js';
 import { at, MON_10, quote, rig, type Rig } from '../helpers/paper.js';
 
@@ -75,7 +76,10 @@ class Model {
         if (c.type === 'LIMIT') req.price = ref;
         if (c.type === 'SL') req.price = beyond;
         if (c.type === 'SL' || c.type === 'SL-M') req.trigger_price = ref;
-        await s.place(U, req);
+        // input that can never be an order (here: IOC on a stop) is refused with nothing stored
+        await s.place(U, req).catch((e: Error) => {
+          if (!(e instanceof OrderInputError)) throw e;
+        });
         return;
       }
       case 'cancel': {
@@ -91,7 +95,7 @@ class Model {
         const ref = onTick((this.last[o.tradingsymbol as Sym] * (10_000 + c.off)) / 10_000, inst.tick_size);
         const changes = o.status === 'TRIGGER PENDING' && o.order_type === 'SL-M' ? { trigger_price: ref } : { price: ref };
         await s.modify(U, o.order_id, { ...changes, ...(c.qty ? { quantity: c.qty } : {}) }).catch((e: Error) => {
-          if (!/RejectedError/.test(e.name)) throw e;
+          if (!/RejectedError/.test(e.name) && !(e instanceof OrderInputError)) throw e;
         });
         return;
       }

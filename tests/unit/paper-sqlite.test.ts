@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { PaperService } from '../../src/core/paper/service.js';
 import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite/index.js';
-import { buy, instrument, MemoryMarket, MON_10, quote, sell } from '../helpers/paper.js';
+import { buy, instrument, MemoryMarket, MON_10, NO_SLIPPAGE, quote, sell } from '../helpers/paper.js';
 import { tempStoreDir } from '../helpers/store-tmp.js';
 
 /** The engine on the real SQLite store (a temp file), across a restart of the process's service. */
@@ -25,7 +25,7 @@ describe('paper engine on the SQLite store', () => {
     market.setQuote(quote(infy, 1500_00, clock.now()));
     const store = openSqliteStore(file);
     stores.push(store);
-    const service = new PaperService({ store, market, clock });
+    const service = new PaperService({ store, market, clock, config: NO_SLIPPAGE });
     const U = 'AB1234';
 
     expect((await service.place(U, buy('INFY', 20))).status).toBe('COMPLETE');
@@ -39,7 +39,7 @@ describe('paper engine on the SQLite store', () => {
     // a restart: another store handle and service on the same file
     const store2 = openSqliteStore(file);
     stores.push(store2);
-    const again = new PaperService({ store: store2, market, clock });
+    const again = new PaperService({ store: store2, market, clock, config: NO_SLIPPAGE });
     await again.start();
     expect(again.book.has(stop.order_id)).toBe(true);
     expect(again.book.has(lim.order_id)).toBe(false);

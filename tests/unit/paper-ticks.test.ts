@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PaperService } from '../../src/core/paper/service.js';
 import type { AccountChange, AccountState } from '../../src/core/paper/types.js';
-import { at, buy, MON_10, quote, rig, sell, type Rig } from '../helpers/paper.js';
+import { at, buy, MON_10, NO_SLIPPAGE, quote, rig, sell, type Rig } from '../helpers/paper.js';
 
 const U = 'AB1234';
 
@@ -121,6 +121,7 @@ describe('paper matching on ticks', () => {
       store: r.store,
       market: r.market,
       clock: r.clock,
+      config: NO_SLIPPAGE,
       onError: (e) => {
         throw e;
       },

@@ -20,8 +20,8 @@ const quoteRejection = (req: OrderRequest) => checkAgainstQuote(req, q);
 
 describe('validate: order shape (UsageError, not stored)', () => {
   it('names the bad field and the allowed values', () => {
-    expect(() => parseOrderRequest({ ...buy('INFY', 1), product: 'XYZ' })).toThrow(/order product must be one of CNC, MIS, NRML/);
-    expect(() => parseOrderRequest({ ...buy('INFY', 1), validity: 'GTC' })).toThrow(/validity must be one of DAY, IOC/);
+    expect(() => parseOrderRequest({ ...buy('INFY', 1), product: 'XYZ' })).toThrow(/^product: must be one of CNC, MIS, NRML$/);
+    expect(() => parseOrderRequest({ ...buy('INFY', 1), validity: 'GTC' })).toThrow(/^validity: must be one of DAY, IOC$/);
     expect(() => parseOrderRequest({ ...buy('INFY', 1), quantity: '10' })).toThrow(UsageError);
     expect(parseOrderRequest(buy('INFY', 1)).tradingsymbol).toBe('INFY');
   });
@@ -91,8 +91,9 @@ describe('validate: trading rules (each names field and rule)', () => {
     expect('rule' in checkStatic(buy('INFY', 1, { validity: 'IOC' }), index)).toBe(false);
   });
 
-  it('tag: up to 20 of letters, digits, space, _ and -', () => {
-    expect('rule' in checkStatic(buy('INFY', 1, { tag: 'my strat_1-a' }), index)).toBe(false);
+  it('tag: up to 20 of letters, digits, _ and - (Kite\'s tag; no spaces)', () => {
+    expect('rule' in checkStatic(buy('INFY', 1, { tag: 'my_strat_1-a' }), index)).toBe(false);
+    expect(rejection(buy('INFY', 1, { tag: 'my swing' }))).toMatchObject({ field: 'tag', rule: 'format' });
     expect(rejection(buy('INFY', 1, { tag: 'x'.repeat(21) }))).toMatchObject({ field: 'tag', rule: 'format' });
     expect(rejection(buy('INFY', 1, { tag: 'semi;colon' }))).toMatchObject({ field: 'tag', rule: 'format' });
   });

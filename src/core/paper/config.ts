@@ -1,7 +1,7 @@
-import type { Settings } from '../config.js';
+import { DEFAULTS, type Settings } from '../config.js';
 import { toPaise, type Paise } from '../money.js';
 
-/** How the paper engine behaves; defaults match design.md. */
+/** How the paper engine behaves; produced from the settings (their defaults are in core/config.ts DEFAULTS). */
 export interface PaperConfig {
   /** Starting virtual capital of a new account, paise. */
   capital: Paise;
@@ -15,16 +15,8 @@ export interface PaperConfig {
   alwaysOpen: boolean;
 }
 
-export const DEFAULT_PAPER_CONFIG: PaperConfig = {
-  capital: 1_00_000_00,
-  slippageBps: 0,
-  misMarginPct: 20,
-  staleQuoteSeconds: 60,
-  alwaysOpen: false,
-};
-
 /** The engine's settings from algo's settings (capital is rupees there, paise here). */
-export function paperConfigOf(settings: Settings, sandbox: boolean): PaperConfig {
+export function paperConfigOf(settings: Pick<Settings, 'capital' | 'slippageBps' | 'misMarginPct' | 'staleQuoteSeconds' | 'alwaysOpen'>, sandbox: boolean): PaperConfig {
   return {
     capital: toPaise(settings.capital) ?? Math.round(settings.capital * 100),
     slippageBps: settings.slippageBps,
@@ -33,3 +25,6 @@ export function paperConfigOf(settings: Settings, sandbox: boolean): PaperConfig
     alwaysOpen: sandbox && settings.alwaysOpen,
   };
 }
+
+/** The engine with every setting at its default (what `new PaperService` uses for what it is not given). */
+export const DEFAULT_PAPER_CONFIG: PaperConfig = paperConfigOf({ ...DEFAULTS.paper, alwaysOpen: DEFAULTS.alwaysOpen }, false);

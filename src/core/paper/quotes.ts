@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { istDate } from '../ist.js';
 import type { MarketData, Quote } from '../market/types.js';
 
 export type Instrumented = { exchange: string; tradingsymbol: string; instrument_token: number };
@@ -22,19 +23,30 @@ export class QuoteSource {
     return this.clock.now() - q.timestamp <= this.staleMs;
   }
 
-  /** Keep a streamed quote (the newest per instrument). */
+  /**
+   * Keep a streamed quote (the newest per instrument). A quote without circuit limits (the
+   * ticker's quote mode has none) keeps the limits of the day's last quote that had them.
+   */
   remember(q: Quote): void {
     const prev = this.streamed.get(q.instrument_token);
-    if (!prev || prev.timestamp <= q.timestamp) this.streamed.set(q.instrument_token, q);
+    if (prev && prev.timestamp > q.timestamp) return;
+    const band = q.upper_circuit > 0 || !prev || prev.upper_circuit <= 0 || istDate(prev.timestamp) !== istDate(q.timestamp)
+      ? q
+      : { ...q, lower_circuit: prev.lower_circuit, upper_circuit: prev.upper_circuit };
+    this.streamed.set(q.instrument_token, band);
   }
 
-  /** Quotes by token; a failed fetch leaves gaps, or throws when `strict`. */
+  /**
+   * Quotes by token; a failed fetch leaves gaps, or throws when `strict`. A `strict` read (an
+   * order being placed or changed) needs the circuit band, so a streamed quote without one is
+   * fetched again: no order is ever checked without its band.
+   */
   async get(items: Instrumented[], strict = false): Promise<Map<number, Quote>> {
     const out = new Map<number, Quote>();
     const need = new Map<string, number>();
     for (const it of items) {
       const q = this.live ? this.streamed.get(it.instrument_token) : undefined;
-      if (q && this.isFresh(q)) out.set(it.instrument_token, q);
+      if (q && this.isFresh(q) && (!strict || q.upper_circuit > 0)) out.set(it.instrument_token, q);
       else need.set(`${it.exchange}:${it.tradingsymbol}`, it.instrument_token);
     }
     if (need.size === 0) return out;

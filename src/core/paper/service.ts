@@ -15,7 +15,9 @@ import { QuoteSource, type Instrumented } from './quotes.js';
 import { computeStats, type PaperStats } from './stats.js';
 import { cancelStep, matchStep, modifyStep, placeStep, settleStep, snapshotStep, type Outcome, type Step } from './steps.js';
 import type { AccountState, OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from './types.js';
-import { parseOrderChanges, parseOrderRequest } from './validate.js';
+import { OrderInputError } from '../order/input-error.js';
+import { ORDER_LIMITS } from '../order/limits.js';
+import { assertOrderInput, parseOrderChanges, parseOrderRequest } from './validate.js';
 import { fundsOf, portfolioOf, type Funds, type LivePosition, type Portfolio } from './views.js';
 
 export type { Funds, LivePosition, Portfolio } from './views.js';
@@ -107,12 +109,17 @@ export class PaperService {
     return new RejectedError(`order ${orderId} is ${o.status}; only OPEN or TRIGGER PENDING orders can be ${verb}`);
   }
 
-  /** Place an order; the stored order comes back whatever happened to it (REJECTED ones too, with the reason). */
+  /**
+   * Place an order. Input that can never be an order (unknown symbol, off-tick, outside the circuit
+   * band, over the cap, bad tag) throws OrderInputError and stores nothing; otherwise the stored
+   * order comes back whatever happened to it (REJECTED ones too, with the reason).
+   */
   async place(userId: string, request: OrderRequest): Promise<PaperOrder> {
     const req = parseOrderRequest(request);
     const instruments = await this.instruments();
-    const inst = instruments.get(req.exchange, req.tradingsymbol);
-    const quote = inst ? ((await this.quotes.get([inst], true)).get(inst.instrument_token) ?? null) : null;
+    const inst = assertOrderInput(req, instruments, null);
+    const quote = (await this.quotes.get([inst], true)).get(inst.instrument_token) ?? null;
+    if (quote) assertOrderInput(req, instruments, quote);
     const order = await this.run(userId, (s, ctx) => placeStep(s, ctx, req, { instruments, quote }));
     this.track(order);
     return order;
@@ -140,6 +147,7 @@ export class PaperService {
       return r.order;
     }
     if (r.code === 'not-open') throw await this.notOpen(userId, orderId, verb);
+    if (r.code === 'invalid') throw new OrderInputError(r.field, r.reason, 'the order is unchanged');
     throw new RejectedError(r.reason, `the order is unchanged`);
   }
 
@@ -148,13 +156,15 @@ export class PaperService {
    * all. Answers the exit orders as stored (REJECTED ones too); none when nothing matched.
    */
   async squareOff(userId: string, target: { symbol?: string; all?: boolean }): Promise<PaperOrder[]> {
-    if (!target.all && !target.symbol) throw new UsageError('say which position to square off', 'give a symbol, or all');
+    if (target.all && target.symbol) throw new OrderInputError('tradingsymbol', 'give a symbol or all, not both', 'nothing was squared off');
+    if (!target.all && !target.symbol) throw new OrderInputError('tradingsymbol', 'say which position to square off', 'give a symbol, or all');
     const { positions } = await this.snapshot(userId);
     const wanted = target.symbol?.toUpperCase();
     const list = positions.filter(
       (p) => p.kind === 'position' && p.quantity !== 0
         && (target.all || wanted === p.tradingsymbol || wanted === `${p.exchange}:${p.tradingsymbol}`),
     );
+    if (list.length === 0) throw new PaperNotFoundError(wanted ? `no open paper position in ${wanted}` : 'there are no open paper positions', 'see them with `algo paper positions`');
     const out: PaperOrder[] = [];
     for (const p of list) {
       out.push(await this.place(userId, {
@@ -172,7 +182,8 @@ export class PaperService {
 
   /** Start the account again with `capital` paise: orders, positions and trades go; order ids keep growing. */
   async reset(userId: string, capital: Paise = this.config.capital): Promise<PaperMeta> {
-    if (!Number.isSafeInteger(capital) || capital <= 0) throw new UsageError(`capital must be a positive amount, got ${capital / 100}`);
+    if (!Number.isSafeInteger(capital) || capital <= 0) throw new OrderInputError('capital', `must be a positive amount, got ${capital / 100}`, 'nothing was reset');
+    if (capital > ORDER_LIMITS.maxCapital) throw new OrderInputError('capital', 'is above ₹100 crore; pick a smaller amount', 'nothing was reset');
     const old = await this.store.meta(userId);
     const meta = newMeta(userId, capital, this.clock.now(), old?.seq ?? 0);
     meta.version = (old?.version ?? 0) + 1;
@@ -230,8 +241,14 @@ export class PaperService {
     return o;
   }
 
-  async trades(userId: string): Promise<PaperTrade[]> {
-    return this.store.trades(userId);
+  /** Fills in fill order; one order's with `orderId`. */
+  async trades(userId: string, orderId?: string): Promise<PaperTrade[]> {
+    return this.store.trades(userId, orderId);
+  }
+
+  /** The account's version: it changes whenever any process changes the account (-1 before the first). */
+  async version(userId: string): Promise<number> {
+    return (await this.store.meta(userId))?.version ?? -1;
   }
 
   async stats(userId: string): Promise<PaperStats> {

@@ -194,3 +194,24 @@ export function statsToJson(s: PaperStats) {
     equity_curve: s.equity_curve.map((p) => ({ time: formatIst(p.t), equity: toRupees(p.equity) })),
   };
 }
+
+/** Kite's positions answer: `net` and `day` (a paper position opens and closes within the day, so both hold the same list). */
+export function positionsToKite(list: ReadonlyArray<PaperPosition & { last_price: Paise | null }>) {
+  const net = list.map((p) => positionToKite(p, p.last_price));
+  return { net, day: net };
+}
+
+/** Funds, positions, holdings and open orders at once (CLI --json and the API give this same document). */
+export function portfolioToKite(p: {
+  funds: { meta: PaperMeta; unrealised: Paise };
+  positions: ReadonlyArray<PaperPosition & { last_price: Paise | null }>;
+  holdings: ReadonlyArray<PaperPosition & { last_price: Paise | null; close_price: Paise | null }>;
+  orders: readonly PaperOrder[];
+}) {
+  return {
+    funds: fundsToJson(p.funds.meta, p.funds.unrealised),
+    positions: positionsToKite(p.positions),
+    holdings: p.holdings.map((h) => holdingToKite(h, h.last_price, h.close_price)),
+    open_orders: p.orders.map(orderToKite),
+  };
+}

@@ -8,7 +8,7 @@ import { expireOrders, rollover, squareOffDue } from './housekeeping.js';
 import type { InstrumentIndex } from './instruments.js';
 import { applyPath, type PathInput, type PathResult } from './match.js';
 import { fillEnv, fillModel } from './models.js';
-import { checkAgainstQuote, checkStatic, type Rejection } from './validate.js';
+import { checkAgainstQuote, checkStatic, isInputRejection, type Rejection } from './validate.js';
 
 /** A pure step's answer to store.update. */
 export interface Step<T> {
@@ -16,7 +16,11 @@ export interface Step<T> {
   result: T;
 }
 
-export type Outcome = { ok: true; order: PaperOrder } | { ok: false; code: 'not-open' | 'rejected'; reason: string };
+export type Outcome =
+  | { ok: true; order: PaperOrder }
+  | { ok: false; code: 'not-open' | 'rejected'; reason: string }
+  /** New terms that can never be an order (off-tick, outside the band, over the cap): nothing changes. */
+  | { ok: false; code: 'invalid'; reason: string; field: Rejection['field'] };
 
 /** Load the account into a draft and apply what the clock alone decides (expiries, the day roll). */
 export function begin(state: AccountState, ctx: Ctx): Draft {
@@ -100,7 +104,12 @@ export function modifyStep(state: AccountState, ctx: Ctx, orderId: string, chang
     ...(trigger !== undefined ? { trigger_price: trigger } : {}),
   };
   const checked = validate(req, input);
-  if ('rule' in checked) return { change: d.change(), result: { ok: false, code: 'rejected', reason: checked.message } };
+  if ('rule' in checked) {
+    const result: Outcome = isInputRejection(checked)
+      ? { ok: false, code: 'invalid', reason: checked.message, field: checked.field }
+      : { ok: false, code: 'rejected', reason: checked.message };
+    return { change: d.change(), result };
+  }
   const next: PaperOrder = {
     ...old,
     order_type: type,

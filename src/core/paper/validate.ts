@@ -1,22 +1,20 @@
 import * as v from 'valibot';
 import { checker } from '../check.js';
-import { UsageError } from '../errors.js';
 import type { Instrument, Quote } from '../market/types.js';
 import { formatINR, type Paise } from '../money.js';
+import { EXCHANGES, ORDER_LIMITS } from '../order/limits.js';
+import { OrderInputError, type OrderField } from '../order/input-error.js';
 import type { InstrumentIndex } from './instruments.js';
 import { ORDER_TYPES, PRODUCTS, SIDES, VALIDITIES, type OrderChanges, type OrderRequest } from './types.js';
 
 /** Why an order is refused: the field, the rule it broke, and one line for a person. */
 export interface Rejection {
-  field: string;
+  field: OrderField;
   rule: string;
   message: string;
 }
 
-export const EXCHANGES = ['NSE', 'BSE'] as const;
-/** No single paper order may be larger than this (a typo guard; Kite has freeze limits too). */
-export const MAX_QUANTITY = 1_000_000;
-export const TAG_RE = /^[A-Za-z0-9 _-]{1,20}$/;
+const MAX_QUANTITY = ORDER_LIMITS.maxQuantity;
 
 const paise = () => v.pipe(v.number('must be a number of paise'), v.finite('must be a number of paise'));
 const count = () => v.pipe(v.number('must be a number'), v.finite('must be a number'));
@@ -39,12 +37,13 @@ export const OrderRequestSchema = checker(
   }),
 );
 
-/** Check the shape of a request; a bad one is a UsageError naming the first bad field. */
+/** Check the shape of a request; a bad one is an OrderInputError naming the first bad field. */
 export function parseOrderRequest(raw: unknown): OrderRequest {
   const r = OrderRequestSchema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  throw new UsageError(`order ${issue.path.join('.') || 'request'} ${issue.message}`, 'fix the order and place it again');
+  const field = (issue.path.join('.') || 'tradingsymbol') as OrderField;
+  throw new OrderInputError(field, issue.message, 'fix the order and place it again');
 }
 
 export const OrderChangesSchema = checker(
@@ -59,15 +58,16 @@ export const OrderChangesSchema = checker(
   ),
 );
 
-/** Check the shape of a modification; a bad one is a UsageError naming the field. */
+/** Check the shape of a modification; a bad one is an OrderInputError naming the field. */
 export function parseOrderChanges(raw: unknown): OrderChanges {
   const r = OrderChangesSchema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  throw new UsageError(`modification ${issue.path.join('.') || 'request'} ${issue.message}`, 'fix the change and try again');
+  const field = (issue.path.join('.') || 'order_id') as OrderField;
+  throw new OrderInputError(field, issue.message, 'fix the change and try again');
 }
 
-const reject = (field: string, rule: string, text: string): Rejection => ({ field, rule, message: `${field}: ${text}` });
+const reject = (field: OrderField, rule: string, text: string): Rejection => ({ field, rule, message: `${field}: ${text}` });
 
 function checkPrice(field: 'price' | 'trigger_price', value: Paise, inst: Instrument): Rejection | null {
   if (!Number.isSafeInteger(value) || value <= 0) return reject(field, 'positive', `must be a positive price, got ${value / 100}`);
@@ -129,14 +129,19 @@ export function checkStatic(req: OrderRequest, instruments: InstrumentIndex): Re
   if (req.validity === 'IOC' && req.order_type !== 'MARKET' && req.order_type !== 'LIMIT') {
     return reject('validity', 'ioc', `IOC applies only to MARKET and LIMIT orders, not ${req.order_type}`);
   }
-  if (req.tag !== undefined && req.tag !== '' && !TAG_RE.test(req.tag)) {
-    return reject('tag', 'format', 'must be up to 20 letters, digits, spaces, _ or -');
+  if (req.tag !== undefined && req.tag !== '' && !ORDER_LIMITS.tag.test(req.tag)) {
+    return reject('tag', 'format', `must be ${ORDER_LIMITS.tagRule}`);
   }
   return inst;
 }
 
 /** The rules that need the current quote: circuit limits and the side of the trigger. */
 export function checkAgainstQuote(req: OrderRequest, quote: Quote): Rejection | null {
+  return checkCircuit(req, quote) ?? checkTriggerSide(req, quote);
+}
+
+/** Prices outside today's circuit band can never trade. */
+export function checkCircuit(req: Pick<OrderRequest, 'price' | 'trigger_price'>, quote: Quote): Rejection | null {
   const lo = quote.lower_circuit;
   const hi = quote.upper_circuit;
   for (const field of ['price', 'trigger_price'] as const) {
@@ -146,6 +151,11 @@ export function checkAgainstQuote(req: OrderRequest, quote: Quote): Rejection | 
       return reject(field, 'circuit', `${formatINR(v)} is outside today's circuit limits ${formatINR(lo)} to ${formatINR(hi)}`);
     }
   }
+  return null;
+}
+
+/** A stop must trigger on the far side of the last price (Kite's RMS rejects it otherwise: stored as REJECTED). */
+export function checkTriggerSide(req: OrderRequest, quote: Quote): Rejection | null {
   const trig = req.trigger_price;
   if ((req.order_type === 'SL' || req.order_type === 'SL-M') && trig) {
     const ltp = formatINR(quote.last_price);
@@ -157,4 +167,23 @@ export function checkAgainstQuote(req: OrderRequest, quote: Quote): Rejection | 
     }
   }
   return null;
+}
+
+/** Rejections that mean the input can never be an order (refused with nothing stored), not an account rule. */
+export function isInputRejection(r: Rejection): boolean {
+  return r.rule !== 'trigger-side';
+}
+
+/**
+ * The one rule for bad input, before anything is stored: an order that fails the instrument-list
+ * checks or lies outside the circuit band throws OrderInputError naming the field. Answers the
+ * instrument; what remains (funds, short delivery, market hours, the trigger's side) is the
+ * engine's to decide and store.
+ */
+export function assertOrderInput(req: OrderRequest, instruments: InstrumentIndex, quote: Quote | null): Instrument {
+  const checked = checkStatic(req, instruments);
+  if ('rule' in checked) throw new OrderInputError(checked.field, checked.message);
+  const band = quote ? checkCircuit(req, quote) : null;
+  if (band) throw new OrderInputError(band.field, band.message);
+  return checked;
 }
