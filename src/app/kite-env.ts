@@ -1,5 +1,5 @@
-import type { Clock } from '../core/clock.js';
-import { KITE_DEFAULTS, type ConfigFile, type Settings } from '../core/config.js';
+import { KITE_DEFAULTS, type Settings } from '../core/config.js';
+import type { AppContext } from './context.js';
 import { AuthError, UsageError } from '../core/errors.js';
 import type { Session } from '../core/auth/sessions.js';
 import type { KiteClient } from '../core/kite/client.js';
@@ -23,11 +23,7 @@ export interface KiteEnv extends KiteRoots {
 }
 
 /** What these helpers read (the CLI Context has all of it). */
-export interface EnvContext {
-  readonly settings: Settings;
-  readonly configFile: ConfigFile;
-  readonly clock: Clock;
-}
+export type EnvContext = AppContext;
 
 function usesDefaultRoots(s: Settings): boolean {
   return s.kiteApiRoot === KITE_DEFAULTS.kiteApiRoot && s.kiteLoginUrl === KITE_DEFAULTS.kiteLoginUrl && s.kiteTickerUrl === KITE_DEFAULTS.kiteTickerUrl;

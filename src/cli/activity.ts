@@ -36,7 +36,7 @@ export function registerActivity(program: Command): void {
       const { contextOf } = await import('./context.js');
       const ctx = contextOf(cmd);
       const userId = await userOf(ctx, flags.user);
-      const { readActivity } = await import('../server/activity-log.js');
+      const { readActivity } = await import('../core/activity-log.js');
       const entries = await readActivity(ctx.settings.dataDir, userId, limit);
       const { printJson, renderTable } = await import('./output.js');
       if (ctx.json) return printJson({ user_id: userId, entries });

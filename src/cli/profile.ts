@@ -108,12 +108,7 @@ async function removeCmd(ctx: Context, name: string, flags: { yes?: boolean }): 
     import('./output.js'),
   ]);
   getProfile(ctx.configFile, name);
-  if (!flags.yes) {
-    if (!prompt.isInteractive()) throw prompt.noTerminal('confirmation', `add --yes to remove profile ${name}`);
-    if (!(await prompt.confirm(`Remove profile ${name} and its session? Its paper account is kept.`))) {
-      return out.note('nothing removed');
-    }
-  }
+  await prompt.confirm(ctx.io, { yes: flags.yes === true, question: `Remove profile ${name} and its session? Its paper account is kept.`, refuse: `add --yes to remove profile ${name}` });
   const { removedSession } = await removeProfile(ctx.settings.dataDir, name);
   out.printLine(`Removed profile ${name}${removedSession ? ' and its session' : ''}; its paper account is kept`);
 }

@@ -1,4 +1,5 @@
 import { AlgoError, UsageError } from '../core/errors.js';
+import type { Io } from './io.js';
 
 /** Questions are only asked when both stdin and stderr are terminals. */
 export function isInteractive(): boolean {
@@ -58,8 +59,13 @@ export async function readSecret(question: string): Promise<string> {
   }
 }
 
-/** Ask yes/no on a terminal (default no). */
-export async function confirm(question: string): Promise<boolean> {
-  const answer = await readLine(`${question} [y/N] `);
-  return /^y(es)?$/i.test(answer);
+/**
+ * The one "are you sure?" of every command: `yes` (--yes) answers it; on a terminal it asks
+ * (default no); without one it refuses, naming --yes. A "no" is a UsageError: nothing was changed.
+ */
+export async function confirm(io: Pick<Io, 'stdin' | 'stderr'>, opts: { yes: boolean; question: string; refuse?: string }): Promise<void> {
+  if (opts.yes) return;
+  if (io.stdin.isTTY !== true || io.stderr.isTTY !== true) throw noTerminal('confirmation', opts.refuse ?? 'add --yes to confirm');
+  const answer = await readLine(`${opts.question} Continue? [y/N] `);
+  if (!/^y(es)?$/i.test(answer)) throw new UsageError('cancelled; nothing was changed');
 }

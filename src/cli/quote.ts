@@ -19,9 +19,9 @@ export function registerQuote(program: Command): void {
 
 /** "infy" -> "NSE:INFY"; anything that cannot be an instrument is a usage error. */
 export async function instrumentKeys(symbols: readonly string[]): Promise<string[]> {
-  const [{ parseSymbol }, { UsageError }] = await Promise.all([import('../tui/state/order-form.js'), import('../core/errors.js')]);
+  const [{ parseInstrument }, { UsageError }] = await Promise.all([import('../core/order/index.js'), import('../core/errors.js')]);
   return symbols.map((s) => {
-    const sym = parseSymbol(s);
+    const sym = parseInstrument(s);
     if (!sym) throw new UsageError(`"${s}" is not an instrument`, 'write it as SYMBOL or EXCHANGE:SYMBOL, e.g. INFY or NSE:INFY');
     return `${sym.exchange}:${sym.tradingsymbol}`;
   });

@@ -1,4 +1,5 @@
 import { KITE_ERROR_STATUS, type KiteErrorType } from '../core/kite/error-types.js';
+import { OrderInputError } from '../core/order/input-error.js';
 import { PaperNotFoundError } from '../core/paper/errors.js';
 import { redact } from '../core/redact.js';
 import { AlgoError, AuthError, KiteError, RejectedError, UsageError } from '../core/errors.js';
@@ -36,6 +37,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof PaperNotFoundError) return new ApiError(404, 'GeneralException', err.message);
   if (err instanceof AuthError) return unauthorized(withHint(err));
   if (err instanceof RejectedError) return new ApiError(400, 'OrderException', withHint(err));
+  if (err instanceof OrderInputError) return new ApiError(400, 'InputException', withHint(err), { field: err.field });
   if (err instanceof UsageError) return badInput(withHint(err));
   if (err instanceof AlgoError) return new ApiError(500, 'GeneralException', withHint(err));
   return new ApiError(500, 'GeneralException', 'internal error; see the server output');

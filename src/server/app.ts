@@ -1,7 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import { redact } from '../core/redact.js';
-import { ActivityLog } from './activity-log.js';
+import { ActivityLog } from '../core/activity-log.js';
 import { ApiError, errorBody, toApiError } from './api-error.js';
 import { authenticate } from './authenticate.js';
 import { applyCors } from './cors.js';

@@ -1,9 +1,9 @@
-import type { OrderChanges, OrderRequest } from '../core/paper/types.js';
+import type { PaperAccounts } from '../app/paper-accounts.js';
 
 /**
  * What the API server needs from the rest of algo. The server itself only talks to these
- * interfaces; `wiring.ts` builds them from the real modules (sessions, Kite client, paper
- * service, store), and tests start the server through the same wiring.
+ * interfaces; `wiring.ts` builds them from the real modules (sessions, Kite client, the
+ * application layer's paper accounts), and tests start the server through the same wiring.
  */
 
 /** A session as the server sees it (the fields of data/sessions/<user_id>.json). */
@@ -50,38 +50,12 @@ export interface BrokerGateway {
   portfolio(session: ApiSession, part: PortfolioPart): Promise<unknown>;
 }
 
-/** A placed paper order, as far as the API needs to know. */
-export interface PlacedOrder {
-  order_id: string;
-  status: string;
-  status_message: string | null;
-  /** For a rejection: Kite's error type for it. */
-  rejection?: 'OrderException' | 'MarginException';
-}
-
-/** The paper engine for the API: every answer already in Kite's JSON shapes (rupees). */
-export interface PaperGateway {
-  place(userId: string, request: OrderRequest): Promise<PlacedOrder>;
-  modify(userId: string, orderId: string, changes: OrderChanges): Promise<void>;
-  cancel(userId: string, orderId: string): Promise<void>;
-  /** One order of this user, or null (another user's order is null too). */
-  order(userId: string, orderId: string): Promise<unknown | null>;
-  orders(userId: string, openOnly: boolean): Promise<unknown[]>;
-  positions(userId: string): Promise<unknown>;
-  holdings(userId: string): Promise<unknown>;
-  trades(userId: string): Promise<unknown[]>;
-  funds(userId: string): Promise<unknown>;
-  stats(userId: string): Promise<unknown>;
-  portfolio(userId: string): Promise<unknown>;
-  /** Start again with `capitalPaise` (default: the configured capital); answers the new funds. */
-  reset(userId: string, capitalPaise?: number): Promise<unknown>;
-}
-
 export interface ApiDeps {
   sessions: SessionGateway;
   login: LoginGateway;
   broker: BrokerGateway;
-  paper: PaperGateway;
+  /** Every user's paper account (src/app): the API reaches the paper engine only through it. */
+  paper: PaperAccounts;
   /** 'sandbox' or 'live': shown by health and at start-up. */
   mode: 'sandbox' | 'live';
   /** The paper store, fit to print (no password). */

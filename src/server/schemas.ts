@@ -1,30 +1,31 @@
 import { z } from 'zod';
-import { toPaise } from '../core/money.js';
+import { EXCHANGES, ORDER_LIMITS } from '../core/order/index.js';
 import { ORDER_TYPES, PRODUCTS, SIDES, VALIDITIES } from '../core/paper/types.js';
 import { PROFILE_RE } from '../core/paths.js';
 
 /** Request and response schemas: the server validates with them and the OpenAPI document is generated from them. */
 
-const rupees = (what: string) =>
-  z
-    .number()
-    .positive()
-    .refine((v) => toPaise(v) !== null, { message: `${what} must be rupees with at most 2 decimals, e.g. 1412.95` });
-
-const quantity = z.number().int().positive().max(10_000_000);
+/**
+ * The bodies' shapes (types, enums, unknown fields) for fastify and the OpenAPI document. The
+ * order rules themselves (limits, ticks, the symbol, the tag) are the order language's
+ * (src/core/order), applied after this, so every face says the same thing about the same input.
+ */
+// The document states the rules (integer, ranges, the tag's pattern); the order language enforces them.
+const rupees = z.number().meta({ exclusiveMinimum: 0, multipleOf: 0.01 }).describe('rupees, at most 2 decimals');
+const quantity = z.number().meta({ type: 'integer', minimum: 1, maximum: ORDER_LIMITS.maxQuantity }).describe(`a whole number of shares, 1 to ${ORDER_LIMITS.maxQuantity}`);
 
 export const PlaceOrderBody = z
   .strictObject({
-    tradingsymbol: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9&_.-]{0,39}$/, 'must be a trading symbol such as INFY'),
-    exchange: z.enum(['NSE', 'BSE', 'NFO', 'BFO', 'CDS', 'BCD', 'MCX']).default('NSE'),
+    tradingsymbol: z.string().describe('a trading symbol such as INFY (or NSE:INFY)'),
+    exchange: z.enum(EXCHANGES).default('NSE'),
     transaction_type: z.enum(SIDES),
     quantity,
-    order_type: z.enum(ORDER_TYPES).optional().describe('default: LIMIT when a price is given, else MARKET'),
+    order_type: z.enum(ORDER_TYPES).optional().describe('default: SL with a price and a trigger, SL-M with a trigger, LIMIT with a price, else MARKET'),
     product: z.enum(PRODUCTS).default('CNC'),
-    price: rupees('price').optional().describe('rupees'),
-    trigger_price: rupees('trigger_price').optional().describe('rupees'),
+    price: rupees.optional(),
+    trigger_price: rupees.optional(),
     validity: z.enum(VALIDITIES).default('DAY'),
-    tag: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be 1-20 letters, digits, _ or -').optional(),
+    tag: z.string().meta({ pattern: ORDER_LIMITS.tag.source }).describe(ORDER_LIMITS.tagRule).optional(),
   })
   .meta({ id: 'PlaceOrder' });
 export type PlaceOrderBody = z.output<typeof PlaceOrderBody>;
@@ -32,18 +33,25 @@ export type PlaceOrderBody = z.output<typeof PlaceOrderBody>;
 export const ModifyOrderBody = z
   .strictObject({
     quantity: quantity.optional(),
-    price: rupees('price').optional().describe('rupees'),
-    trigger_price: rupees('trigger_price').optional().describe('rupees'),
+    price: rupees.optional(),
+    trigger_price: rupees.optional(),
     order_type: z.enum(ORDER_TYPES).optional(),
   })
-  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of quantity, price, trigger_price, order_type' })
   .meta({ id: 'ModifyOrder' });
 export type ModifyOrderBody = z.output<typeof ModifyOrderBody>;
 
 export const ResetBody = z
-  .strictObject({ capital: rupees('capital').optional().describe('rupees; default: the configured capital') })
+  .strictObject({ capital: rupees.optional().describe('rupees, up to ₹100 crore; default: the configured capital') })
   .meta({ id: 'Reset' });
 export type ResetBody = z.output<typeof ResetBody>;
+
+export const SquareOffBody = z
+  .strictObject({
+    tradingsymbol: z.string().optional().describe('the position to exit, e.g. INFY or NSE:INFY'),
+    all: z.boolean().optional().describe('exit every open position'),
+  })
+  .meta({ id: 'SquareOff' });
+export type SquareOffBody = z.output<typeof SquareOffBody>;
 
 export const OrderIdParams = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be an order id'),

@@ -1,10 +1,10 @@
 import { appCredentials, kiteRoots, type EnvContext } from '../app/kite-env.js';
+import { openPaperAccounts } from '../app/paper-accounts.js';
 import { UsageError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { openStore } from '../core/store/open.js';
 import type { ApiDeps } from './deps.js';
 import { kiteGateways, type KiteSite } from './kite-gateways.js';
-import { openPaperGateway } from './paper-gateway.js';
 import { SessionIndex } from './session-index.js';
 
 /** Release in reverse order whatever was opened, even when one of them fails. */
@@ -42,7 +42,14 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
     };
     const store = await openStore(settings.store);
     closers.push(() => store.close());
-    const paper = await openPaperGateway({ store, settings, clock: ctx.clock, roots });
+    const paper = await openPaperAccounts({
+      store,
+      settings,
+      clock: ctx.clock,
+      sandbox: roots.sandbox,
+      apiRoot: roots.apiRoot,
+      onError: (m) => process.stderr.write(`algo serve: paper engine: ${redact(m)}\n`),
+    });
     closers.push(() => paper.close());
     const { broker, login } = kiteGateways(site, settings.dataDir, ctx.clock);
     const sessions = new SessionIndex(settings.dataDir, roots.sandbox);
@@ -51,7 +58,7 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       sessions,
       login,
       broker,
-      paper: paper.gateway,
+      paper,
       mode: roots.sandbox ? 'sandbox' : 'live',
       defaultProfile: settings.profile,
       storeLabel: redact(settings.store),

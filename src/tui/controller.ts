@@ -6,7 +6,7 @@ import { addSymbol, loadWatchlist, removeSymbol, saveWatchlist } from './data/wa
 import { isOpenOrder, type PaperOrder, type QuoteView } from './model.js';
 import { dataReducer, initialData, type DataAction, type DataState } from './state/data.js';
 import { keyOf } from './state/derive.js';
-import { parseSymbol } from './state/order-form.js';
+import { parseInstrument } from '../core/order/index.js';
 import { Store } from './state/store.js';
 import type { Effect, UiEvent } from './state/ui.js';
 
@@ -273,7 +273,7 @@ export class DashboardController {
   }
 
   private async watchAdd(text: string): Promise<UiEvent> {
-    const sym = parseSymbol(text);
+    const sym = parseInstrument(text);
     if (!sym) return { type: 'watch-add-error', message: `"${text}" is not a symbol: type INFY or NSE:INFY` };
     const key = keyOf(sym.exchange, sym.tradingsymbol);
     if (this.state.watchlist.includes(key)) return { type: 'watch-add-error', message: `${key} is already in the watchlist` };

@@ -45,8 +45,9 @@ describe('algo paper as a child process', () => {
     const orders = await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'asha']);
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ tradingsymbol: 'INFY', status: 'COMPLETE', quantity: 10, filled_quantity: 10 });
-    const positions = await json<Array<{ tradingsymbol: string; quantity: number; average_price: number }>>(['paper', 'positions', '--profile', 'asha']);
-    expect(positions).toEqual([expect.objectContaining({ tradingsymbol: 'INFY', quantity: 10, average_price: orders[0]!.average_price })]);
+    const positions = await json<{ net: Array<{ tradingsymbol: string; quantity: number; average_price: number }>; day: unknown[] }>(['paper', 'positions', '--profile', 'asha']);
+    expect(positions.day).toEqual(positions.net); // Kite's shape: net and day
+    expect(positions.net).toEqual([expect.objectContaining({ tradingsymbol: 'INFY', quantity: 10, average_price: orders[0]!.average_price })]);
     const funds = await json<Record<string, number>>(['paper', 'funds', '--profile', 'asha']);
     expect(Object.keys(funds).sort()).toEqual(['available', 'blocked', 'capital', 'charges', 'equity', 'realised_pnl', 'unrealised_pnl']);
     expect(funds.capital).toBe(100000);
@@ -57,7 +58,7 @@ describe('algo paper as a child process', () => {
   it('keeps two profiles apart: orders, positions and funds', async () => {
     const orders = await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'vikram']);
     expect(orders).toEqual([]);
-    expect(await json<unknown[]>(['paper', 'positions', '--profile', 'vikram'])).toEqual([]);
+    expect(await json<{ net: unknown[] }>(['paper', 'positions', '--profile', 'vikram'])).toEqual({ net: [], day: [] });
     const funds = await json<Record<string, number>>(['paper', 'funds', '--profile', 'vikram']);
     expect(funds).toMatchObject({ capital: 100000, available: 100000, charges: 0 });
     const placed = await cli(['paper', 'buy', 'TCS', '2', '--profile', 'vikram', '--json']);
@@ -79,16 +80,19 @@ describe('algo paper as a child process', () => {
   it('refuses bad input with one line, exit 2, and changes nothing', async () => {
     const before = await json<KiteOrderJson[]>(['paper', 'orders', '--profile', 'asha']);
     const cases: Array<[string[], RegExp]> = [
-      [['paper', 'buy', 'INFY', '0'], /quantity must be a positive whole number/],
+      [['paper', 'buy', 'INFY', '0'], /quantity: must be a positive whole number/],
       [['paper', 'buy', 'INFY', '-5'], /./],
-      [['paper', 'buy', 'INFY', '2.5'], /quantity must be a positive whole number/],
+      [['paper', 'buy', 'INFY', '2.5'], /quantity: must be a positive whole number/],
+      [['paper', 'buy', 'INFY', '10', '--tag', 'my swing'], /tag: must be up to 20 letters, digits, _ or -/],
+      [['paper', 'buy', 'INFY', '10', '--price', '99999'], /price: ₹99,999.00 is outside today's circuit limits/],
+      [['paper', 'squareoff', 'INFY', '--all'], /give a SYMBOL or --all, not both/],
       [['paper', 'buy', 'INFY', '10', '--price', '1500.03'], /tick size/],
       [['paper', 'buy', 'INFX', '10'], /did you mean INFY/],
       [['paper', 'buy', 'INFY', '10', '--type', 'LIMIT'], /LIMIT orders need a price/],
       [['paper', 'buy', 'INFY', '99999999'], /limit for one order/],
       [['paper', 'buy', 'INFY', '10', '--bogus'], /unknown option '--bogus'/],
-      [['paper', 'buy', 'INFY', '10', '--product', 'XYZ'], /--product must be one of CNC, MIS, NRML/],
-      [['paper', 'buy', 'INFY', '10', '--price', 'abc'], /--price must be a positive price/],
+      [['paper', 'buy', 'INFY', '10', '--product', 'XYZ'], /product: must be one of CNC, MIS, NRML/],
+      [['paper', 'buy', 'INFY', '10', '--price', 'abc'], /price: must be a positive amount in rupees/],
     ];
     for (const [args, re] of cases) {
       const r = await cli([...args, '--profile', 'asha']);
@@ -157,8 +161,8 @@ describe('algo paper as a child process', () => {
     expect(orders).toHaveLength(200);
     expect(new Set(orders.map((o) => o.order_id)).size).toBe(200);
     expect(orders.every((o) => o.status === 'COMPLETE')).toBe(true);
-    const positions = JSON.parse((await runCli(['paper', 'positions', '--json', '--profile', 'p'], { dataDir: dir, env })).stdout) as Array<{ quantity: number }>;
-    expect(positions[0]!.quantity).toBe(200);
+    const positions = JSON.parse((await runCli(['paper', 'positions', '--json', '--profile', 'p'], { dataDir: dir, env })).stdout) as { net: Array<{ quantity: number }> };
+    expect(positions.net[0]!.quantity).toBe(200);
     const funds = JSON.parse((await runCli(['paper', 'funds', '--json', '--profile', 'p'], { dataDir: dir, env })).stdout) as Record<string, number>;
     const spent = orders.reduce((s, o) => s + Math.round(o.average_price * 100), 0);
     expect(Math.round(funds.available! * 100)).toBe(100000_00 - spent - Math.round(funds.charges! * 100));
@@ -180,7 +184,7 @@ describe('algo paper as a child process', () => {
     const read = async <T>(what: string) => JSON.parse((await runCli(['paper', what, '--json', '--profile', 'k'], { dataDir: dir, env })).stdout) as T;
     const orders = await read<KiteOrderJson[]>('orders');
     const trades = await read<Array<{ order_id: string; quantity: number }>>('trades');
-    const positions = await read<Array<{ quantity: number }>>('positions');
+    const positions = (await read<{ net: Array<{ quantity: number }> }>('positions')).net;
     const funds = await read<Record<string, number>>('funds');
     const complete = orders.filter((o) => o.status === 'COMPLETE');
     expect(trades.map((t) => t.order_id).sort()).toEqual(complete.map((o) => o.order_id).sort());

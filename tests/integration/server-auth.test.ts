@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionPath } from '../../src/core/auth/sessions.js';
-import { activityFile } from '../../src/server/activity-log.js';
+import { activityFile } from '../../src/core/activity-log.js';
 import { MARKET_OPEN, startTestApi, type TestApi } from '../helpers/server.js';
 
 let api: TestApi;

@@ -51,7 +51,7 @@ describe('per-user rate limits', () => {
 
   it('even a refused request is in the activity log, as 429', async () => {
     await api.server.close(); // flushes the log (the server is not used after this)
-    const { readActivity } = await import('../../src/server/activity-log.js');
+    const { readActivity } = await import('../../src/core/activity-log.js');
     const entries = await readActivity(api.dir, 'RLA001', 100);
     expect(entries.filter((e) => e.status === 429).map((e) => `${e.method} ${e.route}`)).toEqual([
       'GET /api/paper-trading/funds',

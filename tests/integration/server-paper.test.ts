@@ -64,7 +64,7 @@ describe('placing, reading, modifying and cancelling paper orders', () => {
 
     const m = await api.call('PUT', `${P}/orders/${limitId}`, { token: a, body: { price: price - 1, quantity: 2 } });
     expect(m.status).toBe(200);
-    expect(m.json.data).toEqual({ order_id: limitId });
+    expect(m.json.data).toEqual({ order_id: limitId, status: 'OPEN' });
     expect((await get(a, `orders/${limitId}`)).json.data).toMatchObject({ price: price - 1, quantity: 2, status: 'OPEN' });
 
     const c = await api.call('DELETE', `${P}/orders/${limitId}`, { token: a });
@@ -93,16 +93,29 @@ describe('placing, reading, modifying and cancelling paper orders', () => {
     expect((await get(a, `orders/${id}`)).json.data).toMatchObject({ status: 'REJECTED', quantity: 100000 });
   });
 
-  it('a delivery sell without holdings, or an unknown symbol, is 400 OrderException and stored as REJECTED', async () => {
-    for (const body of [
-      { tradingsymbol: 'TCS', transaction_type: 'SELL', quantity: 1 },
-      { tradingsymbol: 'NOSUCHCO', transaction_type: 'BUY', quantity: 1 },
-    ]) {
+  it('a delivery sell without holdings is 400 OrderException and stored as REJECTED', async () => {
+    const r = await place(a, { tradingsymbol: 'TCS', transaction_type: 'SELL', quantity: 1 });
+    expect(r.status).toBe(400);
+    expect(r.json.error_type).toBe('OrderException');
+    expect((await get(a, `orders/${r.json.data.order_id}`)).json.data.status).toBe('REJECTED');
+  });
+
+  it('an unknown symbol, an off-tick or out-of-band price, a bad tag is 400 InputException naming the field, and nothing is stored', async () => {
+    const before = await orderIds(a);
+    for (const [body, field, message] of [
+      [{ tradingsymbol: 'NOSUCHCO', transaction_type: 'BUY', quantity: 1 }, 'tradingsymbol', /^tradingsymbol: NOSUCHCO is not listed on NSE/],
+      [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, price: 1500.03 }, 'price', /^price: .* is not a multiple of the tick size/],
+      [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, price: 99999 }, 'price', /^price: ₹99,999.00 is outside today's circuit limits/],
+      [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, price: 1e-7 }, 'price', /^price: must be a positive amount/],
+      [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, tag: 'my swing' }, 'tag', /^tag: must be up to 20 letters/],
+      [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 10_000_000 }, 'quantity', /limit for one order/],
+    ] as const) {
       const r = await place(a, body);
-      expect(r.status).toBe(400);
-      expect(r.json.error_type).toBe('OrderException');
-      expect((await get(a, `orders/${r.json.data.order_id}`)).json.data.status).toBe('REJECTED');
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.json).toMatchObject({ status: 'error', error_type: 'InputException', data: { field } });
+      expect(r.json.message).toMatch(message);
     }
+    expect(await orderIds(a)).toEqual(before);
   });
 
   it('positions, holdings, trades, stats and the portfolio answer in their shapes', async () => {
@@ -145,7 +158,7 @@ describe('request bodies', () => {
     await refused(await place(b, { ...ok, quantity: '1' }), 400, /^body field quantity: expected number, received string$/);
     await refused(await place(b, { tradingsymbol: 'ITC', quantity: 1 }), 400, /^body field transaction_type is required$/);
     await refused(await place(b, { ...ok, qty: 1 }), 400, /^body has unknown field qty$/);
-    await refused(await place(b, { ...ok, price: 10.123 }), 400, /price must be rupees with at most 2 decimals/);
+    await refused(await place(b, { ...ok, price: 10.123 }), 400, /^price: must be a positive amount in rupees with at most 2 decimals/);
     await refused(await place(b, '{"tradingsymbol": "ITC",', { 'content-type': 'application/json' }), 400, /not valid JSON/);
     await refused(await place(b, 'null', { 'content-type': 'application/json' }), 400, /^body field tradingsymbol is required$/);
     await refused(await place(b, '{"__proto__": {"quantity": 1}, "tradingsymbol": "ITC"}', { 'content-type': 'application/json' }), 400, /not valid JSON/);
@@ -154,7 +167,8 @@ describe('request bodies', () => {
     await refused(await place(b, JSON.stringify(ok), { 'content-type': 'text/plain' }), 415, /application\/json/);
     await refused(await place(b, 'tradingsymbol=ITC', { 'content-type': 'application/x-www-form-urlencoded' }), 415, /application\/json/);
     await refused(await place(b, JSON.stringify(ok)), 415, /application\/json/); // no content type at all
-    await refused(await api.call('PUT', `${P}/orders/123`, { token: b, body: {} }), 400, /give at least one of/);
+    await refused(await api.call('PUT', `${P}/orders/123`, { token: b, body: {} }), 400, /nothing to change/);
+    await refused(await api.call('POST', `${P}/reset`, { token: b, body: { capital: 2_000_000_000 } }), 400, /^capital: is above ₹100 crore/);
     await refused(await api.call('POST', `${P}/reset`, { token: b, body: { capital: -5 } }), 400, /capital/);
     await refused(await api.call('GET', `${P}/orders/bad%20id`, { token: b }), 400, /path field id/);
     await refused(await api.call('GET', `${P}/orders?open=maybe`, { token: b }), 400, /query field open/);
@@ -170,8 +184,9 @@ describe('request bodies', () => {
 
 describe('two users: no object of one is visible to the other', () => {
   it('user A gets 404 for every route on user B\'s order ids, and B\'s orders are untouched', async () => {
-    const mine = await place(b, { tradingsymbol: 'HDFCBANK', transaction_type: 'BUY', quantity: 1, price: 1, validity: 'DAY' });
-    // A price of ₹1 is far below the market: it rests (or is refused by the circuit limit, which is stored too).
+    const ltp = (await get(b, 'positions')).json.data.net.find((p: { tradingsymbol: string }) => p.tradingsymbol === 'ITC').last_price as number;
+    const mine = await place(b, { tradingsymbol: 'ITC', transaction_type: 'BUY', quantity: 1, price: Math.floor(ltp * 0.95), validity: 'DAY' });
+    expect(mine.json.data.status).toBe('OPEN'); // 5% below the market: it rests
     const bIds = await orderIds(b);
     expect(bIds).toContain(mine.json.data.order_id);
     for (const id of bIds) {
@@ -179,7 +194,7 @@ describe('two users: no object of one is visible to the other', () => {
         const r = await api.call(method, `${P}/orders/${id}`, { token: a, ...(body ? { body } : {}) });
         expect(r.status, `${method} ${id}`).toBe(404);
         expect(r.json.error_type).toBe('GeneralException');
-        expect(r.json.message).toBe(`order ${id} not found`);
+        expect(r.json.message).toBe(`no paper order ${id}`);
       }
     }
     const after = (await get(b, 'orders')).json.data;
@@ -195,7 +210,7 @@ describe('two users: no object of one is visible to the other', () => {
       const text = (await get(a, route)).text;
       for (const id of bIds) expect(text).not.toContain(id);
       expect(text).not.toContain('SB0002');
-      expect(text).not.toContain('HDFCBANK');
+      expect(text).not.toContain('ITC');
     }
   });
 });

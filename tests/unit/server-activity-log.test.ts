@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActivityLog, activityFile, readActivity } from '../../src/server/activity-log.js';
+import { ActivityLog, activityFile, readActivity } from '../../src/core/activity-log.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {

@@ -34,6 +34,7 @@ describe('OpenAPI document', () => {
         'POST /api/paper-trading/orders',
         'PUT /api/paper-trading/orders/{id}',
         'DELETE /api/paper-trading/orders/{id}',
+        'POST /api/paper-trading/squareoff',
         'POST /api/paper-trading/reset',
       ].sort(),
     );

@@ -29,20 +29,30 @@ describe('order bodies', () => {
   it.each([
     [{ ...base, quantity: '1' }, 'body field quantity: expected number, received string'],
     [{ tradingsymbol: 'INFY', quantity: 1 }, 'body field transaction_type is required'],
-    [{ ...base, quantity: 1.5 }, 'body field quantity: expected int, received number'],
-    [{ ...base, quantity: 0 }, 'body field quantity: Too small: expected number to be >0'],
-    [{ ...base, price: 10.005 }, 'body field price: price must be rupees with at most 2 decimals, e.g. 1412.95'],
-    [{ ...base, price: -1 }, 'body field price: Too small: expected number to be >0'],
     [{ ...base, side: 'BUY' }, 'body has unknown field side'],
     [{ ...base, product: 'MTF' }, 'body field product: expected one of "CNC"|"MIS"|"NRML"'],
-    [{ ...base, tradingsymbol: 'IN FY' }, 'body field tradingsymbol: must be a trading symbol such as INFY'],
+    [{ ...base, exchange: 'NFO' }, 'body field exchange: expected one of "NSE"|"BSE"'],
     [[], 'body: expected object, received array'],
-  ])('refuses %j: %s', (input, message) => {
+  ])('refuses the shape %j: %s', (input, message) => {
     expect(problem(PlaceOrderBody, input)).toBe(message);
   });
 
-  it('a modification needs at least one known field', () => {
-    expect(problem(ModifyOrderBody, {})).toBe('body: give at least one of quantity, price, trigger_price, order_type');
+  // The rules are the order language's (src/core/order), the same lines the CLI and the dashboard give.
+  it.each([
+    [{ ...base, quantity: 1.5 }, 'quantity', 'quantity: must be a positive whole number, got "1.5"'],
+    [{ ...base, quantity: 0 }, 'quantity', 'quantity: must be a positive whole number, got "0"'],
+    [{ ...base, quantity: 10_000_000 }, 'quantity', 'quantity: 10000000 is above the 1000000 limit for one order'],
+    [{ ...base, price: 10.005 }, 'price', 'price: must be a positive amount in rupees with at most 2 decimals, got "10.005"'],
+    [{ ...base, price: 1e-7 }, 'price', 'price: must be a positive amount in rupees with at most 2 decimals, got "1e-7"'],
+    [{ ...base, price: -1 }, 'price', 'price: must be a positive amount in rupees with at most 2 decimals, got "-1"'],
+    [{ ...base, tradingsymbol: 'IN?FY' }, 'tradingsymbol', 'tradingsymbol: must be a trading symbol such as INFY or NSE:INFY, got "IN?FY"'],
+    [{ ...base, tag: 'my swing' }, 'tag', 'tag: must be up to 20 letters, digits, _ or - (no spaces), got "my swing"'],
+  ])('refuses by the order language %j', (input, field, message) => {
+    const body = PlaceOrderBody.parse(input);
+    expect(() => toOrderRequest(body)).toThrow(expect.objectContaining({ field, message }));
+  });
+
+  it('a modification is checked by the order language too', () => {
     expect(problem(ModifyOrderBody, { qty: 2 })).toBe('body has unknown field qty');
     expect(problem(ModifyOrderBody, { price: 12.5 })).toBe('ok');
   });

@@ -3,7 +3,8 @@ import { allocateHeights, fitColumns, scrollStart, SECTION_OVERHEAD } from '../.
 import { columnChart, sparkline } from '../../src/tui/state/charts.js';
 import { dataReducer, HISTORY_POINTS, HISTORY_STEP_MS, initialData } from '../../src/tui/state/data.js';
 import { liveHolding, livePaperPosition, livePosition, paperFunds } from '../../src/tui/state/derive.js';
-import { formToRequest, newOrderForm, parseSymbol } from '../../src/tui/state/order-form.js';
+import { parseInstrument } from '../../src/core/order/index.js';
+import { formToRequest, newOrderForm } from '../../src/tui/state/order-form.js';
 import type { PaperPosition, PaperSnapshot, QuoteView } from '../../src/tui/model.js';
 
 const quote = (key: string, ltp: number, timestamp = 0, close = 0): QuoteView => ({ key, token: 1, ltp, open: ltp, high: ltp, low: ltp, close, timestamp });
@@ -117,9 +118,9 @@ describe('live P&L', () => {
 
 describe('order form parsing', () => {
   it('reads symbols with or without the exchange', () => {
-    expect(parseSymbol('infy')).toEqual({ exchange: 'NSE', tradingsymbol: 'INFY' });
-    expect(parseSymbol('BSE:TCS')).toEqual({ exchange: 'BSE', tradingsymbol: 'TCS' });
-    expect(parseSymbol('??')).toBeNull();
+    expect(parseInstrument('infy')).toEqual({ exchange: 'NSE', tradingsymbol: 'INFY' });
+    expect(parseInstrument('BSE:TCS')).toEqual({ exchange: 'BSE', tradingsymbol: 'TCS' });
+    expect(parseInstrument('??')).toBeNull();
   });
 
   it('turns rupees into paise and refuses sub-paisa prices', () => {

@@ -1,86 +1,117 @@
-import { RejectedError, UsageError } from '../../core/errors.js';
+import type { ProfilePaper } from '../../app/paper.js';
+import { RejectedError } from '../../core/errors.js';
 import { formatINR } from '../../core/money.js';
-import { orderToKite, tradeToKite, fundsToJson } from '../../core/paper/shapes.js';
+import { OrderInputError } from '../../core/order/index.js';
+import { fundsToJson, orderToKite, tradeToKite } from '../../core/paper/shapes.js';
 import type { PaperOrder } from '../../core/paper/types.js';
-import { checkStatic } from '../../core/paper/validate.js';
+import { confirm } from '../prompt.js';
 import type { Context } from '../context.js';
 import { printJson } from '../output.js';
-import { capitalFromArgs, changesFromArgs, orderFromArgs } from './args.js';
-import { openPaper, type PaperEnv } from './env.js';
-import { confirm } from '../confirm.js';
+import { capitalFromArgs, changesFromArgs, orderFromArgs, type ModifyOptions, type OrderOptions } from './args.js';
 import { runEngine } from './run.js';
 import * as views from './views.js';
 
+export type PaperCommand =
+  | { name: 'buy' | 'sell'; symbol: string; quantity: string; opts: OrderOptions }
+  | { name: 'modify'; orderId: string; opts: ModifyOptions }
+  | { name: 'cancel'; orderId: string }
+  | { name: 'squareoff'; symbol?: string | undefined; all: boolean }
+  | { name: 'reset'; capital?: string | undefined; yes: boolean }
+  | { name: 'orders'; open: boolean }
+  | { name: 'positions' | 'holdings' | 'trades' | 'funds' | 'stats' | 'portfolio' | 'run' };
+
 type Flags = Record<string, string | boolean | undefined>;
 
-/** One `algo paper` subcommand: open the account (catching up on missed time), act, print, close. */
-export async function runPaper(name: string, ctx: Context, args: string[], flags: Flags): Promise<void> {
-  // Arguments are checked before anything is opened: bad input changes nothing.
-  const request = name === 'buy' || name === 'sell' ? orderFromArgs(name === 'buy' ? 'BUY' : 'SELL', args[0]!, args[1]!, flags) : undefined;
-  const changes = name === 'modify' ? changesFromArgs(flags) : undefined;
-  const capital = name === 'reset' ? capitalFromArgs(flags) : undefined;
-  if (name === 'squareoff' && !args[0] && !flags.all) throw new UsageError('say which position to square off', 'give a SYMBOL, or --all');
-  if (name === 'reset') await confirm(flags.yes === true, 'This deletes every paper order, position and trade of this account.');
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
-  const env = await openPaper(ctx);
-  try {
-    if (name === 'run') return await runEngine(ctx, env);
-    if (name !== 'reset') await env.service.catchUp(env.userId);
-    await act(name, ctx, env, args, { request, changes, capital, open: flags.open === true });
-  } finally {
-    await env.close();
+/** What commander parsed, as a typed command. */
+export function commandOf(name: string, args: string[], flags: Flags): PaperCommand {
+  switch (name) {
+    case 'buy':
+    case 'sell':
+      return { name, symbol: args[0]!, quantity: args[1]!, opts: flags as OrderOptions };
+    case 'modify':
+      return { name, orderId: args[0]!, opts: flags as ModifyOptions };
+    case 'cancel':
+      return { name, orderId: args[0]! };
+    case 'squareoff':
+      return { name, symbol: args[0], all: flags.all === true };
+    case 'reset':
+      return { name, capital: str(flags.capital), yes: flags.yes === true };
+    case 'orders':
+      return { name, open: flags.open === true };
+    case 'positions':
+    case 'holdings':
+    case 'trades':
+    case 'funds':
+    case 'stats':
+    case 'portfolio':
+    case 'run':
+      return { name };
+    default:
+      throw new Error(`unknown paper command ${name}`);
   }
 }
 
-async function act(
-  name: string,
-  ctx: Context,
-  env: PaperEnv,
-  args: string[],
-  p: { request?: ReturnType<typeof orderFromArgs>; changes?: ReturnType<typeof changesFromArgs>; capital?: number; open?: boolean },
-): Promise<void> {
-  const { service, userId } = env;
-  switch (name) {
-    case 'buy':
-    case 'sell': {
-      const rule = checkStatic(p.request!, await service.instruments());
-      if ('rule' in rule) throw new UsageError(rule.message, 'nothing was placed; fix the order and try again');
-      return report(ctx, env, await service.place(userId, p.request!));
+/** One `algo paper` subcommand: check the input, open the account (catching up on missed time), act, print, close. */
+export async function runPaper(ctx: Context, c: PaperCommand): Promise<void> {
+  // The input is checked before anything is opened: input that can never be an order changes nothing.
+  const request = c.name === 'buy' || c.name === 'sell' ? orderFromArgs(c.name === 'buy' ? 'BUY' : 'SELL', c.symbol, c.quantity, c.opts) : undefined;
+  const changes = c.name === 'modify' ? changesFromArgs(c.opts) : undefined;
+  const capital = c.name === 'reset' ? capitalFromArgs(c.capital) : undefined;
+  if (c.name === 'squareoff') {
+    if (c.all && c.symbol) throw new OrderInputError('tradingsymbol', 'give a SYMBOL or --all, not both', 'nothing was squared off');
+    if (!c.all && !c.symbol) throw new OrderInputError('tradingsymbol', 'say which position to square off', 'give a SYMBOL, or --all');
+  }
+  if (c.name === 'reset') await confirm(ctx.io, { yes: c.yes, question: 'This deletes every paper order, position and trade of this account.' });
+
+  const { openProfilePaper } = await import('../../app/paper.js');
+  const paper = await openProfilePaper(ctx, { sandboxFlag: ctx.flags.sandbox, stream: c.name === 'run' });
+  try {
+    if (c.name === 'run') return await runEngine(ctx, paper);
+    if (c.name !== 'reset') await paper.account.catchUp();
+    const { account } = paper;
+    switch (c.name) {
+      case 'buy':
+      case 'sell':
+        return await report(ctx, paper, await account.place(request!));
+      case 'cancel':
+        return await report(ctx, paper, await account.cancel(c.orderId));
+      case 'modify':
+        return await report(ctx, paper, await account.modify(c.orderId, changes!));
+      case 'squareoff': {
+        const orders = await account.squareOff({ symbol: c.symbol, all: c.all });
+        if (ctx.json) printJson(orders.map(orderToKite), ctx.io.stdout);
+        else for (const o of orders) ctx.io.stdout.write(views.orderLine(o));
+        const rejected = orders.find((o) => o.status === 'REJECTED');
+        if (rejected) throw new RejectedError(`square-off of ${rejected.tradingsymbol} rejected: ${rejected.status_message}`);
+        return;
+      }
+      case 'reset': {
+        const meta = await account.reset(capital);
+        if (ctx.json) return printJson(fundsToJson(meta, 0), ctx.io.stdout);
+        ctx.io.stdout.write(`paper account of ${paper.session.user_id} reset with ${formatINR(meta.capital)}\n`);
+        return;
+      }
+      default:
+        return await views.show(ctx, account, c.name === 'orders' ? { name: 'orders', open: c.open } : { name: c.name });
     }
-    case 'cancel':
-      return report(ctx, env, await service.cancel(userId, args[0]!));
-    case 'modify':
-      return report(ctx, env, await service.modify(userId, args[0]!, p.changes!));
-    case 'squareoff': {
-      const orders = await service.squareOff(userId, args[0] ? { symbol: args[0] } : { all: true });
-      if (orders.length === 0) throw new UsageError(args[0] ? `no open position in ${args[0].toUpperCase()}` : 'there are no open positions');
-      if (ctx.json) printJson(orders.map(orderToKite));
-      else for (const o of orders) process.stdout.write(views.orderLine(o));
-      const rejected = orders.find((o) => o.status === 'REJECTED');
-      if (rejected) throw new RejectedError(`square-off of ${rejected.tradingsymbol} rejected: ${rejected.status_message}`);
-      return;
-    }
-    case 'reset': {
-      const meta = await service.reset(userId, p.capital);
-      if (ctx.json) return printJson(fundsToJson(meta, 0));
-      process.stdout.write(`paper account of ${userId} reset with ${formatINR(meta.capital)}\n`);
-      return;
-    }
-    default:
-      return views.show(name, ctx, env, { open: p.open === true });
+  } finally {
+    await paper.close();
   }
 }
 
 /** Print an order's outcome; a rejected one also ends the command with exit code 4. */
-async function report(ctx: Context, env: PaperEnv, order: PaperOrder): Promise<void> {
-  const [trades, funds] = await Promise.all([env.store.trades(env.userId, order.order_id), env.service.funds(env.userId)]);
+async function report(ctx: Context, paper: ProfilePaper, order: PaperOrder): Promise<void> {
+  const [trades, funds] = await Promise.all([paper.account.trades(order.order_id), paper.account.funds()]);
+  const out = ctx.io.stdout;
   if (ctx.json) {
-    printJson({ ...orderToKite(order), trades: trades.map(tradeToKite), funds: fundsToJson(funds.meta, funds.unrealised) });
+    printJson({ ...orderToKite(order), trades: trades.map(tradeToKite), funds: fundsToJson(funds.meta, funds.unrealised) }, out);
   } else {
-    process.stdout.write(views.orderLine(order));
+    out.write(views.orderLine(order));
     const charges = trades.reduce((s, t) => s + t.charges.total, 0);
-    if (trades.length > 0) process.stdout.write(`  charges ${formatINR(charges)}\n`);
-    process.stdout.write(`  funds available ${formatINR(funds.meta.available)} · blocked ${formatINR(funds.meta.blocked)}\n`);
+    if (trades.length > 0) out.write(`  charges ${formatINR(charges)}\n`);
+    out.write(`  funds available ${formatINR(funds.meta.available)} · blocked ${formatINR(funds.meta.blocked)}\n`);
   }
   if (order.status === 'REJECTED') throw new RejectedError(`order ${order.order_id} rejected: ${order.status_message ?? 'no reason given'}`);
 }

@@ -12,7 +12,7 @@ export function registerPaper(program: Command): void {
     const cmd = args[args.length - 1] as Command;
     const [{ contextOf }, actions] = await Promise.all([import('../context.js'), import('./actions.js')]);
     const positional = args.slice(0, -2) as string[];
-    await actions.runPaper(name, contextOf(cmd), positional, cmd.opts() as Flags);
+    await actions.runPaper(contextOf(cmd), actions.commandOf(name, positional, cmd.opts() as Flags));
   };
 
   for (const side of ['buy', 'sell'] as const) {

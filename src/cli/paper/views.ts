@@ -1,11 +1,11 @@
 import { formatIst } from '../../core/ist.js';
 import { formatINR, formatPrice, toRupees } from '../../core/money.js';
-import type { LivePosition } from '../../core/paper/service.js';
-import { fundsToJson, holdingToKite, orderToKite, positionToKite, statsToJson, tradeToKite } from '../../core/paper/shapes.js';
+import type { PaperAccount } from '../../app/paper-account.js';
+import type { LivePosition } from '../../core/paper/views.js';
+import { fundsToJson, holdingToKite, orderToKite, portfolioToKite, positionsToKite, statsToJson, tradeToKite } from '../../core/paper/shapes.js';
 import type { PaperOrder, PaperTrade } from '../../core/paper/types.js';
 import type { Context } from '../context.js';
 import { formatCount, printJson, renderTable, signedINR, styles, type Column } from '../output.js';
-import type { PaperEnv } from './env.js';
 
 const avg = (cost: number, qty: number) => (qty ? formatPrice(Math.round(cost / qty)) : '-');
 const time = (t: number) => formatIst(t).slice(11);
@@ -90,43 +90,44 @@ function pairs(list: Array<[string, string]>): string {
 
 const sum = (xs: LivePosition[], f: (p: LivePosition) => number) => xs.reduce((s, p) => s + f(p), 0);
 
-/** The read-only views: a table for a person, Kite's shapes with --json. */
-export async function show(name: string, ctx: Context, env: PaperEnv, opts: { open: boolean }): Promise<void> {
-  const { service, userId } = env;
-  const out = (s: string) => process.stdout.write(s);
-  switch (name) {
+export type View = { name: 'orders'; open: boolean } | { name: 'positions' | 'holdings' | 'trades' | 'funds' | 'stats' | 'portfolio' };
+
+/** The read-only views: a table for a person, Kite's shapes with --json (the same documents as the API's). */
+export async function show(ctx: Context, account: PaperAccount, view: View): Promise<void> {
+  const out = (s: string) => void ctx.io.stdout.write(s);
+  const json = (v: unknown) => printJson(v, ctx.io.stdout);
+  switch (view.name) {
     case 'orders': {
-      const orders = await service.orders(userId, { open: opts.open });
-      if (ctx.json) return printJson(orders.map(orderToKite));
-      return void out(table(orders, ORDER_COLUMNS, opts.open ? 'no open paper orders' : 'no paper orders yet'));
+      const orders = await account.orders({ open: view.open });
+      if (ctx.json) return json(orders.map(orderToKite));
+      return out(table(orders, ORDER_COLUMNS, view.open ? 'no open paper orders' : 'no paper orders yet'));
     }
     case 'trades': {
-      const trades = await service.trades(userId);
-      if (ctx.json) return printJson(trades.map(tradeToKite));
-      return void out(table(trades, TRADE_COLUMNS, 'no paper trades yet'));
+      const trades = await account.trades();
+      if (ctx.json) return json(trades.map(tradeToKite));
+      return out(table(trades, TRADE_COLUMNS, 'no paper trades yet'));
     }
     case 'positions': {
-      const list = await service.positions(userId);
-      if (ctx.json) return printJson(list.map((p) => positionToKite(p, p.last_price)));
-      return void out(table(list, positionColumns(), 'no paper positions', `total P&L ${signedINR(sum(list, (p) => p.pnl))}`));
+      const list = await account.positions();
+      if (ctx.json) return json(positionsToKite(list));
+      return out(table(list, positionColumns(), 'no paper positions', `total P&L ${signedINR(sum(list, (p) => p.pnl))}`));
     }
     case 'holdings': {
-      const list = await service.holdings(userId);
-      if (ctx.json) return printJson(list.map((p) => holdingToKite(p, p.last_price, p.close_price)));
-      return void out(table(list, holdingColumns(), 'no paper holdings', `total P&L ${signedINR(sum(list, (p) => p.unrealised))}`));
+      const list = await account.holdings();
+      if (ctx.json) return json(list.map((p) => holdingToKite(p, p.last_price, p.close_price)));
+      return out(table(list, holdingColumns(), 'no paper holdings', `total P&L ${signedINR(sum(list, (p) => p.unrealised))}`));
     }
     case 'funds': {
-      const f = await service.funds(userId);
-      const json = fundsToJson(f.meta, f.unrealised);
-      if (ctx.json) return printJson(json);
-      return void out(fundsText(f.meta, f.unrealised, f.equity));
+      const f = await account.funds();
+      if (ctx.json) return json(fundsToJson(f.meta, f.unrealised));
+      return out(fundsText(f.meta, f.unrealised, f.equity));
     }
     case 'stats': {
-      const s = await service.stats(userId);
-      if (ctx.json) return printJson(statsToJson(s));
+      const s = await account.stats();
+      if (ctx.json) return json(statsToJson(s));
       const pct = (x: number) => `${x.toFixed(2)}%`;
       const money = (p: number | null) => (p === null ? '-' : signedINR(p));
-      return void out(
+      return out(
         pairs([
           ['trades', `${s.trades} (${s.wins} won, ${s.losses} lost)`],
           ['win rate', pct(s.win_rate)],
@@ -143,19 +144,12 @@ export async function show(name: string, ctx: Context, env: PaperEnv, opts: { op
       );
     }
     case 'portfolio': {
-      const p = await service.portfolio(userId);
-      if (ctx.json) {
-        return printJson({
-          funds: fundsToJson(p.funds.meta, p.funds.unrealised),
-          positions: p.positions.map((x) => positionToKite(x, x.last_price)),
-          holdings: p.holdings.map((x) => holdingToKite(x, x.last_price, x.close_price)),
-          open_orders: p.orders.map(orderToKite),
-        });
-      }
+      const p = await account.portfolio();
+      if (ctx.json) return json(portfolioToKite(p));
       out(fundsText(p.funds.meta, p.funds.unrealised, p.funds.equity));
       out(`\nPositions\n${table(p.positions, positionColumns(), 'none')}`);
       out(`\nHoldings\n${table(p.holdings, holdingColumns(), 'none')}`);
-      return void out(`\nOpen orders\n${table(p.orders, ORDER_COLUMNS, 'none')}`);
+      return out(`\nOpen orders\n${table(p.orders, ORDER_COLUMNS, 'none')}`);
     }
   }
 }

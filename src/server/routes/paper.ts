@@ -1,55 +1,54 @@
-import { toPaise, type Paise } from '../../core/money.js';
-import { defaultOrderType, type OrderChanges, type OrderRequest } from '../../core/paper/types.js';
-import { ApiError, notFound } from '../api-error.js';
-import type { PaperGateway } from '../deps.js';
-import { KiteShaped, ModifyOrderBody, OrderIdData, OrderIdParams, OrdersQuery, PlaceOrderBody, ResetBody } from '../schemas.js';
-import { userRoute, type RouteSpec } from '../route-spec.js';
+import { parseCapital, parseChanges, parseOrder } from '../../core/order/index.js';
+import { fundsToJson, holdingToKite, orderToKite, portfolioToKite, positionsToKite, statsToJson, tradeToKite } from '../../core/paper/shapes.js';
+import type { PaperOrder } from '../../core/paper/types.js';
+import type { OrderRequest } from '../../core/paper/types.js';
+import type { PaperAccount } from '../../app/paper-account.js';
+import { ApiError } from '../api-error.js';
+import { KiteShaped, ModifyOrderBody, OrderIdData, OrderIdParams, OrdersQuery, PlaceOrderBody, ResetBody, SquareOffBody } from '../schemas.js';
+import { userRoute, type HandlerContext, type RouteSpec } from '../route-spec.js';
+import type { ApiSession } from '../deps.js';
 
 const TAG = 'paper-trading';
 const BASE = '/api/paper-trading';
 
-/** Rupees that the schema already checked are exact to the paisa. */
-const paise = (rupees: number | undefined): Paise | undefined => (rupees === undefined ? undefined : toPaise(rupees)!);
-
+/** An API body in the order language (the same rules and messages as the CLI and the dashboard). */
 export function toOrderRequest(body: PlaceOrderBody): OrderRequest {
-  const request: OrderRequest = {
+  return parseOrder({
+    side: body.transaction_type,
+    symbol: body.tradingsymbol,
     exchange: body.exchange,
-    tradingsymbol: body.tradingsymbol.toUpperCase(),
-    transaction_type: body.transaction_type,
     quantity: body.quantity,
-    order_type: body.order_type ?? defaultOrderType(body.price, body.trigger_price),
+    orderType: body.order_type,
     product: body.product,
     validity: body.validity,
-  };
-  if (body.price !== undefined) request.price = paise(body.price)!;
-  if (body.trigger_price !== undefined) request.trigger_price = paise(body.trigger_price)!;
-  if (body.tag !== undefined) request.tag = body.tag;
-  return request;
+    price: body.price,
+    trigger: body.trigger_price,
+    tag: body.tag,
+  });
 }
 
-function toChanges(body: ModifyOrderBody): OrderChanges {
-  const changes: OrderChanges = {};
-  if (body.quantity !== undefined) changes.quantity = body.quantity;
-  if (body.price !== undefined) changes.price = paise(body.price)!;
-  if (body.trigger_price !== undefined) changes.trigger_price = paise(body.trigger_price)!;
-  if (body.order_type !== undefined) changes.order_type = body.order_type;
-  return changes;
+/** Kite's names for why an order was refused: money problems are MarginException. */
+export function rejectionType(o: PaperOrder): 'OrderException' | 'MarginException' {
+  return /^insufficient funds/i.test(o.status_message ?? '') ? 'MarginException' : 'OrderException';
 }
 
-/** 404 unless the order is this user's: another user's order is indistinguishable from none. */
-async function ownOrder(paper: PaperGateway, userId: string, orderId: string): Promise<unknown> {
-  const order = await paper.order(userId, orderId);
-  if (order === null) throw notFound(`order ${orderId}`);
-  return order;
+/** A rejected order answers 400 with its reason and id (it is stored, as in Kite's order book). */
+function rejected(o: PaperOrder): ApiError {
+  return new ApiError(400, rejectionType(o), `order ${o.order_id} rejected: ${o.status_message ?? 'no reason given'}`, { order_id: o.order_id });
 }
 
-const reads: Array<[string, string, (p: PaperGateway, userId: string) => Promise<unknown>]> = [
-  ['portfolio', 'Funds, positions, holdings and P&L together', (p, u) => p.portfolio(u)],
-  ['positions', 'Open and closed positions of the day (Kite shape: net and day)', (p, u) => p.positions(u)],
-  ['holdings', 'Settled CNC holdings (Kite shape)', (p, u) => p.holdings(u)],
-  ['trades', 'Every fill (Kite shape, with itemised charges)', (p, u) => p.trades(u)],
-  ['funds', 'Capital, available cash, blocked margin, realised P&L and charges', (p, u) => p.funds(u)],
-  ['stats', 'Trade statistics and the equity curve', (p, u) => p.stats(u)],
+const account = (ctx: HandlerContext<unknown, unknown, unknown>, s: ApiSession): Promise<PaperAccount> => ctx.deps.paper.account(s.user_id);
+
+const reads: Array<[string, string, (a: PaperAccount) => Promise<unknown>]> = [
+  ['portfolio', 'Funds, positions, holdings and open orders together', async (a) => portfolioToKite(await a.portfolio())],
+  ['positions', 'Positions of the day (Kite shape: net and day)', async (a) => positionsToKite(await a.positions())],
+  ['holdings', 'Settled CNC holdings (Kite shape)', async (a) => (await a.holdings()).map((h) => holdingToKite(h, h.last_price, h.close_price))],
+  ['trades', 'Every fill (Kite shape, with itemised charges)', async (a) => (await a.trades()).map(tradeToKite)],
+  ['funds', 'Capital, available cash, blocked margin, realised P&L and charges', async (a) => {
+    const f = await a.funds();
+    return fundsToJson(f.meta, f.unrealised);
+  }],
+  ['stats', 'Trade statistics and the equity curve', async (a) => statsToJson(await a.stats())],
 ];
 
 export const paperRoutes: RouteSpec[] = [
@@ -61,7 +60,7 @@ export const paperRoutes: RouteSpec[] = [
       tag: TAG,
       limit: 'read',
       data: KiteShaped(summary),
-      handler: async ({ deps }, s) => read(deps.paper, s.user_id),
+      handler: async (ctx, s) => read(await account(ctx, s)),
     }),
   ),
   userRoute({
@@ -72,35 +71,32 @@ export const paperRoutes: RouteSpec[] = [
     limit: 'read',
     query: OrdersQuery,
     data: KiteShaped('orders'),
-    handler: async ({ deps, query }, s) => deps.paper.orders(s.user_id, query.open === 'true'),
+    handler: async (ctx, s) => (await (await account(ctx, s)).orders({ open: ctx.query.open === 'true' })).map(orderToKite),
   }),
   userRoute({
     method: 'GET',
     url: `${BASE}/orders/:id`,
-    summary: 'One paper order (Kite shape); 404 for an unknown id or another user\'s',
+    summary: "One paper order (Kite shape); 404 for an unknown id or another user's",
     tag: TAG,
     limit: 'read',
     params: OrderIdParams,
     data: KiteShaped('order'),
     failures: { 404: 'no such order for this user' },
-    handler: async ({ deps, params }, s) => ownOrder(deps.paper, s.user_id, params.id),
+    handler: async (ctx, s) => orderToKite(await (await account(ctx, s)).order(ctx.params.id)),
   }),
   userRoute({
     method: 'POST',
     url: `${BASE}/orders`,
-    summary: 'Place a paper order; a rejected order answers 400 with its reason and id',
+    summary: 'Place a paper order; input that can never be an order answers 400 naming the field (nothing stored); a rejected order answers 400 with its reason and id',
     tag: TAG,
     limit: 'write',
     body: PlaceOrderBody,
     data: OrderIdData,
-    failures: { 400: 'invalid body (InputException) or order rejected (OrderException, MarginException)' },
-    handler: async ({ deps, body }, s) => {
-      const placed = await deps.paper.place(s.user_id, toOrderRequest(body));
-      if (placed.status === 'REJECTED') {
-        throw new ApiError(400, placed.rejection ?? 'OrderException', `order ${placed.order_id} rejected: ${placed.status_message ?? 'no reason given'}`, {
-          order_id: placed.order_id,
-        });
-      }
+    failures: { 400: 'invalid order (InputException, data.field) or order rejected (OrderException, MarginException, data.order_id)' },
+    handler: async (ctx, s) => {
+      const request = toOrderRequest(ctx.body);
+      const placed = await (await account(ctx, s)).place(request);
+      if (placed.status === 'REJECTED') throw rejected(placed);
       return { order_id: placed.order_id, status: placed.status };
     },
   }),
@@ -114,10 +110,12 @@ export const paperRoutes: RouteSpec[] = [
     body: ModifyOrderBody,
     data: OrderIdData,
     failures: { 404: 'no such order for this user' },
-    handler: async ({ deps, params, body }, s) => {
-      await ownOrder(deps.paper, s.user_id, params.id);
-      await deps.paper.modify(s.user_id, params.id, toChanges(body));
-      return { order_id: params.id };
+    handler: async (ctx, s) => {
+      const changes = parseChanges({ quantity: ctx.body.quantity, price: ctx.body.price, trigger: ctx.body.trigger_price, orderType: ctx.body.order_type });
+      const a = await account(ctx, s);
+      await a.order(ctx.params.id);
+      const o = await a.modify(ctx.params.id, changes);
+      return { order_id: o.order_id, status: o.status };
     },
   }),
   userRoute({
@@ -129,10 +127,27 @@ export const paperRoutes: RouteSpec[] = [
     params: OrderIdParams,
     data: OrderIdData,
     failures: { 404: 'no such order for this user' },
-    handler: async ({ deps, params }, s) => {
-      await ownOrder(deps.paper, s.user_id, params.id);
-      await deps.paper.cancel(s.user_id, params.id);
-      return { order_id: params.id };
+    handler: async (ctx, s) => {
+      const a = await account(ctx, s);
+      await a.order(ctx.params.id);
+      const o = await a.cancel(ctx.params.id);
+      return { order_id: o.order_id, status: o.status };
+    },
+  }),
+  userRoute({
+    method: 'POST',
+    url: `${BASE}/squareoff`,
+    summary: 'Exit one open position (tradingsymbol) or all of them (all: true) at market; answers the exit orders',
+    tag: TAG,
+    limit: 'write',
+    body: SquareOffBody,
+    data: KiteShaped('the exit orders (Kite shape)'),
+    failures: { 404: 'no such open position' },
+    handler: async (ctx, s) => {
+      const orders = await (await account(ctx, s)).squareOff({ symbol: ctx.body.tradingsymbol, all: ctx.body.all });
+      const bad = orders.find((o) => o.status === 'REJECTED');
+      if (bad) throw rejected(bad);
+      return orders.map(orderToKite);
     },
   }),
   userRoute({
@@ -143,6 +158,9 @@ export const paperRoutes: RouteSpec[] = [
     limit: 'write',
     body: ResetBody,
     data: KiteShaped('the new funds'),
-    handler: async ({ deps, body }, s) => deps.paper.reset(s.user_id, paise(body.capital)),
+    handler: async (ctx, s) => {
+      const capital = ctx.body.capital === undefined ? undefined : parseCapital(ctx.body.capital);
+      return fundsToJson(await (await account(ctx, s)).reset(capital), 0);
+    },
   }),
 ];

@@ -1,23 +1,24 @@
 import type { Clock } from '../../core/clock.js';
 import { describeError } from '../../core/errors.js';
 import { istDate } from '../../core/ist.js';
+import { PaperNotFoundError } from '../../core/paper/errors.js';
 import type { Quote } from '../../core/market/types.js';
-import type { PaperService } from '../../core/paper/service.js';
+import type { PaperAccount } from '../../app/paper-account.js';
+import type { PaperDesk } from '../../app/paper.js';
 import { computeStats } from '../../core/paper/stats.js';
-import type { PaperStore } from '../../core/store/types.js';
 import { isOpenOrder, type PaperSnapshot, type QuoteView } from '../model.js';
 import type { OpenedPaper } from './open-backend.js';
 
 /** How many recent trades the dashboard keeps (the statistics use all of them). */
 const RECENT_TRADES = 200;
 
-/** The paper service and its store, seen through the dashboard's PaperPort for one user. */
-export function paperPort(opts: { service: PaperService; store: PaperStore; userId: string; clock: Clock; onError?: (m: string) => void }): OpenedPaper {
-  const { service, store, userId, clock } = opts;
+/** One user's paper account (src/app), seen through the dashboard's PaperPort. */
+export function paperPort(opts: { account: PaperAccount; desk: PaperDesk; clock: Clock; onError?: (m: string) => void }): OpenedPaper {
+  const { account, desk, clock } = opts;
   return {
     async snapshot(): Promise<PaperSnapshot> {
-      const p = await service.portfolio(userId);
-      const [orders, trades] = await Promise.all([store.orders(userId), store.trades(userId)]);
+      const p = await account.portfolio();
+      const [orders, trades] = await Promise.all([account.orders(), account.trades()]);
       const now = clock.now();
       const today = istDate(now);
       const stats = computeStats(p.funds.meta, trades, p.funds.unrealised, now);
@@ -47,25 +48,26 @@ export function paperPort(opts: { service: PaperService; store: PaperStore; user
         version: meta.version,
       };
     },
-    async version() {
-      return (await store.meta(userId))?.version ?? -1;
-    },
-    place: (req) => service.place(userId, req),
-    modify: (id, changes) => service.modify(userId, id, changes),
-    cancel: (id) => service.cancel(userId, id),
+    version: () => account.version(),
+    place: (req) => account.place(req),
+    modify: (id, changes) => account.modify(id, changes),
+    cancel: (id) => account.cancel(id),
     async squareOff(positionKey) {
       const [exchange, symbol] = positionKey.split(':');
-      const orders = await service.squareOff(userId, { symbol: `${exchange}:${symbol}` });
+      const orders = await account.squareOff({ symbol: `${exchange}:${symbol}` }).catch((e: unknown) => {
+        if (e instanceof PaperNotFoundError) return [];
+        throw e;
+      });
       if (orders.length === 0) return `nothing to square off in ${symbol}`;
       return orders.map((o) => `${o.transaction_type} ${o.quantity} ${o.tradingsymbol} ${o.product}: ${o.status}${o.status_message ? ` (${o.status_message})` : ''}`).join('; ');
     },
     onQuote(q: QuoteView) {
-      service.onQuote(toCoreQuote(q)).catch((e: unknown) => opts.onError?.(describeError(e)));
+      desk.onQuote(toCoreQuote(q)).catch((e: unknown) => opts.onError?.(describeError(e)));
     },
     start() {
-      service.start().catch((e: unknown) => opts.onError?.(`paper engine: ${describeError(e)}`));
+      desk.start().catch((e: unknown) => opts.onError?.(`paper engine: ${describeError(e)}`));
     },
-    close: () => service.stop(),
+    close: () => desk.stop(),
   };
 }
 

@@ -1,4 +1,5 @@
-import { toPaise, toRupees, type Paise } from '../../core/money.js';
+import { toRupees, type Paise } from '../../core/money.js';
+import { OrderInputError, parseChanges, parseOrder, type OrderField } from '../../core/order/index.js';
 import { ORDER_TYPES, PRODUCTS, type OrderChanges, type OrderRequest, type OrderType, type Product, type Side } from '../../core/paper/types.js';
 
 /** The paper order form as a pure state machine: keystrokes in, a validated request out. */
@@ -169,69 +170,27 @@ export function formReducer(s: OrderFormState, a: FormAction): OrderFormState {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string; field: FormField };
 
-/** "INFY" -> NSE:INFY, "bse:tcs" -> BSE:TCS. */
-export function parseSymbol(text: string): { exchange: string; tradingsymbol: string } | null {
-  const t = text.trim().toUpperCase();
-  const m = /^(?:([A-Z]{2,4}):)?([A-Z0-9&_\- ]{1,40})$/.exec(t);
-  if (!m) return null;
-  return { exchange: m[1] ?? 'NSE', tradingsymbol: m[2]!.trim() };
-}
+const FORM_FIELD: Partial<Record<OrderField, FormField>> = { quantity: 'quantity', price: 'price', trigger_price: 'trigger', order_type: 'type', product: 'product' };
 
-function parseMoney(text: string, field: FormField, label: string): Parsed<Paise> {
-  const p = toPaise(text.trim());
-  if (text.trim() === '' || p === null || p <= 0) return { ok: false, field, error: `${label} must be a positive amount in rupees, e.g. 1500.50` };
-  return { ok: true, value: p };
-}
-
-function parseQuantity(text: string): Parsed<number> {
-  const q = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(q) || q <= 0) return { ok: false, field: 'quantity', error: 'quantity must be a whole number above 0' };
-  return { ok: true, value: q };
-}
-
-function parsePrices(s: OrderFormState): Parsed<{ price?: Paise; trigger_price?: Paise }> {
-  const out: { price?: Paise; trigger_price?: Paise } = {};
-  if (needsPrice(s.orderType)) {
-    const p = parseMoney(s.price, 'price', 'price');
-    if (!p.ok) return p;
-    out.price = p.value;
+/** The order language's verdict on the form: an OrderInputError becomes an error on the field it names. */
+function parsed<T>(make: () => T): Parsed<T> {
+  try {
+    return { ok: true, value: make() };
+  } catch (e) {
+    if (!(e instanceof OrderInputError)) throw e;
+    return { ok: false, field: FORM_FIELD[e.field] ?? 'symbol', error: e.message };
   }
-  if (needsTrigger(s.orderType)) {
-    const t = parseMoney(s.trigger, 'trigger', 'trigger price');
-    if (!t.ok) return t;
-    out.trigger_price = t.value;
-  }
-  return { ok: true, value: out };
 }
 
-/** The order to place, or the first thing wrong with the form. */
+/** The prices the form's order type takes (the others are ignored, as the form hides them). */
+const prices = (s: OrderFormState) => ({ price: needsPrice(s.orderType) ? s.price || '0' : undefined, trigger: needsTrigger(s.orderType) ? s.trigger || '0' : undefined });
+
+/** The order to place, or the first thing wrong with the form (the same rules as the CLI and the API). */
 export function formToRequest(s: OrderFormState): Parsed<OrderRequest> {
-  const sym = parseSymbol(s.symbol);
-  if (!sym) return { ok: false, field: 'symbol', error: 'symbol must look like INFY or NSE:INFY' };
-  const q = parseQuantity(s.quantity);
-  if (!q.ok) return q;
-  const prices = parsePrices(s);
-  if (!prices.ok) return prices;
-  return {
-    ok: true,
-    value: {
-      exchange: sym.exchange,
-      tradingsymbol: sym.tradingsymbol,
-      transaction_type: s.side,
-      quantity: q.value,
-      order_type: s.orderType,
-      product: s.product,
-      validity: 'DAY',
-      ...prices.value,
-    },
-  };
+  return parsed(() => parseOrder({ side: s.side, symbol: s.symbol, quantity: s.quantity, orderType: s.orderType, product: s.product, validity: 'DAY', ...prices(s) }));
 }
 
 /** The changes to an open order, or the first thing wrong with the form. */
 export function formToChanges(s: OrderFormState): Parsed<OrderChanges> {
-  const q = parseQuantity(s.quantity);
-  if (!q.ok) return q;
-  const prices = parsePrices(s);
-  if (!prices.ok) return prices;
-  return { ok: true, value: { quantity: q.value, order_type: s.orderType, ...prices.value } };
+  return parsed(() => parseChanges({ quantity: s.quantity, orderType: s.orderType, ...prices(s) }));
 }

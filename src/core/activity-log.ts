@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { USER_ID_RE } from '../core/paths.js';
+import { USER_ID_RE } from './paths.js';
 
 /** One line of a user's activity log: never a token, never a body. */
 export const ActivityEntrySchema = z.object({

@@ -1,0 +1,9 @@
+import type { Clock } from '../core/clock.js';
+import type { ConfigFile, Settings } from '../core/config.js';
+
+/** What the application layer needs to wire core for a profile (the CLI's Context has all of it). */
+export interface AppContext {
+  readonly settings: Settings;
+  readonly configFile: ConfigFile;
+  readonly clock: Clock;
+}

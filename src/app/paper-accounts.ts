@@ -1,0 +1,78 @@
+import type { Clock } from '../core/clock.js';
+import type { Settings } from '../core/config.js';
+import type { PaperStore } from '../core/store/types.js';
+import type { PaperAccount } from './paper-account.js';
+import { paperDesk, type PaperDesk } from './paper.js';
+
+/** Every signed-in user's paper account, for a server that serves many users (`algo serve`). */
+export interface PaperAccounts {
+  /** The user's account; throws AuthError when a live user has no live session. */
+  account(userId: string): Promise<PaperAccount>;
+  close(): Promise<void>;
+}
+
+export interface PaperAccountsOptions {
+  store: PaperStore;
+  settings: Settings;
+  clock: Clock;
+  /** The market is the sandbox's; else each live user trades on Kite's quotes through their own session. */
+  sandbox: boolean;
+  /** Kite's REST root (live users). */
+  apiRoot: string;
+  onError?: (message: string) => void;
+}
+
+/**
+ * Sandbox: one running engine over the sandbox's market computed in process (fills resting orders
+ * on ticks, squares off MIS at 15:20). Live: quotes need each user's own Kite session, so each user
+ * gets an engine of their own over their KiteClient, made on first use; those do not stream (one
+ * ticker per process), and every call first catches the account up from Kite's minute candles.
+ */
+export async function openPaperAccounts(opts: PaperAccountsOptions): Promise<PaperAccounts> {
+  const base = { store: opts.store, settings: opts.settings, clock: opts.clock, ...(opts.onError ? { onError: opts.onError } : {}) };
+  if (opts.sandbox) {
+    const { sandboxMarket } = await import('./market.js');
+    const market = await sandboxMarket(opts.settings, opts.clock);
+    const desk = await paperDesk({ ...base, market, sandbox: true });
+    await desk.start();
+    return {
+      account: async (userId) => desk.account(userId),
+      close: async () => {
+        await desk.stop();
+        await market.close?.();
+      },
+    };
+  }
+  const desks = new Map<string, Promise<PaperDesk>>();
+  const open = async (userId: string): Promise<PaperDesk> => {
+    const [{ readSession, expiresAt }, { KiteClient }, { kiteMarket }, { AuthError }] = await Promise.all([
+      import('../core/auth/sessions.js'),
+      import('../core/kite/client.js'),
+      import('./market.js'),
+      import('../core/errors.js'),
+    ]);
+    const session = readSession(opts.settings.dataDir, userId);
+    if (!session || session.sandbox) throw new AuthError('no live Kite session for this user', 'sign in again');
+    const client = await KiteClient.open({
+      apiKey: session.api_key,
+      accessToken: session.access_token,
+      apiRoot: opts.apiRoot,
+      clock: opts.clock,
+      expiresAt: expiresAt(session),
+    });
+    const market = await kiteMarket(client, opts.settings, opts.clock);
+    return paperDesk({ ...base, market, sandbox: false, catchUpEachCall: true });
+  };
+  return {
+    async account(userId) {
+      let p = desks.get(userId);
+      if (!p) {
+        p = open(userId);
+        desks.set(userId, p);
+        p.catch(() => desks.delete(userId));
+      }
+      return (await p).account(userId);
+    },
+    close: async () => desks.clear(),
+  };
+}

@@ -1,0 +1,26 @@
+import type { BackendFactory } from './data/backend.js';
+import { loadBackend, type DashboardContext } from './data/load-backend.js';
+
+export type { DashboardContext };
+
+/**
+ * The dashboard for the CLI to start: the screen is drawn first, while the Kite client, the
+ * sandbox and the store load behind it. Warnings collected meanwhile go to stderr after it closes.
+ */
+export async function startDashboard(ctx: DashboardContext, stderr: { write(text: string): unknown } = process.stderr): Promise<number> {
+  const warnings: string[] = [];
+  const ui = import('./run.js');
+  const backend = loadBackend(ctx, (m) => warnings.push(m));
+  backend.catch(() => undefined);
+  const factory: BackendFactory = {
+    profiles: async () => (await backend).factory.profiles(),
+    open: async (profile) => (await backend).factory.open(profile),
+  };
+  const { runDashboard } = await ui;
+  try {
+    return await runDashboard({ factory, clock: ctx.clock, dataDir: ctx.settings.dataDir, profile: ctx.settings.profile });
+  } finally {
+    await backend.then((b) => b.close()).catch(() => undefined);
+    for (const w of [...new Set(warnings)].slice(0, 5)) stderr.write(`algo: ${w}\n`);
+  }
+}
