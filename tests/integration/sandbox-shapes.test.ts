@@ -1,15 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/core/paths.js';
 import { SANDBOX_APP } from '../../src/sandbox/types.js';
+import { kiteJson, readKiteFixture } from '../helpers/fixtures.js';
 import { checksumOf, loginViaPage, sandboxGet, startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
-const MOCKS = path.join(packageRoot, '..', 'shared', 'kite', 'mocks');
-
-function mock(name: string): unknown {
-  return JSON.parse(fs.readFileSync(path.join(MOCKS, name), 'utf8'));
-}
+const mock = (name: string): unknown => kiteJson(name);
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
@@ -118,7 +112,7 @@ describe('every sandbox endpoint answers in the shape of its Kite mock', () => {
       const res = await sandboxGet(sb.handle, route, accessToken);
       expect(res.status).toBe(200);
       expect(res.contentType).toBe('text/csv');
-      const header = fs.readFileSync(path.join(MOCKS, file), 'utf8').split('\r\n')[0];
+      const header = readKiteFixture(file).toString('utf8').split('\r\n')[0];
       const lines = res.text.split('\r\n');
       expect(lines[0]).toBe(header);
       expect(lines.slice(1, -1).every((l) => l.split(',').length === 12)).toBe(true);

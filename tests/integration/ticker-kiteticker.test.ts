@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { createMarket } from '../../src/sandbox/market.js';
+import { kiteJson } from '../helpers/fixtures.js';
 import { KiteTickerClient } from '../helpers/kite-ticker-client.js';
 import { expectedTick, type KiteTick, type Mode } from '../helpers/kite-ticks.js';
 import { TEST_TOKENS } from '../helpers/ticker-market.js';
@@ -132,8 +131,7 @@ describe('the real KiteTicker against the sandbox ticker', () => {
 
   it('delivers order updates to the connections of that user only', async () => {
     const c = await open();
-    const postbackFile = fileURLToPath(new URL('../../../shared/kite/mocks/postback.json', import.meta.url));
-    const postback: unknown = JSON.parse(readFileSync(postbackFile, 'utf8'));
+    const postback = kiteJson('postback.json');
     expect(sb.ticker.broadcastOrderUpdate('SOMEONE', { order_id: 'x' })).toBe(0);
     expect(sb.ticker.broadcastOrderUpdate(TICKER_USER, postback)).toBe(1);
     await waitUntil(() => c.orderUpdates.length > 0, 'an order update');

@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeCharges, exactCharges, type ChargeInput } from '../../src/core/paper/charges.js';
 import { pct } from '../../src/core/paper/exact.js';
 import { ZERODHA_RATES, type ChargeSchedule } from '../../src/core/paper/rates.js';
-
-const MOCK = path.resolve(__dirname, '../../../shared/kite/mocks/virtual_contract_note.json');
+import { kiteJson } from '../helpers/fixtures.js';
 
 interface NoteEntry {
   transaction_type: 'BUY' | 'SELL';
@@ -25,7 +22,7 @@ interface NoteEntry {
   };
 }
 
-const notes = (JSON.parse(fs.readFileSync(MOCK, 'utf8')) as { data: NoteEntry[] }).data;
+const notes = kiteJson<{ data: NoteEntry[] }>('virtual_contract_note.json').data;
 const entry = (symbol: string) => notes.find((n) => n.tradingsymbol === symbol)!;
 const inputOf = (n: NoteEntry, instrument_type = 'EQ'): ChargeInput => ({
   exchange: n.exchange,

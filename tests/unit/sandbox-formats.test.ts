@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/core/paths.js';
 import { instrumentsCsv } from '../../src/sandbox/csv.js';
 import { buildInstruments } from '../../src/sandbox/instruments.js';
 import { escapeHtml, errorPage, loginPage } from '../../src/sandbox/login-html.js';
 import { redirectTarget } from '../../src/sandbox/routes/login.js';
 import { parseKiteDate } from '../../src/sandbox/routes/historical.js';
-
-const MOCKS = path.join(packageRoot, '..', 'shared', 'kite', 'mocks');
+import { readKiteFixture } from '../helpers/fixtures.js';
 
 describe('the instruments CSV', () => {
   const specs = buildInstruments();
@@ -20,7 +16,7 @@ describe('the instruments CSV', () => {
       { spec: infy, lastPrice: 1412_95 },
       { spec: nifty, lastPrice: 25900_00 },
     ]);
-    const mockHeader = fs.readFileSync(path.join(MOCKS, 'instruments_all.csv'), 'utf8').split('\r\n')[0];
+    const mockHeader = readKiteFixture('instruments_all.csv').toString('utf8').split('\r\n')[0];
     expect(text.split('\r\n')).toEqual([
       mockHeader,
       '408065,1594,INFY,INFOSYS,1412.95,,0.0,0.1,1,EQ,NSE,NSE',

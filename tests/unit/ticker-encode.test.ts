@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, encodePacket, HEARTBEAT, PACKET_LENGTH, type TickerMode } from '../../src/sandbox/ticker/encode.js';
 import type { MarketSnapshot } from '../../src/sandbox/types.js';
+import { kiteJson, readKiteFixture } from '../helpers/fixtures.js';
 import { expectedTick, parseWithKiteTicker, snapshotFromTick } from '../helpers/kite-ticks.js';
 import { createTickerTestMarket, TEST_TOKENS } from '../helpers/ticker-market.js';
 
-const kite = fileURLToPath(new URL('../../../shared/kite/', import.meta.url));
-const realFrame = (mode: TickerMode): Buffer => readFileSync(`${kite}packets/${mode}Mode_binary.packet`);
+const realFrame = (mode: TickerMode): Buffer => readKiteFixture(`${mode}Mode_binary.packet`);
 const mockPacket = (mode: 'quote' | 'full'): Buffer =>
-  Buffer.from(readFileSync(`${kite}mocks/ticker_${mode}.packet`, 'utf8').trim(), 'base64');
-const mockJson = (mode: TickerMode): Record<string, unknown> =>
-  JSON.parse(readFileSync(`${kite}mocks/ticker_${mode}.json`, 'utf8')) as Record<string, unknown>;
+  Buffer.from(readKiteFixture(`ticker_${mode}.packet`).toString('utf8').trim(), 'base64');
+const mockJson = (mode: TickerMode): Record<string, unknown> => kiteJson<Record<string, unknown>>(`ticker_${mode}.json`);
 
 const MODES: TickerMode[] = ['ltp', 'quote', 'full'];
 
