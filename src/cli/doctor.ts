@@ -32,10 +32,10 @@ export async function runDoctorCommand(ctx: Context, env: NodeJS.ProcessEnv = pr
   const dataDir = settings?.dataDir ?? path.resolve(ctx.flags.dataDir ?? env.ALGO_DATA_DIR ?? defaultDataDir());
   const report = await runDoctor({ dataDir, settings, settingsError, clock: ctx.clock });
   if (ctx.json) {
-    process.stdout.write(`${redact(JSON.stringify(report, null, 2))}\n`);
+    ctx.io.stdout.write(`${redact(JSON.stringify(report, null, 2))}\n`);
   } else {
-    const st = out.styles();
-    process.stdout.write(redact(formatDoctor(report.checks, (status, text) => (status === 'ok' ? st.green(text) : status === 'warn' ? st.yellow(text) : st.red(text)))));
+    const st = out.styles(out.colorEnabled(ctx.io.stdout, ctx.io.env));
+    ctx.io.stdout.write(redact(formatDoctor(report.checks, (status, text) => (status === 'ok' ? st.green(text) : status === 'warn' ? st.yellow(text) : st.red(text)))));
   }
   if (doctorExitCode(report.checks) !== 0) process.exitCode = 1;
 }

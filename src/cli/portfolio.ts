@@ -259,38 +259,38 @@ export async function runPortfolio(ctx: Context, kind: Kind, flags: ListFlags): 
     switch (kind) {
       case 'holdings': {
         const rows = await c.holdings();
-        if (ctx.json) return out.printJson(rows);
+        if (ctx.json) return out.printJson(rows, ctx.io.stdout);
         text = await renderList(rows, holdingsSpec(f), flags.sort, 'no holdings');
         break;
       }
       case 'positions': {
         const all = await c.positions();
-        if (ctx.json) return out.printJson(all);
+        if (ctx.json) return out.printJson(all, ctx.io.stdout);
         const rows = flags.day ? all.day : all.net;
         text = await renderList(rows, positionsSpec(f), flags.sort, `no ${flags.day ? 'day' : 'net'} positions`);
         break;
       }
       case 'orders': {
         const rows = await c.orders();
-        if (ctx.json) return out.printJson(await kiteJson(rows, ['order_timestamp', 'exchange_update_timestamp', 'exchange_timestamp']));
+        if (ctx.json) return out.printJson(await kiteJson(rows, ['order_timestamp', 'exchange_update_timestamp', 'exchange_timestamp']), ctx.io.stdout);
         text = await renderList(rows, ordersSpec(f), flags.sort, 'no orders today');
         break;
       }
       case 'trades': {
         const rows = await c.trades();
-        if (ctx.json) return out.printJson(await kiteJson(rows, ['fill_timestamp', 'order_timestamp', 'exchange_timestamp']));
+        if (ctx.json) return out.printJson(await kiteJson(rows, ['fill_timestamp', 'order_timestamp', 'exchange_timestamp']), ctx.io.stdout);
         text = await renderList(rows, tradesSpec(f), flags.sort, 'no trades today');
         break;
       }
       case 'margins': {
         const m = await c.margins();
-        if (ctx.json) return out.printJson(m);
+        if (ctx.json) return out.printJson(m, ctx.io.stdout);
         const { rows, spec } = marginsTable(m, f);
         text = await renderList(rows, spec, undefined);
         break;
       }
     }
-    process.stdout.write(text);
+    ctx.io.stdout.write(text);
   } finally {
     await kite.close();
   }

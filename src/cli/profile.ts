@@ -55,9 +55,9 @@ async function listCmd(ctx: Context): Promise<void> {
       })),
     );
   }
-  if (rows.length === 0) return out.note('no profiles yet; create one with `algo login` or `algo profile add NAME`');
-  const st = out.styles();
-  process.stdout.write(
+  if (rows.length === 0) return out.note('no profiles yet; create one with `algo login` or `algo profile add NAME`', ctx.io.stderr);
+  const st = out.styles(out.colorEnabled(ctx.io.stdout, ctx.io.env));
+  ctx.io.stdout.write(
     out.renderTable(rows, [
       { header: '', value: (r) => (r.isDefault ? '*' : '') },
       { header: 'PROFILE', value: (r) => r.name },
@@ -78,7 +78,7 @@ async function addCmd(ctx: Context, name: string, flags: { apiKey?: string }): P
   assertProfileName(name);
   if (ctx.flags.sandbox) {
     await addProfile(ctx.settings.dataDir, name, { apiKey: SANDBOX_APP.apiKey, sandbox: true });
-    return out.printLine(`Added sandbox profile ${name}; sign in with \`algo login --profile ${name}\``);
+    return out.printLine(`Added sandbox profile ${name}; sign in with \`algo login --profile ${name}\``, ctx.io.stdout);
   }
   let apiKey = flags.apiKey ?? process.env.KITE_API_KEY;
   if (!apiKey) {
@@ -92,13 +92,13 @@ async function addCmd(ctx: Context, name: string, flags: { apiKey?: string }): P
   }
   if (!apiKey.trim() || !apiSecret.trim()) throw new UsageError('the API key and secret must not be empty');
   await addProfile(ctx.settings.dataDir, name, { apiKey: apiKey.trim(), apiSecret: apiSecret.trim() });
-  out.printLine(`Added profile ${name}; sign in with \`algo login --profile ${name}\``);
+  out.printLine(`Added profile ${name}; sign in with \`algo login --profile ${name}\``, ctx.io.stdout);
 }
 
 async function useCmd(ctx: Context, name: string): Promise<void> {
   const [{ useProfile }, out] = await Promise.all([import('../core/auth/profiles.js'), import('./output.js')]);
   await useProfile(ctx.settings.dataDir, name);
-  out.printLine(`Default profile is now ${name}`);
+  out.printLine(`Default profile is now ${name}`, ctx.io.stdout);
 }
 
 async function removeCmd(ctx: Context, name: string, flags: { yes?: boolean }): Promise<void> {
@@ -110,5 +110,5 @@ async function removeCmd(ctx: Context, name: string, flags: { yes?: boolean }): 
   getProfile(ctx.configFile, name);
   await prompt.confirm(ctx.io, { yes: flags.yes === true, question: `Remove profile ${name} and its session? Its paper account is kept.`, refuse: `add --yes to remove profile ${name}` });
   const { removedSession } = await removeProfile(ctx.settings.dataDir, name);
-  out.printLine(`Removed profile ${name}${removedSession ? ' and its session' : ''}; its paper account is kept`);
+  out.printLine(`Removed profile ${name}${removedSession ? ' and its session' : ''}; its paper account is kept`, ctx.io.stdout);
 }

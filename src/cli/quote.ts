@@ -48,9 +48,9 @@ export async function runQuote(ctx: Context, symbols: readonly string[], flags: 
     const shaped = Object.fromEntries(
       Object.entries(quotes).map(([k, q]) => [k, { ...q, timestamp: q.timestamp === null ? null : formatIst(q.timestamp), last_trade_time: q.last_trade_time === null ? null : formatIst(q.last_trade_time) }]),
     );
-    out.printJson(shaped);
+    out.printJson(shaped, ctx.io.stdout);
   } else {
-    const st = out.styles();
+    const st = out.styles(out.colorEnabled(ctx.io.stdout, ctx.io.env));
     const price = (r: number): string => money.formatPrice(Math.round(r * 100));
     const rows = keys.filter((k) => quotes[k]).map((k) => [k, quotes[k]!] as const);
     const change = (q: KiteQuote): number => (q.ohlc.close ? q.last_price - q.ohlc.close : 0);
@@ -89,7 +89,7 @@ export async function runQuote(ctx: Context, symbols: readonly string[], flags: 
         );
       }
     }
-    process.stdout.write(text);
+    ctx.io.stdout.write(text);
   }
   if (missing.length) {
     throw new UsageError(`no quote for ${missing.join(', ')}: unknown instrument`, 'check the symbol and exchange, e.g. NSE:INFY');
