@@ -84,6 +84,7 @@ async function mongoChecks(uri: string, timeoutMs?: number): Promise<DoctorCheck
 
 export async function checkStore(uri: string, opts: { mongoTimeoutMs?: number } = {}): Promise<DoctorCheck[]> {
   if (uri.startsWith('sqlite:')) return sqliteChecks(uri.slice('sqlite:'.length));
+  if (uri === 'memory:') return [warn('store', 'memory: keeps paper accounts in this process only; they are gone when it exits', 'use sqlite:PATH (the default) to keep them')];
   if (isMongoUri(uri)) return mongoChecks(uri, opts.mongoTimeoutMs);
-  return [fail('store', `unknown store ${redact(uri)}`, 'use --store sqlite:PATH or mongodb://...')];
+  return [fail('store', `unknown store ${redact(uri)}`, 'use --store sqlite:PATH, mongodb://... or memory:')];
 }
