@@ -14,25 +14,14 @@ import { InstrumentIndex } from '../../src/core/paper/instruments.js';
 import { DEFAULT_FEE_MODEL, DEFAULT_FILL_MODEL, type FeeModel, type FillModel } from '../../src/core/paper/models.js';
 import { matchStep, placeStep, settleStep, type Step } from '../../src/core/paper/steps.js';
 import type { AccountState, Charges, OrderRequest, PaperOrder } from '../../src/core/paper/types.js';
+import { instrument } from '../helpers/paper.js';
 
 const U = 'AB1234';
 /** Monday 2026-11-23, 10:00 IST: a trading day, market open. */
 const MON_10 = Date.parse('2026-11-23T10:00:00+05:30');
 const MON_1520 = Date.parse('2026-11-23T15:20:00+05:30');
 
-const INFY: Instrument = {
-  instrument_token: 408065,
-  exchange_token: 1594,
-  tradingsymbol: 'INFY',
-  name: 'INFOSYS',
-  exchange: 'NSE',
-  segment: 'NSE',
-  instrument_type: 'EQ',
-  tick_size: 5,
-  lot_size: 1,
-  expiry: '',
-  strike: 0,
-};
+const INFY: Instrument = instrument('INFY', { instrument_token: 408065, name: 'INFOSYS' });
 const instruments = new InstrumentIndex([INFY]);
 
 const config: PaperConfig = { capital: 10_00_000_00, slippageBps: 10, misMarginPct: 20, staleQuoteSeconds: 60, alwaysOpen: false };
