@@ -212,3 +212,32 @@ describe('one order language behind three faces', () => {
     if ('refused' in c.outcome) expect(answers.cli.message).toBe(answers.api.message);
   });
 });
+
+describe('a modification follows the same rule', () => {
+  it('an off-tick or out-of-band new price is refused naming the field (CLI exit 2, API 400), and the order is unchanged', async () => {
+    // a resting LIMIT 5% under the market on each face
+    const ltp = (await viaApiQuote()) as number;
+    const price = Math.floor(ltp * 0.95);
+    const placed = await cli(cliDir, ['paper', 'buy', 'INFY', '1', '--price', String(price), '--json']);
+    const cliId = (JSON.parse(placed.out) as { order_id: string; status: string }).order_id;
+    const apiPlaced = await api.call('POST', '/api/paper-trading/orders', { token, body: { tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, price } });
+    expect(apiPlaced.json.data.status).toBe('OPEN');
+    const apiId = apiPlaced.json.data.order_id as string;
+    for (const [bad, message] of [['1500.03', /^algo: price: .* is not a multiple of the tick size/], ['99999', /^algo: price: ₹99,999.00 is outside today's circuit limits/]] as const) {
+      const r = await cli(cliDir, ['paper', 'modify', cliId, '--price', bad]);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toMatch(message);
+      const a = await api.call('PUT', `/api/paper-trading/orders/${apiId}`, { token, body: { price: Number(bad) } });
+      expect(a.status).toBe(400);
+      expect(a.json).toMatchObject({ error_type: 'InputException', data: { field: 'price' } });
+      expect(a.json.message).toBe(r.err.replace(/^algo: /, '').trim());
+    }
+    expect((await cliStore.order('SB0001', cliId))).toMatchObject({ status: 'OPEN', price: price * 100 });
+    expect((await apiStore.order('SB0001', apiId))).toMatchObject({ status: 'OPEN', price: price * 100 });
+  });
+});
+
+async function viaApiQuote(): Promise<number> {
+  const pos = (await api.call('GET', '/api/paper-trading/positions', { token })).json.data.net as Array<{ tradingsymbol: string; last_price: number }>;
+  return pos.find((p) => p.tradingsymbol === 'INFY')!.last_price;
+}
