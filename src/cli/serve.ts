@@ -16,6 +16,8 @@ function positive(value: string, flag: string, max: number): number {
 }
 
 function port(value: string): number {
+  // Number('') and Number(' ') are 0, which would mean "any free port".
+  if (value.trim() === '') throw new UsageError('--port must be a port number (0-65535), not empty');
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0-65535, got "${value}"`);
   return n;

@@ -69,9 +69,10 @@ export const SettingsSchema = checker(
     kiteApiRoot: url(),
     kiteLoginUrl: url(),
     kiteTickerUrl: tickerUrl(),
-    /** A flag or variable gives a string: read it as a number (as Number() does). */
+    /** A flag or variable gives a string: read it as a number (as Number() does), but an empty or blank one is no port (Number('') is 0). */
     redirectPort: v.pipe(
       v.unknown(),
+      v.check((x) => typeof x !== 'string' || x.trim() !== '', 'must be a port number (0-65535), not empty'),
       v.transform(Number),
       v.number('must be a number'),
       v.finite('must be a number'),

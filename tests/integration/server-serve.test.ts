@@ -88,4 +88,16 @@ describe('algo serve as a process', () => {
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/--cors must be an origin/);
   });
+
+  it('refuses an empty --port or a blank ALGO_REDIRECT_PORT in one line, instead of taking it as port 0', async () => {
+    const p = await runCli(['serve', '--sandbox', '--port', ''], { dataDir: dir, env });
+    expect(p.code).toBe(2);
+    expect(p.stderr).toBe('algo: --port must be a port number (0-65535), not empty\n');
+    const e = await runCli(['serve', '--sandbox', '--port', '0'], { dataDir: dir, env: { ...env, ALGO_REDIRECT_PORT: ' ' } });
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/^algo: invalid setting: redirectPort \(--port \/ ALGO_REDIRECT_PORT\) must be a port number \(0-65535\), not empty;[^\n]*\n$/);
+    const l = await runCli(['login', '--sandbox', '--user', 'SB0001', '--port', ''], { dataDir: dir, env });
+    expect(l.code).toBe(2);
+    expect(l.stderr).toMatch(/^algo: invalid setting: redirectPort \(--port \/ ALGO_REDIRECT_PORT\) must be a port number/);
+  });
 });
