@@ -6,7 +6,7 @@ import { ApiError, errorBody, toApiError } from './api-error.js';
 import { authenticate } from './authenticate.js';
 import { applyCors } from './cors.js';
 import type { ApiDeps, ApiSession } from './deps.js';
-import { hostAllowed } from './host-check.js';
+import { hostAllowed, hostHeaderCount } from './host-check.js';
 import { LoginStates } from './login-states.js';
 import { TokenBuckets } from './rate-limit.js';
 import type { RouteSpec } from './route-spec.js';
@@ -99,6 +99,9 @@ export function buildApp(opts: AppOptions): App {
 
   /** Host check, CORS, then (user routes) the session and the user's rate limit; throws ApiError. */
   const guard = (req: FastifyRequest, reply: FastifyReply): void => {
+    if (hostHeaderCount(req.raw.rawHeaders) > 1) {
+      throw new ApiError(400, 'InputException', 'the request has more than one Host header; send exactly one');
+    }
     if (!hostAllowed(listening.allowedHosts, req.headers.host)) {
       throw new ApiError(421, 'PermissionException', `this server answers only to its own address (${listening.baseUrl}) or localhost`);
     }

@@ -23,3 +23,13 @@ export function allowedHosts(host: string, port: number): Set<string> {
 export function hostAllowed(allowed: Set<string>, header: string | undefined): boolean {
   return header !== undefined && allowed.has(header.toLowerCase());
 }
+
+/**
+ * How many Host header lines a request carried (node keeps only the first in `headers.host`).
+ * RFC 9112 section 3.2: a server must answer 400 to a request with more than one.
+ */
+export function hostHeaderCount(rawHeaders: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === 'host') n++;
+  return n;
+}

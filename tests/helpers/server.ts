@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createSession, writeSession } from '../../src/core/auth/sessions.js';
@@ -56,6 +57,63 @@ export function call(baseUrl: string, method: string, urlPath: string, opts: Cal
     });
     req.on('error', reject);
     req.end(payload);
+  });
+}
+
+/**
+ * Bytes written as they are on a fresh socket (repeated headers, broken request lines), and the
+ * answer read until the server closes or sends a whole response; `hold` keeps the request
+ * unsent until it resolves (the socket is connected, and accepted, before it).
+ */
+export function rawCall(baseUrl: string, request: string, hold?: Promise<unknown>): Promise<Reply> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: url.hostname, port: Number(url.port) });
+    const chunks: Buffer[] = [];
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) {
+        done = true;
+        reject(new Error(`no HTTP answer: ${JSON.stringify(text)}`));
+        return;
+      }
+      const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+      const headers: http.IncomingHttpHeaders = {};
+      for (const l of lines) {
+        const i = l.indexOf(':');
+        headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      const body = text.slice(end + 4);
+      const length = Number(headers['content-length'] ?? NaN);
+      if (Number.isFinite(length) && Buffer.byteLength(body) < length) return; // more to come
+      done = true;
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        json = undefined;
+      }
+      socket.destroy();
+      resolve({ status: Number(statusLine!.split(' ')[1]), headers, text: body, json });
+    };
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      finish();
+    });
+    socket.on('end', finish);
+    socket.on('close', finish);
+    socket.on('error', (e) => {
+      if (!done) {
+        done = true;
+        reject(e);
+      }
+    });
+    socket.on('connect', () => {
+      void Promise.resolve(hold).then(() => socket.write(request));
+    });
   });
 }
 
