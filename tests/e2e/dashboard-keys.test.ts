@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
@@ -18,10 +19,12 @@ const CLOCK = '2026-11-25T10:00:00+05:30'; // a Wednesday, market open
 
 let dataDir: string;
 let pane: TmuxPane | null = null;
+const dirs: string[] = [];
 
 beforeAll(async () => {
   ensureBuilt();
   dataDir = tempDataDir('algo-dash-');
+  dirs.push(dataDir);
   const env = { ALGO_CLOCK: CLOCK };
   for (const [user, profile] of [['SB0001', 'demo'], ['SB0002', 'other']] as const) {
     const r = await runCli(['login', '--sandbox', '--user', user, '--profile', profile], { dataDir, env });
@@ -29,7 +32,10 @@ beforeAll(async () => {
   }
 }, 180_000); // ensureBuilt may have to build dist/ first
 
-afterAll(() => pane?.kill());
+afterAll(() => {
+  pane?.kill();
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+});
 
 function startDashboard(profile: string, clock = CLOCK): TmuxPane {
   pane?.kill();
@@ -131,6 +137,7 @@ describe('algo (the dashboard) in a terminal', () => {
 
   it('signs a newcomer in to the sandbox on the first run (npm start on a fresh machine)', async () => {
     const fresh = tempDataDir('algo-dash-first-');
+    dirs.push(fresh);
     pane?.kill();
     pane = TmuxPane.start({
       argv: [process.execPath, path.join(root, 'dist', 'cli', 'main.js')],

@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
 
 /** `algo portfolio ...` and `algo quote ...` as child processes of the built CLI, against the in-process sandbox. */
@@ -13,6 +14,9 @@ beforeAll(async () => {
   const r = await runCli(['login', '--sandbox', '--user', 'SB0001', '--profile', 'demo'], { dataDir, env: { ALGO_CLOCK: CLOCK } });
   expect(r.code, r.stderr).toBe(0);
 }, 180_000);
+afterAll(() => {
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 5 });
+});
 
 interface Holding {
   tradingsymbol: string;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDataDir } from '../helpers/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDataDir as newDataDir } from '../helpers/cli.js';
 
 /** Wednesday, market open. */
 const CLOCK = '2026-11-25T10:00:00+05:30';
@@ -17,6 +17,15 @@ interface KiteOrderJson {
 }
 
 describe('algo paper as a child process', () => {
+  const dirs: string[] = [];
+  const tempDataDir = (prefix: string): string => {
+    const dir = newDataDir(prefix);
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  });
   let dataDir: string;
   const env = { ALGO_CLOCK: CLOCK };
   const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { dataDir, env: { ...env, ...extra } });

@@ -1,10 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { addSymbol, DEFAULT_WATCHLIST, loadWatchlist, removeSymbol, saveWatchlist, watchlistPath } from '../../src/tui/data/watchlist-store.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'algo-watch-'));
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-watch-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('watchlists per profile', () => {
   it('start from the default list and round-trip through <dataDir>/watchlists/<profile>.json', async () => {
