@@ -75,7 +75,8 @@ describe('algo login --sandbox --user', () => {
     const before = fs.readFileSync(sessionFile(dir, 'SB0001'), 'utf8');
     const r = await algo(dir, ['login', '--sandbox', '--user', 'SB0002', '--profile', 'a', '--port', '0']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('algo: profile a belongs to SB0001 but the browser signed in as SB0002; log out of Kite in the browser or use --force\n');
+    expect(r.stderr).toContain('algo: profile a belongs to SB0001, not SB0002; nothing was signed in; ');
+    expect(r.stderr).toContain('`algo login --sandbox --user SB0002 --profile NEW`');
     expect(fs.existsSync(sessionFile(dir, 'SB0002'))).toBe(false);
     expect(fs.readFileSync(sessionFile(dir, 'SB0001'), 'utf8')).toBe(before);
 

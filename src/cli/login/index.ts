@@ -108,8 +108,9 @@ export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
       ...(byUser ? { sandboxUser: { userId: flags.user!, password: SANDBOX_PASSWORD } } : {}),
       onRejected: (reason) => wait.say(`algo: ignored ${reason}`),
       onUrl: async (url) => {
-        out.note(`Sign in to ${sandbox ? 'the Kite sandbox' : 'Kite'} for profile ${name}:\n  ${url}`);
+        // A demo user signs in on the sandbox's page by itself: there is no URL for a person to open.
         if (byUser) return;
+        out.note(`Sign in to ${sandbox ? 'the Kite sandbox' : 'Kite'} for profile ${name}:\n  ${url}`);
         if (flags.browser && !flags.manual) await openBrowser(url);
         wait.waiting();
       },

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Profile } from '../config.js';
-import { AlgoError, UsageError } from '../errors.js';
+import { AlgoError, AuthError, UsageError } from '../errors.js';
 import { formatIst } from '../ist.js';
 import { registerSecret } from '../redact.js';
 import type { Warn } from './fs-private.js';
@@ -11,6 +11,7 @@ import { signInToSandbox } from './sandbox-signin.js';
 import { expiresAt, writeSession, type Session } from './sessions.js';
 import { newState, stateMatches } from './state.js';
 import { exchangeRequestToken } from './exchange.js';
+import { KiteClient } from '../kite/client.js';
 
 export interface LoginParams {
   dataDir: string;
@@ -84,6 +85,16 @@ function tokenFromPaste(text: string, state: string): string {
   return p.requestToken;
 }
 
+/** End a token just issued that will not be kept (another user's). */
+async function endToken(p: LoginParams, accessToken: string): Promise<void> {
+  try {
+    const client = await KiteClient.open({ apiKey: p.apiKey, apiRoot: p.apiRoot, clock: p.clock });
+    await client.invalidate(accessToken);
+  } catch {
+    // Kite will let it expire at 06:00; nothing was saved either way.
+  }
+}
+
 async function saveLogin(p: LoginParams, session: Session): Promise<boolean> {
   await writeSession(p.dataDir, session, p.warn);
   const base: Profile = p.profile ?? {
@@ -94,13 +105,42 @@ async function saveLogin(p: LoginParams, session: Session): Promise<boolean> {
   return p.profile === undefined;
 }
 
+/** How the request token came: the browser's redirect, a pasted URL, or a demo user signed in without a browser. */
+type Via = 'browser' | 'paste' | 'user';
+
+/**
+ * The profile belongs to another user than the one signed in, worded for how the sign-in was
+ * made (no browser is named when none was used), and always with the way to keep both users:
+ * a new profile for the other one.
+ */
+export function userMismatchError(p: Pick<LoginParams, 'profileName' | 'sandbox'>, expected: string, got: string, via: Via): AuthError {
+  const name = p.profileName;
+  if (via === 'user') {
+    return new AuthError(
+      `profile ${name} belongs to ${expected}, not ${got}; nothing was signed in`,
+      `sign ${got} in to a profile of its own with \`algo login --sandbox --user ${got} --profile NEW\`, sign profile ${name} in as ${expected} with \`algo login --sandbox --user ${expected} --profile ${name}\`, or add --force to make profile ${name} ${got}'s`,
+    );
+  }
+  const who = via === 'paste' ? `the pasted URL is a sign-in as ${got}` : `the browser signed in as ${got}`;
+  return new AuthError(
+    `profile ${name} belongs to ${expected} but ${who}`,
+    `to use ${got}, sign in to a profile of its own with \`algo login${p.sandbox ? ' --sandbox' : ''} --profile NEW\`; to stay with ${expected}, log out of Kite in the browser and sign in as ${expected}; or add --force to make profile ${name} ${got}'s`,
+  );
+}
+
 /**
  * The whole browser login: a random state, a one-shot listener on 127.0.0.1, the login URL,
  * then the first of (a good callback, a pasted URL) exchanged for a session, which is written
- * and tied to the profile. The listener is closed in every outcome.
+ * and tied to the profile. The listener is closed in every outcome. A demo user (sandboxUser)
+ * signs in on the sandbox's page without a browser; a profile of another user is refused before
+ * anything is signed in.
  */
 export async function login(p: LoginParams): Promise<LoginResult> {
   registerSecret(p.apiSecret);
+  const expected = p.profile?.userId;
+  if (p.sandboxUser && expected && expected !== p.sandboxUser.userId && !p.force) {
+    throw userMismatchError(p, expected, p.sandboxUser.userId, 'user');
+  }
   const state = newState();
   let listener: CallbackListener | undefined;
   if (!p.manualOnly) {
@@ -111,15 +151,21 @@ export async function login(p: LoginParams): Promise<LoginResult> {
     const redirectUrl = listener?.redirectUrl ?? `http://127.0.0.1:${p.port}${CALLBACK_PATH}`;
     const url = buildLoginUrl(p.loginBase, p.apiKey, state, p.sandbox ? redirectUrl : undefined);
     await p.onUrl(url);
-    const racers: Array<Promise<string>> = [stop.promise];
-    if (listener) racers.push(listener.requestToken);
-    if (p.pasted) racers.push(p.pasted().then((text) => tokenFromPaste(text, state)));
+    const racers: Array<Promise<{ token: string; via: Via }>> = [stop.promise];
+    const byUser = p.sandboxUser !== undefined;
+    if (listener) racers.push(listener.requestToken.then((token) => ({ token, via: byUser ? 'user' : 'browser' })));
+    if (p.pasted) racers.push(p.pasted().then((text) => ({ token: tokenFromPaste(text, state), via: 'paste' })));
     if (p.sandboxUser) {
       const u = p.sandboxUser;
-      racers.push(signInToSandbox(url, u.userId, u.password).then(() => new Promise<string>(() => undefined)));
+      racers.push(signInToSandbox(url, u.userId, u.password).then(() => new Promise<never>(() => undefined)));
     }
-    const requestToken = await Promise.race(racers);
-    const session = await exchangeRequestToken({ ...p, expectedUserId: p.profile?.userId, canForce: true }, requestToken);
+    const { token: requestToken, via } = await Promise.race(racers);
+    // The user is checked here (not in the exchange) so that the refusal can say how the sign-in was made.
+    const session = await exchangeRequestToken({ ...p, expectedUserId: undefined, canForce: true }, requestToken);
+    if (expected && expected !== session.user_id && !p.force) {
+      await endToken(p, session.access_token);
+      throw userMismatchError(p, expected, session.user_id, via);
+    }
     const profileCreated = await saveLogin(p, session);
     await listener?.finish(200, {
       title: 'Signed in',
