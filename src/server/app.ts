@@ -1,14 +1,17 @@
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import { redact } from '../core/redact.js';
 import { ActivityLog } from '../core/activity-log.js';
-import { ApiError, errorBody, toApiError } from './api-error.js';
+import { ApiError, badInput, errorBody, toApiError } from './api-error.js';
 import { authenticate } from './authenticate.js';
 import { applyCors } from './cors.js';
 import type { ApiDeps, ApiSession } from './deps.js';
 import { hostAllowed, hostHeaderCount } from './host-check.js';
 import { LoginStates } from './login-states.js';
 import { TokenBuckets } from './rate-limit.js';
+import { badParam, rawRouteMatcher } from './route-match.js';
 import type { RouteSpec } from './route-spec.js';
 import { authRoutes } from './routes/auth.js';
 import { metaRoutes } from './routes/meta.js';
@@ -26,6 +29,8 @@ declare module 'fastify' {
 }
 
 export const BODY_LIMIT = 16 * 1024;
+/** The longest path parameter the router passes on (node's default bound on a request head). */
+export const MAX_PARAM_LENGTH = 16 * 1024;
 
 export interface AppOptions {
   deps: ApiDeps;
@@ -86,9 +91,56 @@ export function buildApp(opts: AppOptions): App {
   const limits = { read: new TokenBuckets(opts.readRate, opts.rateClock), write: new TokenBuckets(opts.writeRate, opts.rateClock) };
   const routes = apiRoutes(new LoginStates(opts.clock));
 
+  const matchRaw = rawRouteMatcher(routes);
+
+  /**
+   * Node's parser refuses a request it cannot read (a request head past its 16 KiB bound, a
+   * broken request line) before there are headers to check: answered in the envelope too, and
+   * the connection closed.
+   */
+  const clientErrorHandler = (err: NodeJS.ErrnoException, socket: Duplex): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const e =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError(408, 'NetworkException', 'the request did not arrive in time')
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? new ApiError(431, 'InputException', 'the request line and headers are larger than 16 KiB; no path or header of this API is that long')
+          : badInput('the request is not valid HTTP/1.1');
+    const body = JSON.stringify(errorBody(e));
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${e.status} ${http.STATUS_CODES[e.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  };
+
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
+    // find-my-way's default (100) answers a longer path parameter with its own 414 before any hook
+    // runs; with this bound (node's whole request head is 16 KiB by default) every parameter reaches
+    // the Host check, the session check and then the route's own schema (400 naming the field).
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler,
+    // What the router still refuses on its own (a parameter that is not valid percent-encoding, or
+    // one past the bound above) gets the same checks first, and then an answer in the envelope.
+    frameworkErrors: (err, req: FastifyRequest, reply: FastifyReply) => {
+      const match = matchRaw(req.raw.method ?? '', req.raw.url ?? '');
+      let e: ApiError;
+      try {
+        guard(req, reply, match?.spec);
+        const bad = match ? badParam(match.params, MAX_PARAM_LENGTH) : undefined;
+        const what = bad ? `path field ${bad.name}` : 'the path';
+        e =
+          err.code === 'FST_ERR_MAX_PARAM_LENGTH' || bad?.problem === 'length'
+            ? badInput(`${what} is longer than ${MAX_PARAM_LENGTH} characters`)
+            : badInput(`${what} is not valid percent-encoding`);
+      } catch (thrown) {
+        e = toApiError(thrown);
+      }
+      void reply.code(e.status).headers(e.headers).send(errorBody(e));
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     exposeHeadRoutes: false,
@@ -98,7 +150,7 @@ export function buildApp(opts: AppOptions): App {
   app.decorateRequest('apiSession', null);
 
   /** Host check, CORS, then (user routes) the session and the user's rate limit; throws ApiError. */
-  const guard = (req: FastifyRequest, reply: FastifyReply): void => {
+  const guard = (req: FastifyRequest, reply: FastifyReply, spec: RouteSpec | undefined): void => {
     if (hostHeaderCount(req.raw.rawHeaders) > 1) {
       throw new ApiError(400, 'InputException', 'the request has more than one Host header; send exactly one');
     }
@@ -106,7 +158,6 @@ export function buildApp(opts: AppOptions): App {
       throw new ApiError(421, 'PermissionException', `this server answers only to its own address (${listening.baseUrl}) or localhost`);
     }
     applyCors(opts.cors, req, reply);
-    const spec = req.routeOptions.config.spec;
     if (spec?.access !== 'user') return;
     const session = authenticate(deps.sessions, opts.clock, req.headers['x-session-token']);
     req.apiSession = session;
@@ -122,7 +173,7 @@ export function buildApp(opts: AppOptions): App {
   // Callback-style hooks: this runs on every request, and needs no promise.
   app.addHook('onRequest', (req, reply, done) => {
     try {
-      guard(req, reply);
+      guard(req, reply, req.routeOptions.config.spec);
       done();
     } catch (err) {
       done(err as FastifyError);

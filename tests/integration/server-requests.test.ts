@@ -42,3 +42,57 @@ describe('more than one Host header (RFC 9112: 400)', () => {
     expect(r.json.status).toBe('success');
   });
 });
+
+describe('a path parameter too long or not percent-encoded: the Host and session checks first, then the envelope', () => {
+  const orderRoutes = (id: string): Array<[string, string, unknown]> => [
+    ['GET', `/api/paper-trading/orders/${id}`, undefined],
+    ['PUT', `/api/paper-trading/orders/${id}`, { quantity: 2 }],
+    ['DELETE', `/api/paper-trading/orders/${id}`, undefined],
+  ];
+
+  it.each([
+    ['101 characters', 'A'.repeat(101)],
+    ['4,000 characters', 'b'.repeat(4000)],
+  ])('an order id of %s', async (_what, id) => {
+    for (const [method, path, body] of orderRoutes(id)) {
+      const foreign = await api.call(method, path, { token, body, headers: { host: 'rebind.attacker.example' } });
+      expect(foreign.status, `${method} foreign host`).toBe(421);
+      expect(foreign.json.error_type).toBe('PermissionException');
+      const anonymous = await api.call(method, path, { body });
+      expect(anonymous.status, `${method} no token`).toBe(401);
+      expect(anonymous.json).toMatchObject({ status: 'error', error_type: 'TokenException' });
+      const r = await api.call(method, path, { token, body });
+      expect(r.status, method).toBe(400);
+      expect(r.json).toEqual({ status: 'error', error_type: 'InputException', message: 'path field id: must be an order id', data: null });
+    }
+  });
+
+  it('an order id that is not valid percent-encoding names the field, after the same checks', async () => {
+    for (const [method, path, body] of orderRoutes('%zz')) {
+      expect((await api.call(method, path, { token, body, headers: { host: 'rebind.attacker.example' } })).status).toBe(421);
+      const anonymous = await api.call(method, path, { body });
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.json.error_type).toBe('TokenException');
+      const r = await api.call(method, path, { token, body });
+      expect(r.status).toBe(400);
+      expect(r.json).toEqual({ status: 'error', error_type: 'InputException', message: 'path field id is not valid percent-encoding', data: null });
+    }
+    const other = await api.call('GET', '/api/nothing/%zz');
+    expect(other.status).toBe(400);
+    expect(other.json).toMatchObject({ status: 'error', error_type: 'InputException', message: 'the path is not valid percent-encoding' });
+    expect((await api.call('GET', '/api/nothing/%zz', { headers: { host: 'rebind.attacker.example' } })).status).toBe(421);
+  });
+
+  it("a path past node's 16 KiB request head is 431 in the envelope (nothing was parsed to check)", async () => {
+    const r = await api.call('DELETE', `/api/paper-trading/orders/${'C'.repeat(20_000)}`, { token });
+    expect(r.status).toBe(431);
+    expect(r.json).toMatchObject({ status: 'error', error_type: 'InputException', data: null });
+    expect(r.json.message).toMatch(/larger than 16 KiB/);
+  });
+
+  it('a good order id of any length up to 40 is still looked up (404 for one that is not there)', async () => {
+    const r = await api.call('GET', `/api/paper-trading/orders/${'9'.repeat(40)}`, { token });
+    expect(r.status).toBe(404);
+    expect(r.json.error_type).toBe('GeneralException');
+  });
+});
