@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { LinkRefusedError, openNoFollow, refuseLink } from './auth/fs-private.js';
+import { describeError } from './errors.js';
 import { USER_ID_RE } from './paths.js';
 
 /** One line of a user's activity log: never a token, never a body. */
@@ -32,6 +34,8 @@ export function activityFile(dataDir: string, userId: string): string {
 export class ActivityLog {
   private readonly pending = new Map<string, string>();
   private readonly open = new Map<string, number>();
+  /** Users whose log is a symbolic link (refused, said once). */
+  private readonly refused = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -70,8 +74,11 @@ export class ActivityLog {
   private fdOf(userId: string): number {
     const known = this.open.get(userId);
     if (known !== undefined) return known;
-    fs.mkdirSync(activityDir(this.dataDir), { recursive: true, mode: 0o700 });
-    const fd = fs.openSync(activityFile(this.dataDir, userId), 'a', 0o600);
+    const dir = activityDir(this.dataDir);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    refuseLink(dir);
+    const { O_WRONLY, O_APPEND, O_CREAT } = fs.constants;
+    const fd = openNoFollow(activityFile(this.dataDir, userId), O_WRONLY | O_APPEND | O_CREAT, 0o600);
     try {
       fs.fchmodSync(fd, 0o600);
     } catch (err) {
@@ -97,6 +104,13 @@ export class ActivityLog {
       const bytes = Buffer.from(text);
       for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
     } catch (err) {
+      if (err instanceof LinkRefusedError) {
+        // Said once per user, not once per batch: nothing is written through the link.
+        if (this.refused.has(userId)) return;
+        this.refused.add(userId);
+        process.stderr.write(`algo serve: not writing the activity log of ${userId}: ${describeError(err)}\n`);
+        return;
+      }
       process.stderr.write(`algo serve: cannot write the activity log of ${userId}: ${(err as Error).message}\n`);
     }
   }
@@ -106,7 +120,13 @@ export class ActivityLog {
 export async function readActivity(dataDir: string, userId: string, limit: number): Promise<ActivityEntry[]> {
   let text: string;
   try {
-    text = await fs.promises.readFile(activityFile(dataDir, userId), 'utf8');
+    refuseLink(activityDir(dataDir));
+    const fd = openNoFollow(activityFile(dataDir, userId), fs.constants.O_RDONLY);
+    try {
+      text = fs.readFileSync(fd, 'utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

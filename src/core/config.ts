@@ -1,11 +1,11 @@
 // Schemas here use valibot, not zod: this module loads on every command, and importing zod
 // costs ~70 ms (about node's own start-up) against ~10 ms for valibot; see src/core/check.ts
 // and bench/cold-start.mjs.
-import fs from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
+import { readPrivateFile } from './auth/fs-private.js';
 import { checker, notList, type CheckedType, type Issue } from './check.js';
-import { UsageError } from './errors.js';
+import { AlgoError, UsageError } from './errors.js';
 import { defaultDataDir, PROFILE_RE, USER_ID_RE } from './paths.js';
 
 /** A finite number (JSON cannot hold NaN or Infinity, but a caller's object can). */
@@ -136,16 +136,20 @@ export function configPath(dataDir: string): string {
   return path.join(dataDir, 'config.json');
 }
 
-/** Read data/config.json (missing file = empty config); a bad file names its first bad field. */
+/**
+ * Read data/config.json (missing file = empty config); a bad file names its first bad field. The
+ * file is opened without following a link: a symbolic link in its place is refused in one line.
+ */
 export function readConfigFile(dataDir: string): ConfigFile {
   const file = configPath(dataDir);
-  let text: string;
+  let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readPrivateFile(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
+    if (e instanceof AlgoError) throw e;
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
+  if (text === undefined) return { profiles: {} };
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -103,6 +103,23 @@ describe('algo doctor', () => {
     expect(fs.statSync(loose).mode & 0o777).toBe(0o644);
   });
 
+  it('a session file that is a symbolic link: a failing line naming it; the link and its target are left alone', async () => {
+    const dir = dataDir();
+    const away = dataDir();
+    const real = await addSession(away, 'AB1234', '2026-11-25T09:00:00+05:30');
+    fs.chmodSync(real, 0o644);
+    fs.mkdirSync(path.join(dir, 'sessions'), { mode: 0o700 });
+    const link = path.join(dir, 'sessions', 'AB1234.json');
+    fs.symlinkSync(real, link);
+    const res = await runCli(['doctor'], { dataDir: dir, env: { ALGO_CLOCK: NOW } });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(
+      `FAIL  session AB1234  ${link} is a symbolic link -> algo does not follow links for its private files: replace it with the file itself, or remove it (rm ${link})\n`,
+    );
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.statSync(real).mode & 0o777).toBe(0o644);
+  });
+
   it('a config.json it cannot read: a failing config line with the way out, and the other checks still run', async () => {
     const dir = dataDir();
     fs.writeFileSync(path.join(dir, 'config.json'), '{"profiles": ', { mode: 0o600 });

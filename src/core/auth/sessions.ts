@@ -8,7 +8,7 @@ import { PROFILE_RE, sessionsDir, USER_ID_RE } from '../paths.js';
 import { registerSecret } from '../redact.js';
 import { constantTimeEqual } from './compare.js';
 import { nodeCrypto } from './crypto.js';
-import { ensurePrivateDir, ensurePrivateFile, stderrWarn, writePrivateFile, type Warn } from './fs-private.js';
+import { ensurePrivateDir, LinkRefusedError, readPrivateFile, stderrWarn, writePrivateFile, type Warn } from './fs-private.js';
 
 /** An RFC 9562 UUID (any version), or the nil and max UUIDs. */
 const UUID_RE = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
@@ -119,20 +119,26 @@ export async function writeSession(dataDir: string, s: Session, warn: Warn = std
 
 /**
  * The stored session of a user, or undefined when there is none. A damaged or foreign file
- * is reported in one line and treated as signed out; it never throws for bad content.
+ * is reported in one line and treated as signed out; it never throws for bad content. A symbolic
+ * link in place of the file or of the sessions folder is refused (LinkRefusedError, one line
+ * naming it): it is never followed, and nothing is chmod-ed through it.
  */
 export function readSession(dataDir: string, userId: string, warn: Warn = stderrWarn): Session | undefined {
   const file = sessionPath(dataDir, userId);
-  let text: string;
+  const dir = path.dirname(file);
+  let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    const dirStat = fs.lstatSync(dir, { throwIfNoEntry: false });
+    if (!dirStat) return undefined;
+    if (dirStat.isSymbolicLink()) throw new LinkRefusedError(dir);
+    text = readPrivateFile(file, { tighten: true, warn });
+    if (text === undefined) return undefined;
+    ensurePrivateDir(dir, warn);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (e instanceof LinkRefusedError) throw e;
     warn(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); treating ${userId} as signed out`);
     return undefined;
   }
-  ensurePrivateDir(path.dirname(file), warn);
-  ensurePrivateFile(file, warn);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -166,9 +172,14 @@ export function removeSession(dataDir: string, userId: string): boolean {
 
 /** Every readable session in the folder (damaged ones are reported and skipped). */
 export function listSessions(dataDir: string, warn: Warn = stderrWarn): Session[] {
+  const dir = sessionsDir(dataDir);
+  if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    warn(`${new LinkRefusedError(dir).message}; no session is read through it`);
+    return [];
+  }
   let names: string[];
   try {
-    names = fs.readdirSync(sessionsDir(dataDir));
+    names = fs.readdirSync(dir);
   } catch {
     return [];
   }
@@ -176,7 +187,14 @@ export function listSessions(dataDir: string, warn: Warn = stderrWarn): Session[
   for (const name of names.sort()) {
     const m = /^([A-Z0-9]{2,12})\.json$/.exec(name);
     if (!m) continue;
-    const s = readSession(dataDir, m[1]!, warn);
+    let s: Session | undefined;
+    try {
+      s = readSession(dataDir, m[1]!, warn);
+    } catch (e) {
+      // One planted link must not stop every other session from being found: skip it, say so.
+      if (!(e instanceof LinkRefusedError)) throw e;
+      warn(`${e.message}; skipping it`);
+    }
     if (s) out.push(s);
   }
   return out;

@@ -35,8 +35,15 @@ export function checkDataDir(dataDir: string): DoctorCheck {
   return ok(name, `${dataDir} (mode ${octal(st.mode)})`);
 }
 
+function isLink(p: string): boolean {
+  return fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+}
+
+const linkHint = (p: string) => `algo does not follow links for its private files: replace it with the file itself, or remove it (rm ${p})`;
+
 export function checkConfigFile(dataDir: string): DoctorCheck | null {
   const file = configPath(dataDir);
+  if (isLink(file)) return fail('config.json', `${file} is a symbolic link`, linkHint(file));
   const st = statOf(file);
   if (!st) return null;
   if (st.mode & 0o077) return fail('config.json', `${file} (mode ${octal(st.mode)}) can be read by others and may hold API secrets`, `run chmod 600 ${file}`);
@@ -45,6 +52,7 @@ export function checkConfigFile(dataDir: string): DoctorCheck | null {
 
 function checkSessionFile(file: string, now: number): DoctorCheck {
   const name = `session ${path.basename(file, '.json')}`;
+  if (isLink(file)) return fail(name, `${file} is a symbolic link`, linkHint(file));
   const st = statOf(file);
   if (!st?.isFile()) return fail(name, `${file} is not a file`, 'move it out of the sessions folder');
   if (st.mode & 0o077) return fail(name, `${file} (mode ${octal(st.mode)}) can be read by others`, `run chmod 600 ${file}`);
@@ -70,6 +78,7 @@ function checkSessionFile(file: string, now: number): DoctorCheck {
 /** The sessions folder (0700) and every session file in it (0600, an algo session, expiry). */
 export function checkSessions(dataDir: string, now: number): DoctorCheck[] {
   const dir = sessionsDir(dataDir);
+  if (isLink(dir)) return [fail('sessions', `${dir} is a symbolic link`, linkHint(dir))];
   const st = statOf(dir);
   if (!st) return [ok('sessions', `no sessions yet (${dir})`)];
   if (!st.isDirectory()) return [fail('sessions', `${dir} is not a folder`, 'move it away and run `algo login`')];
