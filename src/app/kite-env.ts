@@ -41,7 +41,7 @@ export async function kiteRoots(ctx: EnvContext, sandbox: boolean = ctx.settings
   }
   if (usesDefaultRoots(s)) {
     const { startSandbox } = await import('../sandbox/server.js');
-    const handle = await startSandbox({ port: 0, dataDir: s.dataDir, clock: ctx.clock, alwaysOpen: s.alwaysOpen });
+    const handle = await startSandbox({ port: 0, dataDir: s.dataDir, clock: ctx.clock, alwaysOpen: s.alwaysOpen, plan: s.sandboxPlan });
     let closed: Promise<void> | undefined;
     return {
       apiRoot: handle.apiRoot,

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { readPrivateFile } from './auth/fs-private.js';
 import { checker, notList, type CheckedType, type Issue } from './check.js';
 import { AlgoError, UsageError } from './errors.js';
+import { SANDBOX_PLANS } from './kite/plans.js';
 import { defaultDataDir, PROFILE_RE, USER_ID_RE } from './paths.js';
 
 /** A finite number (JSON cannot hold NaN or Infinity, but a caller's object can). */
@@ -46,6 +47,7 @@ export const ConfigFileSchema = checker(
       redirectPort: v.optional(v.pipe(num(), v.integer(), v.minValue(0), v.maxValue(65535))),
       store: v.optional(v.string()),
       alwaysOpen: v.optional(v.boolean()),
+      sandboxPlan: v.optional(v.picklist(SANDBOX_PLANS, `must be one of ${SANDBOX_PLANS.join(', ')}`)),
       paper: v.optional(
         notList(
           v.strictObject({
@@ -84,6 +86,12 @@ export const SettingsSchema = checker(
     sandbox: v.boolean(),
     /** The sandbox's market trades around the clock (demos at any hour). */
     alwaysOpen: v.boolean(),
+    /**
+     * The Kite Connect plan the sandbox imitates (connect: everything; no-historical; personal: no
+     * market data). Other than connect, paper trading in sandbox mode reads the sandbox's market
+     * over HTTP with the kiteconnect client, as on live Kite, so the plan's limits apply.
+     */
+    sandboxPlan: v.picklist(SANDBOX_PLANS, `must be one of ${SANDBOX_PLANS.join(', ')}`),
     /** Paper settings. */
     slippageBps: v.pipe(num(), v.minValue(0), v.maxValue(500)),
     misMarginPct: v.pipe(num(), v.minValue(1), v.maxValue(100)),
@@ -105,6 +113,7 @@ export interface GlobalFlags {
 export const DEFAULTS = {
   redirectPort: 5959,
   alwaysOpen: false,
+  sandboxPlan: 'connect',
   /** Paper trading: slippage in basis points, MIS margin %, the oldest quote that may fill, starting capital in rupees. */
   paper: { slippageBps: 5, misMarginPct: 20, staleQuoteSeconds: 60, capital: 100_000 },
 } as const;
@@ -123,6 +132,7 @@ const SOURCES: Record<string, string> = {
   kiteApiRoot: 'KITE_API_ROOT',
   kiteLoginUrl: 'KITE_LOGIN_URL',
   kiteTickerUrl: 'KITE_TICKER_URL',
+  sandboxPlan: 'ALGO_SANDBOX_PLAN',
 };
 
 function firstIssue(issues: Issue[], prefix: string): UsageError {
@@ -190,6 +200,7 @@ export function resolveSettings(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv 
     store: flags.store ?? env.ALGO_STORE ?? file.store ?? `sqlite:${path.join(dataDir, 'algo.db')}`,
     sandbox,
     alwaysOpen: envBool(env.ALGO_ALWAYS_OPEN) ?? file.alwaysOpen ?? DEFAULTS.alwaysOpen,
+    sandboxPlan: env.ALGO_SANDBOX_PLAN || file.sandboxPlan || DEFAULTS.sandboxPlan,
     slippageBps: file.paper?.slippageBps ?? DEFAULTS.paper.slippageBps,
     misMarginPct: file.paper?.misMarginPct ?? DEFAULTS.paper.misMarginPct,
     staleQuoteSeconds: file.paper?.staleQuoteSeconds ?? DEFAULTS.paper.staleQuoteSeconds,

@@ -1,4 +1,5 @@
 import { KITE_ERROR_STATUS, type KiteErrorType } from '../core/kite/error-types.js';
+import { PERMISSION_MESSAGE } from '../core/kite/plans.js';
 
 export const ERROR_STATUS = KITE_ERROR_STATUS;
 export type { KiteErrorType };
@@ -24,3 +25,5 @@ export const tokenError = (message = 'Incorrect `api_key` or `access_token`.') =
 export const inputError = (message: string) => new SandboxHttpError('InputException', message);
 export const notFound = () => new SandboxHttpError('GeneralException', 'Route not found', 404);
 export const tooManyRequests = () => new SandboxHttpError('NetworkException', 'Too many requests', 429);
+/** A call the app's Kite Connect plan does not include (historical data, market data). */
+export const permissionError = () => new SandboxHttpError('PermissionException', PERMISSION_MESSAGE);

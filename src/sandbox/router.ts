@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
-import { notFound, SandboxHttpError, tokenError, tooManyRequests } from './errors.js';
+import { planAllows, type Permission, type SandboxPlan } from '../core/kite/plans.js';
+import { notFound, permissionError, SandboxHttpError, tokenError, tooManyRequests } from './errors.js';
 import { sendData, sendError } from './http.js';
 import type { Market } from './market.js';
 import type { OrderBook } from './orderbook.js';
 import type { Portfolio } from './portfolio.js';
 import type { RateBucket, RateLimiter } from './ratelimit.js';
+import type { RequestLog } from './request-log.js';
 import type { AccessClaims, SandboxTokens } from './tokens.js';
 import { demoUser, type DemoUser } from './users.js';
 
@@ -18,6 +20,10 @@ export interface SandboxDeps {
   portfolio: Portfolio;
   /** Null when rate limits are off. */
   limiter: RateLimiter | null;
+  /** The Kite Connect plan the sandbox's app is on: what it may call. */
+  plan: SandboxPlan;
+  /** Every request answered, for tests and measurements. */
+  log: RequestLog;
 }
 
 export interface RequestContext {
@@ -39,7 +45,7 @@ export interface AuthedContext extends RequestContext {
  */
 export type Route =
   | { method: string; path: string; auth: false; handle(ctx: RequestContext): unknown }
-  | { method: string; path: string; auth: true; bucket?: RateBucket; handle(ctx: AuthedContext): unknown };
+  | { method: string; path: string; auth: true; bucket?: RateBucket; needs?: Permission; handle(ctx: AuthedContext): unknown };
 
 interface Compiled {
   route: Route;
@@ -68,12 +74,14 @@ function authenticate(req: IncomingMessage, tokens: SandboxTokens): { user: Demo
 }
 
 /**
- * The sandbox's request handler: finds the route, checks the access token and the user's rate limit
- * for authenticated routes, and answers every failure with Kite's error envelope.
+ * The sandbox's request handler: finds the route, checks the access token, the plan's permission
+ * and the user's rate limit for authenticated routes, and answers every failure with Kite's error
+ * envelope. Every answered request goes to the request log.
  */
 export function createHandler(routes: Route[], deps: SandboxDeps) {
   const table = routes.map(compile);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    res.once('finish', () => deps.log.add(req.method ?? 'GET', req.url ?? '/', res.statusCode));
     try {
       const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
       let pathname: string;
@@ -98,6 +106,7 @@ export function createHandler(routes: Route[], deps: SandboxDeps) {
       let result: unknown;
       if (hit.route.auth) {
         const { user, claims } = authenticate(req, deps.tokens);
+        if (hit.route.needs && !planAllows(deps.plan, hit.route.needs)) throw permissionError();
         const key = `${claims.apiKey}:${user.user_id}`;
         if (deps.limiter && !deps.limiter.take(key, hit.route.bucket ?? 'default')) throw tooManyRequests();
         result = await hit.route.handle({ ...base, user, claims });

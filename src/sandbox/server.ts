@@ -2,10 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../core/clock.js';
 import { AlgoError } from '../core/errors.js';
+import { planAllows } from '../core/kite/plans.js';
 import { createMarket } from './market.js';
 import { OrderBook } from './orderbook.js';
 import { Portfolio } from './portfolio.js';
 import { RateLimiter } from './ratelimit.js';
+import { RequestLog } from './request-log.js';
 import { createHandler, type Route } from './router.js';
 import { historicalRoutes } from './routes/historical.js';
 import { instrumentRoutes } from './routes/instruments.js';
@@ -65,6 +67,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
   const market = createMarket({ seed: opts.seed, alwaysOpen: opts.alwaysOpen });
   const tokens = new SandboxTokens(opts.dataDir, clock);
   const book = new OrderBook(market);
+  const plan = opts.plan ?? 'connect';
+  const log = new RequestLog();
   const deps = {
     market,
     clock,
@@ -72,11 +76,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     book,
     portfolio: new Portfolio(market, book),
     limiter: opts.rateLimits === false ? null : new RateLimiter(opts.rateLimitClock ?? systemClock),
+    plan,
+    log,
   };
   const handler = createHandler(ROUTES, deps);
   const server = http.createServer((req, res) => void handler(req, res));
   await listen(server, opts.port ?? 0, host);
-  const ticker = attachTicker(server, { market, clock, verifyAccessToken: (apiKey, token) => tokens.userOf(apiKey, token) });
+  const ticker = attachTicker(server, {
+    market,
+    clock,
+    verifyAccessToken: (apiKey, token) => tokens.userOf(apiKey, token),
+    marketData: planAllows(plan, 'market'),
+    onHandshake: (req, status) => log.add('GET', req.url ?? '/', status),
+  });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(host)}:${port}`;
 
@@ -98,6 +110,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<SandboxHandle>
     loginUrl: `${url}/connect/login`,
     tickerUrl: `ws://${urlHost(host)}:${port}/`,
     market,
+    plan,
+    requests: log,
     close,
   };
 }

@@ -1,4 +1,6 @@
 import type { Clock } from '../core/clock.js';
+import type { SandboxPlan } from '../core/kite/plans.js';
+import type { RequestLog } from './request-log.js';
 
 /**
  * The sandbox's own view of its market. Prices here are integer paise; the REST layer and the
@@ -88,6 +90,11 @@ export interface SandboxOptions {
    */
   rateLimitClock?: Clock;
   seed?: number;
+  /**
+   * The Kite Connect plan of the sandbox's app (default `connect`, everything): `no-historical`
+   * refuses /instruments/historical, `personal` also /quote* and the ticker (403 PermissionException).
+   */
+  plan?: SandboxPlan;
 }
 
 export interface SandboxHandle {
@@ -99,6 +106,9 @@ export interface SandboxHandle {
   loginUrl: string; // url + /connect/login
   tickerUrl: string; // ws://127.0.0.1:PORT/
   market: SandboxMarket;
+  plan: SandboxPlan;
+  /** Every request answered (REST and ticker handshakes). */
+  requests: RequestLog;
   close(): Promise<void>;
 }
 

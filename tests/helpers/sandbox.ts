@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { KiteConnect, type Connect } from 'kiteconnect';
 import { ManualClock, type Clock } from '../../src/core/clock.js';
 import { startSandbox } from '../../src/sandbox/server.js';
+import type { SandboxPlan } from '../../src/core/kite/plans.js';
 import { SANDBOX_APP, SANDBOX_PASSWORD, type SandboxHandle } from '../../src/sandbox/types.js';
 
 /** Wednesday 7 January 2026, 14:00 IST: a trading day, after every demo order of the day. */
@@ -27,6 +28,8 @@ export interface TestSandboxOptions {
   rateLimits?: boolean;
   rateLimitClock?: Clock;
   seed?: number;
+  /** The Kite Connect plan the sandbox imitates (default connect). */
+  plan?: SandboxPlan;
 }
 
 /** A sandbox on 127.0.0.1 port 0 with a temp data folder (removed on close unless given) and a ManualClock. */
@@ -42,6 +45,7 @@ export async function startTestSandbox(opts: TestSandboxOptions = {}): Promise<T
     rateLimits: opts.rateLimits ?? false,
     rateLimitClock: opts.rateLimitClock,
     seed: opts.seed,
+    plan: opts.plan,
   });
   return {
     handle,

@@ -78,6 +78,24 @@ describe('algo sandbox', () => {
     }
   });
 
+  it('imitates a Kite Connect plan with --plan, and says which', async () => {
+    const p = run(['--json', 'sandbox', '--port', '0', '--plan', 'no-historical']);
+    await waitFor(p.out, '\n');
+    const info = JSON.parse(p.out()) as { url: string; plan: string };
+    expect(info.plan).toBe('no-historical');
+    p.child.kill('SIGTERM');
+    expect(await p.exit).toBe(0);
+    const text = run(['sandbox', '--port', '0', '--plan', 'personal']);
+    await waitFor(text.out, 'Press Ctrl-C');
+    expect(text.out()).toContain('app plan     personal (orders and portfolio only');
+    expect(text.out()).toContain('ALGO_SANDBOX_PLAN=personal algo login --sandbox');
+    text.child.kill('SIGINT');
+    expect(await text.exit).toBe(0);
+    const bad = run(['sandbox', '--port', '0', '--plan', 'gold']);
+    expect(await bad.exit).toBe(2);
+    expect(bad.err()).toContain('--plan must be one of connect, no-historical, personal, got "gold"');
+  });
+
   it('refuses a bad --port as a usage error', async () => {
     const p = run(['sandbox', '--port', 'http']);
     expect(await p.exit).toBe(2);

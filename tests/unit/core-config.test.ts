@@ -45,6 +45,17 @@ describe('settings', () => {
     expect(() => resolveSettings({ dataDir: broken }, {})).toThrow(/not valid JSON/);
   });
 
+  it('reads the sandbox plan from ALGO_SANDBOX_PLAN over config.json, default connect, and refuses an unknown one', () => {
+    expect(resolveSettings({ dataDir: tempDir() }, {}).settings.sandboxPlan).toBe('connect');
+    const dataDir = tempDir({ sandboxPlan: 'no-historical' });
+    expect(resolveSettings({ dataDir }, {}).settings.sandboxPlan).toBe('no-historical');
+    expect(resolveSettings({ dataDir }, { ALGO_SANDBOX_PLAN: 'personal' }).settings.sandboxPlan).toBe('personal');
+    expect(() => resolveSettings({ dataDir: tempDir() }, { ALGO_SANDBOX_PLAN: 'gold' })).toThrow(
+      /sandboxPlan \(ALGO_SANDBOX_PLAN\) must be one of connect, no-historical, personal/,
+    );
+    expect(() => resolveSettings({ dataDir: tempDir({ sandboxPlan: 'gold' }) }, {})).toThrow(/config.json: sandboxPlan .*must be one of/);
+  });
+
   it('pins the clock with ALGO_CLOCK and refuses a bad one', () => {
     expect(clockFromEnv({ ALGO_CLOCK: '2026-11-25T10:00:00+05:30' }).now()).toBe(Date.parse('2026-11-25T04:30:00Z'));
     expect(() => clockFromEnv({ ALGO_CLOCK: 'tomorrow' })).toThrow(/ALGO_CLOCK/);

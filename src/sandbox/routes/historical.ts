@@ -68,5 +68,5 @@ function historical(ctx: AuthedContext) {
 }
 
 export const historicalRoutes: Route[] = [
-  { method: 'GET', path: '/instruments/historical/:token/:interval', auth: true, bucket: 'historical', handle: historical },
+  { method: 'GET', path: '/instruments/historical/:token/:interval', auth: true, bucket: 'historical', needs: 'historical', handle: historical },
 ];

@@ -58,12 +58,13 @@ export function kiteQuote(s: MarketSnapshot) {
 }
 
 export const quoteRoutes: Route[] = [
-  { method: 'GET', path: '/quote', auth: true, bucket: 'quote', handle: (ctx) => quoted(ctx, MAX_QUOTE, kiteQuote) },
+  { method: 'GET', path: '/quote', auth: true, bucket: 'quote', needs: 'market', handle: (ctx) => quoted(ctx, MAX_QUOTE, kiteQuote) },
   {
     method: 'GET',
     path: '/quote/ltp',
     auth: true,
     bucket: 'quote',
+    needs: 'market',
     handle: (ctx) => quoted(ctx, MAX_LTP_OHLC, (s) => ({ instrument_token: s.instrument_token, last_price: toRupees(s.last_price) })),
   },
   {
@@ -71,6 +72,7 @@ export const quoteRoutes: Route[] = [
     path: '/quote/ohlc',
     auth: true,
     bucket: 'quote',
+    needs: 'market',
     handle: (ctx) =>
       quoted(ctx, MAX_LTP_OHLC, (s) => ({ instrument_token: s.instrument_token, last_price: toRupees(s.last_price), ohlc: ohlc(s) })),
   },

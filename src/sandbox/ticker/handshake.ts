@@ -1,5 +1,6 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { PERMISSION_MESSAGE } from '../../core/kite/plans.js';
 
 export type VerifyAccessToken = (apiKey: string, accessToken: string) => string | null;
 
@@ -7,9 +8,10 @@ export type HandshakeResult = { userId: string } | { status: 403 | 404; errorTyp
 
 /**
  * Decides an upgrade request the way Kite does: the ticker lives at `/`, and
- * `?api_key=..&access_token=..` must name a live session (the client's `&uid=` is ignored).
+ * `?api_key=..&access_token=..` must name a live session (the client's `&uid=` is ignored); an app
+ * without live market data (`marketData` false) is refused with 403 even with a valid session.
  */
-export function checkHandshake(req: IncomingMessage, verify: VerifyAccessToken): HandshakeResult {
+export function checkHandshake(req: IncomingMessage, verify: VerifyAccessToken, marketData = true): HandshakeResult {
   const url = new URL(req.url ?? '/', 'ws://sandbox');
   if (url.pathname !== '/') {
     return { status: 404, errorType: 'GeneralException', message: 'the ticker is at /' };
@@ -28,7 +30,8 @@ export function checkHandshake(req: IncomingMessage, verify: VerifyAccessToken):
   } catch {
     userId = null;
   }
-  return userId ? { userId } : denied;
+  if (!userId) return denied;
+  return marketData ? { userId } : { status: 403, errorType: 'PermissionException', message: PERMISSION_MESSAGE };
 }
 
 /** Answers an upgrade request with a plain HTTP error (a Kite-shaped JSON body) and closes the socket. */

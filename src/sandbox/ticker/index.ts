@@ -23,6 +23,13 @@ export interface TickerDeps {
   heartbeatIntervalMs?: number;
   /** Instruments per connection (default 3000, Kite's limit). */
   maxSubscriptions?: number;
+  /**
+   * The app's plan includes live market data (default true). Without it a valid session's
+   * handshake is refused with 403 PermissionException, as Kite refuses a Personal-plan app.
+   */
+  marketData?: boolean;
+  /** Told the outcome of every handshake (101 when upgraded), for the request log. */
+  onHandshake?: (req: http.IncomingMessage, status: number) => void;
 }
 
 export interface Ticker {
@@ -63,7 +70,8 @@ export function attachTicker(server: http.Server, deps: TickerDeps): Ticker {
   };
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const result = checkHandshake(req, deps.verifyAccessToken);
+    const result = checkHandshake(req, deps.verifyAccessToken, deps.marketData ?? true);
+    deps.onHandshake?.(req, 'status' in result ? result.status : 101);
     if ('status' in result) return refuseUpgrade(socket, result.status, result.errorType, result.message);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new TickerConnection(ws, result.userId, ctx, maxSubscriptions);
