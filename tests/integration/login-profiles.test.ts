@@ -126,6 +126,51 @@ describe('algo logout', () => {
     expect(fs.readdirSync(path.join(dir, 'sessions'))).toEqual([]);
   });
 
+  it('a session shared by two profiles of one user: only the named profile is signed out, and the output says who keeps it', async () => {
+    const dir = dataDir();
+    for (const p of ['sb', 'sb2']) expect((await algo(dir, ['login', '--sandbox', '--user', 'SB0001', '--profile', p, '--port', '0'])).code).toBe(0);
+    const token = readJson(sessionFile(dir, 'SB0001')).access_token as string;
+
+    const r = await algo(dir, ['logout', '--profile', 'sb']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('Signed out SB0001 from profile sb; the session stays for profile sb2 (the same user), so it was not ended at Kite\n');
+    expect(r.stderr).toBe('');
+    expect((await algo(dir, ['whoami', '--profile', 'sb'])).code).toBe(3);
+    const other = await algo(dir, ['whoami', '--profile', 'sb2', '--json']);
+    expect(other.code, other.stderr).toBe(0);
+    expect(JSON.parse(other.stdout)).toMatchObject({ profile: 'sb2', user_id: 'SB0001' });
+    expect(readJson(sessionFile(dir, 'SB0001'))).toMatchObject({ access_token: token, profile: 'sb2' });
+    expect(readJson(path.join(dir, 'config.json')).profiles).toEqual({
+      sb: { apiKey: 'sandbox_api_key', sandbox: true },
+      sb2: { apiKey: 'sandbox_api_key', userId: 'SB0001', sandbox: true },
+    });
+    // The token still works at the sandbox, for sb2.
+    const sandbox = await startTestSandbox({ dataDir: dir, at: Date.parse(AT) });
+    try {
+      expect((await sandboxGet(sandbox.handle, '/user/profile', token)).status).toBe(200);
+    } finally {
+      await sandbox.close();
+    }
+
+    // The last profile of the session ends it.
+    const last = await algo(dir, ['logout', '--profile', 'sb2', '--json']);
+    expect(JSON.parse(last.stdout)).toEqual({ profile: 'sb2', user_id: 'SB0001', signed_out: true, kite: 'ended' });
+    expect(fs.existsSync(sessionFile(dir, 'SB0001'))).toBe(false);
+  });
+
+  it('--json names the profiles that keep a shared session; --all signs every sharer out at once', async () => {
+    const dir = dataDir();
+    for (const p of ['a', 'b', 'c']) expect((await algo(dir, ['login', '--sandbox', '--user', 'SB0001', '--profile', p, '--port', '0'])).code).toBe(0);
+    const one = await algo(dir, ['logout', '--profile', 'a', '--json']);
+    expect(JSON.parse(one.stdout)).toEqual({ profile: 'a', user_id: 'SB0001', signed_out: true, kite: 'kept', kept_for: ['b', 'c'] });
+    expect((await algo(dir, ['login', '--sandbox', '--user', 'SB0002', '--profile', 'a', '--port', '0'])).code).toBe(0);
+
+    const all = await algo(dir, ['logout', '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toBe('Signed out SB0002 from profile a\nSigned out SB0001 from profile b\nSigned out SB0001 from profile c\n');
+    expect(fs.readdirSync(path.join(dir, 'sessions'))).toEqual([]);
+  });
+
   it('an unknown profile is a usage error', async () => {
     const dir = dataDir();
     const r = await algo(dir, ['logout', '--profile', 'ghost']);
