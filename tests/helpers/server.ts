@@ -26,6 +26,8 @@ export interface CallOptions {
   /** An object or array is sent as JSON; a string or Buffer as it is. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** The address the request comes from (any 127.x.y.z on loopback): another client. */
+  localAddress?: string;
 }
 
 /** One HTTP request over a real socket, with full control of the headers (Host included). */
@@ -41,7 +43,8 @@ export function call(baseUrl: string, method: string, urlPath: string, opts: Cal
   }
   Object.assign(headers, opts.headers ?? {});
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers, agent: false }, (res) => {
+    const from = opts.localAddress !== undefined ? { localAddress: opts.localAddress } : {};
+    const req = http.request({ host: url.hostname, port: url.port, method, path: url.pathname + url.search, headers, agent: false, ...from }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -117,6 +120,20 @@ export function rawCall(baseUrl: string, request: string, hold?: Promise<unknown
   });
 }
 
+/** Sign in as a demo user on the sandbox login page a /api/auth/login redirect points at: the callback's answer. */
+export async function signInAt(location: string, userId: string): Promise<Reply> {
+  const loginUrl = new URL(location);
+  const form = new URLSearchParams({ user_id: userId, password: SANDBOX_PASSWORD });
+  for (const f of ['api_key', 'redirect_params', 'redirect_url']) form.set(f, loginUrl.searchParams.get(f) ?? '');
+  const posted = await call(loginUrl.origin, 'POST', loginUrl.pathname, {
+    body: form.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  if (posted.status !== 302) throw new Error(`sandbox login answered ${posted.status}`);
+  const back = new URL(posted.headers.location!);
+  return call(back.origin, 'GET', back.pathname + back.search);
+}
+
 export interface TestApi {
   dir: string;
   settings: Settings;
@@ -127,8 +144,8 @@ export interface TestApi {
   server: ApiServer;
   url: string;
   call(method: string, urlPath: string, opts?: CallOptions): Promise<Reply>;
-  /** Log a sandbox demo user in through the API's own login pair and the sandbox login page; the session token. */
-  loginDemo(userId: string): Promise<string>;
+  /** Log a sandbox demo user in through the API's own login pair and the sandbox login page (for `profile`, default the server's); the session token. */
+  loginDemo(userId: string, profile?: string): Promise<string>;
   /** A session file written with the sessions module (for users beyond the demo ones; paper routes only). */
   addSession(userId: string): Promise<string>;
   close(): Promise<void>;
@@ -158,19 +175,10 @@ export async function startTestApi(opts: TestApiOptions = {}): Promise<TestApi> 
     server,
     url: server.url,
     call: (method, urlPath, o) => call(server.url, method, urlPath, o),
-    async loginDemo(userId) {
-      const start = await api.call('GET', '/api/auth/login');
-      if (start.status !== 302) throw new Error(`login answered ${start.status}`);
-      const loginUrl = new URL(start.headers.location!);
-      const form = new URLSearchParams({ user_id: userId, password: SANDBOX_PASSWORD });
-      for (const f of ['api_key', 'redirect_params', 'redirect_url']) form.set(f, loginUrl.searchParams.get(f) ?? '');
-      const posted = await call(loginUrl.origin, 'POST', loginUrl.pathname, {
-        body: form.toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      if (posted.status !== 302) throw new Error(`sandbox login answered ${posted.status}`);
-      const back = new URL(posted.headers.location!);
-      const page = await call(back.origin, 'GET', back.pathname + back.search);
+    async loginDemo(userId, profile) {
+      const start = await api.call('GET', profile === undefined ? '/api/auth/login' : `/api/auth/login?profile=${encodeURIComponent(profile)}`);
+      if (start.status !== 302) throw new Error(`login answered ${start.status}: ${start.text}`);
+      const page = await signInAt(start.headers.location!, userId);
       const token = /<code>([0-9a-f-]{36})<\/code>/.exec(page.text)?.[1];
       if (page.status !== 200 || !token) throw new Error(`callback answered ${page.status}`);
       return token;

@@ -2,7 +2,7 @@ import { describeError } from '../../core/errors.js';
 import { redact } from '../../core/redact.js';
 import { toApiError } from '../api-error.js';
 import { loginFailedPage, SECRET_PAGE_HEADERS, sessionTokenPage } from '../callback-page.js';
-import type { LoginStates } from '../login-states.js';
+import { clientKey, type LoginStates } from '../login-states.js';
 import { CallbackQuery, LoginQuery } from '../schemas.js';
 import { publicRoute, userRoute, type RouteSpec } from '../route-spec.js';
 import { z } from 'zod';
@@ -32,9 +32,9 @@ export function authRoutes(states: LoginStates): RouteSpec[] {
       tag: TAG,
       query: LoginQuery,
       raw: { status: 302, contentType: 'text/html', description: 'redirect to the login page' },
-      handler: async ({ deps, query, reply, baseUrl }) => {
+      handler: async ({ deps, query, request, reply, baseUrl }) => {
         const profile = query.profile ?? deps.defaultProfile;
-        const url = deps.login.loginUrl(profile, states.issue(profile), `${baseUrl}${CALLBACK_PATH}`);
+        const url = deps.login.loginUrl(profile, states.issue(profile, clientKey(request.ip)), `${baseUrl}${CALLBACK_PATH}`);
         return reply.header('cache-control', 'no-store').redirect(url, 302);
       },
     }),
