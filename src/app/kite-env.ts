@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { KITE_DEFAULTS, type Settings } from '../core/config.js';
 import type { AppContext } from './context.js';
 import { AuthError, UsageError } from '../core/errors.js';
@@ -24,6 +25,11 @@ export interface KiteEnv extends KiteRoots {
 
 /** What these helpers read (the CLI Context has all of it). */
 export type EnvContext = AppContext;
+
+/** Where the Kite rate limits shared by every process of the data folder are kept. */
+export function rateLimitDir(s: Pick<Settings, 'dataDir'>): string {
+  return path.join(s.dataDir, 'cache');
+}
 
 function usesDefaultRoots(s: Settings): boolean {
   return s.kiteApiRoot === KITE_DEFAULTS.kiteApiRoot && s.kiteLoginUrl === KITE_DEFAULTS.kiteLoginUrl && s.kiteTickerUrl === KITE_DEFAULTS.kiteTickerUrl;
@@ -116,6 +122,9 @@ export async function openKite(ctx: EnvContext): Promise<OpenKite> {
       clock: ctx.clock,
       profile: name,
       expiresAt: expiresAt(session),
+      // Kite's limits are per app: every process on this data folder shares one count. A sandbox
+      // started in this process counts this process's requests only, so it needs no sharing.
+      ...(session.sandbox && usesDefaultRoots(ctx.settings) ? {} : { rateLimitDir: rateLimitDir(ctx.settings) }),
     });
     return { session, client, env, close: () => env.close() };
   } catch (e) {

@@ -45,11 +45,12 @@ export async function openPaperAccounts(opts: PaperAccountsOptions): Promise<Pap
   }
   const desks = new Map<string, Promise<PaperDesk>>();
   const open = async (userId: string): Promise<PaperDesk> => {
-    const [{ readSession, expiresAt }, { KiteClient }, { kiteMarket }, { AuthError }] = await Promise.all([
+    const [{ readSession, expiresAt }, { KiteClient }, { kiteMarket }, { AuthError }, { rateLimitDir }] = await Promise.all([
       import('../core/auth/sessions.js'),
       import('../core/kite/client.js'),
       import('./market.js'),
       import('../core/errors.js'),
+      import('./kite-env.js'),
     ]);
     const session = readSession(opts.settings.dataDir, userId);
     if (!session || session.sandbox) throw new AuthError('no live Kite session for this user', 'sign in again');
@@ -59,6 +60,7 @@ export async function openPaperAccounts(opts: PaperAccountsOptions): Promise<Pap
       apiRoot: opts.apiRoot,
       clock: opts.clock,
       expiresAt: expiresAt(session),
+      rateLimitDir: rateLimitDir(opts.settings),
     });
     const market = await kiteMarket(client, opts.settings, opts.clock);
     return paperDesk({ ...base, market, sandbox: false, catchUpEachCall: true });

@@ -37,12 +37,20 @@ export interface KiteClientOptions {
   timeoutMs?: number;
   /** Apply Kite's rate limits client-side (wait, don't fail); default on. */
   rateLimits?: boolean;
+  /**
+   * Where the limits' state is shared with every other process of this app (the data folder's
+   * cache): the dashboard, scripts and the API together then stay under Kite's limits. Without it
+   * the limits count this process's requests only.
+   */
+  rateLimitDir?: string;
 }
 
 const ORDER_TIMES = ['order_timestamp', 'exchange_update_timestamp', 'exchange_timestamp'] as const;
 const TRADE_TIMES = ['fill_timestamp', 'order_timestamp', 'exchange_timestamp'] as const;
 const QUOTE_TIMES = ['timestamp', 'last_trade_time'] as const;
 const RETRIES_ON_429 = 2;
+/** Before retrying a 429: someone else used the app's quota, so wait for the next window. */
+const WAIT_ON_429_MS: Record<RateCategory, number> = { quote: 1100, historical: 400, other: 150 };
 
 /**
  * A thin typed wrapper over kiteconnect's KiteConnect: our typed errors, Kite's rate limits applied
@@ -74,14 +82,18 @@ export class KiteClient {
 
   private async call<T>(category: RateCategory, fn: () => Promise<unknown>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      if (this.opts.rateLimits !== false) await gateFor(this.opts.apiKey, category).take();
+      const gate = this.opts.rateLimits === false ? null : gateFor(this.opts.apiKey, category, this.opts.rateLimitDir);
+      await gate?.take();
       try {
-        const result = await fn();
+        const result = await fn().finally(() => gate?.finished());
         // kiteconnect resolves (not rejects) with an error body for an unexpected content type.
         if (isKiteErrorBody(result)) throw result;
         return result as T;
       } catch (err) {
-        if (isTooManyRequests(err) && attempt < RETRIES_ON_429) continue;
+        if (isTooManyRequests(err) && attempt < RETRIES_ON_429) {
+          await new Promise((r) => setTimeout(r, WAIT_ON_429_MS[category]));
+          continue;
+        }
         throw toAlgoError(err, {
           root: this.opts.apiRoot,
           timeoutMs: this.opts.timeoutMs,
