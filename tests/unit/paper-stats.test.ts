@@ -4,7 +4,8 @@ import { newMeta } from '../../src/core/paper/draft.js';
 import { fundsToJson, holdingToKite, orderToKite, positionToKite, statsToJson, tradeToKite } from '../../src/core/paper/shapes.js';
 import { closedTrades, computeStats } from '../../src/core/paper/stats.js';
 import type { PaperTrade, Side } from '../../src/core/paper/types.js';
-import { buy, MON_10, rig, sell } from '../helpers/paper.js';
+import { PaperService } from '../../src/core/paper/service.js';
+import { buy, commits, MON_10, rig, sell } from '../helpers/paper.js';
 
 let seq = 0;
 function trade(side: Side, quantity: number, price: number, realised: number, chargesTotal: number, symbol = 'INFY'): PaperTrade {
@@ -59,13 +60,16 @@ describe('stats', () => {
       profit_factor: 2,
       best_trade: 100_00,
       worst_trade: -50_00,
-      max_drawdown: 50_00,
+      // marked at each fill's price (only INFY is ever open): the start ₹1,000; after the buy
+      // 1,000 + 10 x 100 - 1,000 = ₹1,000; after selling 5 at 120: 1,000 + 100 realised + 5 x 120
+      // - 500 cost = ₹1,200 (the peak); after selling 5 at 90: flat at 1,000 + 100 - 50 = ₹1,050
+      max_drawdown: 150_00, // 1,200 - 1,050
       net_pnl: 50_00,
       return_pct: 5,
       equity: 1_050_00,
     });
-    expect(s.max_drawdown_pct).toBeCloseTo((50_00 / 1_100_00) * 100, 10);
-    expect(s.equity_curve.map((p) => p.equity)).toEqual([1_000_00, 1_100_00, 1_050_00, 1_050_00]);
+    expect(s.max_drawdown_pct).toBeCloseTo((150_00 / 1_200_00) * 100, 10); // 12.5%
+    expect(s.equity_curve.map((p) => p.equity)).toEqual([1_000_00, 1_000_00, 1_200_00, 1_050_00, 1_050_00]); // start, 3 fills, now
     expect(computeStats(newMeta('AB1234', 1_000_00, MON_10), [], 0, MON_10)).toMatchObject({ trades: 0, win_rate: 0, profit_factor: null, best_trade: null });
   });
 
@@ -78,8 +82,99 @@ describe('stats', () => {
     const s = await r.service.stats('AB1234');
     expect(s.trades).toBe(1);
     expect(s.closed_trades[0]!.gross).toBe(100_00);
-    expect(s.equity_curve).toHaveLength(2 + 1 + 1); // two fills, one daily mark, now
+    expect(s.equity_curve).toHaveLength(1 + 2 + 1 + 1); // the start, two fills, one daily mark, now
     expect(s.equity).toBe(s.capital + s.realised_pnl - s.total_charges);
+  });
+});
+
+describe('max drawdown: the largest fall of equity over the whole history, never smaller later', () => {
+  const U = 'AB1234';
+  const chargesOf = async (r: ReturnType<typeof rig>, symbol: string) =>
+    (await r.service.trades(U)).filter((t) => t.tradingsymbol === symbol).reduce((x, t) => x + t.charges.total, 0);
+
+  it('counts from the starting capital at created_at', async () => {
+    const r = rig();
+    await r.service.place(U, buy('INFY', 10)); // at ₹1,500, the price it stays at
+    const c = await chargesOf(r, 'INFY');
+    const s = await r.service.stats(U);
+    // the curve starts at the capital; equity is then capital - c (10 x 1,500 - 15,000 cost = 0 unrealised)
+    expect(s.equity_curve[0]).toEqual({ t: MON_10, equity: s.capital });
+    expect(s.max_drawdown).toBe(c);
+    expect(s.max_drawdown_pct).toBeCloseTo((c / s.capital) * 100, 10);
+  });
+
+  it('a fall seen now is kept when the price comes back seconds later', async () => {
+    const r = rig();
+    await r.service.place(U, buy('INFY', 10));
+    const c = await chargesOf(r, 'INFY');
+    r.clock.advance(1000);
+    r.price(1400_00);
+    const low = await r.service.stats(U);
+    r.clock.advance(2000);
+    r.price(1500_00);
+    const back = await r.service.stats(U);
+    expect(back.equity).toBe(back.capital - c);
+    expect([back.max_drawdown, back.max_drawdown_pct]).toEqual([low.max_drawdown, low.max_drawdown_pct]);
+    expect(low.max_drawdown).toBe(c + 1000_00); // from the capital to capital - c + 10 x (1,400 - 1,500)
+    const n = await commits(r.store);
+    await r.service.stats(U); // nothing deeper to keep: the read writes nothing
+    expect(await commits(r.store)).toBe(n);
+  });
+
+  it('a fall the dashboard saw (portfolio, priced now) is kept too', async () => {
+    const r = rig();
+    await r.service.place(U, buy('INFY', 10));
+    const c = await chargesOf(r, 'INFY');
+    r.clock.advance(1000);
+    r.price(1450_00);
+    const p = await r.service.portfolio(U);
+    expect(computeStats(p.funds.meta, await r.service.trades(U), p.funds.unrealised, r.clock.now()).max_drawdown).toBe(c + 500_00);
+    r.clock.advance(1000);
+    r.price(1500_00);
+    const q = await r.service.portfolio(U);
+    expect(computeStats(q.funds.meta, await r.service.trades(U), q.funds.unrealised, r.clock.now()).max_drawdown).toBe(c + 500_00); // 10 x 50 under the cost, plus c
+  });
+
+  it('a trough marked by one catch-up survives a later mark of the same day and a restart', async () => {
+    const r = rig();
+    await r.service.place(U, buy('INFY', 10));
+    const c = await chargesOf(r, 'INFY');
+    r.clock.advance(60_000);
+    r.price(1350_00);
+    await r.service.catchUp(U); // marks the day: capital - c - 10 x 150
+    const low = await r.service.stats(U);
+    r.clock.advance(3_600_000);
+    r.price(1520_00);
+    await r.service.catchUp(U); // the same day's mark again, replacing it: capital - c + 10 x 20
+    const meta = (await r.store.meta(U))!;
+    expect(meta.daily_equity).toEqual([{ t: r.clock.now(), equity: meta.capital - c + 200_00 }]);
+    // another process on the same store (a restart): nothing of the first one's memory
+    const again = new PaperService({ store: r.store, market: r.market, clock: r.clock, config: { slippageBps: 0 } });
+    const s = await again.stats(U);
+    expect([s.max_drawdown, s.max_drawdown_pct]).toEqual([low.max_drawdown, low.max_drawdown_pct]);
+    expect(s.max_drawdown).toBe(c + 1500_00);
+    expect(s.max_drawdown_pct).toBeCloseTo(((c + 1500_00) / s.capital) * 100, 10);
+    expect((await r.store.meta(U))!.drawdown).toMatchObject({ peak: s.capital - c + 200_00, max: c + 1500_00 }); // the later mark is the new peak
+  });
+
+  it('a fill while another instrument is open adds no invented fall (closed equity is not equity)', async () => {
+    const r = rig();
+    await r.service.place(U, buy('INFY', 10));
+    const c1 = await chargesOf(r, 'INFY');
+    r.clock.advance(60_000);
+    r.price(1600_00);
+    await r.service.catchUp(U); // a mark at the peak: capital - c1 + 10 x 100
+    r.clock.advance(1000);
+    r.price(1600_00);
+    r.price(3000_00, r.tcs);
+    await r.service.place(U, buy('TCS', 1));
+    const c2 = await chargesOf(r, 'TCS');
+    // capital + realised - charges right after the TCS fill is capital - c1 - c2, ₹1,000 + c2 under
+    // the mark only because it leaves out INFY's ₹1,000 gain; marked to market the fall is c2
+    const s = await r.service.stats(U);
+    expect(s.equity).toBe(s.capital - c1 - c2 + 1000_00);
+    expect(s.max_drawdown).toBe(Math.max(c1, c2));
+    expect(s.equity_curve.map((p) => p.equity)).toEqual([s.capital, s.capital - c1, s.capital - c1 + 1000_00, s.equity]); // start, INFY fill, mark, now
   });
 });
 

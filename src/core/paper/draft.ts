@@ -2,6 +2,7 @@ import { istDate, istMidnight } from '../ist.js';
 import type { Paise } from '../money.js';
 import type { PaperConfig } from './config.js';
 import { hundredths } from './exact.js';
+import { recordFill } from './equity.js';
 import { newId } from './ids.js';
 import type { FeeModel, FillModel } from './models.js';
 import { lockOf } from './positions.js';
@@ -109,10 +110,12 @@ export class Draft {
     this.dirty = true;
   }
 
+  /** Book a fill (after its position is put): realised P&L, charges and the drawdown record. */
   addTrade(t: PaperTrade): void {
     this.trades.push(t);
     this.meta.realised_pnl += t.realised_pnl;
     this.meta.charges += t.charges.total;
+    recordFill(this, t);
     this.dirty = true;
   }
 

@@ -12,9 +12,10 @@ import { PaperNotFoundError } from './errors.js';
 import { tickPath } from './fills.js';
 import { InstrumentIndex } from './instruments.js';
 import { QuoteSource, type Instrumented } from './quotes.js';
-import { computeStats, type PaperStats } from './stats.js';
+import { allPriced, deeperOf, drawdownOf, equityOf, isDeeper, unrealisedTotal, withEquity } from './equity.js';
+import { computeStats, recordDrawdownStep, type PaperStats } from './stats.js';
 import { cancelStep, matchStep, modifyStep, placeStep, settleStep, snapshotStep, type Outcome, type Step } from './steps.js';
-import type { AccountState, OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from './types.js';
+import type { AccountState, Drawdown, OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from './types.js';
 import { OrderInputError } from '../order/input-error.js';
 import { ORDER_LIMITS } from '../order/limits.js';
 import { assertOrderInput, parseOrderChanges, parseOrderRequest } from './validate.js';
@@ -206,7 +207,8 @@ export class PaperService {
   /** The funds of `portfolio`, without pricing each position for the lists. */
   async funds(userId: string): Promise<Funds> {
     const s = await this.snapshot(userId);
-    return fundsOf(s, await this.heldQuotes(s));
+    const quotes = await this.heldQuotes(s);
+    return fundsOf(await this.recordNow(userId, s, quotes), quotes);
   }
 
   async positions(userId: string): Promise<LivePosition[]> {
@@ -220,7 +222,27 @@ export class PaperService {
   /** Funds, positions, holdings (with live prices) and open orders, from one snapshot. */
   async portfolio(userId: string): Promise<Portfolio> {
     const s = await this.snapshot(userId);
-    return portfolioOf(s, await this.heldQuotes(s));
+    const quotes = await this.heldQuotes(s);
+    return portfolioOf(await this.recordNow(userId, s, quotes), quotes);
+  }
+
+  /** A read that priced every open position keeps the fall it saw now, if deeper than the record. */
+  private recordNow<S extends AccountState & { meta: PaperMeta }>(userId: string, s: S, quotes: Map<number, Quote>): Promise<S> {
+    const priceOf = (t: number) => quotes.get(t)?.last_price;
+    if (!allPriced(s.positions, priceOf)) return Promise.resolve(s);
+    const equity = equityOf(s.meta, unrealisedTotal(s.positions, priceOf));
+    return this.keepDrawdown(userId, s, withEquity(drawdownOf(s.meta), this.clock.now(), equity));
+  }
+
+  /**
+   * Store `dd` when it holds a larger fall than the account's record (the only time a read writes
+   * for it), so no later read, process or restart shows a smaller max drawdown.
+   */
+  private async keepDrawdown<S extends { meta: PaperMeta }>(userId: string, s: S, dd: Drawdown): Promise<S> {
+    const stored = drawdownOf(s.meta);
+    if (!isDeeper(dd, stored)) return s;
+    await this.run(userId, (st, ctx) => recordDrawdownStep(st, ctx, { createdAt: s.meta.created_at, drawdown: dd }));
+    return { ...s, meta: { ...s.meta, drawdown: deeperOf(stored, dd) } };
   }
 
   /** Quotes for the positions and holdings with a quantity. */
@@ -251,9 +273,12 @@ export class PaperService {
     return (await this.store.meta(userId))?.version ?? -1;
   }
 
+  /** Over the account's whole history: every trade, the stored marks and the drawdown record (kept when it grows). */
   async stats(userId: string): Promise<PaperStats> {
     const funds = await this.funds(userId);
-    return computeStats(funds.meta, await this.store.trades(userId), funds.unrealised, this.clock.now());
+    const stats = computeStats(funds.meta, await this.store.trades(userId), funds.unrealised, this.clock.now());
+    await this.keepDrawdown(userId, funds, stats.recorded_drawdown);
+    return stats;
   }
 
   /**

@@ -1,6 +1,9 @@
 import type { Paise } from '../money.js';
 import { mulDivRound } from './exact.js';
-import type { EquityPoint, PaperMeta, PaperTrade } from './types.js';
+import { Draft, type Ctx } from './draft.js';
+import { deeperOf, drawdownOf, equityAtFill, equityOf, isDeeper, withEquity } from './equity.js';
+import type { Step } from './steps.js';
+import type { AccountState, Drawdown, EquityPoint, PaperMeta, PaperTrade } from './types.js';
 
 /** One trade for the statistics: a fill that closed quantity, with its P&L net of charges. */
 export interface ClosedTrade {
@@ -30,8 +33,11 @@ export interface PaperStats {
   profit_factor: number | null;
   best_trade: Paise | null;
   worst_trade: Paise | null;
+  /** The largest fall of equity from a peak over the account's whole history (never decreases). */
   max_drawdown: Paise;
   max_drawdown_pct: number;
+  /** The drawdown of the recorded curve and meta.drawdown, without now (the service stores it when it holds a larger fall). */
+  recorded_drawdown: Drawdown;
   total_charges: Paise;
   realised_pnl: Paise;
   unrealised_pnl: Paise;
@@ -40,7 +46,7 @@ export interface PaperStats {
   return_pct: number;
   capital: Paise;
   equity: Paise;
-  /** One point per fill (capital + realised - charges so far), one per IST day (marked to market), and now. */
+  /** The capital at created_at, each fill whose equity is known exactly, one mark per IST day (recordedCurve), and now. */
   equity_curve: EquityPoint[];
   closed_trades: ClosedTrade[];
 }
@@ -85,17 +91,48 @@ export function closedTrades(trades: readonly PaperTrade[]): ClosedTrade[] {
   return out;
 }
 
-function drawdown(curve: readonly EquityPoint[]): { abs: Paise; pct: number } {
-  let peak = -Infinity;
-  let abs = 0;
-  let pct = 0;
-  for (const p of curve) {
-    peak = Math.max(peak, p.equity);
-    const dd = peak - p.equity;
-    if (dd > abs) abs = dd;
-    if (peak > 0 && dd / peak > pct) pct = dd / peak;
+/**
+ * The recorded equity curve over the account's whole history, in time order: the starting
+ * capital at created_at; a point per fill whose equity is known exactly (every open position is
+ * in the filled instrument, marked at the fill's price: equityAtFill); the stored daily marks.
+ */
+export function recordedCurve(meta: PaperMeta, trades: readonly PaperTrade[]): EquityPoint[] {
+  const curve: EquityPoint[] = [{ t: meta.created_at, equity: meta.capital }];
+  const held = new Map<string, { exchange: string; tradingsymbol: string; quantity: number; cost: Paise }>();
+  const sofar = { capital: meta.capital, realised_pnl: 0, charges: 0 };
+  for (const t of [...trades].sort(byTime)) {
+    const key = `${t.exchange}:${t.tradingsymbol}:${t.product}`;
+    let p = held.get(key);
+    if (!p) held.set(key, (p = { exchange: t.exchange, tradingsymbol: t.tradingsymbol, quantity: 0, cost: 0 }));
+    const signed = (t.transaction_type === 'BUY' ? 1 : -1) * t.quantity;
+    // as positions.ts applies a fill: the cost moves by quantity x price, plus what the fill realised
+    p.quantity += signed;
+    p.cost += signed * t.price + t.realised_pnl;
+    sofar.realised_pnl += t.realised_pnl;
+    sofar.charges += t.charges.total;
+    const equity = equityAtFill(sofar, held.values(), t);
+    if (equity !== null) curve.push({ t: t.filled_at, equity });
   }
-  return { abs, pct: pct * 100 };
+  curve.push(...meta.daily_equity);
+  return curve.sort((a, b) => a.t - b.t); // stable: the start first, fills before a mark of the same instant
+}
+
+/**
+ * The drawdown over the curve, merged with the account's stored record (meta.drawdown, which also
+ * holds falls seen by marks since replaced and by earlier reads): its peak counts from the instant
+ * it was reached, its falls as they are. So it never comes out below what was recorded.
+ */
+export function curveDrawdown(curve: readonly EquityPoint[], stored: Drawdown): Drawdown {
+  let dd: Drawdown = { peak: -Infinity, peak_at: 0, max: 0, max_pct: 0 };
+  let seen = false;
+  for (const p of curve) {
+    if (!seen && p.t >= stored.peak_at) {
+      seen = true;
+      if (stored.peak > dd.peak) dd = { ...dd, peak: stored.peak, peak_at: stored.peak_at };
+    }
+    dd = withEquity(dd, p.t, p.equity);
+  }
+  return deeperOf(dd, stored);
 }
 
 /** The account's statistics; `unrealised` is the open positions' mark-to-market at `now`. */
@@ -106,17 +143,12 @@ export function computeStats(meta: PaperMeta, trades: readonly PaperTrade[], unr
   const sum = (xs: ClosedTrade[]) => xs.reduce((s, t) => s + t.net, 0);
   const winSum = sum(wins);
   const lossSum = sum(losses);
-  const curve: EquityPoint[] = [];
-  let running = meta.capital;
-  for (const t of [...trades].sort(byTime)) {
-    running += t.realised_pnl - t.charges.total;
-    curve.push({ t: t.filled_at, equity: running });
-  }
-  curve.push(...meta.daily_equity);
-  curve.sort((a, b) => a.t - b.t);
-  const equity = meta.capital + meta.realised_pnl - meta.charges + unrealised;
-  curve.push({ t: now, equity });
-  const dd = drawdown(curve);
+  const history = recordedCurve(meta, trades);
+  const equity = equityOf(meta, unrealised);
+  const recorded = curveDrawdown(history, drawdownOf(meta));
+  // now counts as the curve's latest point (a clock behind the record adds no fall)
+  const dd = now >= history[history.length - 1]!.t ? withEquity(recorded, now, equity) : recorded;
+  const curve = [...history, { t: now, equity }].sort((a, b) => a.t - b.t);
   const net = meta.realised_pnl - meta.charges + unrealised;
   const nets = closed.map((t) => t.net);
   return {
@@ -130,8 +162,9 @@ export function computeStats(meta: PaperMeta, trades: readonly PaperTrade[], unr
     profit_factor: losses.length ? winSum / -lossSum : null,
     best_trade: nets.length ? nets.reduce((a, b) => Math.max(a, b)) : null,
     worst_trade: nets.length ? nets.reduce((a, b) => Math.min(a, b)) : null,
-    max_drawdown: dd.abs,
-    max_drawdown_pct: dd.pct,
+    max_drawdown: dd.max,
+    max_drawdown_pct: dd.max_pct,
+    recorded_drawdown: recorded,
     total_charges: meta.charges,
     realised_pnl: meta.realised_pnl,
     unrealised_pnl: unrealised,
@@ -142,4 +175,20 @@ export function computeStats(meta: PaperMeta, trades: readonly PaperTrade[], unr
     equity_curve: curve,
     closed_trades: closed,
   };
+}
+
+/**
+ * Store a drawdown record that holds a larger fall than the account's (a read priced it, or the
+ * history replayed to more than was recorded): the record only grows. Nothing changes when the
+ * account was started again since (another created_at).
+ */
+export function recordDrawdownStep(state: AccountState, ctx: Ctx, input: { createdAt: number; drawdown: Drawdown }): Step<Drawdown | null> {
+  const meta = state.meta;
+  if (!meta || meta.created_at !== input.createdAt) return { change: null, result: null };
+  const stored = drawdownOf(meta);
+  if (!isDeeper(input.drawdown, stored)) return { change: null, result: stored };
+  const d = new Draft(state, ctx);
+  d.meta.drawdown = deeperOf(stored, input.drawdown);
+  d.touch();
+  return { change: d.change(), result: d.meta.drawdown };
 }

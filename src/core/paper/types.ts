@@ -124,6 +124,20 @@ export interface EquityPoint {
   equity: Paise;
 }
 
+/**
+ * The account's running drawdown: the highest equity recorded and the largest fall from a peak,
+ * folded in as equity is recorded (each fill whose equity is known exactly, each daily mark, each
+ * read that prices a new deepest fall). It only grows, so the max drawdown never goes back.
+ */
+export interface Drawdown {
+  peak: Paise;
+  peak_at: number;
+  /** The largest fall from a peak, paise. */
+  max: Paise;
+  /** The largest fall as a percent of its peak (may come from another fall than `max`). */
+  max_pct: number;
+}
+
 /** One per user: the account's money and counters. */
 export interface PaperMeta {
   user_id: string;
@@ -142,6 +156,8 @@ export interface PaperMeta {
   created_at: number;
   /** Daily equity points (one per IST day); fills add their own points through trades. */
   daily_equity: EquityPoint[];
+  /** Absent on an account from before it was kept (it starts at the capital, at created_at). */
+  drawdown?: Drawdown;
 }
 
 /** What the engine reads to make one change. */
