@@ -35,8 +35,12 @@ export interface SessionGateway {
 }
 
 export interface LoginGateway {
-  /** Kite's (or the sandbox's) login page for `profile`, bringing `state` back to `redirectUrl`. */
-  loginUrl(profile: string, state: string, redirectUrl: string): string;
+  /**
+   * Kite's (or the sandbox's) login page for `profile`, bringing a state back to `redirectUrl`;
+   * the state is made (`state()`) only once the profile may sign in. Throws for a profile that
+   * may not (unknown, of the other kind).
+   */
+  loginUrl(profile: string, state: () => string, redirectUrl: string): string;
   /** Exchange the request token and write the session file (atomically, 0600). */
   complete(profile: string, requestToken: string): Promise<ApiSession>;
   /** Invalidate the access token at Kite. */

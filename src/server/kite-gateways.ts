@@ -13,8 +13,12 @@ export interface KiteSite {
   loginUrl: string;
   /** The sandbox accepts a redirect_url per login (loopback only); Kite uses the app's registered one. */
   sandbox: boolean;
-  /** The app of a profile; throws a UsageError for an unknown profile or a missing secret. */
-  app(profile: string): { apiKey: string; apiSecret: string; userId?: string };
+  /**
+   * The app of a profile, and who may sign in for it (refusal: why `userId` may not, or
+   * undefined); throws a UsageError for a profile that may not sign in at all (unknown, of the
+   * other kind, no secret).
+   */
+  app(profile: string): { apiKey: string; apiSecret: string; refusal(userId: string): Error | undefined };
 }
 
 const ORDER_TIMES = ['order_timestamp', 'exchange_update_timestamp', 'exchange_timestamp'] as const;
@@ -69,14 +73,22 @@ export function kiteGateways(site: KiteSite, dataDir: string, clock: Clock): { b
   const login: LoginGateway = {
     loginUrl(profile, state, redirectUrl) {
       const { apiKey } = site.app(profile);
-      return buildLoginUrl(site.loginUrl, apiKey, state, site.sandbox ? redirectUrl : undefined);
+      return buildLoginUrl(site.loginUrl, apiKey, state(), site.sandbox ? redirectUrl : undefined);
     },
     async complete(profile, requestToken) {
+      // Looked at again: the profile may have been removed, made or bound since the login began.
       const app = site.app(profile);
       const session = await exchangeRequestToken(
-        { profileName: profile, apiKey: app.apiKey, apiSecret: app.apiSecret, apiRoot: site.apiRoot, sandbox: site.sandbox, clock, expectedUserId: app.userId },
+        { profileName: profile, apiKey: app.apiKey, apiSecret: app.apiSecret, apiRoot: site.apiRoot, sandbox: site.sandbox, clock },
         requestToken,
       );
+      const refusal = app.refusal(session.user_id);
+      if (refusal) {
+        // Nothing is written, and the token just issued is ended (the user's own session keeps its own).
+        const kite = await KiteClient.open({ apiKey: app.apiKey, apiRoot: site.apiRoot, clock });
+        await kite.invalidate(session.access_token).catch(() => undefined);
+        throw refusal;
+      }
       await writeSession(dataDir, session);
       return toApiSession(session);
     },

@@ -56,8 +56,9 @@ async function liveCredentials(name: string, profile: Profile | undefined): Prom
 }
 
 export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
-  const [{ login }, { assertUserId, sessionIdentity, expiresAt }, { kiteRoots }, out, { LoginWait }] = await Promise.all([
+  const [{ login }, { loginProfile }, { assertUserId, sessionIdentity, expiresAt }, { kiteRoots }, out, { LoginWait }] = await Promise.all([
     import('../../core/auth/login.js'),
+    import('../../core/auth/login-profile.js'),
     import('../../core/auth/sessions.js'),
     import('../../app/kite-env.js'),
     import('../output.js'),
@@ -67,14 +68,13 @@ export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
   // A demo-user sign-in names its profile, else uses "default" (not whatever profile is the default).
   const name = flags.user !== undefined && ctx.flags.profile === undefined && !process.env.ALGO_PROFILE ? 'default' : settings.profile;
   const timeoutMs = parseTimeout(flags.timeout);
-  const existing = ctx.configFile.profiles[name];
   const sandbox = settings.sandbox;
-  if (existing && (existing.sandbox === true) !== sandbox) {
-    throw new UsageError(
-      existing.sandbox ? `profile ${name} is a sandbox profile` : `profile ${name} is a live Kite profile, not a sandbox one`,
-      existing.sandbox ? 'drop ALGO_SANDBOX=0, or choose another --profile' : 'drop --sandbox (or ALGO_SANDBOX), or choose another --profile for the sandbox',
-    );
-  }
+  // The API's login uses the same rule (src/core/auth/login-profile.ts); a new profile is made here on success.
+  const { profile: existing } = loginProfile(ctx.configFile, name, sandbox, {
+    allowNew: true,
+    otherKindHint: (isSandbox) =>
+      isSandbox ? 'drop ALGO_SANDBOX=0, or choose another --profile' : 'drop --sandbox (or ALGO_SANDBOX), or choose another --profile for the sandbox',
+  });
   if (flags.user !== undefined) {
     if (!sandbox) throw new UsageError('--user works only with the sandbox', 'add --sandbox, or sign in in the browser');
     if (flags.manual) throw new UsageError('--user and --manual do not go together', 'drop --manual: --user signs in without a browser');

@@ -32,9 +32,10 @@ export function authRoutes(states: LoginStates): RouteSpec[] {
       tag: TAG,
       query: LoginQuery,
       raw: { status: 302, contentType: 'text/html', description: 'redirect to the login page' },
+      failures: { 400: 'no profile of that name, or a profile of the other kind (live on a sandbox server, or the reverse) (InputException)' },
       handler: async ({ deps, query, request, reply, baseUrl }) => {
         const profile = query.profile ?? deps.defaultProfile;
-        const url = deps.login.loginUrl(profile, states.issue(profile, clientKey(request.ip)), `${baseUrl}${CALLBACK_PATH}`);
+        const url = deps.login.loginUrl(profile, () => states.issue(profile, clientKey(request.ip)), `${baseUrl}${CALLBACK_PATH}`);
         return reply.header('cache-control', 'no-store').redirect(url, 302);
       },
     }),
@@ -45,6 +46,10 @@ export function authRoutes(states: LoginStates): RouteSpec[] {
       tag: TAG,
       query: CallbackQuery,
       raw: { status: 200, contentType: 'text/html', description: 'a page that shows the new session token once' },
+      failures: {
+        400: 'a page: the state is unknown, used or expired, or the profile is gone',
+        403: "a page: Kite refused the request token, or the sign-in was another user than the profile's (nothing is saved)",
+      },
       handler: async ({ deps, query, reply }) => {
         reply.headers(SECRET_PAGE_HEADERS);
         const profile = states.take(query.state);
