@@ -14,7 +14,8 @@ async function userOf(ctx: import('./context.js').Context, explicit: string | un
     return explicit;
   }
   const name = ctx.settings.profile;
-  const fromConfig = ctx.configFile.profiles[name]?.userId;
+  const { profileNamed } = await import('../core/config.js');
+  const fromConfig = profileNamed(ctx.configFile, name)?.userId;
   if (fromConfig) return fromConfig;
   const { listSessions } = await import('../core/auth/sessions.js');
   const users = [...new Set(listSessions(ctx.settings.dataDir).filter((s) => s.profile === name).map((s) => s.user_id))];

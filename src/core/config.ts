@@ -147,6 +147,19 @@ export function configPath(dataDir: string): string {
 }
 
 /**
+ * The profiles as a map with no inherited keys (no prototype): `profiles.valueOf` or
+ * `profiles.constructor` is no profile, wherever a name is looked up.
+ */
+function ownProfiles(profiles: Record<string, Profile> = {}): Record<string, Profile> {
+  return Object.assign(Object.create(null) as Record<string, Profile>, profiles);
+}
+
+/** The profile of that name, or undefined: only the config's own keys count (never `toString`, `constructor`...). */
+export function profileNamed(file: ConfigFile, name: string): Profile | undefined {
+  return Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined;
+}
+
+/**
  * Read data/config.json (missing file = empty config); a bad file names its first bad field. The
  * file is opened without following a link: a symbolic link in its place is refused in one line.
  */
@@ -159,7 +172,7 @@ export function readConfigFile(dataDir: string): ConfigFile {
     if (e instanceof AlgoError) throw e;
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
-  if (text === undefined) return { profiles: {} };
+  if (text === undefined) return { profiles: ownProfiles() };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -168,7 +181,7 @@ export function readConfigFile(dataDir: string): ConfigFile {
   }
   const parsed = ConfigFileSchema.safeParse(raw);
   if (!parsed.success) throw firstIssue(parsed.error.issues, `invalid ${file}`);
-  return parsed.data;
+  return { ...parsed.data, profiles: ownProfiles(parsed.data.profiles) };
 }
 
 function envBool(v: string | undefined): boolean | undefined {
@@ -187,7 +200,7 @@ export function resolveSettings(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv 
   const dataDir = path.resolve(flags.dataDir ?? env.ALGO_DATA_DIR ?? defaultDataDir());
   const file = readConfigFile(dataDir);
   const profile = flags.profile ?? env.ALGO_PROFILE ?? defaultProfileName(file);
-  const prof = file.profiles[profile];
+  const prof = profileNamed(file, profile);
   const anyKey = Boolean(env.KITE_API_KEY) || Object.values(file.profiles).some((p) => !p.sandbox);
   const sandbox = flags.sandbox ?? envBool(env.ALGO_SANDBOX) ?? (prof ? prof.sandbox === true : !anyKey);
   const candidate = {

@@ -65,6 +65,43 @@ describe('algo profile', () => {
     expect(Object.keys(readJson(path.join(dir, 'config.json')).profiles)).toEqual(['live']);
   });
 
+  it('names of Object.prototype members are no profile: the normal "no profile named" answer, and nothing breaks', async () => {
+    const dir = dataDir();
+    expect((await algo(dir, ['login', '--sandbox', '--user', 'SB0001', '--profile', 'a', '--port', '0'])).code).toBe(0);
+    const config = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+
+    const use = await algo(dir, ['profile', 'use', 'valueOf']);
+    expect(use.code).toBe(2);
+    expect(use.stderr).toBe('algo: no profile named "valueOf"; see `algo profile list`, or create it with `algo profile add NAME` or `algo login --profile NAME`\n');
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const who = await algo(dir, ['whoami', '--profile', name]);
+      expect(who.code).toBe(3);
+      expect(who.stderr).toContain(`no profile named "${name}"`);
+      const out = await algo(dir, ['logout', '--profile', name]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain(`no profile named "${name}"`);
+      const rm = await algo(dir, ['profile', 'remove', name, '--yes']);
+      expect(rm.code).toBe(2);
+      expect(rm.stderr).toContain(`no profile named "${name}"`);
+    }
+    const activity = await algo(dir, ['activity', '--profile', 'constructor']);
+    expect(activity.code).toBe(2);
+    expect(activity.stderr).toBe('algo: profile constructor has no user yet; run `algo login --profile constructor`, or pass --user ID\n');
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(config);
+
+    // Every command still works on the real profile.
+    expect(JSON.parse((await algo(dir, ['whoami', '--json'])).stdout).user_id).toBe('SB0001');
+    expect(JSON.parse((await algo(dir, ['profile', 'list', '--json'])).stdout).map((p: { name: string }) => p.name)).toEqual(['a']);
+
+    // `constructor` cannot be made a profile (the config could not keep it): refused before anything is signed in.
+    const login = await algo(dir, ['login', '--sandbox', '--user', 'SB0002', '--profile', 'constructor', '--port', '0']);
+    expect(login.code).toBe(2);
+    expect(login.stderr).toBe('algo: "constructor" cannot be a profile name; it is reserved; pick another name\n');
+    expect(fs.existsSync(sessionFile(dir, 'SB0002'))).toBe(false);
+    expect((await algo(dir, ['profile', 'add', 'prototype', '--sandbox'])).code).toBe(2);
+    expect(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).toBe(config);
+  });
+
   it('never prompts without a terminal: names the flag or variable instead', async () => {
     const dir = dataDir();
     const add = await algo(dir, ['profile', 'add', 'live', '--api-key', 'k1']);

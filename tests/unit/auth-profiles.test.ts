@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   addProfile,
+  getProfile,
   listProfiles,
   readConfig,
   removeProfile,
@@ -16,7 +17,7 @@ import { createSession, writeSession } from '../../src/core/auth/sessions.js';
 import { requireSession } from '../../src/core/auth/require.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { AuthError, UsageError } from '../../src/core/errors.js';
-import { readConfigFile } from '../../src/core/config.js';
+import { profileNamed, readConfigFile, resolveSettings } from '../../src/core/config.js';
 
 let dir: string;
 const quiet = (): void => undefined;
@@ -69,6 +70,39 @@ describe('profiles', () => {
     await useProfile(dir, 'b');
     expect(readConfig(dir).defaultProfile).toBe('b');
     await expect(useProfile(dir, 'zz')).rejects.toThrow(/no profile named "zz"/);
+  });
+
+  it('names of Object.prototype members (valueOf, constructor, toString...) are no profile until one is saved', async () => {
+    await addProfile(dir, 'a', { apiKey: 'k1', userId: 'AB1234' });
+    const inherited = ['valueOf', 'constructor', 'toString', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString'];
+    for (const name of inherited) {
+      await expect(useProfile(dir, name)).rejects.toThrow(`no profile named "${name}"`);
+      await expect(removeProfile(dir, name)).rejects.toThrow(`no profile named "${name}"`);
+      expect(() => getProfile(readConfig(dir), name)).toThrow(`no profile named "${name}"`);
+      expect(profileNamed(readConfig(dir), name)).toBeUndefined();
+      expect(readConfig(dir).profiles[name]).toBeUndefined();
+      const { settings } = resolveSettings({ dataDir: dir, profile: name }, {});
+      expect(settings.profile).toBe(name);
+      await expect(requireSession({ settings, configFile: readConfig(dir), clock: new ManualClock(LOGIN) }, quiet)).rejects.toThrow(
+        `no profile named "${name}"`,
+      );
+    }
+    expect(readConfig(dir).defaultProfile).toBe('a');
+    expect(Object.getPrototypeOf(readConfigFile(dir).profiles)).toBeNull();
+    expect(Object.getPrototypeOf(readConfigFile(path.join(dir, 'none')).profiles)).toBeNull();
+    // Kept names work as ever; `constructor` and `prototype` cannot be kept by the config schema, so are refused up front.
+    await addProfile(dir, 'valueOf', { apiKey: 'k2' });
+    await useProfile(dir, 'valueOf');
+    expect(getProfile(readConfig(dir), 'valueOf')).toEqual({ apiKey: 'k2' });
+    expect(listProfiles(dir, LOGIN, quiet).map((p) => [p.name, p.isDefault])).toEqual([
+      ['a', false],
+      ['valueOf', true],
+    ]);
+    for (const name of ['constructor', 'prototype']) {
+      await expect(addProfile(dir, name, { apiKey: 'k3' })).rejects.toThrow(`"${name}" cannot be a profile name`);
+      await expect(saveProfile(dir, name, { apiKey: 'k3' })).rejects.toThrow(UsageError);
+    }
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).profiles)).toEqual(['a', 'valueOf']);
   });
 
   it('remove drops the profile, its default and its session, never another profile', async () => {

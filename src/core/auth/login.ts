@@ -6,7 +6,7 @@ import { registerSecret } from '../redact.js';
 import type { Warn } from './fs-private.js';
 import { startCallbackListener, CALLBACK_PATH, type CallbackListener } from './listener.js';
 import { buildLoginUrl, parsePastedUrl } from './login-url.js';
-import { saveProfile } from './profiles.js';
+import { assertProfileName, saveProfile } from './profiles.js';
 import { signInToSandbox } from './sandbox-signin.js';
 import { expiresAt, writeSession, type Session } from './sessions.js';
 import { newState, stateMatches } from './state.js';
@@ -136,6 +136,7 @@ export function userMismatchError(p: Pick<LoginParams, 'profileName' | 'sandbox'
  * anything is signed in.
  */
 export async function login(p: LoginParams): Promise<LoginResult> {
+  assertProfileName(p.profileName); // before anything is signed in or written
   registerSecret(p.apiSecret);
   const expected = p.profile?.userId;
   if (p.sandboxUser && expected && expected !== p.sandboxUser.userId && !p.force) {

@@ -1,15 +1,23 @@
 import fs from 'node:fs';
-import { configPath, ConfigFileSchema, readConfigFile, type ConfigFile, type Profile } from '../config.js';
+import { configPath, ConfigFileSchema, profileNamed, readConfigFile, type ConfigFile, type Profile } from '../config.js';
 import { UsageError } from '../errors.js';
 import { PROFILE_RE } from '../paths.js';
 import { registerSecret } from '../redact.js';
 import { writePrivateFile, stderrWarn, type Warn } from './fs-private.js';
 import { expiresAt, isExpired, readSession, removeSession, type Session } from './sessions.js';
 
+/**
+ * Names the config schema could not keep: valibot's record drops the keys `constructor` and
+ * `prototype` (as it does `__proto__`, which the pattern already refuses), so such a profile
+ * would vanish on the next read. They are refused when a profile is made, and found by no lookup.
+ */
+const RESERVED_PROFILE_NAMES: ReadonlySet<string> = new Set(['constructor', 'prototype']);
+
 export function assertProfileName(name: string): string {
   if (!PROFILE_RE.test(name)) {
     throw new UsageError(`"${name}" is not a valid profile name`, 'use letters, digits, _ and - (up to 32, starting with a letter or digit)');
   }
+  if (RESERVED_PROFILE_NAMES.has(name)) throw new UsageError(`"${name}" cannot be a profile name`, 'it is reserved; pick another name');
   return name;
 }
 
@@ -44,7 +52,7 @@ export async function saveProfile(dataDir: string, name: string, profile: Profil
 /** Add a new profile; an existing one is refused. */
 export async function addProfile(dataDir: string, name: string, profile: Profile): Promise<void> {
   assertProfileName(name);
-  if (readConfig(dataDir).profiles[name]) {
+  if (profileNamed(readConfig(dataDir), name)) {
     throw new UsageError(`profile "${name}" already exists`, `remove it first with \`algo profile remove ${name}\``);
   }
   await saveProfile(dataDir, name, profile);
@@ -53,7 +61,7 @@ export async function addProfile(dataDir: string, name: string, profile: Profile
 /** Make a profile the default. */
 export async function useProfile(dataDir: string, name: string): Promise<void> {
   const file = readConfig(dataDir);
-  if (!file.profiles[name]) throw unknownProfile(name);
+  if (!profileNamed(file, name)) throw unknownProfile(name);
   file.defaultProfile = name;
   await writeConfig(dataDir, file);
 }
@@ -64,7 +72,7 @@ export async function useProfile(dataDir: string, name: string): Promise<void> {
  */
 export async function removeProfile(dataDir: string, name: string): Promise<{ removedSession: boolean }> {
   const file = readConfig(dataDir);
-  const profile = file.profiles[name];
+  const profile = profileNamed(file, name);
   if (!profile) throw unknownProfile(name);
   delete file.profiles[name];
   if (file.defaultProfile === name) delete file.defaultProfile;
@@ -75,7 +83,7 @@ export async function removeProfile(dataDir: string, name: string): Promise<{ re
 }
 
 export function getProfile(file: ConfigFile, name: string): Profile {
-  const p = file.profiles[name];
+  const p = profileNamed(file, name);
   if (!p) throw unknownProfile(name);
   return p;
 }
