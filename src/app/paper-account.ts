@@ -1,4 +1,5 @@
 import type { Paise } from '../core/money.js';
+import type { CatchUpProgress } from '../core/paper/catchup.js';
 import type { PaperService } from '../core/paper/service.js';
 import type { PaperStats } from '../core/paper/stats.js';
 import type { OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from '../core/paper/types.js';
@@ -23,9 +24,9 @@ export class PaperAccount {
     return fn();
   }
 
-  /** Bring the account up to now (resting orders, square-offs, expiries) from the time it missed. */
-  async catchUp(): Promise<void> {
-    await this.service.catchUp(this.userId);
+  /** Bring the account up to now (resting orders, square-offs, expiries) from the time it missed; `onProgress` hears of each day done. */
+  async catchUp(opts: { onProgress?: (p: CatchUpProgress) => void } = {}): Promise<void> {
+    await this.service.catchUp(this.userId, opts.onProgress ? { onProgress: opts.onProgress } : {});
   }
 
   place(request: OrderRequest): Promise<PaperOrder> {

@@ -150,6 +150,20 @@ describe('algo paper as a child process', () => {
     expect(r.stderr).toMatch(/algo login --profile nobody/);
   });
 
+  it('a command under a clock gone back catches nothing up and says nothing; the next one carries on', async () => {
+    const dir = tempDataDir('algo-paper-back-');
+    const run = (args: string[], clock = CLOCK) => runCli([...args, '--profile', 'b'], { dataDir: dir, env: { ALGO_CLOCK: clock } });
+    expect((await run(['login', '--sandbox', '--user', 'SB0002'])).code).toBe(0);
+    const bought = await run(['paper', 'buy', 'INFY', '10', '--product', 'MIS']);
+    expect(bought.code, bought.stderr).toBe(0);
+    const back = await run(['paper', 'funds', '--json'], '2026-09-25T10:00:00+05:30'); // 61 days earlier
+    expect([back.code, back.stderr]).toEqual([0, '']);
+    const next = await run(['paper', 'stats', '--json'], '2026-11-25T10:01:00+05:30');
+    expect([next.code, next.stderr]).toEqual([0, '']);
+    const curve = (JSON.parse(next.stdout) as { equity_curve: Array<{ time: string }> }).equity_curve;
+    expect(curve.map((p) => p.time).filter((t) => t < '2026-11-25 10:00:00')).toEqual([]); // no mark from the past clock
+  }, 60_000);
+
   it('loses nothing when 4 processes place 50 orders each on one account at once', async () => {
     const dir = tempDataDir('algo-paper-conc-');
     const login = await runCli(['login', '--sandbox', '--user', 'SB0003', '--profile', 'p'], { dataDir: dir, env });

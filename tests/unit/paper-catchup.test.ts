@@ -91,4 +91,101 @@ describe('paper catch-up from minute candles', () => {
       ['TCS', 2990_00],
     ]);
   });
+
+  /** Every candle request the catch-up makes, as [token, from, to]. */
+  function recordCandles(r: ReturnType<typeof rig>): Array<[number, number, number]> {
+    const calls: Array<[number, number, number]> = [];
+    const candles = r.market.candles.bind(r.market);
+    r.market.candles = (token, from, to) => {
+      calls.push([token, from, to]);
+      return candles(token, from, to);
+    };
+    return calls;
+  }
+
+  it('a clock that goes back moves nothing back, and the next catch-up replays only the minutes since', async () => {
+    const r = rig(); // Monday 10:00
+    await r.service.place(U, buy('INFY', 10, { product: 'MIS' }));
+    await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1400_00 }));
+    await r.service.catchUp(U);
+    const before = (await r.store.meta(U))!;
+    r.clock.set(at('2026-09-24T10:00:00')); // a command with ALGO_CLOCK 60 days back
+    const back = await r.service.catchUp(U);
+    expect(back).toMatchObject({ from: before.processed_until, to: before.processed_until, orders: [] });
+    expect(await r.store.meta(U)).toEqual(before); // nothing written: processed_until, marks and all
+    r.clock.set(at('2026-11-23T10:05:00'));
+    const calls = recordCandles(r);
+    await r.service.catchUp(U);
+    expect(calls).toEqual([[r.infy.instrument_token, at('2026-11-23T10:00:00'), at('2026-11-23T10:05:00')]]); // 5 minutes, not 60 days
+    expect((await r.store.meta(U))!.processed_until).toBe(at('2026-11-23T10:05:00'));
+  });
+
+  it('a reset under a clock gone back keeps processed_until where it was', async () => {
+    const r = rig();
+    await r.service.catchUp(U);
+    r.clock.set(at('2026-09-24T10:00:00'));
+    const meta = await r.service.reset(U);
+    expect(meta).toMatchObject({ created_at: at('2026-09-24T10:00:00'), processed_until: at('2026-11-23T10:00:00') });
+  });
+
+  it('a 60-day gap goes one trading day at a time: few small candle requests, progress, a consistent account', async () => {
+    const r = rig(); // Monday 2026-11-23 10:00
+    await r.service.place(U, buy('INFY', 10, { product: 'MIS' })); // 10 x 1,500 MIS
+    await r.service.place(U, buy('INFY', 5)); // 5 x 1,500 CNC
+    const lim = await r.service.place(U, buy('TCS', 1, { order_type: 'LIMIT', price: 2990_00 })); // rests
+    const cut = at('2026-11-23T15:20:00');
+    r.market.setCandles(r.infy.instrument_token, [candle(cut, 1526_00, 1531_00, 1526_00, 1530_00)]);
+    r.market.setCandles(r.tcs.instrument_token, [candle(at('2026-11-23T11:00:00'), 3000_00, 3000_00, 2985_00, 2995_00)]);
+    const now = at('2027-01-22T10:00:00'); // Friday, 60 days on (8 weeks and 4 days)
+    r.clock.set(now);
+    r.price(1600_00);
+    r.price(3100_00, r.tcs);
+    const calls = recordCandles(r);
+    const progress: number[] = [];
+    const res = await r.service.catchUp(U, { onProgress: (p) => progress.push(p.at) });
+    // Monday's day from 10:00 for both instruments; by its end the MIS is squared off and the
+    // limit filled, so nothing rests and the other 59 days need no candles at all
+    const tue = at('2026-11-24T00:00:00');
+    expect(calls.sort((a, b) => a[0] - b[0])).toEqual([
+      [r.infy.instrument_token, at('2026-11-23T10:00:00'), tue],
+      [r.tcs.instrument_token, at('2026-11-23T10:00:00'), tue],
+    ].sort((a, b) => a[0]! - b[0]!));
+    expect(progress).toEqual([tue, now]);
+    expect(res).toMatchObject({ from: at('2026-11-23T10:00:00'), to: now, open: [] });
+    expect(res.orders.map((o) => [o.tradingsymbol, o.status, o.average_price])).toEqual([
+      ['TCS', 'COMPLETE', 2990_00],
+      ['INFY', 'COMPLETE', 1530_00], // the 15:20 square-off at the 15:20 candle's close
+    ]);
+    expect((await r.service.order(U, lim.order_id)).status).toBe('COMPLETE');
+    // consistent: realised 10 x (1,530 - 1,500) = 300; nothing blocked; the CNC buys locked at cost
+    const trades = await r.service.trades(U);
+    const charges = trades.reduce((x, t) => x + t.charges.total, 0);
+    const meta = (await r.store.meta(U))!;
+    expect(meta).toMatchObject({ processed_until: now, realised_pnl: 300_00, charges, blocked: 0 });
+    expect(meta.available).toBe(meta.capital + 300_00 - charges - 5 * 1500_00 - 2990_00);
+    expect((await r.service.holdings(U)).map((h) => [h.tradingsymbol, h.quantity, h.kind])).toEqual([
+      ['INFY', 5, 'holding'],
+      ['TCS', 1, 'holding'],
+    ]);
+    expect(await r.service.positions(U)).toEqual([]);
+    expect(meta.daily_equity.at(-1)).toEqual({ t: now, equity: meta.capital + 300_00 - charges + 5 * 100_00 + 110_00 });
+    // and running it again is a no-op replay of no time
+    const again = await r.service.catchUp(U);
+    expect(again.orders).toEqual([]);
+  });
+
+  it('a position no price ever reaches is looked for one trading day per request, never the whole gap', async () => {
+    const r = rig(); // Monday 2026-11-23 10:00
+    await r.service.place(U, buy('INFY', 10, { product: 'MIS' }));
+    const now = at('2027-01-22T10:00:00');
+    r.clock.set(now);
+    r.market.quotes = async () => ({}); // no candle and no quote: the square-off waits for a price
+    const calls = recordCandles(r);
+    await r.service.catchUp(U);
+    // 44 weekday pieces: Monday 23 Nov to Thursday 21 Jan (a weekend rides with its Monday), then the Friday to now
+    expect(calls).toHaveLength(45);
+    for (const [, from, to] of calls) expect(to - from).toBeLessThanOrEqual(3 * 86_400_000);
+    expect((await r.store.meta(U))!.processed_until).toBe(now);
+    expect((await r.store.positions(U)).map((p) => [p.product, p.quantity])).toEqual([['MIS', 10]]);
+  });
 });

@@ -8,6 +8,7 @@ import { confirm } from '../prompt.js';
 import type { Context } from '../context.js';
 import { printJson } from '../output.js';
 import { capitalFromArgs, changesFromArgs, orderFromArgs, type ModifyOptions, type OrderOptions } from './args.js';
+import { catchUpReporter } from './progress.js';
 import { runEngine } from './run.js';
 import * as views from './views.js';
 
@@ -69,7 +70,7 @@ export async function runPaper(ctx: Context, c: PaperCommand): Promise<void> {
   const paper = await openProfilePaper(ctx, { sandboxFlag: ctx.flags.sandbox, stream: c.name === 'run' });
   try {
     if (c.name === 'run') return await runEngine(ctx, paper);
-    if (c.name !== 'reset') await paper.account.catchUp();
+    if (c.name !== 'reset') await paper.account.catchUp({ onProgress: catchUpReporter(ctx.io.stderr) });
     const { account } = paper;
     switch (c.name) {
       case 'buy':

@@ -1,3 +1,4 @@
+import { istMidnight, isWeekday } from '../ist.js';
 import type { Candle, Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
 import type { AccountState, PaperOrder } from './types.js';
@@ -12,11 +13,22 @@ import { misCutoffsBetween } from './session.js';
 import type { Step } from './steps.js';
 
 export interface CatchUpInput {
-  /** Minute candles per instrument token, covering the gap. */
+  /** Minute candles per instrument token, covering the gap (or this step's day of it). */
   candles: Map<number, Candle[]>;
   instruments: InstrumentIndex;
   /** Current quotes by token: the fallback square-off price and the day's equity mark. */
   quotes: Map<number, Quote>;
+  /** Mark the day's equity at the end (the last step of a catch-up; not a past day's, which the quotes do not price). Default true. */
+  mark?: boolean;
+}
+
+/** How far a catch-up has come, for a face to show (the engine prints nothing). */
+export interface CatchUpProgress {
+  /** processed_until when it began, and the instant it catches up to. */
+  from: number;
+  to: number;
+  /** Replayed and committed up to here. */
+  at: number;
 }
 
 export interface CatchUpResult {
@@ -30,6 +42,32 @@ export interface CatchUpResult {
 
 const MINUTE = 60_000;
 
+const DAY = 86_400_000;
+
+/**
+ * Where a catch-up from `from` to `to` is cut into steps, one trading day each: the IST midnight
+ * that ends each trading day (a weekday; every day when the market is always open) strictly
+ * inside the gap, then `to`. A weekend rides with the Monday after it.
+ */
+export function catchUpEnds(from: number, to: number, alwaysOpen: boolean): number[] {
+  const out: number[] = [];
+  for (let day = istMidnight(from); day + DAY < to; day += DAY) if (alwaysOpen || isWeekday(day)) out.push(day + DAY);
+  out.push(to);
+  return out;
+}
+
+/**
+ * The instruments a catch-up step from `from` needs minute candles of, and from when: those with
+ * a resting order (from its last change) or an open MIS position (from `from`). None: nothing left
+ * can fill or be squared off at a candle's price, so the rest of the gap needs no candles.
+ */
+export function candleNeeds(state: AccountState, from: number): Map<number, number> {
+  const since = new Map<number, number>();
+  for (const o of state.openOrders) since.set(o.instrument_token, Math.min(since.get(o.instrument_token) ?? Infinity, Math.max(from, o.updated_at)));
+  for (const p of state.positions) if (p.product === 'MIS' && p.quantity !== 0) since.set(p.instrument_token, from);
+  return since;
+}
+
 export function candlePath(c: Candle): PricePath {
   return { from: c.t, to: c.t + MINUTE, open: c.open, high: c.high, low: c.low, close: c.close };
 }
@@ -40,12 +78,16 @@ export function candlePath(c: Candle): PricePath {
  * stops trigger the same way; at each 15:20 IST open MIS orders are cancelled and MIS positions
  * squared off at the 15:20 candle's close (else the last close before it, else the current
  * quote's last price), through the fill model's square-off (by default that price as is); DAY
- * orders expire at the close; then the day roll turns CNC positions into holdings.
+ * orders expire at the close; then the day roll turns CNC positions into holdings. It replays up
+ * to ctx.now (the service runs one step per trading day of a long gap, each with ctx.now at that
+ * day's end) and never moves processed_until back.
  */
 export function catchUpStep(state: AccountState, ctx: Ctx, input: CatchUpInput): Step<CatchUpResult> {
   const d = new Draft(state, ctx);
   const from = d.meta.processed_until;
   const to = ctx.now;
+  // a clock behind the account (or a process that got further first) replays nothing and moves nothing back
+  if (to < from) return { change: null, result: { from, to: from, orders: [], open: [...d.open.values()] } };
   const out: PaperOrder[] = [];
   const byMinute = new Map<number, { token: number; candle: Candle }[]>();
   const byToken = new Map<number, Map<number, Candle>>();
@@ -86,7 +128,10 @@ export function catchUpStep(state: AccountState, ctx: Ctx, input: CatchUpInput):
   while (ci < cutoffs.length) settle(cutoffs[ci++]!);
   settle(to);
   rollover(d);
-  d.meta.processed_until = to;
-  markDay(d, to, (token) => input.quotes.get(token)?.last_price ?? lastClose.get(token));
+  if (to > d.meta.processed_until) {
+    d.meta.processed_until = to;
+    d.touch();
+  }
+  if (input.mark ?? true) markDay(d, to, (token) => input.quotes.get(token)?.last_price ?? lastClose.get(token));
   return { change: d.change(), result: { from, to, orders: out, open: [...d.open.values()] } };
 }

@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js';
 import { describeError, RejectedError, UsageError } from '../errors.js';
 import { istDate, istParts, MARKET } from '../ist.js';
-import type { MarketData, Quote } from '../market/types.js';
+import type { Candle, MarketData, Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
 import type { PaperStore } from '../store/types.js';
 import { OrderBook } from './book.js';
-import { catchUpStep, type CatchUpResult } from './catchup.js';
+import { candleNeeds, catchUpEnds, catchUpStep, type CatchUpProgress, type CatchUpResult } from './catchup.js';
 import { DEFAULT_PAPER_CONFIG, type PaperConfig } from './config.js';
 import { isOpen, newMeta, type Ctx } from './draft.js';
 import { PaperNotFoundError } from './errors.js';
@@ -188,6 +188,7 @@ export class PaperService {
     const old = await this.store.meta(userId);
     const meta = newMeta(userId, capital, this.clock.now(), old?.seq ?? 0);
     meta.version = (old?.version ?? 0) + 1;
+    meta.processed_until = Math.max(meta.processed_until, old?.processed_until ?? 0); // a clock gone back moves nothing back
     await this.store.reset(userId, meta);
     this.book.removeUser(userId);
     return meta;
@@ -319,28 +320,55 @@ export class PaperService {
 
   /**
    * Bring one account up to now from minute candles: what the resting orders would have done
-   * since meta.processed_until, the 15:20 square-offs, expiries, and the day roll. `primed`
-   * quotes (fetched in bulk by start) are used instead of fetching again.
+   * since meta.processed_until, the 15:20 square-offs, expiries, and the day roll. A long gap goes
+   * one trading day at a time (candles fetched for that day only, each day committed, so memory
+   * stays bounded and an interrupted catch-up resumes where it stopped), and once nothing rests
+   * and no MIS position is open it jumps to now. A clock behind processed_until catches up
+   * nothing. `primed` quotes (fetched in bulk by start) are used instead of fetching again;
+   * `onProgress` hears of each committed day.
    */
-  async catchUp(userId: string, primed?: Map<number, Quote>): Promise<CatchUpResult> {
-    const state = await this.store.load(userId);
-    const instruments = await this.instruments();
+  async catchUp(userId: string, opts: { primed?: Map<number, Quote>; onProgress?: (p: CatchUpProgress) => void } = {}): Promise<CatchUpResult> {
+    let state = await this.store.load(userId);
     const now = this.clock.now();
     const from = state.meta?.processed_until ?? now;
-    const since = new Map<number, number>();
-    for (const o of state.openOrders) since.set(o.instrument_token, Math.min(since.get(o.instrument_token) ?? Infinity, o.updated_at));
-    for (const p of state.positions) if (p.product === 'MIS' && p.quantity !== 0) since.set(p.instrument_token, from);
-    const candles = new Map<number, Awaited<ReturnType<MarketData['candles']>>>();
-    for (const [token, t] of since) {
-      const start = Math.floor(Math.max(from, t) / 60_000) * 60_000;
-      if (start < now) candles.set(token, await this.market.candles(token, start, now));
+    if (now < from) {
+      this.reindex(userId, state.openOrders);
+      return { from, to: from, orders: [], open: state.openOrders };
     }
+    const instruments = await this.instruments();
+    const { primed } = opts;
     const held = state.positions.filter((p) => p.quantity !== 0);
     const quotes = await this.quotes.get(held.filter((p) => !primed?.has(p.instrument_token)));
     for (const p of held) if (primed?.has(p.instrument_token)) quotes.set(p.instrument_token, primed.get(p.instrument_token)!);
-    const r = await this.run(userId, (s, ctx) => catchUpStep(s, ctx, { candles, instruments, quotes }));
-    this.reindex(userId, r.open);
-    return r;
+    const ends = catchUpEnds(from, now, this.config.alwaysOpen);
+    const orders: PaperOrder[] = [];
+    let i = 0;
+    for (;;) {
+      const at = state.meta?.processed_until ?? now;
+      const needs = candleNeeds(state, at);
+      if (needs.size === 0) i = ends.length - 1; // nothing left that candles could change
+      const last = i === ends.length - 1;
+      const until = ends[i]!;
+      const candles = new Map<number, Candle[]>();
+      for (const [token, t] of needs) {
+        const start = Math.floor(t / 60_000) * 60_000;
+        if (start < until) candles.set(token, await this.market.candles(token, start, until));
+      }
+      if (last) {
+        const unpriced = state.positions.filter((p) => p.quantity !== 0 && !quotes.has(p.instrument_token));
+        if (unpriced.length) for (const [token, q] of await this.quotes.get(unpriced)) quotes.set(token, q);
+      }
+      const ctx = last ? this.ctx(userId) : { ...this.ctx(userId), now: until };
+      const r = await this.store.update(userId, (s) => catchUpStep(s, ctx, { candles, instruments, quotes, mark: last }));
+      orders.push(...r.orders);
+      opts.onProgress?.({ from, to: now, at: last ? now : until });
+      if (last) {
+        this.reindex(userId, r.open);
+        return { from, to: r.to, orders, open: r.open };
+      }
+      state = await this.store.load(userId);
+      i++;
+    }
   }
 
   private reindex(userId: string, open: PaperOrder[]): void {
@@ -359,7 +387,7 @@ export class PaperService {
     const held: Instrumented[] = [];
     for (const u of users) held.push(...(await this.store.positions(u)).filter((p) => p.quantity !== 0));
     const primed = await this.quotes.get(held);
-    for (const u of users) await this.catchUp(u, primed);
+    for (const u of users) await this.catchUp(u, { primed });
     this.watch(held.map((p) => p.instrument_token));
     this.running = true;
     this.quotes.live = Boolean(this.market.stream);
