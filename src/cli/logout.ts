@@ -9,7 +9,7 @@ export function registerLogout(program: Command): void {
     .option('--all', 'every profile')
     .addHelpText(
       'after',
-      '\nA session shared with other profiles of the same user stays for them: only this profile is signed out.\n\nExamples:\n  $ algo logout\n  $ algo logout --profile work\n  $ algo logout --all --json\n',
+      '\nA session shared by other profiles of the same user stays for them:\nonly this profile is signed out.\n\nExamples:\n  $ algo logout\n  $ algo logout --profile work\n  $ algo logout --all --json\n',
     )
     .action(async (flags: { all?: boolean }, cmd: Command) => {
       const { contextOf } = await import('./context.js');
