@@ -17,26 +17,25 @@ export function registerWhoami(program: Command): void {
 }
 
 export async function runWhoami(ctx: Context, flags: { all?: boolean }): Promise<void> {
-  const [{ requireSession }, { sessionIdentity, isExpired }, { sessionOfProfile }, out] = await Promise.all([
+  const [{ requireSession, currentSession }, { sessionIdentity, isExpired }, out] = await Promise.all([
     import('../core/auth/require.js'),
     import('../core/auth/sessions.js'),
-    import('../core/auth/profiles.js'),
     import('./output.js'),
   ]);
   let ids: SessionIdentity[];
   if (flags.all) {
     const now = ctx.clock.now();
-    ids = Object.entries(ctx.configFile.profiles)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .flatMap(([name, p]) => {
-        const s = sessionOfProfile(ctx.settings.dataDir, p);
-        return s && !isExpired(s, now) ? [sessionIdentity(s, name)] : [];
-      });
+    ids = [];
+    // A sandbox session renews itself here as it would for any command; a live one that expired is left out.
+    for (const [name, p] of Object.entries(ctx.configFile.profiles).sort(([a], [b]) => a.localeCompare(b))) {
+      const s = await currentSession(ctx.settings.dataDir, p, now);
+      if (s && !isExpired(s, now)) ids.push(sessionIdentity(s, name));
+    }
     if (ids.length === 0) throw new AuthError('no profile is signed in', 'run `algo login --profile NAME`');
   } else {
     ids = [sessionIdentity(await requireSession(ctx), ctx.settings.profile)];
   }
-  if (ctx.json) return out.printJson(flags.all ? ids : ids[0]);
+  if (ctx.json) return out.printJson(flags.all ? ids : ids[0], ctx.io.stdout);
   const table = out.renderTable(ids, [
     { header: 'PROFILE', value: (i) => i.profile },
     { header: 'USER', value: (i) => i.user_id },
@@ -46,5 +45,5 @@ export async function runWhoami(ctx: Context, flags: { all?: boolean }): Promise
     { header: 'SIGNED IN (IST)', value: (i) => formatIst(Date.parse(i.login_time)) },
     { header: 'EXPIRES (IST)', value: (i) => formatIst(Date.parse(i.expires_at)) },
   ]);
-  process.stdout.write(table);
+  ctx.io.stdout.write(table);
 }

@@ -44,7 +44,13 @@ export function App({ port, clock, theme, initial }: AppProps): React.ReactEleme
   };
 
   const onKey = (input: string, key: KeyInfo): void => {
-    const result = handleKey(uiRef.current, input, key, { rows: refs, profiles: data.profiles, currentProfile: port.profileName });
+    const result = handleKey(uiRef.current, input, key, {
+      rows: refs,
+      profiles: data.profiles,
+      currentProfile: port.profileName,
+      signedOut: data.sessionExpired !== null,
+      signingIn: data.signingIn !== null,
+    });
     update(result.ui);
     const effect = result.effect;
     if (!effect) return;

@@ -27,10 +27,11 @@ export interface ScreenProps {
   profileName: string;
 }
 
-/** Notices that apply whatever the tab: an expired session, a lost ticker. */
-export function banners(data: DataState, profileName: string): { kind: BannerKind; text: string }[] {
-  const out: { kind: BannerKind; text: string }[] = [];
-  if (data.sessionExpired) out.push({ kind: 'error', text: `${data.sessionExpired} (profile ${profileName}; press p to switch)` });
+/** Notices that apply whatever the tab: an expired session (once), a sign-in under way, a lost ticker. */
+export function banners(data: DataState, profileName: string): { kind: BannerKind; text: string; max?: number }[] {
+  const out: { kind: BannerKind; text: string; max?: number }[] = [];
+  if (data.signingIn) out.push({ kind: 'info', text: data.signingIn, max: 4 });
+  else if (data.sessionExpired) out.push({ kind: 'error', text: `${data.sessionExpired} (profile ${profileName}; press L to sign in again, p to switch)`, max: 3 });
   const t = data.ticker;
   if (t.state === 'reconnecting') {
     const wait = t.retryInMs !== undefined ? ` in ${Math.ceil(t.retryInMs / 1000)}s` : ' now';
@@ -60,7 +61,7 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
   const width = Math.max(size.columns, 40);
   const height = Math.max(size.rows - 1, 10);
   const notes = banners(data, profileName);
-  const noteLines = notes.reduce((n, b) => n + bannerLines(b.kind, b.text, width).length, 0);
+  const noteLines = notes.reduce((n, b) => n + bannerLines(b.kind, b.text, width, b.max).length, 0);
   const bodyHeight = Math.max(height - 3 - noteLines, 3);
   const over = overlayHeight(ui, data.profiles.length);
   const viewHeight = Math.max(bodyHeight - over, 3);
@@ -79,6 +80,7 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
         margins={data.portfolio?.margins ?? null}
         error={data.portfolioError}
         loading={data.loading}
+        loaded={data.portfolio !== null}
         focus={ui.focus.portfolio}
         selection={{ holdings: sel.holdings, positions: sel.positions, orders: sel.orders }}
         width={width}
@@ -95,6 +97,9 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
         orders={rows.paperOrders}
         trades={rows.paperTrades}
         error={data.paperError}
+        loading={data.loading}
+        loaded={data.paper !== null}
+        readOnly={data.paperOnly}
         focus={ui.focus.paper}
         selection={{ paperPositions: sel.paperPositions, paperOrders: sel.paperOrders, paperTrades: sel.paperTrades }}
         width={width}
@@ -110,7 +115,7 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
       <Header profile={data.profile} profileName={profileName} now={now} ticker={data.ticker} width={width} />
       <Tabs current={ui.tab} width={width} />
       {notes.map((n, i) => (
-        <Banner key={i} kind={n.kind} text={n.text} width={width} />
+        <Banner key={i} kind={n.kind} text={n.text} width={width} {...(n.max ? { max: n.max } : {})} />
       ))}
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {o.kind === 'form' ? <OrderForm form={o.form} width={width} /> : null}
@@ -118,7 +123,7 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
         {o.kind === 'watch-add' ? <Prompt label="Add symbol" text={o.text} error={o.error} busy={o.busy} width={width} /> : null}
         {view}
       </Box>
-      <StatusLine message={ui.message} width={width} />
+      <StatusLine message={ui.message} width={width} signedOut={data.sessionExpired !== null} />
     </Box>
   );
 }

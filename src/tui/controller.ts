@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
+import { loginCommand } from '../core/auth/hints.js';
 import { AuthError, describeError, KiteError } from '../core/errors.js';
-import type { DeskBackend, BackendFactory, LiveStream } from './data/backend.js';
+import type { DeskBackend, BackendFactory, LiveStream, PaperOnly, PaperPort } from './data/backend.js';
 import { QuoteBuffer } from './data/quote-buffer.js';
 import { addSymbol, loadWatchlist, removeSymbol, saveWatchlist } from './data/watchlist-store.js';
 import { isOpenOrder, type PaperOrder, type QuoteView } from './model.js';
@@ -8,7 +9,7 @@ import { dataReducer, initialData, type DataAction, type DataState } from './sta
 import { keyOf } from './state/derive.js';
 import { parseInstrument } from '../core/order/index.js';
 import { Store } from './state/store.js';
-import type { Effect, UiEvent } from './state/ui.js';
+import { SIGNED_OUT_KEYS, type Effect, type UiEvent } from './state/ui.js';
 
 export interface ControllerOptions {
   factory: BackendFactory;
@@ -44,6 +45,11 @@ export class DashboardController {
   private watchTokens = new Map<string, number>();
   private polling = false;
   private current: string;
+  /** The paper account alone while the profile is signed out (no backend). */
+  private paperOnly: PaperOnly | null = null;
+  /** A sandbox session refused by its sandbox is renewed once, silently, until the portfolio loads again. */
+  private renewTried = false;
+  private signInAbort: AbortController | null = null;
 
   constructor(private readonly opts: ControllerOptions) {
     this.current = opts.profile;
@@ -84,6 +90,11 @@ export class DashboardController {
     this.backend?.paper.onQuote(q);
   }
 
+  /** The paper account on screen: the backend's, or the signed-out profile's read-only one. */
+  private paperPort(): PaperPort | null {
+    return this.backend?.paper ?? this.paperOnly?.paper ?? null;
+  }
+
   private refreshProfiles(): void {
     this.opts.factory.profiles().then(
       (profiles) => this.dispatch({ type: 'profiles', profiles }),
@@ -91,19 +102,29 @@ export class DashboardController {
     );
   }
 
-  private async open(name: string): Promise<void> {
+  /**
+   * Open a profile's backend. `keep` reopens the same profile without clearing the screen (after a
+   * sign-in or a renewal). Without a live session the paper account is still shown, from the store.
+   */
+  private async open(name: string, opts: { keep?: boolean } = {}): Promise<void> {
     const gen = ++this.generation;
     this.current = name;
-    this.dispatch({ type: 'reset' });
-    this.refreshProfiles();
-    this.dispatch({ type: 'watchlist', keys: loadWatchlist(this.opts.dataDir, name, this.opts.warn) });
+    if (!opts.keep) {
+      this.dispatch({ type: 'reset' });
+      this.refreshProfiles();
+      this.dispatch({ type: 'watchlist', keys: loadWatchlist(this.opts.dataDir, name, this.opts.warn) });
+    }
     let backend: DeskBackend;
     try {
       backend = await this.opts.factory.open(name);
     } catch (e) {
       if (gen !== this.generation) return;
-      if (isAuthFailure(e)) this.dispatch({ type: 'session-expired', message: describeError(e) });
-      else this.dispatch({ type: 'portfolio-error', message: describeError(e) });
+      if (isAuthFailure(e)) {
+        this.dispatch({ type: 'session-expired', message: describeError(e) });
+        await this.openPaperOnly(name, gen);
+      } else {
+        this.dispatch({ type: 'portfolio-error', message: describeError(e) });
+      }
       this.dispatch({ type: 'loaded' });
       return;
     }
@@ -115,10 +136,12 @@ export class DashboardController {
     this.lastVersion = -1;
     this.watchTokens = new Map();
     this.dispatch({ type: 'profile', profile: backend.profile });
+    this.dispatch({ type: 'signed-in' });
+    const way = { sandbox: backend.profile.mode === 'sandbox', userId: backend.profile.userId };
     this.stream = backend.stream({
       quote: (q) => this.ingest(q),
       state: (status) => this.dispatch({ type: 'ticker', status }),
-      authFailed: (message) => this.dispatch({ type: 'session-expired', message: `${message}; run \`algo login --profile ${name}\`` }),
+      authFailed: (message) => this.authFailed(backend, new AuthError(message, `run \`${loginCommand(name, way)}\``)),
     });
     this.stream.start();
     await Promise.all([this.refreshPortfolio(), this.refreshPaper()]);
@@ -147,9 +170,52 @@ export class DashboardController {
     }
   }
 
+  /** The paper account of a profile without a live session: shown from the store, never traded. */
+  private async openPaperOnly(name: string, gen: number): Promise<void> {
+    if (!this.opts.factory.openPaperOnly) return;
+    let po: PaperOnly | null;
+    try {
+      po = await this.opts.factory.openPaperOnly(name);
+    } catch (e) {
+      this.opts.warn?.(`paper account of ${name}: ${describeError(e)}`);
+      return;
+    }
+    if (!po) return;
+    if (gen !== this.generation) {
+      await po.close().catch(() => undefined);
+      return;
+    }
+    this.paperOnly = po;
+    this.lastVersion = -1;
+    if (!this.state.profile) this.dispatch({ type: 'profile', profile: po.profile });
+    this.dispatch({ type: 'paper-only', on: true });
+    await this.refreshPaper();
+  }
+
   private fail(e: unknown, kind: 'portfolio-error' | 'paper-error'): void {
-    if (isAuthFailure(e)) this.dispatch({ type: 'session-expired', message: describeError(e) });
+    if (isAuthFailure(e)) this.authFailed(this.backend, e);
     else this.dispatch({ type: kind, message: describeError(e) });
+  }
+
+  /**
+   * Kite (or the sandbox) refused the session. A sandbox session renews itself: the backend is
+   * opened again, silently, once (until the portfolio loads again). Otherwise the expiry is shown
+   * once, in the banner, with the way to sign in again; the paper account stays on screen.
+   */
+  private authFailed(b: DeskBackend | null, e: unknown): void {
+    if (b && b === this.backend && b.profile.mode === 'sandbox' && !this.renewTried) {
+      this.renewTried = true;
+      this.reopen().catch((err: unknown) => this.dispatch({ type: 'session-expired', message: describeError(err) }));
+      return;
+    }
+    this.dispatch({ type: 'session-expired', message: describeError(e) });
+  }
+
+  /** Open the current profile again without clearing the screen (its session renewed or signed in again). */
+  private async reopen(): Promise<void> {
+    const name = this.current;
+    await this.closeBackend();
+    await this.open(name, { keep: true });
   }
 
   async refreshPortfolio(): Promise<void> {
@@ -158,6 +224,7 @@ export class DashboardController {
     try {
       const snapshot = await b.portfolio();
       if (b !== this.backend) return;
+      this.renewTried = false;
       this.dispatch({ type: 'portfolio', snapshot });
       this.syncInstruments();
     } catch (e) {
@@ -166,29 +233,29 @@ export class DashboardController {
   }
 
   async refreshPaper(): Promise<void> {
-    const b = this.backend;
-    if (!b) return;
+    const port = this.paperPort();
+    if (!port) return;
     try {
-      const snapshot = await b.paper.snapshot();
-      if (b !== this.backend) return;
+      const snapshot = await port.snapshot();
+      if (port !== this.paperPort()) return;
       this.lastVersion = snapshot.version;
       this.dispatch({ type: 'paper', snapshot });
       this.syncInstruments();
     } catch (e) {
-      if (b === this.backend) this.fail(e, 'paper-error');
+      if (port === this.paperPort()) this.fail(e, 'paper-error');
     }
   }
 
   /** Reload the paper account when any process changed it (the store's meta version moved). */
   async pollPaper(): Promise<void> {
-    const b = this.backend;
-    if (!b || this.polling) return;
+    const port = this.paperPort();
+    if (!port || this.polling) return;
     this.polling = true;
     try {
-      const version = await b.paper.version();
-      if (version !== this.lastVersion && b === this.backend) await this.refreshPaper();
+      const version = await port.version();
+      if (version !== this.lastVersion && port === this.paperPort()) await this.refreshPaper();
     } catch (e) {
-      if (b === this.backend) this.fail(e, 'paper-error');
+      if (port === this.paperPort()) this.fail(e, 'paper-error');
     } finally {
       this.polling = false;
     }
@@ -266,10 +333,51 @@ export class DashboardController {
       }
       case 'watch-add':
         return this.watchAdd(effect.symbol);
-      default:
-        if (!b) return { type: 'message', text: 'not signed in: nothing to do', tone: 'error' };
-        return this.paperEffect(b, effect);
+      case 'sign-in':
+        return this.signIn();
+      case 'cancel-sign-in':
+        this.signInAbort?.abort();
+        return null;
+      default: {
+        const port = b?.paper ?? this.paperOnly?.paper;
+        if (!port) return { type: 'message', text: 'not signed in: nothing to do', tone: 'error' };
+        return this.paperEffect(port, effect);
+      }
     }
+  }
+
+  /**
+   * L: sign the current profile in again (a sandbox one as its demo user, at once; a live one in
+   * the browser, the URL on screen, Esc to stop), then open it again in place.
+   */
+  private async signIn(): Promise<UiEvent> {
+    const name = this.current;
+    const f = this.opts.factory;
+    const p = this.state.profiles.find((x) => x.name === name);
+    const way = { sandbox: this.state.profile ? this.state.profile.mode === 'sandbox' : p?.sandbox === true, userId: this.state.profile?.userId ?? p?.userId ?? undefined };
+    if (!f.signIn) return { type: 'message', text: `run \`${loginCommand(name, way)}\` in another terminal`, tone: 'info' };
+    if (this.signInAbort) return { type: 'message', text: 'a sign-in is under way: finish it in the browser, or press Esc to stop it', tone: 'info' };
+    const abort = new AbortController();
+    this.signInAbort = abort;
+    this.dispatch({ type: 'signing-in', text: `signing profile ${name} in again…` });
+    try {
+      await f.signIn(name, {
+        signal: abort.signal,
+        onUrl: (url) => this.dispatch({ type: 'signing-in', text: `sign in to Kite for profile ${name} in the browser (Esc stops): ${url}` }),
+      });
+    } catch (e) {
+      if (abort.signal.aborted) return { type: 'message', text: 'sign-in stopped', tone: 'info' };
+      return { type: 'message', text: `sign-in failed: ${describeError(e)}`, tone: 'error' };
+    } finally {
+      this.signInAbort = null;
+      this.dispatch({ type: 'signing-in', text: null });
+    }
+    if (name !== this.current) return { type: 'message', text: `signed profile ${name} in again`, tone: 'ok' };
+    this.renewTried = false;
+    await this.reopen();
+    this.refreshProfiles();
+    if (this.state.sessionExpired) return { type: 'message', text: `signed in, but: ${this.state.sessionExpired}`, tone: 'error' };
+    return { type: 'message', text: `signed profile ${name} in again${this.state.profile ? ` as ${this.state.profile.userId}` : ''}`, tone: 'ok' };
   }
 
   private async watchAdd(text: string): Promise<UiEvent> {
@@ -287,28 +395,35 @@ export class DashboardController {
     return { type: 'watch-add-done', message: `added ${key} to the watchlist` };
   }
 
-  private async paperEffect(b: DeskBackend, effect: Exclude<Effect, { type: 'quit' | 'switch-profile' | 'refresh' | 'watch-add' | 'watch-remove' }>): Promise<UiEvent> {
+  private async paperEffect(
+    paper: PaperPort,
+    effect: Exclude<Effect, { type: 'quit' | 'switch-profile' | 'refresh' | 'watch-add' | 'watch-remove' | 'sign-in' | 'cancel-sign-in' }>,
+  ): Promise<UiEvent> {
     const describeOrder = (o: PaperOrder): string => `${o.order_id} ${o.transaction_type} ${o.quantity} ${o.tradingsymbol} ${o.status}`;
+    // Without a session there are no prices to place an order at: refused here, nothing stored. A cancel needs none.
+    if (effect.type !== 'cancel' && (!this.backend || this.state.sessionExpired)) {
+      return effect.type === 'square-off' ? { type: 'message', text: SIGNED_OUT_KEYS, tone: 'error' } : { type: 'form-error', message: SIGNED_OUT_KEYS };
+    }
     try {
       switch (effect.type) {
         case 'place': {
-          const o = await b.paper.place(effect.request);
+          const o = await paper.place(effect.request);
           await this.refreshPaper();
           if (o.status === 'REJECTED') return { type: 'form-error', message: `rejected: ${o.status_message ?? 'no reason given'}` };
           return { type: 'form-done', message: `paper order ${describeOrder(o)}` };
         }
         case 'modify': {
-          const o = await b.paper.modify(effect.orderId, effect.changes);
+          const o = await paper.modify(effect.orderId, effect.changes);
           await this.refreshPaper();
           return { type: 'form-done', message: `modified ${describeOrder(o)}` };
         }
         case 'cancel': {
-          const o = await b.paper.cancel(effect.orderId);
+          const o = await paper.cancel(effect.orderId);
           await this.refreshPaper();
           return { type: 'message', text: `cancelled ${describeOrder(o)}`, tone: 'ok' };
         }
         case 'square-off': {
-          const text = await b.paper.squareOff(effect.positionKey);
+          const text = await paper.squareOff(effect.positionKey);
           await this.refreshPaper();
           return { type: 'message', text, tone: 'ok' };
         }
@@ -326,13 +441,17 @@ export class DashboardController {
     this.stream = null;
     const b = this.backend;
     this.backend = null;
+    const po = this.paperOnly;
+    this.paperOnly = null;
     this.buffer.take();
     if (b) await b.close();
+    if (po) await po.close().catch(() => undefined);
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.signInAbort?.abort();
     await this.closeBackend();
   }
 }

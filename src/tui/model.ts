@@ -20,6 +20,8 @@ export interface ProfileEntry {
   /** "active" (a session that has not expired), "expired", or "none". */
   session: 'active' | 'expired' | 'none';
   expiresAt: number | null;
+  /** A sandbox profile: its session renews itself, and it signs in again as its demo user. */
+  sandbox?: boolean;
 }
 
 export interface HoldingRow {

@@ -15,6 +15,12 @@ export async function startDashboard(ctx: DashboardContext, stderr: { write(text
   const factory: BackendFactory = {
     profiles: async () => (await backend).factory.profiles(),
     open: async (profile) => (await backend).factory.open(profile),
+    openPaperOnly: async (profile) => (await backend).factory.openPaperOnly?.(profile) ?? null,
+    signIn: async (profile, opts) => {
+      const f = (await backend).factory;
+      if (!f.signIn) throw new Error('signing in from the dashboard is not available');
+      await f.signIn(profile, opts);
+    },
   };
   const { runDashboard } = await ui;
   try {

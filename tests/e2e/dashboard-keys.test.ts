@@ -8,6 +8,8 @@ import { ManualClock } from '../../src/core/clock.js';
 import { PaperService } from '../../src/core/paper/service.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
 import { createMarket } from '../../src/sandbox/market.js';
+import { saveProfile } from '../../src/core/auth/profiles.js';
+import { createSession, writeSession } from '../../src/core/auth/sessions.js';
 
 /**
  * The dashboard in a real terminal (tmux, 120x40) against the in-process sandbox, driven from
@@ -127,13 +129,56 @@ describe('algo (the dashboard) in a terminal', () => {
     expect(pane.cursorVisible()).toBe(true);
   }, 30_000);
 
-  it('shows an expired session with the login command instead of failing', async () => {
-    const pane = startDashboard('demo', '2026-11-26T07:00:00+05:30');
-    const screen = await pane.waitFor('expired', 15_000);
-    expect(screen).toMatch(/session for demo expired at 2026-11-26 06:00:00 IST; run `algo login --profile demo`/);
+  it('a sandbox session that expired overnight renews itself: the desk opens as usual', async () => {
+    const pane = startDashboard('other', '2026-11-26T07:00:00+05:30');
+    const screen = await pane.waitFor((s) => s.includes('SB0002') && s.includes('Holdings (') && !s.includes('loading'), 30_000);
+    expect(screen).not.toMatch(/expired|signed out|sign in again/);
+    pane.keys('2');
+    await pane.waitFor(/Equity ₹1,00,000\.00/, 15_000);
     pane.keys('q');
     expect(await pane.waitForExit()).toBe(0);
-  }, 30_000);
+    const who = await runCli(['whoami', '--profile', 'other', '--json'], { dataDir, env: { ALGO_CLOCK: '2026-11-26T07:00:00+05:30' } });
+    expect(JSON.parse(who.stdout)).toMatchObject({ user_id: 'SB0002', expires_at: '2026-11-27T06:00:00+05:30' });
+  }, 45_000);
+
+  it('a live session that expired: the expiry once with L to sign in again, the paper account on screen, no order taken', async () => {
+    const live = tempDataDir('algo-dash-live-');
+    dirs.push(live);
+    const when = '2026-11-26T10:00:00+05:30';
+    await saveProfile(live, 'work', { apiKey: 'live_key_1', apiSecret: 'live-secret-123456', userId: 'LV0001' });
+    await writeSession(live, createSession({ user_id: 'LV0001', user_name: 'Live User', api_key: 'live_key_1', access_token: 'old-token-abcdef', loginTime: Date.parse(CLOCK), sandbox: false, profile: 'work' }), () => undefined);
+    const store = openSqliteStore(path.join(live, 'algo.db'));
+    try {
+      const clock = new ManualClock(Date.parse(CLOCK));
+      const engine = new PaperService({ store, market: new SandboxMarketData(createMarket(), clock), clock });
+      const o = await engine.place('LV0001', { exchange: 'NSE', tradingsymbol: 'TCS', transaction_type: 'BUY', quantity: 4, order_type: 'MARKET', product: 'CNC', validity: 'DAY' });
+      expect(o.status, o.status_message ?? '').toBe('COMPLETE');
+    } finally {
+      await store.close();
+    }
+    pane?.kill();
+    pane = TmuxPane.start({
+      argv: [process.execPath, path.join(root, 'dist', 'cli', 'main.js'), '--profile', 'work'],
+      cwd: root,
+      // Kite is never reached: the session has expired before any call; no browser is opened here.
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'tmux-256color', LANG: 'C.UTF-8', ALGO_DATA_DIR: live, ALGO_CLOCK: when, KITE_API_ROOT: 'http://127.0.0.1:9', BROWSER: 'true' },
+      width: 120,
+      height: 40,
+    });
+    const flat = (screen: string): string => screen.replace(/\n/g, '');
+    const first = await pane.waitFor((s) => flat(s).includes('press L to sign in again') && s.includes('LV0001'), 30_000);
+    expect(flat(first)).toContain('session for work expired at 2026-11-26 06:00:00 IST; run `algo login --profile work` (profile work; press L to sign in again, p to switch)');
+    expect(first).toContain('L sign in again');
+    pane.keys('2');
+    const paper = await pane.waitFor(/TCS\s+CNC\s+4/, 15_000);
+    expect(paper.split('session for work expired')).toHaveLength(2);
+    expect(paper).not.toMatch(/loading paper account|no paper positions/);
+    pane.keys('b');
+    await pane.waitFor('signed out: no paper orders until the profile signs in again; press L to sign in', 10_000);
+    expect(pane.screen()).not.toContain('Paper BUY');
+    pane.keys('q');
+    expect(await pane.waitForExit()).toBe(0);
+  }, 60_000);
 
   it('signs a newcomer in to the sandbox on the first run (npm start on a fresh machine)', async () => {
     const fresh = tempDataDir('algo-dash-first-');

@@ -76,11 +76,11 @@ describe('algo portfolio', () => {
     expect(marginsTable.stdout).toMatch(/equity\s+[\d,]+\.\d{2}/);
   });
 
-  it('an expired session exits 3 with the login command', async () => {
-    const r = await algo(['portfolio', 'holdings'], '2026-11-26T07:00:00+05:30');
-    expect(r.code).toBe(3);
-    expect(r.stderr).toContain('algo login --profile demo');
-    expect(r.stdout).toBe('');
+  it('a sandbox session past its 06:00 expiry renews itself: the next morning the portfolio still answers', async () => {
+    const r = await algo(['portfolio', 'holdings', '--json'], '2026-11-26T07:00:00+05:30');
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Holding[]).length).toBeGreaterThan(0);
+    expect(r.stderr).toBe('');
   });
 });
 

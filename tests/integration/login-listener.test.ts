@@ -163,7 +163,11 @@ describe('the login listener under fire', () => {
     }
     // Error paths too: a refused user and an expired session.
     const refusedUser = await runCli(['login', '--sandbox', '--user', 'SB0002', '--port', '0', '--profile', 'p'], { dataDir: dir, env });
+    // (A sandbox session renews itself with the folder's signing key: without it, it stays expired.)
+    const key = path.join(dir, 'sandbox.key');
+    fs.renameSync(key, `${key}.away`);
     const expired = await runCli(['whoami'], { dataDir: dir, env: { ALGO_CLOCK: '2026-01-09T10:00:00+05:30' } });
+    fs.renameSync(`${key}.away`, key);
     const debug = await runCli(['whoami', '--profile', 'nobody'], { dataDir: dir, env: { ...env, ALGO_DEBUG: '1' } });
     expect([refusedUser.code, expired.code, debug.code]).toEqual([3, 3, 3]);
     seen.push(refusedUser.stdout, refusedUser.stderr, expired.stderr, debug.stderr);

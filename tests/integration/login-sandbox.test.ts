@@ -85,15 +85,17 @@ describe('algo login --sandbox --user', () => {
     expect(JSON.parse((await algo(dir, ['whoami', '--profile', 'a', '--json'])).stdout).user_id).toBe('SB0002');
   });
 
-  it('an expired session is exit 3 with the time and the login command', async () => {
+  it('an expired session renews itself for the same user (the sandbox is local): whoami shows the next expiry', async () => {
     const dir = dataDir();
     await signIn(dir, 'SB0001', 'a');
-    const r = await algo(dir, ['whoami', '--profile', 'a'], { ALGO_CLOCK: AFTER_EXPIRY });
-    expect(r.code).toBe(3);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('algo: session for a expired at 2026-01-08 06:00:00 IST; run `algo login --profile a`\n');
     const list = await algo(dir, ['profile', 'list', '--json'], { ALGO_CLOCK: AFTER_EXPIRY });
     expect(JSON.parse(list.stdout)[0].session).toBe('expired');
+    const r = await algo(dir, ['whoami', '--profile', 'a', '--json'], { ALGO_CLOCK: AFTER_EXPIRY });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ profile: 'a', user_id: 'SB0001', login_time: '2026-01-08T06:00:01+05:30', expires_at: '2026-01-09T06:00:00+05:30', sandbox: true });
+    const after = await algo(dir, ['profile', 'list', '--json'], { ALGO_CLOCK: AFTER_EXPIRY });
+    expect(JSON.parse(after.stdout)[0].session).toBe('active');
   });
 
   it('a corrupt session file: one warning, then signed out', async () => {
@@ -105,7 +107,7 @@ describe('algo login --sandbox --user', () => {
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^algo: warning: .*SB0001\.json is damaged \(not JSON\); treating SB0001 as signed out$/);
-    expect(lines[1]).toBe('algo: profile a is not signed in; run `algo login --profile a`');
+    expect(lines[1]).toBe('algo: profile a is not signed in; run `algo login --profile a --sandbox --user SB0001`');
     // A fresh login repairs it.
     expect((await signIn(dir, 'SB0001', 'a')).code).toBe(0);
     expect((await algo(dir, ['whoami', '--profile', 'a'])).code).toBe(0);

@@ -89,6 +89,55 @@ describe('App', () => {
     unmount();
   });
 
+  it('signed out: the expiry once, with L; the paper tab says it is not loaded instead of "loading…" or "no paper positions"; b takes no order', async () => {
+    const store = new Store<DataState, DataAction>(initialData(), dataReducer);
+    const effects: Effect[] = [];
+    const port: DashboardPort = { store, profileName: 'work', run: async (e) => (effects.push(e), null) };
+    const { lastFrame, stdin, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({ NO_COLOR: '1' })} />);
+    const expiry = 'session for work expired at 2026-11-25 06:00:00 IST; run `algo login --profile work`';
+    store.dispatch({ type: 'session-expired', message: expiry });
+    store.dispatch({ type: 'session-expired', message: expiry });
+    store.dispatch({ type: 'loaded' });
+    await waitForStdin(stdin);
+    stdin.write('2');
+    const f = await waitForFrame(lastFrame, 'paper account not loaded');
+    expect(f.split('session for work expired')).toHaveLength(2); // once
+    expect(f.replace(/\n/g, '')).toContain('press L to sign in again');
+    expect(f).not.toContain('loading paper account');
+    expect(f).not.toContain('no paper positions');
+    expect(f).toContain('L sign in again');
+    stdin.write('b');
+    await waitForFrame(lastFrame, 'signed out: no paper orders until the profile signs in again; press L to sign in');
+    expect(lastFrame()).not.toContain('Paper BUY');
+    stdin.write('L');
+    await waitForFrame(lastFrame, 'signing work in again');
+    expect(effects).toEqual([{ type: 'sign-in' }]);
+    unmount();
+  });
+
+  it('signed out with the paper account read from the store: positions stay on screen, marked read-only', async () => {
+    const { port, store } = setup();
+    store.dispatch({ type: 'session-expired', message: 'session for demo expired at 2026-11-25 06:00:00 IST; run `algo login --profile demo`' });
+    store.dispatch({ type: 'paper-only', on: true });
+    store.dispatch({
+      type: 'paper',
+      snapshot: {
+        capital: 10_000_000, available: 9_000_000, blocked: 0, realised: 0, charges: 0, orders: [], trades: [], stats: null, equity: [], version: 3,
+        positions: [{
+          key: 'NSE:SBIN:CNC', user_id: 'SB0001', exchange: 'NSE', tradingsymbol: 'SBIN', instrument_token: 779521, product: 'CNC', quantity: 10, cost: 800_000,
+          realised_pnl: 0, buy_quantity: 10, buy_value: 800_000, sell_quantity: 0, sell_value: 0, opened_on: '2026-11-25', blocked_margin: 0, kind: 'position', updated_at: clock.now(),
+        }],
+      },
+    });
+    const { lastFrame, stdin, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({})} />);
+    await waitForStdin(stdin);
+    stdin.write('2');
+    const f = await waitForFrame(lastFrame, /SBIN\s+CNC\s+10/);
+    expect(f).toContain('signed out: the paper account as stored, without live prices');
+    expect(f).not.toContain('no paper positions');
+    unmount();
+  });
+
   it('the watchlist tab shows LTP, change and day range', async () => {
     const { port, store } = setup();
     const { lastFrame, stdin, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({})} />);

@@ -232,3 +232,44 @@ describe('bursts of keys', () => {
     expect(splitInput('\t', { tab: true })).toEqual([['\t', { tab: true }]]);
   });
 });
+
+describe('signed out (the session expired or was refused)', () => {
+  const out: KeyContext = {
+    ...ctx,
+    signedOut: true,
+    profiles: [
+      ...ctx.profiles,
+      { name: 'old', userId: 'AB1234', session: 'expired', expiresAt: 1 },
+      { name: 'sbnew', userId: null, session: 'none', expiresAt: null, sandbox: true },
+    ],
+  };
+
+  it('b, s, m and x take no order and say how to sign in again; c still cancels', () => {
+    for (const keys of [['b'], ['s'], ['2', 'x'], ['2', RIGHT, 'm']] as Stroke[][]) {
+      const { ui, effects } = press(keys, initialUi(), out);
+      expect(effects).toEqual([]);
+      expect(ui.overlay.kind).toBe('none');
+      expect(ui.message).toEqual({ text: 'signed out: no paper orders until the profile signs in again; press L to sign in', tone: 'error' });
+    }
+    expect(press(['2', RIGHT, 'c'], initialUi(), out).effects).toEqual([{ type: 'cancel', orderId: 'PA1' }]);
+  });
+
+  it('L signs in again; while it waits, Esc stops it; signed in, L only says what it is for', () => {
+    expect(press(['L'], initialUi(), out).effects).toEqual([{ type: 'sign-in' }]);
+    const waiting = { ...out, signingIn: true };
+    expect(press(['L'], initialUi(), waiting).effects).toEqual([]);
+    expect(press([ESC], initialUi(), waiting).effects).toEqual([{ type: 'cancel-sign-in' }]);
+    const signedIn = press(['L']);
+    expect(signedIn.effects).toEqual([]);
+    expect(signedIn.ui.message?.text).toMatch(/signed in already/);
+    expect(press(['b']).ui.overlay.kind).toBe('form');
+  });
+
+  it('the switcher opens an expired profile (it shows its paper account and signs in with L); a sandbox one without a session names --sandbox --user', () => {
+    const opened = press(['p'], initialUi(), out).ui;
+    expect(press([DOWN, DOWN, DOWN, ENTER], opened, out).effects).toEqual([{ type: 'switch-profile', name: 'old' }]);
+    const none = press([DOWN, DOWN, DOWN, DOWN, ENTER], opened, out);
+    expect(none.effects).toEqual([]);
+    expect(none.ui.overlay.kind === 'profiles' && none.ui.overlay.note).toBe('sbnew: it has no session; run `algo login --profile sbnew --sandbox --user SB0001` in another terminal, then press Enter again');
+  });
+});

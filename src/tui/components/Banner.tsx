@@ -16,12 +16,12 @@ export function bannerLines(kind: BannerKind, text: string, width: number, max =
 }
 
 /** A notice across the screen (expired session, lost ticker, failed refresh). */
-export function Banner({ kind, text, width }: { kind: BannerKind; text: string; width: number }): React.ReactElement {
+export function Banner({ kind, text, width, max }: { kind: BannerKind; text: string; width: number; max?: number }): React.ReactElement {
   const theme = useTheme();
   const color = kind === 'error' ? theme.danger : kind === 'warning' ? theme.warning : theme.accent;
   return (
     <Box flexDirection="column">
-      {bannerLines(kind, text, width).map((l, i) => (
+      {bannerLines(kind, text, width, max).map((l, i) => (
         <Line key={i} width={width} segments={[{ text: l, color, bold: kind === 'error' }]} />
       ))}
     </Box>

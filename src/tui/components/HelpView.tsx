@@ -12,6 +12,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['x', 'square off the selected paper position'],
   ['a / d', 'add to / remove from the watchlist (tab 3)'],
   ['p', 'switch profile'],
+  ['L', 'sign in again once the session has expired (Esc stops a browser sign-in)'],
   ['r', 'refresh everything now'],
   ['?', 'this help'],
   ['q  Ctrl-C', 'quit'],

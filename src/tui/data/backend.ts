@@ -49,8 +49,25 @@ export interface DeskBackend {
   close(): Promise<void>;
 }
 
+/** A profile's paper account alone, from the store, while it has no live session: shown, never traded. */
+export interface PaperOnly {
+  readonly profile: ProfileInfo;
+  readonly paper: PaperPort;
+  close(): Promise<void>;
+}
+
+export interface SignInOptions {
+  signal: AbortSignal;
+  /** The login URL, once a browser sign-in waits for it (a sandbox profile signs in without one). */
+  onUrl(url: string): void;
+}
+
 export interface BackendFactory {
   /** Open the profile's backend; throws AuthError when it has no live session. */
   open(profile: string): Promise<DeskBackend>;
   profiles(): Promise<ProfileEntry[]>;
+  /** The profile's paper account without a session (null when the profile has no user yet). */
+  openPaperOnly?(profile: string): Promise<PaperOnly | null>;
+  /** Sign the profile in again: a sandbox one as its demo user, a live one in the browser. Resolves once signed in. */
+  signIn?(profile: string, opts: SignInOptions): Promise<void>;
 }

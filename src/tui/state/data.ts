@@ -17,6 +17,10 @@ export interface DataState {
   ticker: TickerStatus;
   /** Set when the session expired or Kite refused the token: the login command to run. */
   sessionExpired: string | null;
+  /** A sign-in from the dashboard (L) under way: what it waits for. */
+  signingIn: string | null;
+  /** The paper account is shown from the store alone (signed out): read-only, no prices. */
+  paperOnly: boolean;
   watchlist: readonly string[];
   loading: boolean;
 }
@@ -38,6 +42,8 @@ export function initialData(): DataState {
     sampledAt: {},
     ticker: { state: 'disconnected' },
     sessionExpired: null,
+    signingIn: null,
+    paperOnly: false,
     watchlist: [],
     loading: true,
   };
@@ -54,6 +60,9 @@ export type DataAction =
   | { type: 'history'; key: string; points: readonly number[]; at: number }
   | { type: 'ticker'; status: TickerStatus }
   | { type: 'session-expired'; message: string }
+  | { type: 'signed-in' }
+  | { type: 'signing-in'; text: string | null }
+  | { type: 'paper-only'; on: boolean }
   | { type: 'watchlist'; keys: readonly string[] }
   | { type: 'loaded' }
   | { type: 'reset' };
@@ -105,12 +114,18 @@ export function dataReducer(s: DataState, a: DataAction): DataState {
     case 'ticker':
       return { ...s, ticker: a.status };
     case 'session-expired':
-      return { ...s, sessionExpired: a.message };
+      return s.sessionExpired === a.message ? s : { ...s, sessionExpired: a.message };
+    case 'signed-in':
+      return { ...s, sessionExpired: null, paperOnly: false };
+    case 'signing-in':
+      return { ...s, signingIn: a.text };
+    case 'paper-only':
+      return { ...s, paperOnly: a.on };
     case 'watchlist':
       return { ...s, watchlist: a.keys };
     case 'loaded':
       return { ...s, loading: false };
     case 'reset':
-      return { ...initialData(), profiles: s.profiles };
+      return { ...initialData(), profiles: s.profiles, signingIn: s.signingIn };
   }
 }

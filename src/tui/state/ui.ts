@@ -1,5 +1,6 @@
 import type { Paise } from '../../core/money.js';
 import type { OrderChanges, OrderRequest, OrderType, Product, Side } from '../../core/paper/types.js';
+import { loginCommand } from '../../core/auth/hints.js';
 import type { ProfileEntry } from '../model.js';
 import { formReducer, formToChanges, formToRequest, modifyOrderForm, newOrderForm, type OrderFormState } from './order-form.js';
 
@@ -67,7 +68,14 @@ export interface KeyContext {
   rows: Readonly<Record<SectionId, readonly RowRef[]>>;
   profiles: readonly ProfileEntry[];
   currentProfile: string;
+  /** Set while the profile is signed out (its session expired or was refused): orders are not taken. */
+  signedOut?: boolean;
+  /** A sign-in from the dashboard (L) is under way: Esc stops it. */
+  signingIn?: boolean;
 }
+
+/** What b, s, m and x (and an order sent meanwhile) get while the profile is signed out. */
+export const SIGNED_OUT_KEYS = 'signed out: no paper orders until the profile signs in again; press L to sign in';
 
 /** The subset of Ink's Key the dashboard reads. */
 export interface KeyInfo {
@@ -96,7 +104,9 @@ export type Effect =
   | { type: 'square-off'; positionKey: string }
   | { type: 'switch-profile'; name: string }
   | { type: 'watch-add'; symbol: string }
-  | { type: 'watch-remove'; key: string };
+  | { type: 'watch-remove'; key: string }
+  | { type: 'sign-in' }
+  | { type: 'cancel-sign-in' };
 
 export interface KeyResult {
   ui: UiState;
@@ -195,7 +205,9 @@ function globalKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyContext): K
   if (key.pageDown) return { ui: move(ui, ctx, 10) };
   if (key.leftArrow || input === 'h') return { ui: stepSection(ui, -1) };
   if (key.rightArrow || input === 'l') return { ui: stepSection(ui, 1) };
+  if (key.escape && ctx.signingIn) return { ui: { ...ui, message: { text: 'stopping the sign-in…', tone: 'info' } }, effect: { type: 'cancel-sign-in' } };
   if (key.escape) return { ui: { ...ui, message: null } };
+  if (ctx.signedOut && 'bsmx'.includes(input) && input.length === 1) return say(ui, SIGNED_OUT_KEYS, 'error');
   const tabIndex = '1234'.indexOf(input);
   if (input.length === 1 && tabIndex >= 0) return { ui: switchTab(ui, TABS[tabIndex]!.id) };
   switch (input) {
@@ -209,6 +221,10 @@ function globalKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyContext): K
       return openForm(ui, ctx, 'BUY');
     case 's':
       return openForm(ui, ctx, 'SELL');
+    case 'L':
+      if (ctx.signingIn) return say(ui, 'a sign-in is under way: finish it in the browser, or press Esc to stop it');
+      if (!ctx.signedOut) return say(ui, 'signed in already: L signs in again once the session has expired');
+      return { ui: { ...ui, message: { text: `signing ${ctx.currentProfile} in again…`, tone: 'info' } }, effect: { type: 'sign-in' } };
     case 'p': {
       const index = Math.max(ctx.profiles.findIndex((p) => p.name === ctx.currentProfile), 0);
       return { ui: { ...ui, overlay: { kind: 'profiles', index, note: null } } };
@@ -279,9 +295,10 @@ function profilesKey(ui: UiState, index: number, input: string, key: KeyInfo, ct
   const entry = ctx.profiles[index];
   if (!entry) return { ui: close };
   if (entry.name === ctx.currentProfile) return { ui: close };
-  if (entry.session !== 'active') {
-    const why = entry.session === 'expired' ? 'its session has expired' : 'it has no session';
-    return { ui: { ...ui, overlay: { kind: 'profiles', index, note: `${entry.name}: ${why}; run \`algo login --profile ${entry.name}\` in another terminal, then press Enter again` } } };
+  // An expired profile opens too: a sandbox one renews itself, a live one shows its paper account and L signs it in.
+  if (entry.session === 'none') {
+    const how = loginCommand(entry.name, { sandbox: entry.sandbox === true, userId: entry.userId ?? undefined });
+    return { ui: { ...ui, overlay: { kind: 'profiles', index, note: `${entry.name}: it has no session; run \`${how}\` in another terminal, then press Enter again` } } };
   }
   return { ui: { ...close, message: { text: `switching to ${entry.name}…`, tone: 'info' } }, effect: { type: 'switch-profile', name: entry.name } };
 }

@@ -18,6 +18,12 @@ export interface PaperViewProps {
   orders: PaperOrder[];
   trades: PaperTrade[];
   error: string | null;
+  /** The dashboard is still loading the profile. */
+  loading?: boolean;
+  /** The paper account has been read at least once (else the tables say so rather than "no paper positions"). */
+  loaded?: boolean;
+  /** Shown from the store while signed out: no prices, no orders. */
+  readOnly?: boolean;
   focus: number;
   selection: { paperPositions: number; paperOrders: number; paperTrades: number };
   width: number;
@@ -65,6 +71,9 @@ export function PaperView(p: PaperViewProps): React.ReactElement {
   const chartHeight = p.height >= 24 ? 5 : p.height >= 18 ? 3 : 0;
   const tablesHeight = p.height - 2 - chartHeight;
   const [hP, hO, hT] = allocateHeights(tablesHeight, [p.positions.length, p.orders.length, p.trades.length], p.focus);
+  const loaded = p.loaded ?? f !== null;
+  const notLoaded = p.loading ? 'loading…' : 'paper account not loaded';
+  const empty = (text: string): string => (loaded ? text : notLoaded);
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       <Line
@@ -81,14 +90,20 @@ export function PaperView(p: PaperViewProps): React.ReactElement {
                 { text: signed(f.realised), color: signColor(theme, f.realised) },
                 { text: ` · charges ${price(f.charges)}` },
               ]
-            : [{ text: p.error ? `Paper: ${p.error}` : 'loading paper account…', color: p.error ? theme.danger : theme.muted }]
+            : [
+                p.error
+                  ? { text: `Paper: ${p.error}`, color: theme.danger }
+                  : { text: p.loading === false ? 'paper account not loaded (not signed in)' : 'loading paper account…', color: theme.muted },
+              ]
         }
       />
       <Line
         width={p.width}
         segments={[
           {
-            text: s
+            text: p.readOnly
+              ? 'signed out: the paper account as stored, without live prices; orders wait until you sign in again (L)'
+              : s
               ? `Trades ${s.trades} · won ${s.wins} lost ${s.losses} (${pct(s.winRate * 100, 0)}) · expectancy ${signed(s.expectancy)} · profit factor ${s.profitFactor === null ? '-' : s.profitFactor.toFixed(2)} · max drawdown ${price(s.maxDrawdown)} · return ${pct(s.returnPct)}`
               : 'no statistics yet',
             color: theme.muted,
@@ -96,9 +111,9 @@ export function PaperView(p: PaperViewProps): React.ReactElement {
         ]}
       />
       {chartHeight > 0 ? <EquityChart values={p.equity} width={p.width} height={chartHeight} /> : null}
-      <Table title="Paper positions" columns={posCols} rows={p.positions} height={hP!} width={p.width} selected={p.selection.paperPositions} focused={p.focus === 0} empty="no paper positions: press b to buy" />
-      <Table title="Paper orders" columns={orderCols} rows={p.orders} height={hO!} width={p.width} selected={p.selection.paperOrders} focused={p.focus === 1} empty="no paper orders today" />
-      <Table title="Paper trades" columns={tradeCols} rows={p.trades} height={hT!} width={p.width} selected={p.selection.paperTrades} focused={p.focus === 2} empty="no paper trades yet" />
+      <Table title="Paper positions" columns={posCols} rows={p.positions} height={hP!} width={p.width} selected={p.selection.paperPositions} focused={p.focus === 0} empty={empty(p.readOnly ? 'no paper positions' : 'no paper positions: press b to buy')} />
+      <Table title="Paper orders" columns={orderCols} rows={p.orders} height={hO!} width={p.width} selected={p.selection.paperOrders} focused={p.focus === 1} empty={empty('no paper orders today')} />
+      <Table title="Paper trades" columns={tradeCols} rows={p.trades} height={hT!} width={p.width} selected={p.selection.paperTrades} focused={p.focus === 2} empty={empty('no paper trades yet')} />
     </Box>
   );
 }

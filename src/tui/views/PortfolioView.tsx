@@ -16,6 +16,8 @@ export interface PortfolioViewProps {
   margins: MarginsView | null;
   error: string | null;
   loading: boolean;
+  /** The portfolio has been read at least once (else the tables say so rather than "no holdings"). */
+  loaded?: boolean;
   focus: number;
   selection: { holdings: number; positions: number; orders: number };
   width: number;
@@ -54,7 +56,15 @@ export function PortfolioView(p: PortfolioViewProps): React.ReactElement {
   const invested = sum(p.holdings, (h) => h.average_price * h.quantity);
   const pnl = sum(p.holdings, (h) => h.pnl);
   const dayPnl = sum(p.holdings, (h) => h.day_change * h.quantity);
-  const summary = p.margins ? `Margin available ${rupees(p.margins.available)} · used ${rupees(p.margins.used)} · net ${rupees(p.margins.net)}` : p.loading ? 'loading portfolio…' : 'margins unavailable';
+  const loaded = p.loaded ?? true;
+  const summary = p.margins
+    ? `Margin available ${rupees(p.margins.available)} · used ${rupees(p.margins.used)} · net ${rupees(p.margins.net)}`
+    : p.loading
+      ? 'loading portfolio…'
+      : loaded
+        ? 'margins unavailable'
+        : 'portfolio not loaded (not signed in)';
+  const empty = (text: string): string => (loaded ? text : p.loading ? 'loading…' : 'not loaded');
   const [hH, hP, hO] = allocateHeights(p.height - 1, [p.holdings.length + 1, p.positions.length, p.orders.length], p.focus);
   const notice = p.error ? { text: p.error, color: theme.danger } : undefined;
   return (
@@ -73,10 +83,10 @@ export function PortfolioView(p: PortfolioViewProps): React.ReactElement {
           cells: ['Total', '', price(invested), '', price(sum(p.holdings, (h) => h.value)), signed(pnl), signed(dayPnl)],
           colors: [undefined, undefined, undefined, undefined, undefined, signColor(theme, pnl), signColor(theme, dayPnl)],
         }}
-        empty="no holdings"
+        empty={empty('no holdings')}
       />
-      <Table title="Positions" columns={positionCols} rows={p.positions} height={hP!} width={p.width} selected={p.selection.positions} focused={p.focus === 1} empty="no positions today" />
-      <Table title="Orders today" columns={orderCols} rows={p.orders} height={hO!} width={p.width} selected={p.selection.orders} focused={p.focus === 2} empty="no orders today" />
+      <Table title="Positions" columns={positionCols} rows={p.positions} height={hP!} width={p.width} selected={p.selection.positions} focused={p.focus === 1} empty={empty('no positions today')} />
+      <Table title="Orders today" columns={orderCols} rows={p.orders} height={hO!} width={p.width} selected={p.selection.orders} focused={p.focus === 2} empty={empty('no orders today')} />
     </Box>
   );
 }
