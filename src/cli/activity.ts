@@ -50,9 +50,10 @@ export function registerActivity(program: Command): void {
         renderTable(entries, [
           { header: 'time (IST)', value: (e) => formatIst(Date.parse(e.time)) },
           { header: 'method', value: (e) => e.method },
-          { header: 'route', value: (e) => e.route },
+          // Requests answered 429 are one summary line per interval (see src/core/activity-log.ts).
+          { header: 'route', value: (e) => (e.count === undefined ? e.route : `${e.count} request${e.count === 1 ? '' : 's'} answered 429 since ${formatIst(Date.parse(e.since ?? e.time))}`) },
           { header: 'status', value: (e) => String(e.status), align: 'right' },
-          { header: 'ms', value: (e) => e.ms.toFixed(1), align: 'right' },
+          { header: 'ms', value: (e) => (e.count === undefined ? e.ms.toFixed(1) : '-'), align: 'right' },
         ]),
       );
     });
