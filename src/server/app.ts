@@ -49,7 +49,12 @@ export interface AppOptions {
 export interface Listening {
   baseUrl: string;
   allowedHosts: Set<string>;
+  /** Set when shutdown begins: every request from then on is answered 503 (Retry-After) and its connection closed. */
+  draining: boolean;
 }
+
+/** What a client is told to wait when the server is shutting down (a restart takes about this long). */
+export const DRAIN_RETRY_AFTER_S = 5;
 
 export interface App {
   fastify: FastifyInstance;
@@ -86,7 +91,7 @@ export function apiRoutes(states: LoginStates): RouteSpec[] {
 
 export function buildApp(opts: AppOptions): App {
   const { deps } = opts;
-  const listening: Listening = { baseUrl: '', allowedHosts: new Set() };
+  const listening: Listening = { baseUrl: '', allowedHosts: new Set(), draining: false };
   const activity = new ActivityLog(opts.dataDir);
   const limits = { read: new TokenBuckets(opts.readRate, opts.rateClock), write: new TokenBuckets(opts.writeRate, opts.rateClock) };
   const routes = apiRoutes(new LoginStates(opts.clock));
@@ -139,10 +144,13 @@ export function buildApp(opts: AppOptions): App {
       } catch (thrown) {
         e = toApiError(thrown);
       }
+      if (listening.draining) void reply.header('connection', 'close');
       void reply.code(e.status).headers(e.headers).send(errorBody(e));
     },
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
+    // Shutdown is listen.ts's drain: the server answers 503 in the envelope itself, and closes
+    // idle connections only after they had a moment to send a request (fastify would reset them).
+    return503OnClosing: false,
+    forceCloseConnections: false,
     exposeHeadRoutes: false,
   });
   app.removeContentTypeParser('text/plain');
@@ -158,6 +166,11 @@ export function buildApp(opts: AppOptions): App {
       throw new ApiError(421, 'PermissionException', `this server answers only to its own address (${listening.baseUrl}) or localhost`);
     }
     applyCors(opts.cors, req, reply);
+    if (listening.draining) {
+      throw new ApiError(503, 'NetworkException', `the server is shutting down; retry after ${DRAIN_RETRY_AFTER_S} s`, null, {
+        'retry-after': String(DRAIN_RETRY_AFTER_S),
+      });
+    }
     if (spec?.access !== 'user') return;
     const session = authenticate(deps.sessions, opts.clock, req.headers['x-session-token']);
     req.apiSession = session;
@@ -178,6 +191,12 @@ export function buildApp(opts: AppOptions): App {
     } catch (err) {
       done(err as FastifyError);
     }
+  });
+
+  // While draining, no connection is kept alive for another request.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (listening.draining && req.raw.httpVersionMajor === 1) void reply.header('connection', 'close');
+    done(null, payload);
   });
 
   app.addHook('onResponse', (req, reply, done) => {

@@ -21,6 +21,8 @@ export interface StartApiOptions {
   rateClock?: Clock;
   /** How long shutdown waits for requests in flight; default 10 s. */
   shutdownGraceMs?: number;
+  /** How long shutdown gives an open connection with no request yet to send one (it is answered 503); default 1 s. */
+  drainIdleMs?: number;
 }
 
 export const DEFAULT_RATES = { read: 20, write: 10 } as const;
@@ -40,6 +42,7 @@ export async function startApiServer(opts: StartApiOptions): Promise<ApiServer> 
       port: opts.port ?? 8000,
       ...(opts.cors !== undefined ? { cors: opts.cors } : {}),
       ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceMs: opts.shutdownGraceMs } : {}),
+      ...(opts.drainIdleMs !== undefined ? { drainIdleMs: opts.drainIdleMs } : {}),
     });
   } catch (e) {
     await deps.close().catch(() => undefined);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createSession, writeSession } from '../../src/core/auth/sessions.js';
 import { SANDBOX_APP } from '../../src/sandbox/types.js';
 import { runCli, spawnCli, tempDataDir } from '../helpers/cli.js';
-import { call, MARKET_OPEN } from '../helpers/server.js';
+import { call, MARKET_OPEN, rawCall } from '../helpers/server.js';
 
 const env = { ALGO_CLOCK: '2026-11-25T10:00:00+05:30' };
 let dir: string;
@@ -49,11 +49,22 @@ describe('algo serve as a process', () => {
     expect((await call(url!, 'GET', '/api/paper-trading/funds', { token })).status).toBe(200);
 
     const inFlight = slowOrder(base);
+    // A connection the server has accepted, whose request is sent only after SIGTERM.
+    let send!: () => void;
+    const accepted = rawCall(url!, `GET /api/health HTTP/1.1\r\nHost: ${base.host}\r\n\r\n`, new Promise<void>((r) => (send = r)));
     await new Promise((r) => setTimeout(r, 100)); // the server has the request's headers
     p.child.kill('SIGTERM');
     await p.waitFor(/SIGTERM: finishing requests in flight/, 'stdout');
-    // No new request is served once shutdown has begun.
-    await expect(call(url!, 'GET', '/api/health')).rejects.toThrow(/ECONNREFUSED|ECONNRESET|socket hang up/);
+    send();
+    const drained = await accepted;
+    expect([drained.status, drained.headers['retry-after'], drained.headers.connection, drained.json?.error_type]).toEqual([503, '5', 'close', 'NetworkException']);
+    // No new request is served once shutdown has begun: refused once the listener is closed, or
+    // (while it takes the connections the kernel had queued) answered 503 with Retry-After.
+    const late = await call(url!, 'GET', '/api/health').then(
+      (r) => `${r.status} ${r.headers['retry-after']} ${r.json?.error_type}`,
+      (e: Error) => e.message,
+    );
+    expect(late).toMatch(/^(503 5 NetworkException|.*ECONNREFUSED.*)$/);
     inFlight.finish();
     const r = await inFlight.reply;
     expect(r.status).toBe(200);
