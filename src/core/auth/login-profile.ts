@@ -1,4 +1,4 @@
-import type { ConfigFile, Profile } from '../config.js';
+import { profileNamed, type ConfigFile, type Profile } from '../config.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -28,14 +28,9 @@ export interface LoginProfileOptions {
   otherKindHint(profileIsSandbox: boolean): string;
 }
 
-/** The profile of that name: only the file's own keys count (never `constructor`, `toString`...). */
-export function storedProfile(file: ConfigFile, name: string): Profile | undefined {
-  return Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined;
-}
-
 /** The profile a sign-in is for, and the user it must be; a UsageError when it may not sign in at all. */
 export function loginProfile(file: ConfigFile, name: string, sandbox: boolean, opts: LoginProfileOptions): LoginProfile {
-  const profile = storedProfile(file, name);
+  const profile = profileNamed(file, name);
   if (!profile) {
     if (!opts.allowNew) throw new UsageError(`no profile named "${name}"`, opts.unknownHint);
     return { name, profile: undefined, expectedUserId: undefined };
@@ -56,6 +51,6 @@ export function otherUserThan(target: Pick<LoginProfile, 'expectedUserId'>, user
 /** The profiles bound to a user (sorted by name). */
 export function profilesOfUser(file: ConfigFile, userId: string): string[] {
   return Object.keys(file.profiles)
-    .filter((n) => storedProfile(file, n)?.userId === userId)
+    .filter((n) => profileNamed(file, n)?.userId === userId)
     .sort();
 }
