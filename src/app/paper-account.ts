@@ -1,6 +1,6 @@
 import type { Paise } from '../core/money.js';
 import type { CatchUpProgress } from '../core/paper/catchup.js';
-import type { PaperService } from '../core/paper/service.js';
+import type { OrderListOptions, PaperService } from '../core/paper/service.js';
 import type { PaperStats } from '../core/paper/stats.js';
 import type { OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from '../core/paper/types.js';
 import type { Funds, LivePosition, Portfolio } from '../core/paper/views.js';
@@ -54,8 +54,8 @@ export class PaperAccount {
     return this.call(() => this.service.reset(this.userId, capital));
   }
 
-  /** Oldest first, as Kite's order book; `open` keeps OPEN and TRIGGER PENDING ones. */
-  orders(opts: { open?: boolean } = {}): Promise<PaperOrder[]> {
+  /** Oldest first, as Kite's order book, unless `newestFirst`; `open` keeps OPEN and TRIGGER PENDING ones, `date` one IST day's. */
+  orders(opts: OrderListOptions = {}): Promise<PaperOrder[]> {
     return this.call(() => this.service.orders(this.userId, opts));
   }
 

@@ -1,5 +1,5 @@
 import type { ProfilePaper } from '../../app/paper.js';
-import { RejectedError } from '../../core/errors.js';
+import { RejectedError, UsageError } from '../../core/errors.js';
 import { formatINR } from '../../core/money.js';
 import { OrderInputError } from '../../core/order/index.js';
 import { fundsToJson, orderToKite, tradeToKite } from '../../core/paper/shapes.js';
@@ -18,7 +18,7 @@ export type PaperCommand =
   | { name: 'cancel'; orderId: string }
   | { name: 'squareoff'; symbol?: string | undefined; all: boolean }
   | { name: 'reset'; capital?: string | undefined; yes: boolean }
-  | { name: 'orders'; open: boolean }
+  | { name: 'orders'; open: boolean; all: boolean; date?: string | undefined }
   | { name: 'positions' | 'holdings' | 'trades' | 'funds' | 'stats' | 'portfolio' | 'run' };
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -40,7 +40,7 @@ export function commandOf(name: string, args: string[], flags: Flags): PaperComm
     case 'reset':
       return { name, capital: str(flags.capital), yes: flags.yes === true };
     case 'orders':
-      return { name, open: flags.open === true };
+      return { name, open: flags.open === true, all: flags.all === true, date: str(flags.date) };
     case 'positions':
     case 'holdings':
     case 'trades':
@@ -64,6 +64,7 @@ export async function runPaper(ctx: Context, c: PaperCommand): Promise<void> {
     if (c.all && c.symbol) throw new OrderInputError('tradingsymbol', 'give a SYMBOL or --all, not both', 'nothing was squared off');
     if (!c.all && !c.symbol) throw new OrderInputError('tradingsymbol', 'say which position to square off', 'give a SYMBOL, or --all');
   }
+  if (c.name === 'orders') checkOrdersFlags(c);
   if (c.name === 'reset') await confirm(ctx.io, { yes: c.yes, question: 'This deletes every paper order, position and trade of this account.' });
 
   const { openProfilePaper } = await import('../../app/paper.js');
@@ -95,10 +96,19 @@ export async function runPaper(ctx: Context, c: PaperCommand): Promise<void> {
         return;
       }
       default:
-        return await views.show(ctx, account, c.name === 'orders' ? { name: 'orders', open: c.open } : { name: c.name });
+        return await views.show(ctx, account, c.name === 'orders' ? { name: 'orders', open: c.open, all: c.all, date: c.date } : { name: c.name });
     }
   } finally {
     await paper.close();
+  }
+}
+
+/** `algo paper orders`: --all and --date exclude each other; --date is a real day, YYYY-MM-DD. */
+function checkOrdersFlags(c: { all: boolean; date?: string | undefined }): void {
+  if (c.all && c.date !== undefined) throw new UsageError('give --all or --date, not both', "--all lists every order, --date YYYY-MM-DD one IST day's");
+  const day = c.date === undefined ? null : new Date(`${c.date}T00:00:00Z`);
+  if (day && (!/^\d{4}-\d{2}-\d{2}$/.test(c.date!) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== c.date)) {
+    throw new UsageError(`--date ${JSON.stringify(c.date)} is not a day`, 'give it as YYYY-MM-DD, like 2026-11-20');
   }
 }
 

@@ -28,7 +28,13 @@ export function registerPaper(program: Command): void {
       .option('--tag <tag>', 'a label of up to 20 characters')
       .action(act(side));
   }
-  paper.command('orders').description('paper orders, oldest first').option('--open', 'only OPEN and TRIGGER PENDING orders').action(act('orders'));
+  paper
+    .command('orders')
+    .description("paper orders, newest first: today's (IST) unless --all or --date")
+    .option('--open', 'only OPEN and TRIGGER PENDING orders (of any day unless --date)')
+    .option('--all', "every order, not only today's")
+    .option('--date <YYYY-MM-DD>', 'the orders placed on one IST day')
+    .action(act('orders'));
   paper.command('positions').description('open paper positions with live P&L').action(act('positions'));
   paper.command('holdings').description('paper holdings (settled CNC buys)').action(act('holdings'));
   paper.command('trades').description('paper fills with their charges').action(act('trades'));
@@ -64,7 +70,7 @@ export function registerPaper(program: Command): void {
 const EXAMPLES: Record<string, string[]> = {
   buy: ['algo paper buy INFY 10                     # MARKET, CNC, NSE', 'algo paper buy INFY 10 --price 1500        # LIMIT', 'algo paper buy SBIN 5 --product MIS --type SL-M --trigger 790'],
   sell: ['algo paper sell INFY 10', 'algo paper sell TCS 2 --price 4200 --validity IOC', 'algo paper sell SBIN 5 --product MIS --type SL-M --trigger 780'],
-  orders: ['algo paper orders', 'algo paper orders --open', 'algo paper orders --json'],
+  orders: ["algo paper orders                  # today's, newest first", 'algo paper orders --all --json', 'algo paper orders --date 2026-11-20 --open'],
   positions: ['algo paper positions', 'algo paper positions --json'],
   holdings: ['algo paper holdings', 'algo paper holdings --json'],
   trades: ['algo paper trades', 'algo paper trades --json'],

@@ -1,4 +1,4 @@
-import { formatIst } from '../../core/ist.js';
+import { formatIst, istDate } from '../../core/ist.js';
 import { formatINR, formatPrice, toRupees } from '../../core/money.js';
 import type { PaperAccount } from '../../app/paper-account.js';
 import type { LivePosition } from '../../core/paper/views.js';
@@ -20,8 +20,8 @@ export function orderLine(o: PaperOrder): string {
   return `${status} ${o.transaction_type} ${formatCount(o.quantity)} ${o.exchange}:${o.tradingsymbol} ${o.product} ${o.order_type}${at}${trig} (order ${o.order_id})${why}\n`;
 }
 
-const ORDER_COLUMNS: Array<Column<PaperOrder>> = [
-  { header: 'TIME', value: (o) => time(o.placed_at) },
+/** The order table's columns after TIME. */
+const ORDER_FIELDS: Array<Column<PaperOrder>> = [
   { header: 'ORDER ID', value: (o) => o.order_id },
   { header: 'SIDE', value: (o) => o.transaction_type },
   { header: 'SYMBOL', value: (o) => o.tradingsymbol },
@@ -34,6 +34,14 @@ const ORDER_COLUMNS: Array<Column<PaperOrder>> = [
   { header: 'STATUS', value: (o) => o.status },
   { header: 'MESSAGE', value: (o) => o.status_message ?? '' },
 ];
+
+const ORDER_COLUMNS: Array<Column<PaperOrder>> = [{ header: 'TIME', value: (o) => time(o.placed_at) }, ...ORDER_FIELDS];
+
+/** The order table, with the date in TIME when the orders span more than one IST day. */
+function orderColumns(orders: readonly PaperOrder[]): Array<Column<PaperOrder>> {
+  if (new Set(orders.map((o) => istDate(o.placed_at))).size <= 1) return ORDER_COLUMNS;
+  return [{ header: 'TIME', value: (o) => formatIst(o.placed_at) }, ...ORDER_FIELDS];
+}
 
 function positionColumns(): Array<Column<LivePosition>> {
   return [
@@ -90,7 +98,7 @@ function pairs(list: Array<[string, string]>): string {
 
 const sum = (xs: LivePosition[], f: (p: LivePosition) => number) => xs.reduce((s, p) => s + f(p), 0);
 
-export type View = { name: 'orders'; open: boolean } | { name: 'positions' | 'holdings' | 'trades' | 'funds' | 'stats' | 'portfolio' };
+export type View = { name: 'orders'; open: boolean; all: boolean; date?: string | undefined } | { name: 'positions' | 'holdings' | 'trades' | 'funds' | 'stats' | 'portfolio' };
 
 /** The read-only views: a table for a person, Kite's shapes with --json (the same documents as the API's). */
 export async function show(ctx: Context, account: PaperAccount, view: View): Promise<void> {
@@ -98,9 +106,18 @@ export async function show(ctx: Context, account: PaperAccount, view: View): Pro
   const json = (v: unknown) => printJson(v, ctx.io.stdout);
   switch (view.name) {
     case 'orders': {
-      const orders = await account.orders({ open: view.open });
+      // newest first: today's (IST, by the clock) unless --all or --date; --open alone keeps every resting order
+      const today = istDate(ctx.clock.now());
+      const date = view.all ? undefined : (view.date ?? (view.open ? undefined : today));
+      const orders = await account.orders({ open: view.open, newestFirst: true, ...(date !== undefined ? { date } : {}) });
       if (ctx.json) return json(orders.map(orderToKite));
-      return out(table(orders, ORDER_COLUMNS, view.open ? 'no open paper orders' : 'no paper orders yet'));
+      const on = date === today ? 'today' : `on ${date}`;
+      const empty = view.open
+        ? `no open paper orders${date === undefined ? '' : ` placed ${on}`}`
+        : date === undefined
+          ? 'no paper orders yet'
+          : `no paper orders ${on}${view.date === undefined ? '; `algo paper orders --all` lists every order' : ''}`;
+      return out(table(orders, orderColumns(orders), empty));
     }
     case 'trades': {
       const trades = await account.trades();

@@ -34,6 +34,15 @@ export interface PaperServiceOptions {
   onError?: (err: unknown) => void;
 }
 
+/** Which orders `orders` lists, and in which order. */
+export interface OrderListOptions {
+  /** Only OPEN and TRIGGER PENDING orders. */
+  open?: boolean;
+  /** Only orders placed on this IST day, "YYYY-MM-DD". */
+  date?: string;
+  newestFirst?: boolean;
+}
+
 /**
  * The paper account of every user: order entry, matching on live ticks through the book,
  * catch-up from candles after a gap, the 15:20 square-off, and the views. Every change goes
@@ -251,11 +260,16 @@ export class PaperService {
     return this.quotes.get(s.positions.filter((p) => p.quantity !== 0));
   }
 
-  /** The user's orders, oldest first (as Kite's order book); `open` keeps OPEN and TRIGGER PENDING ones. */
-  async orders(userId: string, opts: { open?: boolean } = {}): Promise<PaperOrder[]> {
+  /**
+   * The user's orders, oldest first (as Kite's order book) unless `newestFirst`; `open` keeps OPEN
+   * and TRIGGER PENDING ones, `date` ("YYYY-MM-DD") those placed on that IST day.
+   */
+  async orders(userId: string, opts: OrderListOptions = {}): Promise<PaperOrder[]> {
     const s = await this.snapshot(userId);
-    const list = opts.open ? s.openOrders : await this.store.orders(userId);
-    return list.sort((a, b) => a.placed_at - b.placed_at || (a.order_id < b.order_id ? -1 : 1));
+    let list = opts.open ? s.openOrders : await this.store.orders(userId);
+    if (opts.date !== undefined) list = list.filter((o) => istDate(o.placed_at) === opts.date);
+    const dir = opts.newestFirst ? -1 : 1;
+    return list.sort((a, b) => dir * (a.placed_at - b.placed_at || (a.order_id < b.order_id ? -1 : 1)));
   }
 
   async order(userId: string, orderId: string): Promise<PaperOrder> {
