@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Context } from './context.js';
 import { AuthError } from '../core/errors.js';
 import { formatIst } from '../core/ist.js';
-import type { SessionIdentity } from '../core/auth/sessions.js';
+import type { Session, SessionIdentity } from '../core/auth/sessions.js';
 
 export function registerWhoami(program: Command): void {
   program
@@ -17,23 +17,29 @@ export function registerWhoami(program: Command): void {
 }
 
 export async function runWhoami(ctx: Context, flags: { all?: boolean }): Promise<void> {
-  const [{ requireSession, currentSession }, { sessionIdentity, isExpired }, out] = await Promise.all([
+  const [{ requireSession, currentSession, sessionProblem }, { sessionIdentity, isExpired }, { describeError }, out] = await Promise.all([
     import('../core/auth/require.js'),
     import('../core/auth/sessions.js'),
+    import('../core/errors.js'),
     import('./output.js'),
   ]);
-  let ids: SessionIdentity[];
+  const sessions: Array<[string, Session]> = [];
   if (flags.all) {
     const now = ctx.clock.now();
-    ids = [];
     // A sandbox session renews itself here as it would for any command; a live one that expired is left out.
     for (const [name, p] of Object.entries(ctx.configFile.profiles).sort(([a], [b]) => a.localeCompare(b))) {
       const s = await currentSession(ctx.settings.dataDir, p, now);
-      if (s && !isExpired(s, now)) ids.push(sessionIdentity(s, name));
+      if (s && !isExpired(s, now)) sessions.push([name, s]);
     }
-    if (ids.length === 0) throw new AuthError('no profile is signed in', 'run `algo login --profile NAME`');
+    if (sessions.length === 0) throw new AuthError('no profile is signed in', 'run `algo login --profile NAME`');
   } else {
-    ids = [sessionIdentity(await requireSession(ctx), ctx.settings.profile)];
+    sessions.push([ctx.settings.profile, await requireSession(ctx)]);
+  }
+  const ids: SessionIdentity[] = sessions.map(([name, s]) => sessionIdentity(s, name));
+  // A session this data folder's sandbox will refuse is shown as it is, with what is wrong with it.
+  for (const [name, s] of sessions) {
+    const problem = sessionProblem(ctx, s, name);
+    if (problem) out.note(`algo: warning: ${describeError(problem)}`, ctx.io.stderr);
   }
   if (ctx.json) return out.printJson(flags.all ? ids : ids[0], ctx.io.stdout);
   const table = out.renderTable(ids, [

@@ -30,13 +30,18 @@ export interface ScreenProps {
 /** Notices that apply whatever the tab: an expired session (once), a sign-in under way, a lost ticker. */
 export function banners(data: DataState, profileName: string): { kind: BannerKind; text: string; max?: number }[] {
   const out: { kind: BannerKind; text: string; max?: number }[] = [];
-  if (data.signingIn) out.push({ kind: 'info', text: data.signingIn, max: 4 });
-  else if (data.sessionExpired) out.push({ kind: 'error', text: `${data.sessionExpired} (profile ${profileName}; press L to sign in again, p to switch)`, max: 3 });
+  if (data.signingIn) {
+    out.push({ kind: 'info', text: data.signingIn, max: 4 });
+  } else if (data.sessionExpired) {
+    out.push({ kind: 'error', text: data.sessionExpired, max: 3 });
+    out.push({ kind: 'info', text: `profile ${profileName} is signed out: press L to sign in again, or p to switch profile`, max: 1 });
+  }
   const t = data.ticker;
   if (t.state === 'reconnecting') {
     const wait = t.retryInMs !== undefined ? ` in ${Math.ceil(t.retryInMs / 1000)}s` : ' now';
     out.push({ kind: 'warning', text: `ticker connection lost: reconnecting (attempt ${t.attempt ?? 1})${wait}, with backoff; prices may be stale` });
-  } else if (t.state === 'disconnected' && t.error) {
+  } else if (t.state === 'disconnected' && t.error && !data.sessionExpired) {
+    // (A ticker stopped by a refused session is the banner above: said once.)
     out.push({ kind: 'warning', text: `ticker stopped: ${t.error}` });
   }
   return out;

@@ -167,7 +167,8 @@ describe('algo (the dashboard) in a terminal', () => {
     });
     const flat = (screen: string): string => screen.replace(/\n/g, '');
     const first = await pane.waitFor((s) => flat(s).includes('press L to sign in again') && s.includes('LV0001'), 30_000);
-    expect(flat(first)).toContain('session for work expired at 2026-11-26 06:00:00 IST; run `algo login --profile work` (profile work; press L to sign in again, p to switch)');
+    expect(flat(first)).toContain('session for work expired at 2026-11-26 06:00:00 IST; run `algo login --profile work`');
+    expect(first).toContain('profile work is signed out: press L to sign in again, or p to switch profile');
     expect(first).toContain('L sign in again');
     pane.keys('2');
     const paper = await pane.waitFor(/TCS\s+CNC\s+4/, 15_000);

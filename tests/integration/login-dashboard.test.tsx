@@ -4,6 +4,7 @@ import React from 'react';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveProfile } from '../../src/core/auth/profiles.js';
+import { issueSandboxToken } from '../../src/core/auth/sandbox-signin.js';
 import { createSession, readSession, writeSession } from '../../src/core/auth/sessions.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { resolveSettings } from '../../src/core/config.js';
@@ -99,6 +100,26 @@ describe('a sandbox session at 06:00 IST in the dashboard', () => {
   }, 60_000);
 });
 
+describe('a sandbox session issued on another data folder, in the dashboard', () => {
+  it('says so (not "expired") once, and L signs in again here', async () => {
+    const dir = dataDir();
+    const env = { ALGO_DATA_DIR: dir, ALGO_ALWAYS_OPEN: '1' };
+    const at = Date.parse('2026-01-07T14:00:00+05:30');
+    // What `algo login` against an `algo sandbox` on another folder leaves: a token that folder's key signed.
+    await saveProfile(dir, 'sb', { apiKey: 'sandbox_api_key', sandbox: true, userId: 'SB0001' });
+    const foreign = issueSandboxToken(Buffer.alloc(32, 9), 'SB0001', 'sandbox_api_key', at);
+    await writeSession(dir, createSession({ user_id: 'SB0001', user_name: 'Asha Rao', api_key: 'sandbox_api_key', access_token: foreign, loginTime: at, sandbox: true, profile: 'sb' }), quiet);
+    const d = await dashboard(env, new ManualClock(at + 60_000));
+    const f = await waitForFrame(d.frame, (s) => s.replace(/\n/g, '').includes('press L to sign in again'), WAIT);
+    expect(f.replace(/\n/g, '')).toContain('the session of profile sb (valid until 2026-01-08 06:00:00 IST) was issued by a sandbox on another data folder');
+    expect(f).not.toContain('expired');
+    d.key('L');
+    await waitForFrame(d.frame, 'signed profile sb in again as SB0001', WAIT);
+    await waitForFrame(d.frame, (s) => s.includes('Holdings (4)') && !s.includes('another data folder'), WAIT);
+    expect(readSession(dir, 'SB0001', quiet)!.access_token).not.toBe(foreign);
+  }, 60_000);
+});
+
 describe('a live session at 06:00 IST in the dashboard', () => {
   async function liveDesk(): Promise<{ sandbox: TestSandbox; env: Record<string, string>; dir: string; port: number }> {
     const AT = Date.parse('2026-01-07T10:00:00+05:30'); // a trading morning, after the 06:00 expiry
@@ -139,7 +160,8 @@ describe('a live session at 06:00 IST in the dashboard', () => {
     d.key('2');
     const f = await waitForFrame(d.frame, /SBIN\s+CNC\s+7/, WAIT);
     expect(f.split('session for work expired')).toHaveLength(2);
-    expect(f.replace(/\n/g, '')).toContain(`${expiry} (profile work; press L to sign in again, p to switch)`);
+    expect(f.replace(/\n/g, '')).toContain(expiry);
+    expect(f).toContain('profile work is signed out: press L to sign in again, or p to switch profile');
     expect(f).not.toMatch(/loading|no paper positions/);
     expect(f).toContain('SB0001');
 
