@@ -6,4 +6,6 @@ export interface AppContext {
   readonly settings: Settings;
   readonly configFile: ConfigFile;
   readonly clock: Clock;
+  /** Where a command's one-line notes go (the CLI's stderr); process.stderr without it. */
+  readonly io?: { readonly stderr: { write(text: string): unknown } };
 }

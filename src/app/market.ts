@@ -2,16 +2,24 @@ import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { Settings } from '../core/config.js';
 import type { KiteClient } from '../core/kite/client.js';
+import type { MarketSource } from '../core/market/errors.js';
 import type { MarketData } from '../core/market/types.js';
 
 /**
- * The market behind a paper account, chosen in one place. A sandbox session reads the sandbox's
- * deterministic market in process (the same prices a sandbox server gives at that instant, with no
- * server and no client to load); a live session reads Kite's quotes, candles and (optionally) ticker.
+ * The market behind a paper account, chosen in one place. A sandbox session on the `connect` plan
+ * reads the sandbox's deterministic market in process (the same prices a sandbox server gives at
+ * that instant, with no server and no client to load); a live session, and a sandbox session on a
+ * plan without some market data, read quotes, candles and (optionally) the ticker over HTTP with
+ * the kiteconnect client, so the plan's refusals reach the engine as they would from Kite.
  */
 export async function sandboxMarket(settings: Pick<Settings, 'alwaysOpen'>, clock: Clock): Promise<MarketData> {
   const [{ createMarket }, { SandboxMarketData }] = await Promise.all([import('../sandbox/market.js'), import('../sandbox/market-data.js')]);
   return new SandboxMarketData(createMarket({ alwaysOpen: settings.alwaysOpen }), clock);
+}
+
+/** A sandbox session's paper engine reads the sandbox over HTTP (not in process) on this plan. */
+export function sandboxOverHttp(settings: Pick<Settings, 'sandboxPlan'>): boolean {
+  return settings.sandboxPlan !== 'connect';
 }
 
 export interface KiteTickerAccess {
@@ -21,12 +29,33 @@ export interface KiteTickerAccess {
 }
 
 /**
- * Kite's market for a live session. Without `ticker` the market does not stream: kiteconnect
- * allows one ticker per process, so the dashboard feeds the engine from its own stream.
+ * Kite's market for a live session (or a sandbox over HTTP: `source` 'sandbox'). Without `ticker`
+ * the market does not stream: kiteconnect allows one ticker per process, so the dashboard feeds
+ * the engine from its own stream.
  */
-export async function kiteMarket(client: KiteClient, settings: Pick<Settings, 'dataDir'>, clock: Clock, ticker?: KiteTickerAccess): Promise<MarketData> {
+export async function kiteMarket(
+  client: KiteClient,
+  settings: Pick<Settings, 'dataDir'>,
+  clock: Clock,
+  ticker?: KiteTickerAccess,
+  source: MarketSource = 'live',
+): Promise<MarketData> {
   const { KiteMarketData } = await import('../core/market/kite.js');
-  const m = new KiteMarketData(client, clock, { cacheDir: path.join(settings.dataDir, 'cache'), ...(ticker ? { ticker } : {}) });
+  const m = new KiteMarketData(client, clock, { cacheDir: path.join(settings.dataDir, 'cache'), source, ...(ticker ? { ticker } : {}) });
   if (ticker) return m;
-  return { instruments: () => m.instruments(), quotes: (keys) => m.quotes(keys), candles: (token, from, to) => m.candles(token, from, to) };
+  return { instruments: (req) => m.instruments(req), quotes: (keys) => m.quotes(keys), candles: (token, from, to) => m.candles(token, from, to) };
+}
+
+/**
+ * The market of a signed-in profile's paper account: in process for a sandbox session on the
+ * connect plan, else over its Kite client (the sandbox's HTTP API on another plan).
+ */
+export async function paperMarket(
+  kite: { client: KiteClient; session: { sandbox: boolean } },
+  settings: Pick<Settings, 'dataDir' | 'alwaysOpen' | 'sandboxPlan'>,
+  clock: Clock,
+  ticker?: KiteTickerAccess,
+): Promise<MarketData> {
+  if (kite.session.sandbox && !sandboxOverHttp(settings)) return sandboxMarket(settings, clock);
+  return kiteMarket(kite.client, settings, clock, ticker, kite.session.sandbox ? 'sandbox' : 'live');
 }

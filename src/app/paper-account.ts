@@ -1,6 +1,6 @@
 import type { Paise } from '../core/money.js';
 import type { CatchUpProgress } from '../core/paper/catchup.js';
-import type { OrderListOptions, PaperService } from '../core/paper/service.js';
+import type { InstrumentRef, OrderListOptions, PaperService } from '../core/paper/service.js';
 import type { PaperStats } from '../core/paper/stats.js';
 import type { OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from '../core/paper/types.js';
 import type { Funds, LivePosition, Portfolio } from '../core/paper/views.js';
@@ -15,22 +15,26 @@ export class PaperAccount {
   constructor(
     private readonly service: PaperService,
     readonly userId: string,
-    /** Runs before every call (a live account catches up from Kite's candles first). */
-    private readonly before: () => Promise<void> = async () => undefined,
+    /** Runs before every call, told the instruments the call needs (a live account catches up from Kite's candles first). */
+    private readonly before: (needs?: InstrumentRef[]) => Promise<void> = async () => undefined,
   ) {}
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    await this.before();
+  private async call<T>(fn: () => Promise<T>, needs?: InstrumentRef[]): Promise<T> {
+    await this.before(needs);
     return fn();
   }
 
-  /** Bring the account up to now (resting orders, square-offs, expiries) from the time it missed; `onProgress` hears of each day done. */
-  async catchUp(opts: { onProgress?: (p: CatchUpProgress) => void } = {}): Promise<void> {
-    await this.service.catchUp(this.userId, opts.onProgress ? { onProgress: opts.onProgress } : {});
+  /**
+   * Bring the account up to now (resting orders, square-offs, expiries) from the time it missed;
+   * `onProgress` hears of each day done. This starts a command: its quotes come in one batch with
+   * those of `for` (the instrument of the order it will place), reused for the rest of it.
+   */
+  async catchUp(opts: { onProgress?: (p: CatchUpProgress) => void; for?: InstrumentRef[] } = {}): Promise<void> {
+    await this.service.catchUp(this.userId, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), for: opts.for ?? [], hold: true });
   }
 
   place(request: OrderRequest): Promise<PaperOrder> {
-    return this.call(() => this.service.place(this.userId, request));
+    return this.call(() => this.service.place(this.userId, request), [request]);
   }
 
   modify(orderId: string, changes: OrderChanges): Promise<PaperOrder> {

@@ -27,10 +27,13 @@ export interface PaperAccountsOptions {
  * on ticks, squares off MIS at 15:20). Live: quotes need each user's own Kite session, so each user
  * gets an engine of their own over their KiteClient, made on first use; those do not stream (one
  * ticker per process), and every call first catches the account up from Kite's minute candles.
+ * A sandbox whose app plan lacks some market data (sandboxPlan other than connect) is served as
+ * live Kite is, over each user's sandbox session, so the plan's refusals apply.
  */
 export async function openPaperAccounts(opts: PaperAccountsOptions): Promise<PaperAccounts> {
   const base = { store: opts.store, settings: opts.settings, clock: opts.clock, ...(opts.onError ? { onError: opts.onError } : {}) };
-  if (opts.sandbox) {
+  const { sandboxOverHttp } = await import('./market.js');
+  if (opts.sandbox && !sandboxOverHttp(opts.settings)) {
     const { sandboxMarket } = await import('./market.js');
     const market = await sandboxMarket(opts.settings, opts.clock);
     const desk = await paperDesk({ ...base, market, sandbox: true });
@@ -53,17 +56,18 @@ export async function openPaperAccounts(opts: PaperAccountsOptions): Promise<Pap
       import('./kite-env.js'),
     ]);
     const session = readSession(opts.settings.dataDir, userId);
-    if (!session || session.sandbox) throw new AuthError('no live Kite session for this user', 'sign in again');
+    if (!session || session.sandbox !== opts.sandbox) throw new AuthError(`no ${opts.sandbox ? 'sandbox' : 'live Kite'} session for this user`, 'sign in again');
     const client = await KiteClient.open({
       apiKey: session.api_key,
       accessToken: session.access_token,
       apiRoot: opts.apiRoot,
       clock: opts.clock,
       expiresAt: expiresAt(session),
-      rateLimitDir: rateLimitDir(opts.settings),
+      // The server's own sandbox counts only its requests; Kite counts every process of the app.
+      ...(opts.sandbox ? {} : { rateLimitDir: rateLimitDir(opts.settings) }),
     });
-    const market = await kiteMarket(client, opts.settings, opts.clock);
-    return paperDesk({ ...base, market, sandbox: false, catchUpEachCall: true });
+    const market = await kiteMarket(client, opts.settings, opts.clock, undefined, opts.sandbox ? 'sandbox' : 'live');
+    return paperDesk({ ...base, market, sandbox: opts.sandbox, catchUpEachCall: true });
   };
   return {
     async account(userId) {

@@ -17,6 +17,8 @@ export interface PaperDesk {
   stop(): Promise<void>;
   /** A quote from a stream the caller owns (the dashboard's), so resting orders fill on it. */
   onQuote(q: Quote): Promise<void>;
+  /** What the app's Kite plan kept the engine from knowing (approximate catch-up, no prices), one line per cause. */
+  notes(): string[];
 }
 
 export interface PaperDeskOptions {
@@ -28,6 +30,8 @@ export interface PaperDeskOptions {
   sandbox: boolean;
   /** Where a running engine reports what it cannot throw. */
   onError?: (message: string) => void;
+  /** Told once per cause what the app's Kite plan kept the engine from knowing (default: onError). */
+  onNote?: (message: string) => void;
   /** Runs before every call of an account (live accounts catch up from Kite's candles first). */
   catchUpEachCall?: boolean;
 }
@@ -41,6 +45,7 @@ export async function paperDesk(opts: PaperDeskOptions): Promise<PaperDesk> {
     clock: opts.clock,
     config: paperConfigOf(opts.settings, opts.sandbox),
     ...(opts.onError ? { onError: (e: unknown) => opts.onError!(describeError(e)) } : {}),
+    ...(opts.onNote ?? opts.onError ? { onNote: opts.onNote ?? opts.onError } : {}),
   });
   const accounts = new Map<string, PaperAccount>();
   return {
@@ -48,7 +53,8 @@ export async function paperDesk(opts: PaperDeskOptions): Promise<PaperDesk> {
     account(userId) {
       let a = accounts.get(userId);
       if (!a) {
-        a = new PaperAccount(service, userId, opts.catchUpEachCall ? async () => void (await service.catchUp(userId)) : undefined);
+        // Each call is a command: its quotes come in one batch with the catch-up's (Kite allows 1 a second).
+        a = new PaperAccount(service, userId, opts.catchUpEachCall ? async (needs) => void (await service.catchUp(userId, { for: needs ?? [], hold: true })) : undefined);
         accounts.set(userId, a);
       }
       return a;
@@ -56,6 +62,7 @@ export async function paperDesk(opts: PaperDeskOptions): Promise<PaperDesk> {
     start: () => service.start(),
     stop: () => service.stop(),
     onQuote: (q) => service.onQuote(q),
+    notes: () => service.notes(),
   };
 }
 
@@ -83,20 +90,26 @@ export async function openProfilePaper(ctx: AppContext, opts: { sandboxFlag?: bo
   };
   try {
     let market: MarketData;
-    if (session.sandbox) {
-      market = await (await import('./market.js')).sandboxMarket(ctx.settings, ctx.clock);
+    const { sandboxMarket, sandboxOverHttp } = await import('./market.js');
+    if (session.sandbox && !sandboxOverHttp(ctx.settings)) {
+      market = await sandboxMarket(ctx.settings, ctx.clock);
     } else {
-      const [{ openKite }, { kiteMarket }] = await Promise.all([import('./kite-env.js'), import('./market.js')]);
+      // Live Kite, or a sandbox whose app plan lacks some market data: over HTTP, as Kite answers.
+      const [{ openKite }, { paperMarket }] = await Promise.all([import('./kite-env.js'), import('./market.js')]);
       const kite = await openKite(ctx);
       closers.push(() => kite.close());
       const ticker = { apiKey: kite.session.api_key, accessToken: kite.session.access_token, root: kite.env.tickerUrl };
-      market = await kiteMarket(kite.client, ctx.settings, ctx.clock, opts.stream ? ticker : undefined);
+      market = await paperMarket(kite, ctx.settings, ctx.clock, opts.stream ? ticker : undefined);
     }
     const { openStore } = await import('../core/store/open.js');
     const store = await openStore(ctx.settings.store);
     closers.push(() => store.close());
-    const desk = await paperDesk({ store, market, clock: ctx.clock, settings: ctx.settings, sandbox: session.sandbox });
+    // A command says once, at its end, what the plan kept it from knowing; a running engine says it at once.
+    const err = ctx.io?.stderr ?? process.stderr;
+    const say = (m: string) => void err.write(`algo: note: ${m}\n`);
+    const desk = await paperDesk({ store, market, clock: ctx.clock, settings: ctx.settings, sandbox: session.sandbox, ...(opts.stream ? { onNote: say } : {}) });
     closers.push(() => desk.stop());
+    if (!opts.stream) closers.unshift(async () => desk.notes().forEach(say));
     return { session, account: desk.account(session.user_id), desk, close: closeAll };
   } catch (e) {
     await closeAll();

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { Candle, Instrument, MarketData, Quote, StreamStatus } from '../core/market/types.js';
+import type { Candle, Instrument, InstrumentsRequest, MarketData, Quote, StreamStatus } from '../core/market/types.js';
 import type { MarketSnapshot, SandboxInstrument, SandboxMarket } from './types.js';
 
 /** A sandbox instrument in core's shape. */
@@ -51,8 +51,9 @@ export class SandboxMarketData implements MarketData {
     private readonly tickMs = 1000,
   ) {}
 
-  async instruments(): Promise<Instrument[]> {
-    return this.market.instruments().map(toInstrument);
+  async instruments(req: InstrumentsRequest = {}): Promise<Instrument[]> {
+    const list = this.market.instruments().map(toInstrument);
+    return req.exchanges ? list.filter((i) => req.exchanges!.includes(i.exchange)) : list;
   }
 
   quoteOf(i: SandboxInstrument): Quote {

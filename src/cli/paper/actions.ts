@@ -71,7 +71,8 @@ export async function runPaper(ctx: Context, c: PaperCommand): Promise<void> {
   const paper = await openProfilePaper(ctx, { sandboxFlag: ctx.flags.sandbox, stream: c.name === 'run' });
   try {
     if (c.name === 'run') return await runEngine(ctx, paper);
-    if (c.name !== 'reset') await paper.account.catchUp({ onProgress: catchUpReporter(ctx.io.stderr) });
+    // The order's instrument is priced in the same /quote batch as the catch-up (one per command).
+    if (c.name !== 'reset') await paper.account.catchUp({ onProgress: catchUpReporter(ctx.io.stderr), ...(request ? { for: [request] } : {}) });
     const { account } = paper;
     switch (c.name) {
       case 'buy':

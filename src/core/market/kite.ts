@@ -4,54 +4,94 @@ import type { Clock } from '../clock.js';
 import { istDate } from '../ist.js';
 import type { KiteClient } from '../kite/client.js';
 import { kiteQuoteToQuote, rupeesToPaise } from './kite-quote.js';
+import { isPermissionError, NoHistoricalDataError, NoMarketDataError, type MarketSource } from './errors.js';
 import { KiteStream, type TickerParams } from './kite-stream.js';
-import type { Candle, Instrument, MarketData, Quote, StreamStatus } from './types.js';
+import type { Candle, Instrument, InstrumentsRequest, MarketData, Quote, StreamStatus } from './types.js';
 
-const EXCHANGES = ['NSE', 'BSE'] as const;
+/** The exchanges whose equities (and indices) the paper engine trades. */
+export const EXCHANGES = ['NSE', 'BSE'] as const;
+
+export interface KiteMarketOptions {
+  /** Where the day's instrument lists are cached (one file per exchange and IST day). */
+  cacheDir?: string;
+  ticker?: TickerParams;
+  /** Who the market is (for what a refused call's message suggests): live Kite, or a sandbox over HTTP. */
+  source?: MarketSource;
+}
 
 /**
  * Market data for a live (or sandbox-over-HTTP) session: Kite's /quote, minute candles from
- * /instruments/historical, and the KiteTicker stream. The equity instrument list is fetched once per
- * IST day and cached in the data folder.
+ * /instruments/historical, and the KiteTicker stream. An exchange's instrument list is fetched only
+ * when a caller needs that exchange, once per IST day (cached in the data folder), and again once
+ * in the process when asked to refresh (a symbol was not found). A call the app's plan does not
+ * include comes back as NoMarketDataError or NoHistoricalDataError.
  */
 export class KiteMarketData implements MarketData {
-  private list: Instrument[] | undefined;
+  private readonly lists = new Map<string, Instrument[]>();
+  private readonly refreshed = new Set<string>();
   private byKey = new Map<string, Instrument>();
 
   constructor(
     private readonly client: KiteClient,
     private readonly clock: Clock,
-    private readonly opts: { cacheDir?: string; ticker?: TickerParams } = {},
+    private readonly opts: KiteMarketOptions = {},
   ) {}
 
-  async instruments(): Promise<Instrument[]> {
-    if (this.list) return this.list;
-    const cacheFile = this.opts.cacheDir && path.join(this.opts.cacheDir, `instruments-${istDate(this.clock.now())}.json`);
-    if (cacheFile && fs.existsSync(cacheFile)) {
-      try {
-        this.list = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as Instrument[];
-      } catch {
-        this.list = undefined;
-      }
+  private cacheFile(exchange: string): string | undefined {
+    return this.opts.cacheDir && path.join(this.opts.cacheDir, `instruments-${exchange}-${istDate(this.clock.now())}.json`);
+  }
+
+  private readCache(exchange: string): Instrument[] | undefined {
+    const file = this.cacheFile(exchange);
+    if (!file || !fs.existsSync(file)) return undefined;
+    try {
+      const list = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      return Array.isArray(list) ? (list as Instrument[]) : undefined;
+    } catch {
+      return undefined; // torn or hand-edited: fetch again
     }
-    if (!this.list) {
-      const rows = (await Promise.all(EXCHANGES.map((e) => this.client.instruments(e)))).flat();
-      this.list = rows
-        .filter((r) => r.instrument_type === 'EQ' || r.segment === 'INDICES')
-        .map((r) => ({ ...r, tick_size: rupeesToPaise(r.tick_size) }));
-      if (cacheFile) {
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
-        fs.writeFileSync(`${cacheFile}.tmp`, JSON.stringify(this.list));
-        fs.renameSync(`${cacheFile}.tmp`, cacheFile);
-      }
+  }
+
+  private async fetchList(exchange: string): Promise<Instrument[]> {
+    const rows = await this.client.instruments(exchange);
+    const list = rows
+      .filter((r) => r.instrument_type === 'EQ' || r.segment === 'INDICES')
+      .map((r) => ({ ...r, tick_size: rupeesToPaise(r.tick_size) }));
+    const file = this.cacheFile(exchange);
+    if (file) {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(list));
+      fs.renameSync(tmp, file);
     }
-    this.byKey = new Map(this.list.map((i) => [`${i.exchange}:${i.tradingsymbol}`, i]));
-    return this.list;
+    return list;
+  }
+
+  private async list(exchange: string, refresh: boolean): Promise<Instrument[]> {
+    // A refresh happens once per exchange in this process: a symbol that is still missing is unknown.
+    const again = refresh && !this.refreshed.has(exchange);
+    if (again) this.refreshed.add(exchange);
+    let list = again ? undefined : (this.lists.get(exchange) ?? this.readCache(exchange));
+    list ??= await this.fetchList(exchange);
+    this.lists.set(exchange, list);
+    return list;
+  }
+
+  async instruments(req: InstrumentsRequest = {}): Promise<Instrument[]> {
+    const exchanges = [...new Set(req.exchanges ?? EXCHANGES)];
+    const lists = await Promise.all(exchanges.map((e) => this.list(e, req.refresh === true)));
+    for (const list of lists) for (const i of list) this.byKey.set(`${i.exchange}:${i.tradingsymbol}`, i);
+    return lists.flat();
   }
 
   async quotes(keys: string[]): Promise<Record<string, Quote>> {
     if (keys.length === 0) return {};
-    const data = await this.client.quote(keys);
+    let data: Awaited<ReturnType<KiteClient['quote']>>;
+    try {
+      data = await this.client.quote(keys);
+    } catch (err) {
+      throw isPermissionError(err) ? new NoMarketDataError(this.opts.source) : err;
+    }
     const now = this.clock.now();
     const out: Record<string, Quote> = {};
     for (const [key, q] of Object.entries(data)) out[key] = kiteQuoteToQuote(key, q, now);
@@ -60,7 +100,12 @@ export class KiteMarketData implements MarketData {
 
   async candles(instrumentToken: number, from: number, to: number): Promise<Candle[]> {
     if (to <= from) return [];
-    const rows = await this.client.historical(instrumentToken, 'minute', from, to - 1);
+    let rows: Awaited<ReturnType<KiteClient['historical']>>;
+    try {
+      rows = await this.client.historical(instrumentToken, 'minute', from, to - 1);
+    } catch (err) {
+      throw isPermissionError(err) ? new NoHistoricalDataError(this.opts.source) : err;
+    }
     return rows
       .filter((c) => c.date >= from && c.date < to)
       .map((c) => ({

@@ -49,9 +49,18 @@ export interface Candle {
 /** "NSE:INFY" */
 export type InstrumentKey = string;
 
+/** Which instrument lists to read. */
+export interface InstrumentsRequest {
+  /** Only these exchanges' lists (default: every exchange the market trades). */
+  exchanges?: readonly string[];
+  /** Read the lists again even when today's are cached (a symbol was not found in them). */
+  refresh?: boolean;
+}
+
 /** The one interface through which the paper engine, the CLI, the dashboard and the API read the market. */
 export interface MarketData {
-  instruments(): Promise<Instrument[]>;
+  /** The day's instruments of the exchanges asked for (all by default). */
+  instruments(req?: InstrumentsRequest): Promise<Instrument[]>;
   quotes(keys: InstrumentKey[]): Promise<Record<InstrumentKey, Quote>>;
   /** Minute candles in [from, to). */
   candles(instrumentToken: number, from: number, to: number): Promise<Candle[]>;

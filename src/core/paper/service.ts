@@ -1,9 +1,11 @@
 import type { Clock } from '../clock.js';
 import { describeError, RejectedError, UsageError } from '../errors.js';
 import { istDate, istParts, MARKET } from '../ist.js';
-import type { Candle, MarketData, Quote } from '../market/types.js';
+import { isPermissionError, NoMarketDataError } from '../market/errors.js';
+import type { Candle, Instrument, MarketData, Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
 import type { PaperStore } from '../store/types.js';
+import { dayRangeCandle, NOTES, type NoteKind } from './approximate.js';
 import { OrderBook } from './book.js';
 import { candleNeeds, catchUpEnds, catchUpStep, type CatchUpProgress, type CatchUpResult } from './catchup.js';
 import { DEFAULT_PAPER_CONFIG, type PaperConfig } from './config.js';
@@ -32,6 +34,17 @@ export interface PaperServiceOptions {
   timerMs?: number;
   /** Where a running engine reports failures it cannot throw (stream callbacks, timers). */
   onError?: (err: unknown) => void;
+  /**
+   * Told once (per kind, per service) what the app's Kite plan kept the engine from knowing: a
+   * catch-up that was approximate, positions left unpriced. `notes()` lists them too.
+   */
+  onNote?: (message: string) => void;
+}
+
+/** An instrument a command will need, named as an order names it. */
+export interface InstrumentRef {
+  exchange?: string | undefined;
+  tradingsymbol: string;
 }
 
 /** Which orders `orders` lists, and in which order. */
@@ -57,7 +70,18 @@ export class PaperService {
   private readonly timerMs: number;
   private readonly report: (err: unknown) => void;
   private index: InstrumentIndex | null = null;
+  /** The instruments read so far by exchange, for the IST day they were read on. */
+  private readonly lists = new Map<string, Instrument[]>();
+  private listsDay = '';
+  private allLoaded = false;
+  private readonly refreshed = new Set<string>();
   private readonly quotes: QuoteSource;
+  /** The app's plan has no historical data: catch-up reads the day's range from the quote instead. */
+  private noHistorical = false;
+  private readonly noted = new Map<NoteKind, string>();
+  /** Notes whose cause reached the caller as an error (said once, by the error). */
+  private readonly raised = new Set<NoteKind>();
+  private readonly onNote: ((message: string) => void) | undefined;
   private readonly watched = new Set<number>();
   private stopStream: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -72,16 +96,99 @@ export class PaperService {
     this.timerMs = opts.timerMs ?? 1000;
     this.report = opts.onError ?? ((err) => process.emitWarning(`paper engine: ${describeError(err)}`));
     this.quotes = new QuoteSource(this.market, this.clock, this.config.staleQuoteSeconds * 1000);
+    this.onNote = opts.onNote;
   }
 
-  /** The instrument list (fetched once; `refreshInstruments` fetches it again). */
-  async instruments(): Promise<InstrumentIndex> {
-    this.index ??= new InstrumentIndex(await this.market.instruments());
+  /**
+   * The instruments of the exchanges asked for (all without `exchanges`), read from the market only
+   * for exchanges not read yet today: an NSE order reads NSE's list, not BSE's.
+   */
+  async instruments(exchanges?: Iterable<string>): Promise<InstrumentIndex> {
+    const today = istDate(this.clock.now());
+    if (today !== this.listsDay) {
+      this.lists.clear();
+      this.refreshed.clear();
+      this.allLoaded = false;
+      this.index = null;
+      this.listsDay = today;
+    }
+    if (!exchanges) {
+      if (!this.allLoaded) {
+        this.setLists(await this.market.instruments(), null);
+        this.allLoaded = true;
+      }
+    } else if (!this.allLoaded) {
+      const missing = [...new Set(exchanges)].filter((e) => !this.lists.has(e));
+      if (missing.length > 0) this.setLists(await this.market.instruments({ exchanges: missing }), missing);
+    }
+    this.index ??= new InstrumentIndex([...this.lists.values()].flat());
     return this.index;
   }
 
-  async refreshInstruments(): Promise<void> {
-    this.index = new InstrumentIndex(await this.market.instruments());
+  /** Keep `list` as the lists of `exchanges` (of every exchange when null). */
+  private setLists(list: Instrument[], exchanges: string[] | null): void {
+    if (exchanges === null) this.lists.clear();
+    for (const e of exchanges ?? []) this.lists.set(e, []);
+    for (const i of list) {
+      let l = this.lists.get(i.exchange);
+      if (!l) this.lists.set(i.exchange, (l = []));
+      l.push(i);
+    }
+    this.index = null;
+  }
+
+  /** Read the exchanges' lists again (all without `exchanges`), past the day's cache. */
+  async refreshInstruments(exchanges?: Iterable<string>): Promise<InstrumentIndex> {
+    const list = exchanges ? [...new Set(exchanges)] : null;
+    if (list === null) {
+      this.setLists(await this.market.instruments({ refresh: true }), null);
+      this.allLoaded = true;
+    } else {
+      this.setLists(await this.market.instruments({ exchanges: list, refresh: true }), list);
+    }
+    return this.instruments(list ?? undefined);
+  }
+
+  /**
+   * The instruments for an order on `exchange`: the day's list, read again once (per exchange and
+   * day) when the symbol is not in it, as a symbol listed since the list was cached would not be.
+   */
+  private async instrumentsFor(exchange: string, tradingsymbol: string): Promise<InstrumentIndex> {
+    const index = await this.instruments([exchange]);
+    if (index.get(exchange, tradingsymbol) || this.refreshed.has(exchange)) return index;
+    this.refreshed.add(exchange);
+    return this.refreshInstruments([exchange]);
+  }
+
+  /** Say `kind` once (per service): to onNote, and in notes(). */
+  private note(kind: NoteKind, message: string = NOTES[kind]): void {
+    if (this.noted.has(kind)) return;
+    this.noted.set(kind, message);
+    this.onNote?.(message);
+  }
+
+  /**
+   * What this service could not do because of the app's Kite plan, one line per cause: what a
+   * command prints once at its end (a cause that reached the caller as an error is left out).
+   */
+  notes(): string[] {
+    return [...this.noted].filter(([kind]) => !this.raised.has(kind)).map(([, message]) => message);
+  }
+
+  /** The quote an order is checked and filled against; no market data is an error, said once by it. */
+  private async orderQuote(item: Instrumented): Promise<Quote | null> {
+    try {
+      return (await this.quotes.get([item], true)).get(item.instrument_token) ?? null;
+    } catch (err) {
+      if (err instanceof NoMarketDataError) this.raised.add('noMarketData');
+      throw err;
+    }
+  }
+
+  /** Note it when the last quote fetch that could not throw failed for want of market data. */
+  private noteQuoteFailure(): void {
+    const f = this.quotes.failure;
+    if (f instanceof NoMarketDataError) this.note('noMarketData', f.hint ? `${NOTES.noMarketData}; ${f.hint}` : NOTES.noMarketData);
   }
 
   private ctx(userId: string): Ctx {
@@ -126,9 +233,9 @@ export class PaperService {
    */
   async place(userId: string, request: OrderRequest): Promise<PaperOrder> {
     const req = parseOrderRequest(request);
-    const instruments = await this.instruments();
+    const instruments = await this.instrumentsFor(req.exchange, req.tradingsymbol);
     const inst = assertOrderInput(req, instruments, null);
-    const quote = (await this.quotes.get([inst], true)).get(inst.instrument_token) ?? null;
+    const quote = await this.orderQuote(inst);
     if (quote) assertOrderInput(req, instruments, quote);
     const order = await this.run(userId, (s, ctx) => placeStep(s, ctx, req, { instruments, quote }));
     this.track(order);
@@ -145,8 +252,8 @@ export class PaperService {
     const parsed = parseOrderChanges(changes);
     const current = await this.store.order(userId, orderId);
     if (!current) throw new PaperNotFoundError(`no paper order ${orderId}`);
-    const instruments = await this.instruments();
-    const quote = (await this.quotes.get([current], true)).get(current.instrument_token) ?? null;
+    const instruments = await this.instruments([current.exchange]);
+    const quote = await this.orderQuote(current);
     const r = await this.run(userId, (s, ctx) => modifyStep(s, ctx, orderId, parsed, { instruments, quote }));
     return this.outcome(userId, orderId, r, 'modified');
   }
@@ -340,8 +447,17 @@ export class PaperService {
    * and no MIS position is open it jumps to now. A clock behind processed_until catches up
    * nothing. `primed` quotes (fetched in bulk by start) are used instead of fetching again;
    * `onProgress` hears of each committed day.
+   *
+   * Quotes come in one batch for the whole command: the held positions, the resting orders'
+   * instruments (when anything is fetched at all, or candles are missing) and the command's own
+   * (`for`), kept for the rest of the command with `hold`. Without historical data (the app's
+   * plan) a resting order's path is the day's range from the quote, and the command says once that
+   * the catch-up was approximate; without market data nothing can be priced, and it says that.
    */
-  async catchUp(userId: string, opts: { primed?: Map<number, Quote>; onProgress?: (p: CatchUpProgress) => void } = {}): Promise<CatchUpResult> {
+  async catchUp(
+    userId: string,
+    opts: { primed?: Map<number, Quote>; onProgress?: (p: CatchUpProgress) => void; for?: InstrumentRef[]; hold?: boolean } = {},
+  ): Promise<CatchUpResult> {
     let state = await this.store.load(userId);
     const now = this.clock.now();
     const from = state.meta?.processed_until ?? now;
@@ -349,11 +465,17 @@ export class PaperService {
       this.reindex(userId, state.openOrders);
       return { from, to: from, orders: [], open: state.openOrders };
     }
-    const instruments = await this.instruments();
+    const wanted = (opts.for ?? []).map((r) => ({ exchange: (r.exchange ?? 'NSE').toUpperCase(), tradingsymbol: r.tradingsymbol.toUpperCase() }));
+    const instruments = await this.instruments(new Set([...state.openOrders, ...state.positions, ...wanted].map((x) => x.exchange)));
     const { primed } = opts;
     const held = state.positions.filter((p) => p.quantity !== 0);
-    const quotes = await this.quotes.get(held.filter((p) => !primed?.has(p.instrument_token)));
+    const own = wanted.map((w) => instruments.get(w.exchange, w.tradingsymbol)).filter((i): i is NonNullable<typeof i> => i !== undefined);
+    const batch: Instrumented[] = [...held, ...own];
+    if (batch.length > 0 || this.noHistorical) batch.push(...state.openOrders);
+    if (opts.hold) this.quotes.hold(primed ?? new Map());
+    const quotes = await this.quotes.get(batch.filter((p) => !primed?.has(p.instrument_token)));
     for (const p of held) if (primed?.has(p.instrument_token)) quotes.set(p.instrument_token, primed.get(p.instrument_token)!);
+    const missed = { candles: false };
     const ends = catchUpEnds(from, now, this.config.alwaysOpen);
     const orders: PaperOrder[] = [];
     let i = 0;
@@ -366,7 +488,7 @@ export class PaperService {
       const candles = new Map<number, Candle[]>();
       for (const [token, t] of needs) {
         const start = Math.floor(t / 60_000) * 60_000;
-        if (start < until) candles.set(token, await this.market.candles(token, start, until));
+        if (start < until) candles.set(token, await this.candlesOf(token, start, until, state, quotes, missed));
       }
       if (last) {
         const unpriced = state.positions.filter((p) => p.quantity !== 0 && !quotes.has(p.instrument_token));
@@ -378,11 +500,35 @@ export class PaperService {
       opts.onProgress?.({ from, to: now, at: last ? now : until });
       if (last) {
         this.reindex(userId, r.open);
+        if (this.quotes.failure instanceof NoMarketDataError) this.noteQuoteFailure();
+        else if (missed.candles) this.note('noHistorical');
         return { from, to: r.to, orders, open: r.open };
       }
       state = await this.store.load(userId);
       i++;
     }
+  }
+
+  /**
+   * Minute candles of one instrument for a catch-up step, or, when the app has no historical data,
+   * the day's range from its quote as the path of its resting orders (fetching the quotes of the
+   * resting orders first, in one batch, if the command has not).
+   */
+  private async candlesOf(token: number, start: number, until: number, state: AccountState, quotes: Map<number, Quote>, missed: { candles: boolean }): Promise<Candle[]> {
+    if (!this.noHistorical) {
+      try {
+        return await this.market.candles(token, start, until);
+      } catch (err) {
+        if (!isPermissionError(err)) throw err;
+        this.noHistorical = true;
+      }
+    }
+    missed.candles = true;
+    const unquoted = state.openOrders.filter((o) => !quotes.has(o.instrument_token));
+    if (unquoted.length > 0) for (const [t, q] of await this.quotes.get(unquoted)) quotes.set(t, q);
+    const resting = state.openOrders.filter((o) => o.instrument_token === token);
+    const c = dayRangeCandle(resting, quotes.get(token), { from: start, to: until }, this.config.alwaysOpen);
+    return c ? [c] : [];
   }
 
   private reindex(userId: string, open: PaperOrder[]): void {
@@ -396,6 +542,7 @@ export class PaperService {
    */
   async start(): Promise<void> {
     if (this.running) return;
+    this.quotes.release();
     await this.instruments();
     const users = await this.store.users();
     const held: Instrumented[] = [];
