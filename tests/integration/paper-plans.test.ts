@@ -208,6 +208,7 @@ describe('algo paper on a live profile with the connect plan (Kite over HTTP, ex
       [['paper', 'buy', 'RELIANCE', '1', '--json'], 10],
     ];
     let historical = 0;
+    const lists: string[][] = [];
     for (const [args, gap] of steps) {
       at(now + gap * MIN);
       const r = await algo('connect', args, live, kite);
@@ -216,7 +217,15 @@ describe('algo paper on a live profile with the connect plan (Kite over HTTP, ex
       expect(r.quotes, args.join(' ')).toBe(1);
       expect(r.tooMany).toBe(0);
       historical += r.historical;
+      lists.push(r.lists);
     }
     expect(historical).toBeGreaterThan(0); // the resting order was caught up from real candles
+    // The day's NSE list, once (then the data folder's cache); BSE's is never needed.
+    expect(lists).toEqual([['/instruments/NSE'], [], [], [], [], []]);
+    // A symbol not in today's list reads the list again, once, before saying so.
+    const unknown = await algo('connect', ['paper', 'buy', 'NEWLISTING', '1'], live, kite);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/NEWLISTING is not listed on NSE/);
+    expect(unknown.lists).toEqual(['/instruments/NSE']);
   }, 60_000);
 });
