@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AlgoError } from '../../src/core/errors.js';
 import type { AccountState } from '../../src/core/paper/types.js';
 import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite/index.js';
 import { commit, metaDoc, orderDoc, positionDoc } from '../helpers/store-docs.js';
@@ -74,7 +75,8 @@ describe('SQLite store load', () => {
 
     const [u, bad, v, none] = await Promise.allSettled([store.load(U), store.load('EF9012'), store.load(V), store.load('ZZ9999')]);
     expect(u).toMatchObject({ status: 'fulfilled', value: { meta: { user_id: U }, openOrders: [{ order_id: 'O1' }], positions: [] } });
-    expect(bad).toMatchObject({ status: 'rejected', reason: expect.any(SyntaxError) });
+    expect(bad).toMatchObject({ status: 'rejected', reason: expect.any(AlgoError) });
+    expect((bad as PromiseRejectedResult).reason.message).toBe(`the paper store ${file} has a damaged account row for account EF9012 (not JSON)`);
     expect(v).toMatchObject({ status: 'fulfilled', value: { meta: { user_id: V }, openOrders: [], positions: [{ key: 'NSE:TCS:CNC' }] } });
     expect(none).toEqual({ status: 'fulfilled', value: { meta: null, openOrders: [], positions: [] } });
   });

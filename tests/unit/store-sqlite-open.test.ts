@@ -1,10 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { AlgoError, UsageError } from '../../src/core/errors.js';
 import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
-import { MIGRATIONS, migrate, type Migration } from '../../src/core/store/sqlite/schema.js';
+import { APPLICATION_ID, MIGRATIONS, migrate, type Migration } from '../../src/core/store/sqlite/schema.js';
 import { commit } from '../helpers/store-docs.js';
 import { tempStoreDir } from '../helpers/store-tmp.js';
 
@@ -64,12 +65,89 @@ describe('opening the SQLite store', () => {
     expect(() => openSqliteStore(junk)).toThrow(/junk\.db is not a usable paper store/);
     expect(() => openSqliteStore('')).toThrow(UsageError);
 
+    // A newer algo's file: algo's application id and a later schema version.
     const newer = path.join(dir, 'newer.db');
     const raw = new Database(newer);
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
     raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     raw.close();
     expect(() => openSqliteStore(newer)).toThrow(AlgoError);
     expect(() => openSqliteStore(newer)).toThrow(/newer than this algo knows/);
+  });
+});
+
+describe("another program's SQLite file", () => {
+  const digest = (p: string) => crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+  /** Every file of the database (the file, a -wal or -journal beside it) with its bytes. */
+  const snapshot = (file: string) =>
+    Object.fromEntries(
+      fs
+        .readdirSync(path.dirname(file))
+        .filter((n) => n.startsWith(path.basename(file)))
+        .map((n) => [n, digest(path.join(path.dirname(file), n))]),
+    );
+
+  const foreign: Array<[string, (db: Database.Database) => void, RegExp]> = [
+    ['tables of its own', (db) => db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES (\'keep me\')'), /tables notes/],
+    ['its own application id', (db) => db.pragma('application_id = 0x0f055112'), /application id 0xf055112/],
+    ['a schema version of its own and no tables', (db) => db.pragma('user_version = 7'), /no algo tables, user_version 7/],
+    [
+      "algo's table names under another user_version 0",
+      (db) => db.exec('CREATE TABLE meta (k TEXT); CREATE TABLE orders (k TEXT); CREATE TABLE positions (k TEXT); CREATE TABLE trades (k TEXT)'),
+      /tables meta, orders, positions, trades/,
+    ],
+  ];
+  for (const [name, make, what] of foreign) {
+    it(`is refused, naming the file, and left byte for byte as it was: ${name}`, () => {
+      const file = path.join(tempDir(), 'other.db');
+      const db = new Database(file);
+      make(db);
+      db.close();
+      const before = snapshot(file);
+      const journal = new Database(file, { readonly: true });
+      expect(journal.pragma('journal_mode', { simple: true })).toBe('delete');
+      journal.close();
+
+      let err: unknown;
+      try {
+        openSqliteStore(file);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(AlgoError);
+      expect((err as AlgoError).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not an algo paper store \\(another program's SQLite database: `));
+      expect((err as AlgoError).message).toMatch(what);
+      expect((err as AlgoError).message).toMatch(/it was left unchanged$/);
+      expect((err as AlgoError).hint).toContain('--store');
+      expect(snapshot(file)).toEqual(before); // no -wal, no -shm, no header change
+      const after = new Database(file, { readonly: true });
+      expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
+      after.close();
+    });
+  }
+
+  it("an empty file is set up, and algo's own files are marked with its application id (older ones on their next open)", async () => {
+    const dir = tempDir();
+    const empty = path.join(dir, 'empty.db');
+    fs.writeFileSync(empty, '', { mode: 0o600 });
+    await openSqliteStore(empty).close();
+    const marked = new Database(empty, { readonly: true });
+    expect(marked.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    marked.close();
+
+    // A file made before the id: algo's tables at schema 1, application id 0.
+    const old = path.join(dir, 'old.db');
+    const raw = new Database(old);
+    MIGRATIONS[0]!(raw);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const store = openSqliteStore(old);
+    await commit(store, 'AB1234', {});
+    await store.close();
+    const upgraded = new Database(old, { readonly: true });
+    expect(upgraded.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    upgraded.close();
   });
 });
 

@@ -5,13 +5,43 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { fail, ok, warn, type DoctorCheck } from './check.js';
 import { describeError } from '../errors.js';
 import { redact } from '../redact.js';
-import { MIGRATIONS } from '../store/sqlite/schema.js';
+import { identifyStore, MIGRATIONS } from '../store/sqlite/schema.js';
 import { connectMongo } from '../store/mongo/connect.js';
 import { missingIndexes } from '../store/mongo/indexes.js';
 import { COLLECTION_KINDS, legacyCollectionName, parseUserCollection, userCollections } from '../store/mongo/names.js';
 import { isMongoUri } from '../store/mongo/uri.js';
 
 /** The configured paper store: reachable, sound, and what it runs on. Reads only. */
+
+/** A doc that the store cannot read back: not text, or not a JSON object (json_type is asked only of valid JSON). */
+const BAD_DOC = "CASE WHEN typeof(doc) = 'text' AND json_valid(doc) THEN json_type(doc) = 'object' ELSE 0 END = 0";
+const DAMAGED_ROWS = `
+  SELECT 'account' AS what, user_id, NULL AS id FROM meta WHERE ${BAD_DOC}
+  UNION ALL SELECT 'order', user_id, order_id FROM orders WHERE ${BAD_DOC}
+  UNION ALL SELECT 'position', user_id, key FROM positions WHERE ${BAD_DOC}
+  UNION ALL SELECT 'trade', user_id, trade_id FROM trades WHERE ${BAD_DOC}`;
+
+interface DamagedRow {
+  what: string;
+  user_id: string;
+  id: string | null;
+}
+
+/** Rows whose doc is not a JSON object, named by account (at most a few shown). */
+function damagedRowsCheck(db: BetterSqlite3.Database, file: string): DoctorCheck {
+  const rows = db.prepare(DAMAGED_ROWS).all() as DamagedRow[];
+  if (rows.length === 0) return ok('store rows', 'every account, order, position and trade is readable');
+  const shown = rows.slice(0, 5).map((r) => (r.id === null ? `account ${r.user_id}` : `${r.what} ${r.id} of account ${r.user_id}`));
+  const more = rows.length > 5 ? ` and ${rows.length - 5} more` : '';
+  // `algo paper reset` reads the account row, so it mends the other rows of an account only.
+  const resettable = [...new Set(rows.map((r) => r.user_id))].filter((u) => !rows.some((r) => r.user_id === u && r.id === null)).sort();
+  const reset = resettable.length === 0 ? '' : `, or start ${resettable.length === 1 ? 'account' : 'accounts'} ${resettable.join(', ')} afresh with \`algo paper reset\``;
+  return fail(
+    'store rows',
+    `SQLite ${file}: ${rows.length} damaged row${rows.length === 1 ? '' : 's'} (not a JSON object): ${shown.join(', ')}${more}`,
+    `restore the file from a backup${reset}`,
+  );
+}
 
 function sqliteChecks(file: string): DoctorCheck[] {
   const name = 'store';
@@ -29,11 +59,16 @@ function sqliteChecks(file: string): DoctorCheck[] {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') return [fail(name, `SQLite ${file} failed its integrity check (${String(check)})`, 'restore it from a backup, or move it away to start afresh')];
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const identity = identifyStore(db);
+    if (identity.kind === 'foreign') {
+      return [fail(name, `SQLite ${file} is not an algo paper store (another program's database: ${identity.what})`, 'point --store (or ALGO_STORE) at an algo file, or at a new one')];
+    }
+    if (identity.kind === 'empty') return [ok(name, `SQLite ${file}: empty, set up on first use`)];
+    const version = identity.version;
     const known = MIGRATIONS.length;
     if (version > known) return [fail(name, `SQLite ${file} has schema ${version}, newer than this algo (${known})`, 'upgrade algo')];
     const schema = version === known ? `schema ${version}` : `schema ${version}, upgraded to ${known} on next use`;
-    return [ok(name, `SQLite ${file}: integrity ok, ${schema}`)];
+    return [ok(name, `SQLite ${file}: integrity ok, ${schema}`), damagedRowsCheck(db, file)];
   } catch (err) {
     return [fail(name, `SQLite ${file} cannot be read (${redact(describeError(err))})`, 'restore it from a backup, or move it away to start afresh')];
   } finally {

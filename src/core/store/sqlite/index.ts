@@ -57,12 +57,40 @@ function prepareAll(db: Db): Statements {
   return Object.fromEntries(entries) as Statements;
 }
 
-function docs<T>(rows: unknown[]): T[] {
-  return rows.map((row) => JSON.parse(row as string) as T);
+/** Which account's which row a doc came from, to name it when it is damaged. */
+interface RowOf {
+  file: string;
+  uid: string;
+  what: 'account' | 'order' | 'position' | 'trade';
 }
 
-function docOrNull<T>(row: unknown): T | null {
-  return row === undefined ? null : (JSON.parse(row as string) as T);
+/** A row's doc that is not a JSON object (edited or damaged outside algo): one line naming the file, the account and `algo doctor`. */
+export function damagedRow(r: RowOf, why: string): AlgoError {
+  // `algo paper reset` reads the account row, so it mends a damaged order, position or trade only.
+  const mend = r.what === 'account' ? 'restore the file from a backup' : `restore the file from a backup, or start account ${r.uid} afresh with \`algo paper reset\``;
+  return new AlgoError(`the paper store ${r.file} has a damaged ${r.what} row for account ${r.uid} (${why})`, {
+    hint: `run \`algo doctor\` to list the damaged rows; ${mend}`,
+  });
+}
+
+function parseDoc<T>(text: unknown, r: RowOf): T {
+  if (typeof text !== 'string') throw damagedRow(r, `its doc is ${text === null ? 'NULL' : Buffer.isBuffer(text) ? 'a blob' : `a ${typeof text}`}, not JSON text`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw damagedRow(r, 'not JSON');
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw damagedRow(r, 'not a JSON object');
+  return doc as T;
+}
+
+function docs<T>(rows: unknown[], r: RowOf): T[] {
+  return rows.map((row) => parseDoc<T>(row, r));
+}
+
+function docOrNull<T>(row: unknown, r: RowOf): T | null {
+  return row === undefined ? null : parseDoc<T>(row, r);
 }
 
 /** A load waiting for the end of the event-loop turn (see SqliteStore.load). */
@@ -167,26 +195,26 @@ class SqliteStore implements SqlitePaperStore {
     const { status, limit } = checkOrderQuery(query);
     return this.#read(() => {
       const rows = status === null ? this.#s.orders.all(uid, limit ?? -1) : this.#s.ordersWithStatus.all(uid, JSON.stringify(status), limit ?? -1);
-      return docs<PaperOrder>(rows);
+      return docs<PaperOrder>(rows, this.#row(uid, 'order'));
     });
   }
 
   async order(userId: string, orderId: string): Promise<PaperOrder | null> {
     const uid = checkUserId(userId);
     const id = checkDocId('order id', orderId);
-    return this.#read(() => docOrNull<PaperOrder>(this.#s.order.get(uid, id)));
+    return this.#read(() => docOrNull<PaperOrder>(this.#s.order.get(uid, id), this.#row(uid, 'order')));
   }
 
   async positions(userId: string): Promise<PaperPosition[]> {
     const uid = checkUserId(userId);
-    return this.#read(() => docs<PaperPosition>(this.#s.positions.all(uid)));
+    return this.#read(() => docs<PaperPosition>(this.#s.positions.all(uid), this.#row(uid, 'position')));
   }
 
   async trades(userId: string, orderId?: string): Promise<PaperTrade[]> {
     const uid = checkUserId(userId);
-    if (orderId === undefined) return this.#read(() => docs<PaperTrade>(this.#s.trades.all(uid)));
+    if (orderId === undefined) return this.#read(() => docs<PaperTrade>(this.#s.trades.all(uid), this.#row(uid, 'trade')));
     const id = checkDocId('order id', orderId);
-    return this.#read(() => docs<PaperTrade>(this.#s.tradesOfOrder.all(uid, id)));
+    return this.#read(() => docs<PaperTrade>(this.#s.tradesOfOrder.all(uid, id), this.#row(uid, 'trade')));
   }
 
   async users(): Promise<string[]> {
@@ -218,14 +246,19 @@ class SqliteStore implements SqlitePaperStore {
     return this.#db;
   }
 
+  #row(uid: string, what: RowOf['what']): RowOf {
+    return { file: this.file, uid, what };
+  }
+
   #meta(uid: string): PaperMeta | null {
-    return docOrNull<PaperMeta>(this.#s.meta.get(uid));
+    return docOrNull<PaperMeta>(this.#s.meta.get(uid), this.#row(uid, 'account'));
   }
 
   #loadAccount(uid: string): CachedAccount {
-    const rows = this.#s.openOrders.all(uid) as Array<[number, string]>;
-    const open = rows.map(([seq, doc]): OpenRow => ({ seq, doc: JSON.parse(doc) as PaperOrder }));
-    return new CachedAccount(this.#meta(uid), open, docs<PaperPosition>(this.#s.positions.all(uid)));
+    const rows = this.#s.openOrders.all(uid) as Array<[number, unknown]>;
+    const orderRow = this.#row(uid, 'order');
+    const open = rows.map(([seq, doc]): OpenRow => ({ seq, doc: parseDoc<PaperOrder>(doc, orderRow) }));
+    return new CachedAccount(this.#meta(uid), open, docs<PaperPosition>(this.#s.positions.all(uid), this.#row(uid, 'position')));
   }
 
   /** Write a checked change; the caller holds the write transaction. Answers what was stored. */

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AlgoError, UsageError } from '../../errors.js';
 import { retryWhileBusySync, sqliteCode, type BusyPolicy } from './busy.js';
-import { migrate } from './schema.js';
+import { assertAlgoStore, migrate } from './schema.js';
 
 export type Db = BetterSqlite3.Database;
 
@@ -79,6 +79,8 @@ export function openDatabase(file: string, opts: SqliteStoreOptions = {}): Opene
     retryWhileBusySync(
       policy,
       () => {
+        // Reads only: another program's database is refused before any pragma or migration writes to it.
+        assertAlgoStore(opened, file);
         opened.pragma('journal_mode = WAL');
         opened.pragma(`synchronous = ${synchronous}`);
         opened.pragma('foreign_keys = ON');

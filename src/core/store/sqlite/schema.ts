@@ -66,6 +66,54 @@ function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/** `PRAGMA application_id` of an algo paper store: "algo" in ASCII. Files made before it was set have 0. */
+export const APPLICATION_ID = 0x616c676f;
+
+/** The tables of every algo schema (migration 1 on). */
+const ALGO_TABLES = ['meta', 'orders', 'positions', 'trades'] as const;
+
+function applicationId(db: Db): number {
+  return db.pragma('application_id', { simple: true }) as number;
+}
+
+/** What a database file holds, found by reading only (nothing is written, no pragma that writes is run). */
+export type StoreIdentity =
+  | { kind: 'empty' }
+  | { kind: 'algo'; version: number; marked: boolean }
+  | { kind: 'foreign'; what: string };
+
+export function identifyStore(db: Db): StoreIdentity {
+  const id = applicationId(db);
+  const version = schemaVersion(db);
+  if (id === APPLICATION_ID) return { kind: 'algo', version, marked: true };
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name").pluck().all() as string[];
+  const others = db.prepare("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").pluck().get() as number;
+  if (id === 0 && version === 0 && others === 0) return { kind: 'empty' };
+  // An algo file from before the application id: an algo schema version and algo's tables.
+  if (id === 0 && version >= 1 && ALGO_TABLES.every((t) => tables.includes(t))) return { kind: 'algo', version, marked: false };
+  const shown = tables.slice(0, 4).join(', ') + (tables.length > 4 ? `, and ${tables.length - 4} more` : '');
+  const what = [
+    id !== 0 ? `application id 0x${(id >>> 0).toString(16)}` : null,
+    tables.length > 0 ? `tables ${shown}` : 'no algo tables',
+    version !== 0 ? `user_version ${version}` : null,
+  ].filter(Boolean);
+  return { kind: 'foreign', what: what.join(', ') };
+}
+
+/**
+ * Refuse a file that is not an algo paper store (another program's SQLite database), before
+ * anything writes to it: the caller runs this first, then journal_mode=WAL and the migrations.
+ */
+export function assertAlgoStore(db: Db, file: string): StoreIdentity {
+  const identity = identifyStore(db);
+  if (identity.kind === 'foreign') {
+    throw new AlgoError(`${file} is not an algo paper store (another program's SQLite database: ${identity.what}); it was left unchanged`, {
+      hint: 'point --store (or ALGO_STORE) at an algo file, or at a new one; `algo doctor` checks the store',
+    });
+  }
+  return identity;
+}
+
 /**
  * Bring the schema up to date: all pending migrations in one IMMEDIATE transaction, so a second
  * process opening at the same moment waits, then finds the work done. Refuses a database written
@@ -79,13 +127,15 @@ export function migrate(db: Db, file: string, migrations: readonly Migration[] =
     });
   const seen = schemaVersion(db);
   if (seen > target) throw tooNew(seen);
-  if (seen === target) return;
+  if (seen === target && applicationId(db) === APPLICATION_ID) return;
   db.exec('BEGIN IMMEDIATE');
   try {
     const current = schemaVersion(db);
     if (current > target) throw tooNew(current);
     for (let v = current; v < target; v++) migrations[v]!(db);
-    db.pragma(`user_version = ${target}`);
+    if (current !== target) db.pragma(`user_version = ${target}`);
+    // Marks the file as algo's (files made before the id get it on their next open).
+    if (applicationId(db) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
     db.exec('COMMIT');
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK');
