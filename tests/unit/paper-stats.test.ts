@@ -121,6 +121,17 @@ describe('max drawdown: the largest fall of equity over the whole history, never
     expect(await commits(r.store)).toBe(n);
   });
 
+  it('funds (what every order prints after it) writes nothing for the drawdown', async () => {
+    const r = rig({ slippageBps: 50 }); // the fill is above the last price: marked now, a fall deeper than at the fill
+    await r.service.place(U, buy('INFY', 10));
+    const n = await commits(r.store);
+    await r.service.funds(U);
+    expect(await commits(r.store)).toBe(n);
+    await r.service.stats(U); // stats shows the max drawdown: it keeps the fall it saw, once
+    await r.service.stats(U);
+    expect(await commits(r.store)).toBe(n + 1);
+  });
+
   it('a fall the dashboard saw (portfolio, priced now) is kept too', async () => {
     const r = rig();
     await r.service.place(U, buy('INFY', 10));

@@ -324,8 +324,7 @@ export class PaperService {
   /** The funds of `portfolio`, without pricing each position for the lists. */
   async funds(userId: string): Promise<Funds> {
     const s = await this.snapshot(userId);
-    const quotes = await this.heldQuotes(s);
-    return fundsOf(await this.recordNow(userId, s, quotes), quotes);
+    return fundsOf(s, await this.heldQuotes(s));
   }
 
   async positions(userId: string): Promise<LivePosition[]> {
@@ -343,7 +342,10 @@ export class PaperService {
     return portfolioOf(await this.recordNow(userId, s, quotes), quotes);
   }
 
-  /** A read that priced every open position keeps the fall it saw now, if deeper than the record. */
+  /**
+   * A read that shows the max drawdown (portfolio for the dashboard, stats) and priced every open
+   * position keeps the fall it saw now, if deeper than the record.
+   */
   private recordNow<S extends AccountState & { meta: PaperMeta }>(userId: string, s: S, quotes: Map<number, Quote>): Promise<S> {
     const priceOf = (t: number) => quotes.get(t)?.last_price;
     if (!allPriced(s.positions, priceOf)) return Promise.resolve(s);
@@ -397,9 +399,12 @@ export class PaperService {
 
   /** Over the account's whole history: every trade, the stored marks and the drawdown record (kept when it grows). */
   async stats(userId: string): Promise<PaperStats> {
-    const funds = await this.funds(userId);
+    const s = await this.snapshot(userId);
+    const quotes = await this.heldQuotes(s);
+    const funds = fundsOf(s, quotes);
     const stats = computeStats(funds.meta, await this.store.trades(userId), funds.unrealised, this.clock.now());
-    await this.keepDrawdown(userId, funds, stats.recorded_drawdown);
+    // the fall seen now is kept only when every open position had a price
+    await this.keepDrawdown(userId, funds, allPriced(s.positions, (t) => quotes.get(t)?.last_price) ? stats.drawdown : stats.recorded_drawdown);
     return stats;
   }
 

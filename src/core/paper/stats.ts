@@ -36,7 +36,8 @@ export interface PaperStats {
   /** The largest fall of equity from a peak over the account's whole history (never decreases). */
   max_drawdown: Paise;
   max_drawdown_pct: number;
-  /** The drawdown of the recorded curve and meta.drawdown, without now (the service stores it when it holds a larger fall). */
+  /** The record max_drawdown comes from (with now), and the one without now (recorded points and meta.drawdown only). */
+  drawdown: Drawdown;
   recorded_drawdown: Drawdown;
   total_charges: Paise;
   realised_pnl: Paise;
@@ -164,6 +165,7 @@ export function computeStats(meta: PaperMeta, trades: readonly PaperTrade[], unr
     worst_trade: nets.length ? nets.reduce((a, b) => Math.min(a, b)) : null,
     max_drawdown: dd.max,
     max_drawdown_pct: dd.max_pct,
+    drawdown: dd,
     recorded_drawdown: recorded,
     total_charges: meta.charges,
     realised_pnl: meta.realised_pnl,
