@@ -69,8 +69,8 @@ export function registerSandbox(program: Command): void {
     .description('run the offline Kite sandbox (REST API, login page, ticker) in the foreground until Ctrl-C')
     .option('--port <n>', 'port to listen on, 127.0.0.1 (0: any free port)', String(DEFAULT_SANDBOX_PORT))
     .option('--always-open', 'a market that trades around the clock, weekends included')
-    .option('--plan <plan>', `the Kite Connect app plan to imitate: ${SANDBOX_PLANS.join(', ')} (default: ALGO_SANDBOX_PLAN, else connect)`)
-    .addHelpText('after', '\nExamples:\n  $ algo sandbox                          # on 127.0.0.1:5960 until Ctrl-C\n  $ algo sandbox --port 0 --always-open   # any free port, never closed\n  $ algo sandbox --plan no-historical     # historical candles answer PermissionException\n  $ algo sandbox --plan personal          # no quotes, ticker or candles (Kite\'s free plan)\n  $ algo sandbox --json                   # one JSON line: url, port, users\n')
+    .option('--plan <plan>', `the Kite Connect app plan: ${SANDBOX_PLANS.join(', ')} (default ALGO_SANDBOX_PLAN, else connect)`)
+    .addHelpText('after', '\nExamples:\n  $ algo sandbox                          # on 127.0.0.1:5960 until Ctrl-C\n  $ algo sandbox --port 0 --always-open   # any free port, never closed\n  $ algo sandbox --plan personal          # no quotes, ticker or candles\n')
     .action(async (flags: SandboxFlags, cmd: Command) => {
       const port = portOf(flags.port);
       const flagPlan = flags.plan === undefined ? undefined : planOf(flags.plan);
