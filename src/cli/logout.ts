@@ -37,7 +37,8 @@ interface LogoutResult {
  * The last profile of a session ends it at Kite and removes the file.
  */
 export async function runLogout(ctx: Context, flags: { all?: boolean }): Promise<void> {
-  const [{ sessionOfProfile, saveProfile }, { removeSession, isExpired, writeSession }, { kiteRoots }, { KiteClient }, { describeError, AuthError }, out] = await Promise.all([
+  const [{ profileNamed }, { sessionOfProfile, saveProfile }, { removeSession, isExpired, writeSession }, { kiteRoots }, { KiteClient }, { describeError, AuthError }, out] = await Promise.all([
+    import('../core/config.js'),
     import('../core/auth/profiles.js'),
     import('../core/auth/sessions.js'),
     import('../app/kite-env.js'),
@@ -49,16 +50,16 @@ export async function runLogout(ctx: Context, flags: { all?: boolean }): Promise
   const dataDir = ctx.settings.dataDir;
   const profiles = ctx.configFile.profiles;
   const names = flags.all ? Object.keys(profiles).sort() : [ctx.settings.profile];
-  if (!flags.all && !profiles[ctx.settings.profile]) {
+  if (!flags.all && !profileNamed(ctx.configFile, ctx.settings.profile)) {
     throw new UsageError(`no profile named "${ctx.settings.profile}"`, 'see `algo profile list`');
   }
   const leaving = new Set(names);
   // Every session is read before anything changes: one file may be several profiles' session.
-  const sessions = new Map(names.map((name) => [name, sessionOfProfile(dataDir, profiles[name]!)]));
+  const sessions = new Map(names.map((name) => [name, sessionOfProfile(dataDir, profileNamed(ctx.configFile, name)!)]));
   const ended = new Map<string, { kite: Exclude<KiteOutcome, 'none' | 'kept'>; note?: string }>();
   const results: LogoutResult[] = [];
   for (const name of names) {
-    const profile = profiles[name]!;
+    const profile = profileNamed(ctx.configFile, name)!;
     const session = sessions.get(name);
     if (!session) {
       results.push({ profile: name, user_id: profile.userId ?? null, signed_out: false, kite: 'none' });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Clock } from '../clock.js';
-import { KITE_DEFAULTS, type ConfigFile, type Profile } from '../config.js';
+import { KITE_DEFAULTS, profileNamed, type ConfigFile, type Profile } from '../config.js';
 import { AuthError } from '../errors.js';
 import { formatIst } from '../ist.js';
 import { registerSecret } from '../redact.js';
@@ -75,7 +75,7 @@ export async function currentSession(dataDir: string, profile: Profile, now: num
 export async function requireSession(ctx: SessionContext, warn: Warn = stderrWarn): Promise<Session> {
   const name = ctx.settings.profile;
   for (const p of Object.values(ctx.configFile.profiles)) registerSecret(p.apiSecret);
-  const profile = ctx.configFile.profiles[name];
+  const profile = profileNamed(ctx.configFile, name);
   if (!profile && Object.keys(ctx.configFile.profiles).length === 0) {
     throw new AuthError('not signed in (no profiles yet)', 'run `algo login` (or `algo login --sandbox --user SB0001` to try the offline sandbox)');
   }
@@ -111,7 +111,7 @@ function issuedHere(dataDir: string, s: Session): boolean {
  */
 export function sessionProblem(ctx: SessionContext, session: Session, profile: string = ctx.settings.profile): AuthError | undefined {
   if (!session.sandbox || !ownSandbox(ctx.settings) || issuedHere(ctx.settings.dataDir, session)) return undefined;
-  return foreignError(ctx.settings.dataDir, profile, session, signInWayOf(ctx.configFile.profiles[profile], session));
+  return foreignError(ctx.settings.dataDir, profile, session, signInWayOf(profileNamed(ctx.configFile, profile), session));
 }
 
 function foreignError(dataDir: string, profile: string, session: Session, way: SignInWay): AuthError {

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../app/context.js';
+import { profileNamed } from '../../core/config.js';
 import { AuthError, UsageError } from '../../core/errors.js';
 import type { MarketData } from '../../core/market/types.js';
 import type { BackendFactory } from './backend.js';
@@ -79,7 +80,7 @@ export async function loadBackend(
     ...base,
     async openPaperOnly(profile) {
       const c = contextFor(profile);
-      const p = c.configFile.profiles[profile];
+      const p = profileNamed(c.configFile, profile);
       if (!p?.userId) return null;
       const sandbox = p.sandbox === true;
       const market = sandbox ? await sandboxMarket(c.settings, ctx.clock) : signedOutMarket(profile);
@@ -94,7 +95,7 @@ export async function loadBackend(
     },
     async signIn(profile, { signal, onUrl }) {
       const c = contextFor(profile);
-      const p = c.configFile.profiles[profile];
+      const p = profileNamed(c.configFile, profile);
       if (!p) throw new UsageError(`no profile named "${profile}"`, 'see `algo profile list`');
       const [{ renewSandboxSession, signInWayOf, loginCommand }, { login }] = await Promise.all([import('../../core/auth/require.js'), import('../../core/auth/login.js')]);
       if (p.sandbox === true) {
