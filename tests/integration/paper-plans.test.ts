@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, writeSession } from '../../src/core/auth/sessions.js';
 import { writeConfig } from '../../src/core/auth/profiles.js';
-import { formatIst } from '../../src/core/ist.js';
+import { istDate } from '../../src/core/ist.js';
 import type { SandboxPlan } from '../../src/core/kite/plans.js';
 import { toRupees } from '../../src/core/money.js';
 import { SANDBOX_APP } from '../../src/sandbox/types.js';
@@ -222,10 +223,17 @@ describe('algo paper on a live profile with the connect plan (Kite over HTTP, ex
     expect(historical).toBeGreaterThan(0); // the resting order was caught up from real candles
     // The day's NSE list, once (then the data folder's cache); BSE's is never needed.
     expect(lists).toEqual([['/instruments/NSE'], [], [], [], [], []]);
-    // A symbol not in today's list reads the list again, once, before saying so.
+    // A symbol not in today's list reads the list again, once, before saying so; not when the
+    // list was read minutes ago (a typo in every command must not download it every time).
+    const cached = path.join(live, 'cache', `instruments-NSE-${istDate(now)}.json`);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(cached, hourAgo, hourAgo);
     const unknown = await algo('connect', ['paper', 'buy', 'NEWLISTING', '1'], live, kite);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/NEWLISTING is not listed on NSE/);
     expect(unknown.lists).toEqual(['/instruments/NSE']);
+    const again = await algo('connect', ['paper', 'buy', 'NEWLISTING', '1'], live, kite);
+    expect(again.code).toBe(2);
+    expect(again.lists).toEqual([]);
   }, 60_000);
 });

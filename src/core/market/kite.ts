@@ -8,6 +8,9 @@ import { isPermissionError, NoHistoricalDataError, NoMarketDataError, type Marke
 import { KiteStream, type TickerParams } from './kite-stream.js';
 import type { Candle, Instrument, InstrumentsRequest, MarketData, Quote, StreamStatus } from './types.js';
 
+/** A list read from Kite less than this long ago (wall time) is not read again on a refresh. */
+const FRESH_LIST_MS = 10 * 60_000;
+
 /** The exchanges whose equities (and indices) the paper engine trades. */
 export const EXCHANGES = ['NSE', 'BSE'] as const;
 
@@ -67,10 +70,21 @@ export class KiteMarketData implements MarketData {
     return list;
   }
 
+  /** The cached list was read from Kite this recently: reading it again would not change it. */
+  private freshlyCached(exchange: string): boolean {
+    const file = this.cacheFile(exchange);
+    try {
+      return file !== undefined && Date.now() - fs.statSync(file).mtimeMs < FRESH_LIST_MS;
+    } catch {
+      return false;
+    }
+  }
+
   private async list(exchange: string, refresh: boolean): Promise<Instrument[]> {
-    // A refresh happens once per exchange in this process: a symbol that is still missing is unknown.
-    const again = refresh && !this.refreshed.has(exchange);
-    if (again) this.refreshed.add(exchange);
+    // A refresh happens once per exchange in this process, and not at all when another process has
+    // just read the list (a typo in every command must not download the list every time).
+    const again = refresh && !this.refreshed.has(exchange) && !this.freshlyCached(exchange);
+    if (refresh) this.refreshed.add(exchange);
     let list = again ? undefined : (this.lists.get(exchange) ?? this.readCache(exchange));
     list ??= await this.fetchList(exchange);
     this.lists.set(exchange, list);
