@@ -206,3 +206,17 @@ describe('the order form from the keyboard', () => {
     unmount();
   });
 });
+
+describe('OrderForm footer', () => {
+  it('says what Enter does: place a new order, modify an open one', () => {
+    const frame = (form: OrderFormState) =>
+      render(
+        <ThemeContext.Provider value={themeFor({ NO_COLOR: '1' })}>
+          <OrderForm form={form} width={80} />
+        </ThemeContext.Provider>,
+      ).lastFrame() ?? '';
+    expect(frame(newOrderForm({ side: 'BUY', symbol: 'NSE:INFY' }))).toContain('Enter place');
+    expect(frame(modify())).toContain('Enter modify');
+    expect(frame(modify())).not.toContain('Enter place');
+  });
+});

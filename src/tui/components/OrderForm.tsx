@@ -76,7 +76,7 @@ export function OrderForm({ form, width }: { form: OrderFormState; width: number
         </Text>
       ) : null}
       <Text color={theme.muted} wrap="truncate">
-        {form.busy ? 'sending…' : 'Tab next field · Ctrl-U clear · Enter place · Esc cancel'}
+        {form.busy ? 'sending…' : `Tab next field · Ctrl-U clear · Enter ${form.mode === 'modify' ? 'modify' : 'place'} · Esc cancel`}
       </Text>
     </Box>
   );
