@@ -34,6 +34,9 @@ function isAuthFailure(e: unknown): boolean {
  * at a bounded rate, polls the paper store, and carries out the effects that keys ask for.
  * It knows nothing of React: the screen subscribes to `store`.
  */
+/** What the header says when the app's plan has no market data (the ticker refused a valid session). */
+export const NO_LIVE_PRICES = 'no live prices: this Kite app has no market data';
+
 export class DashboardController {
   readonly store = new Store<DataState, DataAction>(initialData(), dataReducer);
   private backend: DeskBackend | null = null;
@@ -141,7 +144,7 @@ export class DashboardController {
     this.stream = backend.stream({
       quote: (q) => this.ingest(q),
       state: (status) => this.dispatch({ type: 'ticker', status }),
-      authFailed: (message) => this.authFailed(backend, new AuthError(message, `run \`${loginCommand(name, way)}\``)),
+      authFailed: (message) => void this.tickerRefused(backend, new AuthError(message, `run \`${loginCommand(name, way)}\``)),
     });
     this.stream.start();
     await Promise.all([this.refreshPortfolio(), this.refreshPaper()]);
@@ -209,6 +212,22 @@ export class DashboardController {
       return;
     }
     this.dispatch({ type: 'session-expired', message: describeError(e) });
+  }
+
+  /**
+   * The ticker refused the connection (HTTP 403). Kite does that for an expired session, and also
+   * for an app whose plan has no market data: when the REST session still answers, it is the plan,
+   * and the dashboard says so once (no live prices) instead of calling the session refused.
+   */
+  private async tickerRefused(b: DeskBackend, e: AuthError): Promise<void> {
+    try {
+      await b.portfolio();
+    } catch (err) {
+      if (b === this.backend) this.authFailed(b, isAuthFailure(err) ? err : e);
+      return;
+    }
+    if (b !== this.backend) return;
+    this.dispatch({ type: 'ticker', status: { state: 'disconnected', error: NO_LIVE_PRICES } });
   }
 
   /** Open the current profile again without clearing the screen (its session renewed or signed in again). */

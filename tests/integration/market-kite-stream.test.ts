@@ -144,7 +144,7 @@ describe('KiteStream', () => {
     const { auth, states } = open(port, { accessToken: 'not-a-valid-token' });
     await waitUntil(() => auth.length > 0, 'the refusal');
     expect(auth[0]).toMatch(/403/);
-    expect(states.at(-1)).toEqual({ state: 'disconnected', error: 'session refused' });
+    expect(states.at(-1)).toEqual({ state: 'disconnected', error: 'refused (HTTP 403)' });
     await new Promise((r) => setTimeout(r, 300));
     expect(states.filter((s) => s.state === 'reconnecting')).toEqual([]);
   });

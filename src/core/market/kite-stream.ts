@@ -191,7 +191,7 @@ export class KiteStream {
       this.sink.authFailed?.('the ticker refused the session (HTTP 403)');
       this.stopped = true;
       this.open = false;
-      this.sink.state({ state: 'disconnected', error: 'session refused' });
+      this.sink.state({ state: 'disconnected', error: 'refused (HTTP 403)' });
     }
   }
 
