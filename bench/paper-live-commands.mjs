@@ -12,12 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { KiteConnect } from 'kiteconnect';
+import { sandboxLogin } from './sandbox-login.mjs';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { startSandbox } = await import(dist('sandbox/server.js'));
 const { ManualClock } = await import(dist('core/clock.js'));
-const { SANDBOX_APP, SANDBOX_PASSWORD } = await import(dist('sandbox/types.js'));
+const { SANDBOX_APP } = await import(dist('sandbox/types.js'));
 const { createSession, writeSession } = await import(dist('core/auth/sessions.js'));
 const mainJs = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
@@ -31,22 +31,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-bench-paper-'));
 const clock = new ManualClock(now);
 const handle = await startSandbox({ port: 0, dataDir: kiteDir, clock, plan, rateLimits: true });
 
-async function login() {
-  const page = await fetch(`${handle.loginUrl}?api_key=${SANDBOX_APP.apiKey}&v=3`);
-  const html = await page.text();
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
-  const res = await fetch(handle.loginUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, user_id: 'SB0001', password: SANDBOX_PASSWORD }).toString(),
-    redirect: 'manual',
-  });
-  const requestToken = new URL(res.headers.get('location')).searchParams.get('request_token');
-  const kite = new KiteConnect({ api_key: SANDBOX_APP.apiKey, root: handle.apiRoot });
-  return (await kite.generateSession(requestToken, SANDBOX_APP.apiSecret)).access_token;
-}
-
-const accessToken = await login();
+const { accessToken } = await sandboxLogin(handle);
 fs.writeFileSync(
   path.join(dataDir, 'config.json'),
   JSON.stringify({ defaultProfile: 'live', profiles: { live: { apiKey: SANDBOX_APP.apiKey, apiSecret: SANDBOX_APP.apiSecret, userId: 'SB0001' } } }),

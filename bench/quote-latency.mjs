@@ -11,11 +11,11 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { KiteConnect } from 'kiteconnect';
+import { sandboxLogin } from './sandbox-login.mjs';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const { startSandbox } = await import(dist('sandbox/server.js'));
 const { systemClock } = await import(dist('core/clock.js'));
-const { SANDBOX_APP, SANDBOX_PASSWORD } = await import(dist('sandbox/types.js'));
 
 const N = Number(process.argv[2] ?? 1000);
 const WARMUP = 100;
@@ -37,26 +37,9 @@ async function measure(kite) {
   return { p50: percentile(ms, 50), p99: percentile(ms, 99), mean: ms.reduce((a, b) => a + b, 0) / ms.length };
 }
 
-/** Logs in as a person would: the login page's form, the 302, then generateSession with the checksum. */
-async function login(handle) {
-  const page = await fetch(`${handle.loginUrl}?api_key=${SANDBOX_APP.apiKey}&v=3`);
-  const html = await page.text();
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
-  const res = await fetch(handle.loginUrl, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...hidden, user_id: 'SB0001', password: SANDBOX_PASSWORD }).toString(),
-    redirect: 'manual',
-  });
-  const requestToken = new URL(res.headers.get('location')).searchParams.get('request_token');
-  const kite = new KiteConnect({ api_key: SANDBOX_APP.apiKey, root: handle.apiRoot });
-  await kite.generateSession(requestToken, SANDBOX_APP.apiSecret);
-  return kite;
-}
-
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-bench-quote-'));
 const handle = await startSandbox({ port: 0, dataDir, clock: systemClock, rateLimits: false });
-const sandboxKite = await login(handle);
+const { kite: sandboxKite } = await sandboxLogin(handle);
 const sample = JSON.stringify({ status: 'success', data: await sandboxKite.getQuote(['NSE:INFY']) });
 
 // Baseline: the same client call path against a server that only writes a constant body.
