@@ -68,6 +68,20 @@ export function formFields(html: string): Record<string, string> {
   return fields;
 }
 
+/** Sign in on a sandbox login page as a person would (its form, user and password); where the sandbox redirects. */
+export async function signInOnPage(loginUrl: URL, user: string, password = SANDBOX_PASSWORD): Promise<URL> {
+  const page = await fetch(loginUrl);
+  const form = { ...formFields(await page.text()), user_id: user, password };
+  const res = await fetch(new URL('/connect/login', loginUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+    redirect: 'manual',
+  });
+  if (res.status !== 302) throw new Error(`the sandbox login page answered ${res.status}, not 302`);
+  return new URL(res.headers.get('location')!);
+}
+
 export interface LoginResult {
   status: number;
   location: URL | null;

@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli, spawnCli, tempDataDir, type CliProcess } from '../helpers/cli.js';
-import { formFields } from '../helpers/sandbox.js';
+import { signInOnPage } from '../helpers/sandbox.js';
 
 const AT = '2026-01-07T14:00:00+05:30';
 const dirs: string[] = [];
@@ -59,20 +59,6 @@ function refused(port: number): Promise<boolean> {
     });
     s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
   });
-}
-
-/** Sign in on the sandbox page the way a person would; returns where the sandbox redirects. */
-async function signInOnPage(loginUrl: URL, user: string): Promise<URL> {
-  const page = await fetch(loginUrl);
-  const form = { ...formFields(await page.text()), user_id: user, password: 'sandbox' };
-  const res = await fetch(new URL('/connect/login', loginUrl), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-    redirect: 'manual',
-  });
-  expect(res.status).toBe(302);
-  return new URL(res.headers.get('location')!);
 }
 
 describe('the login listener under fire', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cliFixture, ensureBuilt, spawnCli, type CliProcess } from '../helpers/cli.js';
-import { formFields } from '../helpers/sandbox.js';
+import { signInOnPage } from '../helpers/sandbox.js';
 
 /**
  * What `algo login` says about the way it signs in: `--sandbox --user` uses no browser and prints
@@ -20,20 +20,6 @@ async function signIn(dir: string, user: string, profile: string) {
   const r = await algo(dir, ['login', '--sandbox', '--user', user, '--profile', profile, '--port', '0']);
   expect(r.code, r.stderr).toBe(0);
   return r;
-}
-
-/** Sign in on the sandbox page as a person would; where the sandbox redirects to. */
-async function signInOnPage(loginUrl: URL, user: string): Promise<URL> {
-  const page = await fetch(loginUrl);
-  const form = { ...formFields(await page.text()), user_id: user, password: 'sandbox' };
-  const res = await fetch(new URL('/connect/login', loginUrl), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-    redirect: 'manual',
-  });
-  expect(res.status).toBe(302);
-  return new URL(res.headers.get('location')!);
 }
 
 function start(dir: string, args: string[]): CliProcess {
