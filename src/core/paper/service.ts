@@ -416,12 +416,13 @@ export class PaperService {
   onQuote(q: Quote): Promise<void> {
     const prev = this.book.lastPrice(q.instrument_token);
     if (prev && prev.t > q.timestamp) return Promise.resolve();
-    this.book.setLastPrice(q.instrument_token, q.last_price, q.timestamp);
+    this.book.setLastPrice(q.instrument_token, q.last_price, q.timestamp, q.volume);
     this.quotes.remember(q);
     const staleMs = this.config.staleQuoteSeconds * 1000;
     if (this.clock.now() - q.timestamp > staleMs) return Promise.resolve();
     const path = tickPath(q, prev && q.timestamp - prev.t <= staleMs ? prev : null);
-    const hits = this.book.candidates(q.instrument_token, path.low, path.high);
+    // a buy limit at or above the best ask (a sell at or below the best bid) can fill from the book too
+    const hits = this.book.candidates(q.instrument_token, Math.min(path.low, q.ask ?? path.low), Math.max(path.high, q.bid ?? path.high));
     if (hits.length === 0) return Promise.resolve();
     const byUser = new Map<string, string[]>();
     for (const h of hits) {
