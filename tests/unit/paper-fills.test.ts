@@ -90,6 +90,21 @@ describe('market protection and partial fills', () => {
     expect(await r.service.trades(U)).toEqual([]);
   });
 
+  it('a rest that free cash cannot block: refused whole when nothing filled, else the rest is cancelled', async () => {
+    const r = rig(); // ₹1,00,000 of capital
+    book(r, [level(1510_00, 1000)]);
+    // nothing fills within 1,507.50; resting 100 would block 100 x 1,507.50 = ₹1,50,750 (plus charges) > ₹1,00,000
+    const none = await r.service.place(U, buy('INFY', 100));
+    expect(none).toMatchObject({ status: 'REJECTED', filled_quantity: 0 });
+    expect(none.status_message).toMatch(/insufficient funds for the open 100 of BUY 100 INFY \(CNC MARKET at ₹1,507\.50\)/);
+    book(r, [level(1500_00, 50), level(1510_00, 1000)]);
+    // 50 fill at 1,500 (₹75,000); the other 50 would block ₹75,375 with about ₹25,000 left
+    const part = await r.service.place(U, buy('INFY', 100));
+    expect(part).toMatchObject({ status: 'CANCELLED', filled_quantity: 50, average_price: 1500_00, blocked_margin: 0 });
+    expect(part.status_message).toMatch(/insufficient funds for the open 50 of BUY 100 INFY.*; cancelled$/);
+    expect((await r.service.funds(U)).meta.available).toBeGreaterThanOrEqual(0);
+  });
+
   it('cancel after a partial fill: CANCELLED, keeps the 200 filled, releases the block of the 100 open', async () => {
     const r = rig({ capital: CAPITAL });
     const o = await protectedBuy(r);

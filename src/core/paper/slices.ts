@@ -28,16 +28,19 @@ export function fillSlices(draft: Draft, order: PaperOrder, slices: readonly Sli
     trades.push(f.trade);
   }
   if (current.status === 'COMPLETE') return { ok: true, order: current, trades };
-  return { ok: true, order: restPending(draft, current, inst, at), trades };
+  const rest = restPending(draft, current, inst, at);
+  // nothing filled and no room for the block: refused whole, as a resting order would be
+  if ('reason' in rest) return trades.length === 0 ? { ok: false, reason: rest.reason } : { ok: true, order: cancelOrder(draft, current, `${rest.reason}; cancelled`, at), trades };
+  return { ok: true, order: rest, trades };
 }
 
 /**
  * What is left of an order that did not fill whole: an IOC's rest is cancelled; else it rests OPEN
  * at its limit (a MARKET or triggered SL-M order's: its protection price) with the block of its
- * pending part (the filled part's margin released), or is cancelled when free cash cannot hold
- * that block.
+ * pending part (the filled part's margin released); when free cash cannot hold that block, the
+ * reason comes back instead (nothing is written).
  */
-export function restPending(draft: Draft, o: PaperOrder, inst: Pick<Instrument, 'instrument_type' | 'tick_size'>, at: number): PaperOrder {
+export function restPending(draft: Draft, o: PaperOrder, inst: Pick<Instrument, 'instrument_type' | 'tick_size'>, at: number): PaperOrder | { reason: string } {
   const pending = pendingOf(o);
   if (o.validity === 'IOC') {
     const why = o.filled_quantity > 0
@@ -49,8 +52,8 @@ export function restPending(draft: Draft, o: PaperOrder, inst: Pick<Instrument, 
   const block = restingBlock(draft, rested, inst);
   const free = draft.funds().available + (draft.open.get(o.order_id)?.blocked_margin ?? 0);
   if (block > free) {
-    const what = `the open ${pending} of ${o.transaction_type} ${o.quantity} ${o.tradingsymbol} (${o.product})`;
-    return cancelOrder(draft, rested, `${fundsMessage(what, block, free)}; cancelled`, at);
+    const what = `the open ${pending} of ${o.transaction_type} ${o.quantity} ${o.tradingsymbol} (${o.product} ${o.order_type} at ${formatINR(o.price)})`;
+    return { reason: fundsMessage(what, block, free) };
   }
   const out: PaperOrder = { ...rested, blocked_margin: block };
   draft.putOrder(out);
