@@ -192,6 +192,15 @@ describe('the 15:20 MIS square-off', () => {
     expect(mis).toMatchObject({ quantity: 0, realised_pnl: 70_000 * 20_00 }); // 70,000 x (1,520 - 1,500) = ₹14,00,000
   });
 
+  it('a square-off asked for by the trader exits a position above the 1,00,000 cap in orders of at most 1,00,000', async () => {
+    const r = rig({ capital: 10_00_00_000_00 }); // ₹10 crore: 1,50,000 x 1,500 x 20% = ₹4.5 crore of margin
+    await r.service.place(U, buy('INFY', 75_000, { product: 'MIS' }));
+    await r.service.place(U, buy('INFY', 75_000, { product: 'MIS' }));
+    const exits = await r.service.squareOff(U, { symbol: 'INFY' });
+    expect(exits.map((o) => [o.transaction_type, o.quantity, o.status])).toEqual([['SELL', 100_000, 'COMPLETE'], ['SELL', 50_000, 'COMPLETE']]);
+    expect((await r.service.positions(U))[0]).toMatchObject({ quantity: 0 });
+  });
+
   it('the running engine (quote at 15:20:00) and catch-up (the 15:20 candle) give the same price on the sandbox', async () => {
     const clock = new ManualClock(at('2026-11-23T10:00:00'));
     const market = new SandboxMarketData(createMarket(), clock);
