@@ -130,6 +130,24 @@ describe('market protection and partial fills', () => {
   });
 });
 
+describe('stops', () => {
+  it('an SL-M triggered on a tick fills as a MARKET order against the book within its protection, the rest resting there', async () => {
+    const r = rig({ capital: CAPITAL });
+    await r.service.place(U, buy('INFY', 300));
+    const stop = await r.service.place(U, sell('INFY', 300, { order_type: 'SL-M', trigger_price: 1450_00 }));
+    r.clock.advance(1000);
+    await r.service.onQuote(quote(r.infy, 1460_00, r.clock.now()));
+    r.clock.advance(1000);
+    const bids = [level(1448_50, 100), level(1445_00, 100), level(1440_00, 100)];
+    await r.service.onQuote(quote(r.infy, 1449_00, r.clock.now(), { bid: 1448_50, depth: { buy: bids, sell: [] } }));
+    // triggered at 1,449 (at or below 1,450); protection 1,449 - 0.5% = 1,441.755, up to the tick: 1,441.80,
+    // so 100 at 1,448.50 and 100 at 1,445 fill and the 1,440 bids are beyond it
+    expect(await tradesOf(r, stop.order_id)).toEqual([[100, 1448_50], [100, 1445_00]]);
+    expect(await r.service.order(U, stop.order_id)).toMatchObject({ status: 'OPEN', order_type: 'SL-M', price: 1441_80, filled_quantity: 200 });
+    expect(r.service.book.has(stop.order_id)).toBe(true);
+  });
+});
+
 describe('resting LIMIT orders fill when the market trades through them', () => {
   const c = (t: number, open: number, high: number, low: number, close: number, volume: number): Candle => ({ t, open, high, low, close, volume });
 
