@@ -16,8 +16,8 @@ export const ORDER_LIMITS = {
   symbol: /^[A-Z0-9][A-Z0-9&_.\- ]{0,39}$/,
 } as const;
 
-/** The per-order quantity cap said as one line ends it: "Kite's limit of 1,00,000 shares for one order". */
-export const MAX_QUANTITY_RULE = `Kite's limit of ${ORDER_LIMITS.maxQuantity.toLocaleString('en-IN')} shares for one order`;
+/** The per-order quantity cap said as one line ends it: "Kite's 1,00,000-share limit for one order". */
+export const MAX_QUANTITY_RULE = `Kite's ${ORDER_LIMITS.maxQuantity.toLocaleString('en-IN')}-share limit for one order`;
 
 export const EXCHANGES = ['NSE', 'BSE'] as const;
 export type Exchange = (typeof EXCHANGES)[number];
