@@ -3,6 +3,7 @@ import { formatINR } from '../money.js';
 import type { Draft } from './draft.js';
 import { Liquidity } from './depth.js';
 import { deliveryCover, fundsMessage } from './execute.js';
+import { marketPrice } from './fills.js';
 import { restingBlock } from './margin.js';
 import { fillEnv, fillModel } from './models.js';
 import { isAfterMisCutoff, isTradingTime } from './session.js';
@@ -57,7 +58,9 @@ export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote:
   if (type === 'MARKET') {
     // Kite's market protection: a LIMIT at the protection price; what the book cannot fill within it rests (IOC: is cancelled)
     const band = { lower: quote.lower_circuit, upper: quote.upper_circuit };
-    const priced: PaperOrder = { ...order, price: fills.protection(order, quote.last_price, env, band) };
+    const reference = quote.last_price > 0 ? quote.last_price : marketPrice(quote, side);
+    if (!(reference > 0)) return { ok: false, reason: `no last price for ${order.exchange}:${order.tradingsymbol} to set the market protection from; place a LIMIT order` };
+    const priced: PaperOrder = { ...order, price: fills.protection(order, reference, env, band) };
     return settled(fillSlices(draft, priced, fills.market(priced, quote, env, new Liquidity(quote)), now, inst));
   }
   if (type === 'LIMIT') {
