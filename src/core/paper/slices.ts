@@ -11,9 +11,10 @@ export type SlicesOutcome = { ok: true; order: PaperOrder; trades: PaperTrade[] 
 
 /**
  * Fill an order's slices in turn (one trade each), then settle what is left: nothing pending, it
- * is COMPLETE; else `restPending`. A first slice refused (funds, short delivery) refuses the whole
- * order (the caller rejects it with the reason); a later one cancels the rest with the reason,
- * keeping what filled (CANCELLED with its filled quantity, as Kite shows it).
+ * is COMPLETE; else `restPending`. A slice refused (funds, short delivery) before anything of the
+ * order filled refuses the whole order (the caller rejects it with the reason); once something
+ * filled, it cancels the rest with the reason, keeping what filled (CANCELLED with its filled
+ * quantity, as Kite shows it; never REJECTED after a fill).
  */
 export function fillSlices(draft: Draft, order: PaperOrder, slices: readonly Slice[], at: number, inst: Pick<Instrument, 'instrument_type' | 'tick_size'>): SlicesOutcome {
   let current = order;
@@ -21,7 +22,7 @@ export function fillSlices(draft: Draft, order: PaperOrder, slices: readonly Sli
   for (const s of slices) {
     const f = fillOrder(draft, current, s.quantity, s.price, at, inst.instrument_type);
     if (!f.ok) {
-      if (trades.length === 0) return f;
+      if (current.filled_quantity === 0) return f;
       return { ok: true, order: cancelOrder(draft, current, `${pendingOf(current)} not filled and cancelled: ${f.reason}`, at), trades };
     }
     current = f.order;
@@ -29,8 +30,8 @@ export function fillSlices(draft: Draft, order: PaperOrder, slices: readonly Sli
   }
   if (current.status === 'COMPLETE') return { ok: true, order: current, trades };
   const rest = restPending(draft, current, inst, at);
-  // nothing filled and no room for the block: refused whole, as a resting order would be
-  if ('reason' in rest) return trades.length === 0 ? { ok: false, reason: rest.reason } : { ok: true, order: cancelOrder(draft, current, `${rest.reason}; cancelled`, at), trades };
+  // nothing filled (now or before) and no room for the block: refused whole, as a resting order would be
+  if ('reason' in rest) return current.filled_quantity === 0 ? { ok: false, reason: rest.reason } : { ok: true, order: cancelOrder(draft, current, `${rest.reason}; cancelled`, at), trades };
   return { ok: true, order: rest, trades };
 }
 
