@@ -1,4 +1,5 @@
-// Paper orders placed, filled and committed per second, one process, on the real SQLite store.
+// Paper orders placed, filled and committed per second, one process, on the real SQLite store; the
+// quotes carry a 5-level book, so each MARKET order walks 1 to 3 levels (several trades).
 // Run after `npm run build`:  node bench/paper-engine.mjs [orders-per-case] [rounds]
 // Baseline (same run): raw better-sqlite3 committing one JSON row per IMMEDIATE transaction (WAL,
 // synchronous=NORMAL), the floor cost of a commit on this disk. Also the store alone committing the
@@ -34,9 +35,12 @@ function benchMarket(clock) {
     instrument_token: 100_001 + i * 256, exchange_token: 391 + i, tradingsymbol: `STOCK${i}`, name: `STOCK ${i}`, exchange: 'NSE',
     segment: 'NSE', instrument_type: 'EQ', tick_size: 5, lot_size: 1, expiry: '', strike: 0,
   }));
+  // a 5-level book a side, 2, 4, 6, 8 and 10 shares one tick apart: an order of 1 to 7 walks 1 to 3 levels (the depth walk)
+  const levels = (ltp, sign) => [1, 2, 3, 4, 5].map((i) => ({ price: ltp + sign * i * 5, quantity: 2 * i, orders: i }));
   const quote = (inst) => {
     const ltp = priceOf(inst.exchange_token - 391);
     return { instrument_token: inst.instrument_token, exchange: 'NSE', tradingsymbol: inst.tradingsymbol, last_price: ltp, bid: ltp - 5, ask: ltp + 5,
+      depth: { buy: levels(ltp, -1), sell: levels(ltp, 1) },
       open: ltp, high: ltp, low: ltp, close: ltp, volume: 1, lower_circuit: ltp * 0.8, upper_circuit: ltp * 1.2, timestamp: clock.now() };
   };
   const bySymbol = new Map(list.map((i) => [`NSE:${i.tradingsymbol}`, i]));
@@ -118,7 +122,9 @@ function engineCase(name, type, inMemory = false) {
       let trades = 0;
       for (const u of USERS) trades += (await store.trades(u)).length;
       await store.close();
-      if (type === 'MARKET' && trades !== i + USERS.length) throw new Error(`${name}: ${trades} trades committed, expected ${i + USERS.length}`);
+      // each MARKET order walks 1 to 3 levels of the book: at least one trade per order
+      if (type === 'MARKET' && trades < i + USERS.length) throw new Error(`${name}: ${trades} trades committed, expected at least ${i + USERS.length}`);
+      if (type === 'MARKET') console.log(`${name}: ${trades} trades for ${i + USERS.length} orders (the depth walk)`);
     },
   };
 }

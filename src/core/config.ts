@@ -19,6 +19,10 @@ const url = () =>
     v.check((s) => URL.canParse(s), 'must be a URL'),
     v.transform((s) => s.replace(/[\t\n\r]/g, '')),
   );
+/** Kite's market_protection: -1 (Zerodha's automatic table) or a percentage above 0 and at most 100. */
+const protection = () => v.pipe(num(), v.check((x) => x === -1 || (x > 0 && x <= 100), 'must be -1 (automatic, as Kite) or a percentage above 0 and at most 100'));
+/** The share of a candle's traded volume a resting order may take, percent. */
+const volumeShare = () => v.pipe(num(), v.gtValue(0), v.maxValue(100));
 const tickerUrl = () => v.pipe(v.string(), v.regex(/^wss?:\/\//, 'must start with ws:// or wss://'));
 
 /** One profile in config.json. */
@@ -54,6 +58,8 @@ export const ConfigFileSchema = checker(
             slippageBps: v.optional(v.pipe(num(), v.minValue(0), v.maxValue(500))),
             misMarginPct: v.optional(v.pipe(num(), v.minValue(1), v.maxValue(100))),
             staleQuoteSeconds: v.optional(v.pipe(num(), v.minValue(1), v.maxValue(86_400))),
+            marketProtectionPct: v.optional(protection()),
+            volumeSharePct: v.optional(volumeShare()),
             capital: v.optional(v.pipe(num(), v.gtValue(0))),
           }),
         ),
@@ -96,6 +102,8 @@ export const SettingsSchema = checker(
     slippageBps: v.pipe(num(), v.minValue(0), v.maxValue(500)),
     misMarginPct: v.pipe(num(), v.minValue(1), v.maxValue(100)),
     staleQuoteSeconds: v.pipe(num(), v.minValue(1)),
+    marketProtectionPct: protection(),
+    volumeSharePct: volumeShare(),
     capital: v.pipe(num(), v.gtValue(0)),
   }),
 );
@@ -114,8 +122,13 @@ export const DEFAULTS = {
   redirectPort: 5959,
   alwaysOpen: false,
   sandboxPlan: 'connect',
-  /** Paper trading: slippage in basis points, MIS margin %, the oldest quote that may fill, starting capital in rupees. */
-  paper: { slippageBps: 5, misMarginPct: 20, staleQuoteSeconds: 60, capital: 100_000 },
+  /**
+   * Paper trading: slippage in basis points, MIS margin %, the oldest quote that may fill, starting
+   * capital in rupees; market protection as Kite's API takes it (-1: automatic, Zerodha's table of
+   * 2% / 1% / 0.5% of the LTP by price); the share of a minute's traded volume a resting order may
+   * take, percent (10: a participation rate execution desks treat as not moving the price).
+   */
+  paper: { slippageBps: 5, misMarginPct: 20, staleQuoteSeconds: 60, capital: 100_000, marketProtectionPct: -1, volumeSharePct: 10 },
 } as const;
 
 export const KITE_DEFAULTS = {
@@ -217,6 +230,8 @@ export function resolveSettings(flags: GlobalFlags = {}, env: NodeJS.ProcessEnv 
     slippageBps: file.paper?.slippageBps ?? DEFAULTS.paper.slippageBps,
     misMarginPct: file.paper?.misMarginPct ?? DEFAULTS.paper.misMarginPct,
     staleQuoteSeconds: file.paper?.staleQuoteSeconds ?? DEFAULTS.paper.staleQuoteSeconds,
+    marketProtectionPct: file.paper?.marketProtectionPct ?? DEFAULTS.paper.marketProtectionPct,
+    volumeSharePct: file.paper?.volumeSharePct ?? DEFAULTS.paper.volumeSharePct,
     capital: file.paper?.capital ?? DEFAULTS.paper.capital,
   };
   const parsed = SettingsSchema.safeParse(candidate);

@@ -1,6 +1,9 @@
 import type { Clock } from '../core/clock.js';
-import type { Candle, Instrument, InstrumentsRequest, MarketData, Quote, StreamStatus } from '../core/market/types.js';
-import type { MarketSnapshot, SandboxInstrument, SandboxMarket } from './types.js';
+import type { Candle, DepthLevel, Instrument, InstrumentsRequest, MarketData, Quote, StreamStatus } from '../core/market/types.js';
+import type { DepthLevel as SandboxLevel, MarketSnapshot, SandboxInstrument, SandboxMarket } from './types.js';
+
+/** The snapshot's levels with something at them (core's Depth leaves empty levels out). */
+const levels = (side: SandboxLevel[]): DepthLevel[] => side.filter((l) => l.price > 0 && l.quantity > 0).map((l) => ({ ...l }));
 
 /** A sandbox instrument in core's shape. */
 export function toInstrument(i: SandboxInstrument): Instrument {
@@ -29,6 +32,7 @@ export function snapshotToQuote(i: SandboxInstrument, s: MarketSnapshot): Quote 
     last_price: s.last_price,
     bid,
     ask,
+    depth: { buy: levels(s.depth.buy), sell: levels(s.depth.sell) },
     open: s.open,
     high: s.high,
     low: s.low,

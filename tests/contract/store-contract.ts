@@ -50,8 +50,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<{ store:
 
       it('round-trips meta, orders, trades and positions exactly', async () => {
         const meta = metaDoc(A, { capital: 123_456_789_012, realised_pnl: -4_250, daily_equity: [{ t: 1, equity: 5 }, { t: 2, equity: -7 }] });
-        const open = orderDoc(A, 'O1', { tag: 'swing ₹ tag', price: 99_995 });
-        const done = orderDoc(A, 'O2', { status: 'COMPLETE', status_message: null, filled_quantity: 10, average_price: 150_005, order_type: 'MARKET' });
+        // a partly filled open order keeps its filled_value (the exact sum of its trades), as a complete one does
+        const open = orderDoc(A, 'O1', { tag: 'swing ₹ tag', price: 99_995, filled_quantity: 3, filled_value: 299_980, average_price: 99_993 });
+        const done = orderDoc(A, 'O2', { status: 'COMPLETE', status_message: null, filled_quantity: 10, filled_value: 1_500_050, average_price: 150_005, order_type: 'MARKET' });
         const rejected = orderDoc(A, 'O3', { status: 'REJECTED', status_message: 'needed ₹1,500.00, available ₹10.00' });
         const trade = tradeDoc(A, 'T1', 'O2', { realised_pnl: -1234 });
         const position = positionDoc(A, 'NSE:INFY:MIS', { quantity: -5, cost: -750_000, product: 'MIS', kind: 'position' });

@@ -105,6 +105,10 @@ describe('KiteStream', () => {
     const snap = market.snapshot(TEST_TOKENS.INFY, clock.now());
     const q = quotes.find((x) => x.bid !== null)!;
     expect(q).toMatchObject({ last_price: snap.last_price, bid: snap.depth.buy[0]!.price, ask: snap.depth.sell[0]!.price, timestamp: clock.now() });
+    // and the whole 5-level book, in paise, for MARKET orders to walk
+    const book = (side: typeof snap.depth.buy) => side.filter((l) => l.quantity > 0).map((l) => ({ price: l.price, quantity: l.quantity, orders: l.orders }));
+    expect(q.depth).toEqual({ buy: book(snap.depth.buy), sell: book(snap.depth.sell) });
+    expect(q.depth!.sell).toHaveLength(5);
   });
 
   it('changes its subscription without reconnecting', async () => {

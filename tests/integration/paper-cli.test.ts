@@ -99,6 +99,7 @@ describe('algo paper as a child process', () => {
       [['paper', 'buy', 'INFX', '10'], /did you mean INFY/],
       [['paper', 'buy', 'INFY', '10', '--type', 'LIMIT'], /LIMIT orders need a price/],
       [['paper', 'buy', 'INFY', '99999999'], /limit for one order/],
+      [['paper', 'buy', 'INFY', '100001'], /100001 is above Kite's 1,00,000-share limit for one order/],
       [['paper', 'buy', 'INFY', '10', '--bogus'], /unknown option '--bogus'/],
       [['paper', 'buy', 'INFY', '10', '--product', 'XYZ'], /product: must be one of CNC, MIS, NRML/],
       [['paper', 'buy', 'INFY', '10', '--price', 'abc'], /price: must be a positive amount in rupees/],

@@ -71,13 +71,14 @@ async function algo(plan: SandboxPlan | 'in-process', args: string[], dir = data
 
 const json = <T>(r: { stdout: string }): T => JSON.parse(r.stdout) as T;
 
-/** An NSE stock whose day low by `later` is below its price at `t` by some ticks, and a buy limit the low reaches. */
+/** An NSE stock whose day low by `later` is below its price at `t` by some ticks, and a buy limit the low trades through. */
 function touchedLimit(s: TestSandbox, t: number, later: number): { symbol: string; limit: string } {
   const m = s.handle.market;
   for (const i of m.instruments().filter((x) => x.exchange === 'NSE' && !x.isIndex)) {
     const a = m.snapshot(i.instrument_token, t);
     const b = m.snapshot(i.instrument_token, later);
-    const limit = Math.ceil(b.low / i.tick_size) * i.tick_size;
+    // a tick above the later low, so the market trades through it (a limit at the low is only touched)
+    const limit = Math.ceil(b.low / i.tick_size) * i.tick_size + i.tick_size;
     if (limit + 3 * i.tick_size < a.depth.buy[0]!.price && limit > a.lower_circuit_limit) return { symbol: i.tradingsymbol, limit: toRupees(limit).toFixed(2) };
   }
   throw new Error('no stock fell far enough');

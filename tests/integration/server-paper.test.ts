@@ -109,6 +109,7 @@ describe('placing, reading, modifying and cancelling paper orders', () => {
       [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, price: 1e-7 }, 'price', /^price: must be a positive amount/],
       [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1, tag: 'my swing' }, 'tag', /^tag: must be up to 20 letters/],
       [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 10_000_000 }, 'quantity', /limit for one order/],
+      [{ tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 100_001 }, 'quantity', /Kite's 1,00,000-share limit for one order/],
     ] as const) {
       const r = await place(a, body);
       expect(r.status, JSON.stringify(body)).toBe(400);

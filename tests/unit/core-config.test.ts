@@ -56,6 +56,16 @@ describe('settings', () => {
     expect(() => resolveSettings({ dataDir: tempDir({ sandboxPlan: 'gold' }) }, {})).toThrow(/config.json: sandboxPlan .*must be one of/);
   });
 
+  it("paper fills: Kite's automatic market protection (-1) and a 10% volume share by default; config.json sets them; a bad one is one line", () => {
+    expect(resolveSettings({ dataDir: tempDir() }, {}).settings).toMatchObject({ marketProtectionPct: -1, volumeSharePct: 10 });
+    const set = resolveSettings({ dataDir: tempDir({ paper: { marketProtectionPct: 2, volumeSharePct: 25 } }) }, {}).settings;
+    expect(set).toMatchObject({ marketProtectionPct: 2, volumeSharePct: 25 });
+    expect(() => resolveSettings({ dataDir: tempDir({ paper: { marketProtectionPct: 0 } }) }, {})).toThrow(
+      /paper\.marketProtectionPct must be -1 \(automatic, as Kite\) or a percentage above 0 and at most 100/,
+    );
+    expect(() => resolveSettings({ dataDir: tempDir({ paper: { volumeSharePct: 0 } }) }, {})).toThrow(/paper\.volumeSharePct/);
+  });
+
   it('pins the clock with ALGO_CLOCK and refuses a bad one', () => {
     expect(clockFromEnv({ ALGO_CLOCK: '2026-11-25T10:00:00+05:30' }).now()).toBe(Date.parse('2026-11-25T04:30:00Z'));
     expect(() => clockFromEnv({ ALGO_CLOCK: 'tomorrow' })).toThrow(/ALGO_CLOCK/);

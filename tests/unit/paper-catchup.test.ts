@@ -48,7 +48,7 @@ describe('paper catch-up from minute candles', () => {
     expect((await r.service.order(U, lim.order_id)).average_price).toBe(1520_00);
   });
 
-  it('after a night away: MIS squared off at the 15:20 candle close, DAY orders expired, CNC rolled into holdings', async () => {
+  it('after a night away: MIS squared off at the last price at 15:20 (the 15:20 candle open), DAY orders expired, CNC rolled into holdings', async () => {
     const r = rig(); // Monday 10:00
     await r.service.place(U, buy('INFY', 10, { product: 'MIS' }));
     await r.service.place(U, buy('TCS', 2));
@@ -65,15 +65,16 @@ describe('paper catch-up from minute candles', () => {
     r.price(3050_00, r.tcs);
     const res = await r.service.catchUp(U);
     const exit = res.orders.find((o) => o.status_message === 'auto square-off of MIS at 15:20 IST')!;
-    expect(exit).toMatchObject({ average_price: 1530_00, updated_at: cut, transaction_type: 'SELL', quantity: 10 });
+    // the 15:20 candle opens at 1,526 (the running engine's quote at 15:20:00 shows that last price)
+    expect(exit).toMatchObject({ average_price: 1526_00, updated_at: cut, transaction_type: 'SELL', quantity: 10 });
     expect((await r.service.order(U, day.order_id)).status_message).toBe('DAY order expired unfilled at the 15:30 IST close');
     expect(await r.service.positions(U)).toEqual([]); // the closed MIS row of Monday is dropped
     const holdings = await r.service.holdings(U);
     expect(holdings.map((h) => [h.tradingsymbol, h.quantity, h.last_price])).toEqual([['TCS', 2, 3050_00]]);
     const meta = (await r.service.funds(U)).meta;
-    expect(meta.realised_pnl).toBe(300_00);
+    expect(meta.realised_pnl).toBe(260_00); // (1,526 - 1,500) x 10
     expect(meta.blocked).toBe(0);
-    expect(meta.daily_equity.at(-1)).toEqual({ t: at('2026-11-24T09:00:00'), equity: meta.capital + 300_00 - meta.charges + 2 * 50_00 });
+    expect(meta.daily_equity.at(-1)).toEqual({ t: at('2026-11-24T09:00:00'), equity: meta.capital + 260_00 - meta.charges + 2 * 50_00 });
   });
 
   it('without a 15:20 candle the square-off uses the last close before it, else the current quote', async () => {
@@ -154,21 +155,21 @@ describe('paper catch-up from minute candles', () => {
     expect(res).toMatchObject({ from: at('2026-11-23T10:00:00'), to: now, open: [] });
     expect(res.orders.map((o) => [o.tradingsymbol, o.status, o.average_price])).toEqual([
       ['TCS', 'COMPLETE', 2990_00],
-      ['INFY', 'COMPLETE', 1530_00], // the 15:20 square-off at the 15:20 candle's close
+      ['INFY', 'COMPLETE', 1526_00], // the 15:20 square-off at the last price at 15:20 (the 15:20 candle's open)
     ]);
     expect((await r.service.order(U, lim.order_id)).status).toBe('COMPLETE');
-    // consistent: realised 10 x (1,530 - 1,500) = 300; nothing blocked; the CNC buys locked at cost
+    // consistent: realised 10 x (1,526 - 1,500) = 260; nothing blocked; the CNC buys locked at cost
     const trades = await r.service.trades(U);
     const charges = trades.reduce((x, t) => x + t.charges.total, 0);
     const meta = (await r.store.meta(U))!;
-    expect(meta).toMatchObject({ processed_until: now, realised_pnl: 300_00, charges, blocked: 0 });
-    expect(meta.available).toBe(meta.capital + 300_00 - charges - 5 * 1500_00 - 2990_00);
+    expect(meta).toMatchObject({ processed_until: now, realised_pnl: 260_00, charges, blocked: 0 });
+    expect(meta.available).toBe(meta.capital + 260_00 - charges - 5 * 1500_00 - 2990_00);
     expect((await r.service.holdings(U)).map((h) => [h.tradingsymbol, h.quantity, h.kind])).toEqual([
       ['INFY', 5, 'holding'],
       ['TCS', 1, 'holding'],
     ]);
     expect(await r.service.positions(U)).toEqual([]);
-    expect(meta.daily_equity.at(-1)).toEqual({ t: now, equity: meta.capital + 300_00 - charges + 5 * 100_00 + 110_00 });
+    expect(meta.daily_equity.at(-1)).toEqual({ t: now, equity: meta.capital + 260_00 - charges + 5 * 100_00 + 110_00 });
     // and running it again is a no-op replay of no time
     const again = await r.service.catchUp(U);
     expect(again.orders).toEqual([]);

@@ -9,7 +9,7 @@ import type { Paise } from '../../src/core/money.js';
 import { computeCharges, type ChargeInput } from '../../src/core/paper/charges.js';
 import type { PaperConfig } from '../../src/core/paper/config.js';
 import { isOpen, type Ctx } from '../../src/core/paper/draft.js';
-import { marketFillPrice, tickPath } from '../../src/core/paper/fills.js';
+import { marketFillPrice, tickPath, withSlippage } from '../../src/core/paper/fills.js';
 import { InstrumentIndex } from '../../src/core/paper/instruments.js';
 import { DEFAULT_FEE_MODEL, DEFAULT_FILL_MODEL, type FeeModel, type FillModel } from '../../src/core/paper/models.js';
 import { matchStep, placeStep, settleStep, type Step } from '../../src/core/paper/steps.js';
@@ -24,7 +24,15 @@ const MON_1520 = Date.parse('2026-11-23T15:20:00+05:30');
 const INFY: Instrument = instrument('INFY', { instrument_token: 408065, name: 'INFOSYS' });
 const instruments = new InstrumentIndex([INFY]);
 
-const config: PaperConfig = { capital: 10_00_000_00, slippageBps: 10, misMarginPct: 20, staleQuoteSeconds: 60, alwaysOpen: false };
+const config: PaperConfig = {
+  capital: 10_00_000_00,
+  slippageBps: 10,
+  misMarginPct: 20,
+  staleQuoteSeconds: 60,
+  marketProtectionPct: -1,
+  volumeSharePct: 10,
+  alwaysOpen: false,
+};
 
 function quoteAt(ltp: Paise, timestamp: number, over: Partial<Quote> = {}): Quote {
   return {
@@ -78,14 +86,16 @@ function after(state: AccountState, step: Step<unknown>): AccountState {
 
 /** Every fill at one price, whatever the order and the market. */
 function fixedPrice(price: Paise): FillModel {
+  const all = (o: PaperOrder) => [{ quantity: o.quantity - o.filled_quantity, price }];
   return {
-    market: () => price,
-    limitNow: () => price,
+    protection: () => price,
+    market: all,
+    limitNow: all,
     quoted: () => price,
-    limitOnPath: () => price,
+    limitOnPath: all,
     triggerOnPath: () => price,
-    stopMarket: () => price,
-    stopLimit: () => price,
+    stopMarket: all,
+    stopLimit: all,
     squareOff: () => price,
     restingPrice: (o) => o.price,
   };
@@ -136,7 +146,7 @@ describe('paper fill and fee models', () => {
   });
 
   it('a resting LIMIT blocks at the models\' prices and fills on a tick where the fill model says', () => {
-    const fills: FillModel = { ...DEFAULT_FILL_MODEL, limitOnPath: (o) => o.price - 2_00 }; // fills 2 rupees better, on any path
+    const fills: FillModel = { ...DEFAULT_FILL_MODEL, limitOnPath: (o) => [{ quantity: o.quantity, price: o.price - 2_00 }] }; // fills 2 rupees better, on any path
     const ctx = (now: number): Ctx => ctxAt(now, { fills, fees: flatFee(15_00) });
     const q = quoteAt(1500_00, MON_10);
     const placed = placeStep(empty, ctx(MON_10), order({ quantity: 10, order_type: 'LIMIT', price: 1490_00 }), { instruments, quote: q });
@@ -163,7 +173,10 @@ describe('paper fill and fee models', () => {
     const settle = (c: Ctx) => settleStep(opened, c, { quotes, instruments, advance: false });
 
     const byDefault = settle(ctxAt(MON_1520));
-    expect(byDefault.change!.trades![0]!.price).toBe(marketFillPrice(quotes.get(INFY.instrument_token)!, 'SELL', config.slippageBps, INFY.tick_size));
+    // the last price at 15:20 less the slippage (the same rule catch-up applies to the 15:20 candle's open):
+    // 1,510 x (1 - 10 bps) = 1,508.49, down to the 5-paise tick: 1,508.45
+    expect(byDefault.change!.trades![0]!.price).toBe(withSlippage(1510_00, 'SELL', config.slippageBps, INFY.tick_size));
+    expect(byDefault.change!.trades![0]!.price).toBe(1508_45);
 
     const custom = settle(ctxAt(MON_1520, { fills: fixedPrice(1600_00), fees: flatFee(1_00) }));
     expect(custom.result.squaredOff).toHaveLength(1);

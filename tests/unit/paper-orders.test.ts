@@ -200,7 +200,8 @@ describe('paper orders: resting, cancel, modify, reset', () => {
   it('modify can turn a LIMIT into a MARKET order', async () => {
     const r = rig();
     const o = await r.service.place(U, buy('INFY', 5, { order_type: 'LIMIT', price: 1400_00 }));
-    expect(await r.service.modify(U, o.order_id, { order_type: 'MARKET' })).toMatchObject({ status: 'COMPLETE', order_type: 'MARKET', price: 0 });
+    // a MARKET order is a LIMIT at its protection price: 1,500 + 0.5% (Zerodha's automatic rate above ₹500) = 1,507.50
+    expect(await r.service.modify(U, o.order_id, { order_type: 'MARKET' })).toMatchObject({ status: 'COMPLETE', order_type: 'MARKET', price: 1507_50 });
   });
 
   it('reset starts again with the new capital; ids keep growing', async () => {

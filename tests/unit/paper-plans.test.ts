@@ -78,7 +78,7 @@ describe("the day's range as a resting order's path (no historical data)", () =>
       order({ order_id: '3', transaction_type: 'SELL', status: 'TRIGGER PENDING', order_type: 'SL-M', trigger_price: 1490_00, updated_at: ten }),
     ];
     const c = dayRangeCandle(orders, q, { from: ten, to: noon }, false)!;
-    expect(c).toEqual({ t: ten + 5000, open: 1510_00, high: 1530_00, low: 1470_00, close: 1500_00, volume: 0 });
+    expect(c).toEqual({ t: ten + 5000, open: 1510_00, high: 1530_00, low: 1470_00, close: 1500_00, volume: 1000 });
     // The day's open (1510) is below the sell limit and above the buy limit and the sell stop: kept.
     const above = dayRangeCandle([order({ price: 1515_00, updated_at: ten })], q, { from: ten, to: noon }, false)!;
     expect(above.open).toBe(1515_00); // a buy limit above the open: it opens at the limit, so it fills at the limit, not better

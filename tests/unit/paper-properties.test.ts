@@ -41,6 +41,7 @@ const onTick = (p: number, tick: number) => Math.max(tick, Math.round(p / tick) 
 
 class Model {
   readonly last: Record<Sym, number> = { ...BASE };
+  volume = 0;
   constructor(readonly r: Rig) {}
   inst(sym: Sym): Instrument {
     return sym === 'INFY' ? this.r.infy : this.r.tcs;
@@ -51,9 +52,14 @@ class Model {
     this.last[sym] = ltp;
     this.r.clock.advance(1000);
     const spread = depth ? inst.tick_size : 0;
+    // a thin book (7, 14 and 21 shares at the three levels a side) makes MARKET and LIMIT orders of
+    // up to 60 fill in parts; each tick trades 200 more shares (10% of it, 20, may fill through a limit)
+    const levels = (sign: number) => [1, 2, 3].map((i) => ({ price: ltp + sign * i * inst.tick_size, quantity: 7 * i, orders: i }));
+    this.volume += 200;
     // circuits fixed around the base price: every tick stays within +-8%, inside +-10%
     const q = quote(inst, ltp, this.r.clock.now(), {
-      ...(depth ? { bid: ltp - spread, ask: ltp + spread } : {}),
+      volume: this.volume,
+      ...(depth ? { bid: ltp - spread, ask: ltp + spread, depth: { buy: levels(-1), sell: levels(1) } } : {}),
       lower_circuit: onTick(BASE[sym] * 0.9, inst.tick_size),
       upper_circuit: onTick(BASE[sym] * 1.1, inst.tick_size),
     });
@@ -109,6 +115,9 @@ class Model {
   }
 }
 
+/** How often the runs met an order filled in several trades, or left partly filled (the property must see both). */
+const seen = { multiTrade: 0, partial: 0 };
+
 async function checkInvariants(m: Model): Promise<void> {
   const r = m.r;
   const state = await r.store.load(U);
@@ -151,8 +160,24 @@ async function checkInvariants(m: Model): Promise<void> {
   // no delivery shorts; closed orders block nothing; one trade per completed order
   for (const p of state.positions) if (p.product !== 'MIS') expect(p.quantity).toBeGreaterThanOrEqual(0);
   for (const o of orders) if (!(o.status === 'OPEN' || o.status === 'TRIGGER PENDING')) expect(o.blocked_margin).toBe(0);
-  const complete = orders.filter((o: PaperOrder) => o.status === 'COMPLETE');
-  expect(new Set(trades.map((t) => t.order_id))).toEqual(new Set(complete.map((o) => o.order_id)));
+  // partial fills: the trades of each order add up to its filled quantity and filled value, its
+  // average is their weighted average to the paisa, a COMPLETE order filled all of it, and only
+  // orders that filled something have trades (an OPEN or CANCELLED one may have filled a part)
+  const filled = orders.filter((o: PaperOrder) => o.filled_quantity > 0);
+  expect(new Set(trades.map((t) => t.order_id))).toEqual(new Set(filled.map((o) => o.order_id)));
+  for (const o of orders) {
+    const mine = trades.filter((t) => t.order_id === o.order_id);
+    const q = mine.reduce((x, t) => x + t.quantity, 0);
+    const value = mine.reduce((x, t) => x + t.quantity * t.price, 0);
+    expect(q, o.order_id).toBe(o.filled_quantity);
+    expect(o.filled_value ?? 0, o.order_id).toBe(value);
+    if (q > 0) expect(o.average_price).toBe(Math.round(value / q));
+    expect(o.filled_quantity).toBeLessThanOrEqual(o.quantity);
+    if (o.status === 'COMPLETE') expect(o.filled_quantity).toBe(o.quantity);
+    if (o.status === 'REJECTED') expect(o.filled_quantity).toBe(0);
+    if (mine.length > 1) seen.multiTrade++;
+    if (o.filled_quantity > 0 && o.filled_quantity < o.quantity) seen.partial++;
+  }
   expect(new Set(orders.map((o) => o.order_id)).size).toBe(orders.length);
   // the book holds exactly the resting orders
   expect(r.service.book.size).toBe(open.length);
@@ -170,6 +195,8 @@ describe('paper engine properties (random places, cancels, modifies, ticks, day 
       }),
       { numRuns: 120 },
     );
+    expect(seen.multiTrade).toBeGreaterThan(0);
+    expect(seen.partial).toBeGreaterThan(0);
   });
 
   it('a store that retries every step gives the same account as one that does not', async () => {

@@ -33,8 +33,9 @@ describe('paper engine on the SQLite store', () => {
     const stop = await service.place(U, sell('INFY', 10, { order_type: 'SL-M', trigger_price: 1480_00 }));
     expect([lim.status, stop.status]).toEqual(['OPEN', 'TRIGGER PENDING']);
     clock.advance(1000);
-    await service.onQuote(quote(infy, 1521_00, clock.now()));
-    expect(await service.order(U, lim.order_id)).toMatchObject({ status: 'COMPLETE', average_price: 1521_00 }); // first tick seen: a gap
+    // first tick seen: a gap, its best bid (50 at 1,521) through the 1,520 limit
+    await service.onQuote(quote(infy, 1521_00, clock.now(), { bid: 1521_00, depth: { buy: [{ price: 1521_00, quantity: 50, orders: 3 }], sell: [] } }));
+    expect(await service.order(U, lim.order_id)).toMatchObject({ status: 'COMPLETE', average_price: 1521_00 });
 
     // a restart: another store handle and service on the same file
     const store2 = openSqliteStore(file);

@@ -203,7 +203,7 @@ describe('Kite shapes (rupees at the edge)', () => {
       order_type: 'MARKET',
       product: 'CNC',
       quantity: 3,
-      price: 0,
+      price: 1507.5, // a MARKET order is a LIMIT at its protection price: 1,500 + 0.5%
       trigger_price: 0,
       average_price: 1500,
       filled_quantity: 3,

@@ -5,10 +5,18 @@ import { at, buy, MON_10, NO_SLIPPAGE, quote, rig, sell, type Rig } from '../hel
 
 const U = 'AB1234';
 
-/** A tick for INFY at the clock's time (a second later than the last one). */
+/** The day's volume the ticks report: each tick trades 1,000 more shares (so 10%, the default share, is 100 a tick). */
+let traded = 0;
+const volume = (): { volume: number } => ({ volume: (traded += 1000) });
+
+/**
+ * A tick for INFY at the clock's time (a second later than the last one). It shows no book unless
+ * `over` gives one, so a resting limit fills only when the tick trades through it, at most 10% of
+ * the 1,000 shares traded since the previous tick.
+ */
 async function tick(r: Rig, ltp: number, over: Parameters<typeof quote>[3] = {}): Promise<void> {
   r.clock.advance(1000);
-  await r.service.onQuote(quote(r.infy, ltp, r.clock.now(), over));
+  await r.service.onQuote(quote(r.infy, ltp, r.clock.now(), { ...volume(), ...over }));
 }
 
 describe('paper matching on ticks', () => {
@@ -27,10 +35,23 @@ describe('paper matching on ticks', () => {
     expect((await r.service.positions(U))[0]).toMatchObject({ quantity: 10, cost: 14_900_00 });
   });
 
-  it('a tick that gaps through the limit (no recent previous price) fills at the better price', async () => {
+  it('a tick that gaps through the limit (no recent previous price) fills from its book, at the better prices', async () => {
     const r = rig();
     const o = await r.service.place(U, sell('INFY', 5, { order_type: 'LIMIT', price: 1510_00, product: 'MIS' }));
-    await tick(r, 1525_00); // first tick the book sees: a gap
+    // first tick the book sees: a gap, its bids 3 at 1,525 and 10 at 1,520 (both above the 1,510 limit)
+    const depth = { buy: [{ price: 1525_00, quantity: 3, orders: 1 }, { price: 1520_00, quantity: 10, orders: 2 }], sell: [] };
+    await tick(r, 1525_00, { bid: 1525_00, depth });
+    // 3 x 1,525 + 2 x 1,520 = 4,575 + 3,040 = 7,615 for 5: average 1,523
+    expect(await r.service.order(U, o.order_id)).toMatchObject({ status: 'COMPLETE', filled_quantity: 5, average_price: 1523_00 });
+    expect((await r.service.trades(U)).map((t) => [t.quantity, t.price])).toEqual([[3, 1525_00], [2, 1520_00]]);
+  });
+
+  it('a first tick through the limit with no book fills nothing: no traded volume is known yet', async () => {
+    const r = rig();
+    const o = await r.service.place(U, sell('INFY', 5, { order_type: 'LIMIT', price: 1510_00, product: 'MIS' }));
+    await tick(r, 1525_00);
+    expect((await r.service.order(U, o.order_id)).status).toBe('OPEN');
+    await tick(r, 1526_00); // 1,000 traded since: 100 may fill, at the limit (the path opened at 1,525, through it)
     expect(await r.service.order(U, o.order_id)).toMatchObject({ status: 'COMPLETE', average_price: 1525_00 });
   });
 
@@ -81,17 +102,19 @@ describe('paper matching on ticks', () => {
     await tick(r, 1550_00);
     expect(r.service.book.examined).toBe(before.examined); // nothing could fill: nothing examined
     expect(update).not.toHaveBeenCalled(); // and no account was touched
-    await tick(r, 1418_00); // crosses the buy limits at 1418 and 1419 only
+    await tick(r, 1418_00); // reaches the buy limits at 1418 and 1419: both are examined
     expect(r.service.book.examined - before.examined).toBe(2);
     expect(update).toHaveBeenCalledTimes(2);
+    // only 1419 was traded through; 1418 was touched, and a touch is not a fill (the queue ahead takes it)
     const filled = (await Promise.all(users.map((u) => r.service.orders(u)))).flat().filter((o) => o.status === 'COMPLETE');
-    expect(filled.map((o) => o.price).sort()).toEqual([1418_00, 1419_00]);
-    expect(r.service.book.size).toBe(38);
+    expect(filled.map((o) => o.price)).toEqual([1419_00]);
+    expect(r.service.book.size).toBe(39);
   });
 
   it('the match step re-reads the order: a retried step or an order cancelled by another process never double-fills', async () => {
     const r = rig({}, MON_10, { replays: 2 }); // every update's fn runs twice more and is thrown away
     const o = await r.service.place(U, buy('INFY', 10, { order_type: 'LIMIT', price: 1490_00 }));
+    await tick(r, 1495_00); // the first tick: what traded before it is not known
     await tick(r, 1480_00);
     expect(await r.service.trades(U)).toHaveLength(1);
     expect((await r.service.positions(U))[0]!.quantity).toBe(10);
@@ -130,9 +153,9 @@ describe('paper matching on ticks', () => {
     expect(fresh.book.has(o.order_id)).toBe(true);
     expect(r.market.streamedTokens).toContain(r.infy.instrument_token);
     r.clock.advance(1000);
-    r.market.push(quote(r.infy, 1495_00, r.clock.now()));
+    r.market.push(quote(r.infy, 1495_00, r.clock.now(), volume()));
     r.clock.advance(1000);
-    r.market.push(quote(r.infy, 1489_00, r.clock.now()));
+    r.market.push(quote(r.infy, 1489_00, r.clock.now(), volume()));
     await new Promise((resolve) => setImmediate(resolve));
     expect(await fresh.order(U, o.order_id)).toMatchObject({ status: 'COMPLETE', average_price: 1490_00 });
     await fresh.stop();
@@ -199,9 +222,9 @@ describe('paper matching: time', () => {
     r.clock.advance(5000);
     r.price(1500_00);
     const o = await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1490_00 }));
-    await r.service.onQuote(quote(r.infy, 1480_00, r.clock.now() - 2000)); // fresh, but from before the order
+    await r.service.onQuote(quote(r.infy, 1480_00, r.clock.now() - 2000, volume())); // fresh, but from before the order
     expect((await r.service.order(U, o.order_id)).status).toBe('OPEN');
-    await r.service.onQuote(quote(r.infy, 1480_00, r.clock.now()));
+    await r.service.onQuote(quote(r.infy, 1480_00, r.clock.now(), volume()));
     expect((await r.service.order(U, o.order_id)).status).toBe('COMPLETE');
   });
 });

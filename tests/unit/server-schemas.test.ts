@@ -41,7 +41,8 @@ describe('order bodies', () => {
   it.each([
     [{ ...base, quantity: 1.5 }, 'quantity', 'quantity: must be a positive whole number, got "1.5"'],
     [{ ...base, quantity: 0 }, 'quantity', 'quantity: must be a positive whole number, got "0"'],
-    [{ ...base, quantity: 10_000_000 }, 'quantity', 'quantity: 10000000 is above the 1000000 limit for one order'],
+    [{ ...base, quantity: 10_000_000 }, 'quantity', "quantity: 10000000 is above Kite's 1,00,000-share limit for one order"],
+    [{ ...base, quantity: 100_001 }, 'quantity', "quantity: 100001 is above Kite's 1,00,000-share limit for one order"],
     [{ ...base, price: 10.005 }, 'price', 'price: must be a positive amount in rupees with at most 2 decimals, got "10.005"'],
     [{ ...base, price: 1e-7 }, 'price', 'price: must be a positive amount in rupees with at most 2 decimals, got "1e-7"'],
     [{ ...base, price: -1 }, 'price', 'price: must be a positive amount in rupees with at most 2 decimals, got "-1"'],

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Clock } from '../clock.js';
 import { backoffDelay } from './backoff.js';
-import { kiteQuoteToQuote } from './kite-quote.js';
+import { kiteQuoteToQuote, type KiteLevel } from './kite-quote.js';
 import type { Quote, StreamStatus } from './types.js';
 
 /**
@@ -44,7 +44,7 @@ interface RawTick {
   last_price: number;
   volume_traded?: number;
   ohlc?: { open: number; high: number; low: number; close: number };
-  depth?: { buy: Array<{ price: number }>; sell: Array<{ price: number }> };
+  depth?: { buy: KiteLevel[]; sell: KiteLevel[] };
   exchange_timestamp?: Date | null;
 }
 

@@ -15,6 +15,19 @@ export interface Instrument {
   strike: number;
 }
 
+/** One level of the order book: a price (paise), the quantity resting there and how many orders hold it. */
+export interface DepthLevel {
+  price: Paise;
+  quantity: number;
+  orders: number;
+}
+
+/** The visible book, best first: up to 5 bids (`buy`) and 5 asks (`sell`); empty levels are left out. */
+export interface Depth {
+  buy: DepthLevel[];
+  sell: DepthLevel[];
+}
+
 /** A quote in paise, from Kite's /quote or a ticker packet. */
 export interface Quote {
   instrument_token: number;
@@ -24,6 +37,8 @@ export interface Quote {
   /** Best bid / ask from the depth, when there is depth. */
   bid: Paise | null;
   ask: Paise | null;
+  /** The 5-level book (Kite's /quote, a full-mode tick, the sandbox); absent when the source shows none (ltp/quote mode). */
+  depth?: Depth;
   open: Paise;
   high: Paise;
   low: Paise;

@@ -13,7 +13,7 @@ import {
   type Validity,
 } from '../paper/types.js';
 import { OrderInputError, type OrderField } from './input-error.js';
-import { EXCHANGES, ORDER_LIMITS } from './limits.js';
+import { EXCHANGES, MAX_QUANTITY_RULE, ORDER_LIMITS } from './limits.js';
 
 /**
  * The one order language: what a person typed (CLI arguments and flags, the dashboard's form) or
@@ -71,7 +71,7 @@ export function parseQuantity(value: string | number, field: OrderField = 'quant
   const text = String(value).trim();
   const n = typeof value === 'number' ? value : /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n <= 0) fail(field, `must be a positive whole number, got "${text}"`);
-  if (n > ORDER_LIMITS.maxQuantity) fail(field, `${n} is above the ${ORDER_LIMITS.maxQuantity} limit for one order`);
+  if (n > ORDER_LIMITS.maxQuantity) fail(field, `${n} is above ${MAX_QUANTITY_RULE}`);
   return n;
 }
 

@@ -39,7 +39,8 @@ export function dayRangeCandle(
   }
   const preferred = quote.open > 0 ? quote.open : quote.last_price;
   const open = lo <= hi ? Math.min(Math.max(preferred, lo), hi) : Math.round((lo + hi) / 2);
-  return { t, open, high: quote.high, low: quote.low, close: quote.last_price, volume: 0 };
+  // the day's volume so far: its traded-volume share bounds the fills, as a minute candle's does
+  return { t, open, high: quote.high, low: quote.low, close: quote.last_price, volume: quote.volume };
 }
 
 /** What one command says, once, when the plan kept it from knowing something. */

@@ -1,6 +1,6 @@
 import type { Paise } from '../money.js';
 import { isOpen } from './draft.js';
-import { restingLevel } from './fills.js';
+import { restingLevel, type PreviousTick } from './fills.js';
 import { Ladder } from './ladder.js';
 import type { PaperOrder } from './types.js';
 
@@ -39,7 +39,7 @@ export class OrderBook {
   private readonly books = new Map<number, InstrumentBook>();
   private readonly entries = new Map<string, BookEntry>();
   private readonly byUser = new Map<string, Set<string>>();
-  private readonly last = new Map<number, { price: Paise; t: number }>();
+  private readonly last = new Map<number, PreviousTick>();
   /** Entries handed out as candidates since creation (to show a tick does not scan every order). */
   examined = 0;
 
@@ -96,11 +96,12 @@ export class OrderBook {
     return [...this.books.entries()].filter(([, b]) => b.buyLimits.size + b.sellLimits.size + b.buyStops.size + b.sellStops.size > 0).map(([t]) => t);
   }
 
-  lastPrice(token: number): { price: Paise; t: number } | undefined {
+  lastPrice(token: number): PreviousTick | undefined {
     return this.last.get(token);
   }
 
-  setLastPrice(token: number, price: Paise, t: number): void {
-    this.last.set(token, { price, t });
+  /** Remember an instrument's latest tick: its price, time and the day's volume it reported. */
+  setLastPrice(token: number, price: Paise, t: number, volume?: number): void {
+    this.last.set(token, volume === undefined ? { price, t } : { price, t, volume });
   }
 }

@@ -1,4 +1,4 @@
-import { istMidnight, isWeekday } from '../ist.js';
+import { istDate, istMidnight, isWeekday } from '../ist.js';
 import type { Candle, Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
 import type { AccountState, PaperOrder } from './types.js';
@@ -69,15 +69,17 @@ export function candleNeeds(state: AccountState, from: number): Map<number, numb
 }
 
 export function candlePath(c: Candle): PricePath {
-  return { from: c.t, to: c.t + MINUTE, open: c.open, high: c.high, low: c.low, close: c.close };
+  return { from: c.t, to: c.t + MINUTE, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
 }
 
 /**
  * Replay the time since meta.processed_until from minute candles, in time order: resting orders
- * whose price the candle touched fill at their price (or the open, when it gapped through);
- * stops trigger the same way; at each 15:20 IST open MIS orders are cancelled and MIS positions
- * squared off at the 15:20 candle's close (else the last close before it, else the current
- * quote's last price), through the fill model's square-off (by default that price as is); DAY
+ * the candle traded through fill at their price (or the open, when it gapped through), at most
+ * the configured share of the candle's volume (the rest stays open for later candles); stops
+ * trigger when the candle reaches them; at each 15:20 IST open MIS orders are cancelled and MIS
+ * positions squared off at the last price at 15:20 (the 15:20 candle's open, else the last close
+ * before it, else the current quote's last price) through the fill model's square-off (by default
+ * that price plus slippage, as the running engine prices its quote's last price); DAY
  * orders expire at the close; then the day roll turns CNC positions into holdings. It replays up
  * to ctx.now (the service runs one step per trading day of a long gap, each with ctx.now at that
  * day's end) and never moves processed_until back.
@@ -103,15 +105,22 @@ export function catchUpStep(state: AccountState, ctx: Ctx, input: CatchUpInput):
     }
   }
   const lastClose = new Map<number, Paise>();
+  // the last price at 15:20:00: the 15:20 candle's open (else the last close before it, else the quote's)
   const priceAt = (token: number, cutoff: number): Paise | null =>
-    byToken.get(token)?.get(cutoff)?.close ?? lastClose.get(token) ?? input.quotes.get(token)?.last_price ?? null;
+    byToken.get(token)?.get(cutoff)?.open ?? lastClose.get(token) ?? input.quotes.get(token)?.last_price ?? null;
+  // the day's circuit band, known from a current quote of the same IST day
+  const bandAt = (token: number, cutoff: number): { lower: Paise; upper: Paise } | undefined => {
+    const q = input.quotes.get(token);
+    return q && istDate(q.timestamp) === istDate(cutoff) ? { lower: q.lower_circuit, upper: q.upper_circuit } : undefined;
+  };
   const fills = fillModel(ctx);
   const settle = (t: number): void => {
     out.push(...expireOrders(d, t));
     out.push(...squareOffDue(d, t, (p, cutoff) => {
       const price = priceAt(p.instrument_token, cutoff);
       const tick = input.instruments.byToken(p.instrument_token)?.tick_size ?? 1;
-      return price === null ? null : fills.squareOff(p, { price }, fillEnv(ctx, tick));
+      const band = bandAt(p.instrument_token, cutoff);
+      return price === null ? null : fills.squareOff(p, band ? { price, band } : { price }, fillEnv(ctx, tick));
     }));
   };
   const cutoffs = misCutoffsBetween(from, to);

@@ -1,13 +1,18 @@
 import type { Instrument, Quote } from '../market/types.js';
 import { formatINR } from '../money.js';
 import type { Draft } from './draft.js';
-import { deliveryCover, fillOrder, fundsMessage } from './execute.js';
+import { Liquidity } from './depth.js';
+import { deliveryCover, fundsMessage } from './execute.js';
+import { marketPrice } from './fills.js';
 import { restingBlock } from './margin.js';
 import { fillEnv, fillModel } from './models.js';
 import { isAfterMisCutoff, isTradingTime } from './session.js';
+import { fillSlices, type SlicesOutcome } from './slices.js';
 import type { PaperOrder } from './types.js';
 
 export type Decision = { ok: true; order: PaperOrder } | { ok: false; reason: string };
+
+const settled = (r: SlicesOutcome): Decision => (r.ok ? { ok: true, order: r.order } : r);
 
 const CLOSED =
   'market is closed (NSE equity trades 09:15-15:30 IST, Monday to Friday); MARKET and IOC orders are not queued: place a LIMIT or SL order to rest until the open';
@@ -29,8 +34,9 @@ function staleRule(quote: Quote, now: number, limitSeconds: number): string | nu
 
 /**
  * Decide what happens to an order with these terms now, priced by the context's fill model: fill
- * it (MARKET, marketable LIMIT), cancel it (IOC that cannot fill), rest it with its margin blocked
- * (LIMIT, SL, SL-M), or refuse it with the reason. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
+ * what the quote's book allows (MARKET within its protection price, a marketable LIMIT within its
+ * limit) and rest the rest OPEN (an IOC's rest is cancelled), cancel an IOC that cannot fill, rest
+ * it with the margin of its pending part blocked (LIMIT, SL, SL-M), or refuse it with the reason. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
  * previous version, if it is open in the draft, has its block released by the new one.
  */
 export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote: Quote | null, asLimit = false): Decision {
@@ -50,15 +56,16 @@ export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote:
   const fills = fillModel(draft.ctx);
   const env = fillEnv(draft.ctx, inst.tick_size);
   if (type === 'MARKET') {
-    const filled = fillOrder(draft, order, fills.market(order, quote, env), now, inst.instrument_type);
-    return filled.ok ? { ok: true, order: filled.order } : filled;
+    // Kite's market protection: a LIMIT at the protection price; what the book cannot fill within it rests (IOC: is cancelled)
+    const band = { lower: quote.lower_circuit, upper: quote.upper_circuit };
+    const reference = quote.last_price > 0 ? quote.last_price : marketPrice(quote, side);
+    if (!(reference > 0)) return { ok: false, reason: `no last price for ${order.exchange}:${order.tradingsymbol} to set the market protection from; place a LIMIT order` };
+    const priced: PaperOrder = { ...order, price: fills.protection(order, reference, env, band) };
+    return settled(fillSlices(draft, priced, fills.market(priced, quote, env, new Liquidity(quote)), now, inst));
   }
   if (type === 'LIMIT') {
-    const price = trading ? fills.limitNow(order, quote, env) : null;
-    if (price !== null) {
-      const filled = fillOrder(draft, order, price, now, inst.instrument_type);
-      return filled.ok ? { ok: true, order: filled.order } : filled;
-    }
+    const slices = trading ? fills.limitNow(order, quote, env, new Liquidity(quote)) : [];
+    if (slices.length > 0) return settled(fillSlices(draft, order, slices, now, inst));
     if (order.validity === 'IOC') {
       const o: PaperOrder = {
         ...order,

@@ -1,6 +1,7 @@
 import { istDate } from '../ist.js';
 import { formatINR, type Paise } from '../money.js';
 import type { Draft } from './draft.js';
+import { divRound } from './exact.js';
 import { feeModel } from './models.js';
 import { applyFill, flatPosition, lockOf, positionKey } from './positions.js';
 import type { PaperOrder, PaperTrade } from './types.js';
@@ -38,41 +39,53 @@ export function fundsMessage(what: string, needed: Paise, available: Paise): str
   return `insufficient funds for ${what}: needed ${formatINR(needed)}, available ${formatINR(available)}`;
 }
 
-function describe(o: PaperOrder): string {
-  return `${o.transaction_type} ${o.quantity} ${o.tradingsymbol} (${o.product})`;
+function describe(o: PaperOrder, quantity: number): string {
+  return `${o.transaction_type} ${quantity} ${o.tradingsymbol} (${o.product})`;
+}
+
+/** The sum of quantity x price of the order's trades so far (an old row without filled_value: filled x average). */
+export function filledValue(o: PaperOrder): Paise {
+  return o.filled_value ?? o.filled_quantity * o.average_price;
 }
 
 /**
- * Fill the whole order at `price` at instant `at`: update the position, book the trade with its
- * charges (the context's fee model, on the fill's IST date), and mark the order COMPLETE (its
- * blocked margin is released). Checks first that a delivery sell is covered and that free cash
- * (including this order's own block) pays for the new margin or cost plus charges; a fill that
- * only reduces a position is never refused for funds, and `forced` (the 15:20 square-off) skips
- * the checks.
+ * Fill `quantity` of the order (at most its pending quantity) at `price` at instant `at`, as one
+ * trade: update the position, book the trade with its charges (the context's fee model, on the
+ * fill's quantity and IST date: the one place a fill is charged), and add the fill to the order's
+ * filled quantity, filled value and weighted average. The order is COMPLETE (its block released)
+ * when nothing is pending; otherwise it keeps its status and block for the caller to rest again
+ * (slices.ts recomputes the block of the pending part). Checks first that a delivery sell is
+ * covered and that free cash (including this order's own block) pays for the new margin or cost
+ * plus charges; a fill that only reduces a position is never refused for funds, and `forced`
+ * (the engine's 15:20 auto square-off) skips the checks.
  */
-export function fillOrder(draft: Draft, order: PaperOrder, price: Paise, at: number, instrumentType = 'EQ', forced = false): FillOutcome {
+export function fillOrder(draft: Draft, order: PaperOrder, quantity: number, price: Paise, at: number, instrumentType = 'EQ', forced = false): FillOutcome {
+  const pending = order.quantity - order.filled_quantity;
+  if (!Number.isSafeInteger(quantity) || quantity <= 0 || quantity > pending) {
+    throw new Error(`fill of ${quantity} on order ${order.order_id} with ${pending} pending`);
+  }
   const key = positionKey(order.exchange, order.tradingsymbol, order.product);
   const day = at === draft.ctx.now ? draft.today : istDate(at);
   const before = draft.positions.get(key) ?? flatPosition(order, day, at);
-  if (!forced && order.product !== 'MIS' && order.transaction_type === 'SELL' && before.quantity < order.quantity) {
+  if (!forced && order.product !== 'MIS' && order.transaction_type === 'SELL' && before.quantity < quantity) {
     const held = Math.max(0, before.quantity);
-    return { ok: false, reason: `no short selling with ${order.product}: SELL ${order.quantity} ${order.tradingsymbol} needs ${order.quantity} held, available ${held}` };
+    return { ok: false, reason: `no short selling with ${order.product}: SELL ${quantity} ${order.tradingsymbol} needs ${quantity} held, available ${held}` };
   }
-  const eff = applyFill(before, order.transaction_type, order.quantity, price, { now: at, today: day, misPctHundredths: draft.misPctHundredths });
+  const eff = applyFill(before, order.transaction_type, quantity, price, { now: at, today: day, misPctHundredths: draft.misPctHundredths });
   const charges = feeModel(draft.ctx).charges({
     exchange: order.exchange,
     product: order.product,
     side: order.transaction_type,
-    quantity: order.quantity,
+    quantity,
     price,
     instrument_type: instrumentType,
   }, day);
   const ownBlock = draft.open.has(order.order_id) ? draft.open.get(order.order_id)!.blocked_margin : 0;
   const free = draft.funds().available + ownBlock;
   const takes = lockOf(eff.position) - lockOf(before) - eff.realised + charges.total;
-  const reducing = eff.closed === order.quantity;
+  const reducing = eff.closed === quantity;
   if (!forced && !reducing && takes > free) {
-    return { ok: false, reason: fundsMessage(describe(order), takes, free) };
+    return { ok: false, reason: fundsMessage(describe(order, quantity), takes, free) };
   }
   const trade: PaperTrade = {
     trade_id: draft.nextId(),
@@ -83,18 +96,22 @@ export function fillOrder(draft: Draft, order: PaperOrder, price: Paise, at: num
     instrument_token: order.instrument_token,
     transaction_type: order.transaction_type,
     product: order.product,
-    quantity: order.quantity,
+    quantity,
     price,
     charges,
     realised_pnl: eff.realised,
     filled_at: at,
   };
+  const filled = order.filled_quantity + quantity;
+  const value = filledValue(order) + quantity * price;
+  const complete = filled === order.quantity;
   const done: PaperOrder = {
     ...order,
-    status: 'COMPLETE',
-    filled_quantity: order.quantity,
-    average_price: price,
-    blocked_margin: 0,
+    status: complete ? 'COMPLETE' : order.status,
+    filled_quantity: filled,
+    filled_value: value,
+    average_price: Number(divRound(BigInt(value), BigInt(filled))),
+    blocked_margin: complete ? 0 : order.blocked_margin,
     updated_at: at,
   };
   draft.putPosition(eff.position);

@@ -17,15 +17,37 @@ export interface PricePath {
   high: Paise;
   low: Paise;
   close: Paise;
+  /** Shares traded along the path: a candle's volume, a tick's rise in the day's volume since the previous tick (0: not known). */
+  volume?: number;
   quote?: Quote;
 }
 
-/** A tick as a path from the previous recent price (when known) to this one. */
-export function tickPath(quote: Quote, previous: { price: Paise; t: number } | null): PricePath {
+/** The previous recent tick of an instrument, as the book remembers it. */
+export interface PreviousTick {
+  price: Paise;
+  t: number;
+  /** The day's volume that tick reported. */
+  volume?: number;
+}
+
+/**
+ * A tick as a path from the previous recent price (when known) to this one. Its volume is what the
+ * day's volume rose by since the previous tick (0 without one, or when the volume did not rise).
+ */
+export function tickPath(quote: Quote, previous: PreviousTick | null): PricePath {
   const p = quote.last_price;
   const open = previous?.price ?? p;
   const from = previous?.t ?? quote.timestamp;
-  return { from, to: quote.timestamp, open, high: Math.max(open, p), low: Math.min(open, p), close: p, quote };
+  const volume = previous?.volume !== undefined && quote.volume > previous.volume ? quote.volume - previous.volume : 0;
+  return { from, to: quote.timestamp, open, high: Math.max(open, p), low: Math.min(open, p), close: p, volume, quote };
+}
+
+/** A price kept inside a circuit band (a bound of 0 is not known). */
+export function inBand(price: Paise, band: { lower: Paise; upper: Paise } | undefined): Paise {
+  if (!band) return price;
+  if (band.upper > 0 && price > band.upper) return band.upper;
+  if (band.lower > 0 && price < band.lower) return band.lower;
+  return price;
 }
 
 /** The price moved against the trader by `bps` basis points, on the tick. */
@@ -64,16 +86,17 @@ export function betterOf(limit: Paise, side: Side, market: Paise): Paise {
 }
 
 /**
- * A resting limit order's fill price on a path, or null if the path did not reach it: at the
- * limit, or at the path's first price when that was already through the limit (a gap).
+ * A resting limit order's fill price on a path where the market traded through it (strictly below
+ * a buy's limit, strictly above a sell's; a touch is not a fill, the queue ahead takes it), or null:
+ * at the limit, or at the path's first price when that was already through the limit (a gap).
  */
 export function limitFillOnPath(limit: Paise, side: Side, path: PricePath): Paise | null {
   if (side === 'BUY') {
-    if (path.low > limit) return null;
-    return path.open <= limit ? path.open : limit;
+    if (path.low >= limit) return null;
+    return path.open < limit ? path.open : limit;
   }
-  if (path.high < limit) return null;
-  return path.open >= limit ? path.open : limit;
+  if (path.high <= limit) return null;
+  return path.open > limit ? path.open : limit;
 }
 
 /** Where a stop triggers on a path (BUY: price >= trigger; SELL: price <= trigger), or null. */
@@ -84,6 +107,11 @@ export function triggerOnPath(trigger: Paise, side: Side, path: PricePath): Pais
   }
   if (path.low > trigger) return null;
   return path.open <= trigger ? path.open : trigger;
+}
+
+/** The quantity an order has still to fill. */
+export function pendingOf(o: PaperOrder): number {
+  return o.quantity - o.filled_quantity;
 }
 
 /** The price a resting order is indexed at: its limit while OPEN, its trigger while TRIGGER PENDING. */

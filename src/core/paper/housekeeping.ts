@@ -59,9 +59,14 @@ export function misDue(draft: Draft, at: number): PaperPosition[] {
   return [...draft.positions.values()].filter((p) => p.product === 'MIS' && p.quantity !== 0 && misSquareOffOf(p.opened_on) <= at);
 }
 
+/** The most units one auto square-off order holds (Zerodha's): a larger position takes several orders. */
+export const SQUARE_OFF_MAX_UNITS = 30_000;
+
 /**
  * Square off due MIS positions with MARKET orders filled at `priceOf` (null: no price, left open
- * for a later priced step). Fills are stamped at the square-off instant of the position's day.
+ * for a later priced step), each order of at most SQUARE_OFF_MAX_UNITS, all at that price and
+ * filled `forced` (the engine's auto square-off). Fills are stamped at the square-off instant of
+ * the position's day.
  */
 export function squareOffDue(draft: Draft, at: number, priceOf: (p: PaperPosition, cutoff: number) => Paise | null): PaperOrder[] {
   const out: PaperOrder[] = [];
@@ -69,15 +74,20 @@ export function squareOffDue(draft: Draft, at: number, priceOf: (p: PaperPositio
     const cutoff = misSquareOffOf(p.opened_on);
     const price = priceOf(p, cutoff);
     if (price === null) continue;
-    const order = exitOrder(draft, p, cutoff, 'auto square-off of MIS at 15:20 IST');
-    const filled = fillOrder(draft, order, price, cutoff, 'EQ', true);
-    if (filled.ok) out.push(filled.order);
+    for (let left = Math.abs(p.quantity); left > 0;) {
+      const units = Math.min(left, SQUARE_OFF_MAX_UNITS);
+      const order = exitOrder(draft, p, cutoff, 'auto square-off of MIS at 15:20 IST', units);
+      const filled = fillOrder(draft, order, units, price, cutoff, 'EQ', true);
+      if (!filled.ok) break;
+      out.push(filled.order);
+      left -= units;
+    }
   }
   return out;
 }
 
-/** A MARKET order that closes the position (not yet stored). */
-export function exitOrder(draft: Draft, p: PaperPosition, at: number, message: string | null): PaperOrder {
+/** A MARKET order that closes `quantity` of the position (all of it by default; not yet stored). */
+export function exitOrder(draft: Draft, p: PaperPosition, at: number, message: string | null, quantity = Math.abs(p.quantity)): PaperOrder {
   return {
     order_id: draft.nextId(),
     user_id: p.user_id,
@@ -88,13 +98,14 @@ export function exitOrder(draft: Draft, p: PaperPosition, at: number, message: s
     order_type: 'MARKET',
     product: p.product,
     validity: 'DAY',
-    quantity: Math.abs(p.quantity),
+    quantity,
     price: 0,
     trigger_price: 0,
     status: 'OPEN',
     status_message: message,
     filled_quantity: 0,
     average_price: 0,
+    filled_value: 0,
     blocked_margin: 0,
     tag: null,
     placed_at: at,

@@ -1,9 +1,11 @@
 import type { Instrument } from '../market/types.js';
 import { formatINR } from '../money.js';
 import type { Draft } from './draft.js';
-import { fillOrder, rejectOrder } from './execute.js';
+import type { Slice } from './depth.js';
+import { rejectOrder } from './execute.js';
 import type { PricePath } from './fills.js';
-import { fillEnv, fillModel } from './models.js';
+import { fillEnv, fillModel, pathLiquidity } from './models.js';
+import { fillSlices } from './slices.js';
 import type { PaperOrder } from './types.js';
 
 export interface PathInput {
@@ -49,10 +51,13 @@ function ordersFor(d: Draft, input: PathInput, gone: string[]): PaperOrder[] {
 
 /**
  * Match the account's resting orders of one instrument against a price path, re-reading each
- * order from the account (so a retried or concurrent step never fills twice). Prices come from
- * the context's fill model; by default stops trigger when the path crosses them, SL-M then fills
- * as a market order, SL becomes an OPEN limit (filling at once if marketable); limits fill at
- * their price, or better when the path opened through them.
+ * order from the account (so a retried or concurrent step never fills twice), oldest first, all
+ * sharing the path's liquidity (the tick's book, the path's traded-volume share). Fills come from
+ * the context's fill model; by default stops trigger when the path reaches them, SL-M then fills
+ * as a MARKET order within its protection price (from the tick's LTP, or the trigger on a candle)
+ * and rests there, SL becomes an OPEN limit (filling at once what is marketable); limits fill from
+ * the book when it reaches them, else only when the market trades through them. What does not
+ * fill stays OPEN with the block of its pending part.
  */
 export function applyPath(d: Draft, input: PathInput): PathResult {
   const gone: string[] = [];
@@ -60,12 +65,15 @@ export function applyPath(d: Draft, input: PathInput): PathResult {
   const inst = input.instrument;
   const fills = fillModel(d.ctx);
   const env = fillEnv(d.ctx, inst.tick_size);
+  const liquidity = pathLiquidity(d.ctx, input.path);
+  const quote = input.path.quote;
+  const band = quote ? { lower: quote.lower_circuit, upper: quote.upper_circuit } : undefined;
   for (const o of ordersFor(d, input, gone)) {
     if (o.updated_at > input.path.to) continue;
     const p = pathFor(o, input.path);
     const at = p.quote ? p.to : p.from;
-    const fill = (order: PaperOrder, price: number, why: string): void => {
-      const f = fillOrder(d, order, price, at, inst.instrument_type);
+    const fill = (order: PaperOrder, slices: Slice[], why: string): void => {
+      const f = fillSlices(d, order, slices, at, inst);
       changed.push(f.ok ? f.order : rejectOrder(d, order, `${why}: ${f.reason}`, at));
     };
     if (o.status === 'TRIGGER PENDING') {
@@ -73,18 +81,16 @@ export function applyPath(d: Draft, input: PathInput): PathResult {
       if (x === null) continue;
       const why = `triggered at ${formatINR(x)}`;
       if (o.order_type === 'SL-M') {
-        fill(o, fills.stopMarket(o, x, p, env), why);
+        const opened: PaperOrder = { ...o, status: 'OPEN', price: fills.protection(o, quote ? quote.last_price : x, env, band), updated_at: at };
+        fill(opened, fills.stopMarket(opened, x, p, env, liquidity), why);
         continue;
       }
       const opened: PaperOrder = { ...o, status: 'OPEN', updated_at: at };
-      d.putOrder(opened);
-      const price = fills.stopLimit(opened, x, p, env);
-      if (price !== null) fill(opened, price, why);
-      else changed.push(opened);
+      fill(opened, fills.stopLimit(opened, x, p, env, liquidity), why);
       continue;
     }
-    const price = fills.limitOnPath(o, p);
-    if (price !== null) fill(o, price, `limit reached at ${formatINR(price)}`);
+    const slices = fills.limitOnPath(o, p, env, liquidity);
+    if (slices.length > 0) fill(o, slices, `limit reached at ${formatINR(slices[0]!.price)}`);
   }
   return { changed, gone };
 }

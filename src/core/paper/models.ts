@@ -2,89 +2,131 @@ import type { Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
 import { computeCharges, type ChargeInput } from './charges.js';
 import type { Ctx } from './draft.js';
-import { betterOf, isMarketable, limitFillOnPath, marketFillPrice, marketPrice, triggerOnPath, withSlippage, type PricePath } from './fills.js';
+import { Liquidity, protectionPrice, volumeBudget, type Slice } from './depth.js';
+import { betterOf, inBand, isMarketable, limitFillOnPath, marketFillPrice, marketPrice, pendingOf, triggerOnPath, withSlippage, type PricePath } from './fills.js';
 import { ZERODHA_RATES } from './rates.js';
 import type { Charges, PaperOrder, PaperPosition } from './types.js';
 
-/** What a fill model is told besides the order and the prices: the configured slippage and the instrument's tick. */
+/** What a fill model is told besides the order and the prices: the configured slippage, protection and the instrument's tick. */
 export interface FillEnv {
-  /** Slippage against the trader, basis points (config.slippageBps). */
+  /** Slippage against the trader, basis points (config.slippageBps): only where no visible book prices the fill. */
   slippageBps: number;
   /** The instrument's tick size, paise (1 when the instrument is unknown). */
   tick: Paise;
+  /** Kite's market_protection, percent from the LTP (-1: Zerodha's automatic table; config.marketProtectionPct). */
+  protectionPct: number;
 }
 
-/** Where a 15:20 square-off is priced from: a live quote (running engine), or a recorded price (catch-up's candle close). */
-export type SquareOffSource = { quote: Quote } | { price: Paise };
+/**
+ * Where a 15:20 square-off is priced from: the last price at 15:20 of a live quote (running
+ * engine), or a recorded one (catch-up: the 15:20 candle's open) with the day's band when known.
+ */
+export type SquareOffSource = { quote: Quote } | { price: Paise; band?: { lower: Paise; upper: Paise } };
 
 /**
- * How an order's fill price is decided: every price a step fills at (or blocks margin at) comes
- * from here. The order's side, quantity, product, limit (`price`) and trigger (`trigger_price`)
- * are read from the order; a method returning null means "does not fill (yet)".
+ * How an order fills: every fill a step books (or the price it blocks margin at) comes from here.
+ * The order's side, pending quantity (quantity - filled_quantity), product, limit (`price`; a
+ * MARKET or triggered SL-M order's is its protection price) and trigger are read from the order.
+ * A method answers the fills now as slices (quantity at price, one trade each; none: nothing
+ * fills now), taking what they use from the step's `Liquidity` (the quote's book, the path's
+ * traded-volume budget).
  */
 export interface FillModel {
-  /** A MARKET order against a live quote (placed now). */
-  market(order: PaperOrder, quote: Quote, env: FillEnv): Paise;
-  /** A LIMIT order checked against a live quote now (placed or modified): its fill price, or null when not marketable. */
-  limitNow(order: PaperOrder, quote: Quote, env: FillEnv): Paise | null;
+  /** The protection price of a MARKET order, or an SL-M just triggered, from `reference` (the LTP; on a candle the trigger). */
+  protection(order: PaperOrder, reference: Paise, env: FillEnv, band?: { lower: Paise; upper: Paise }): Paise;
+  /** A MARKET order (its price the protection price) against a live quote now: the fills within its protection. */
+  market(order: PaperOrder, quote: Quote, env: FillEnv, liquidity: Liquidity): Slice[];
+  /** A LIMIT order checked against a live quote now (placed or modified): the fills within its limit. */
+  limitNow(order: PaperOrder, quote: Quote, env: FillEnv, liquidity: Liquidity): Slice[];
   /** The price the quote shows the order (what an unfilled LIMIT is reported against, e.g. an IOC's cancel message). */
   quoted(order: PaperOrder, quote: Quote): Paise;
-  /** A resting LIMIT (OPEN) on a price path (tick or candle): its fill price, or null when the path did not reach it. */
-  limitOnPath(order: PaperOrder, path: PricePath): Paise | null;
+  /** A resting LIMIT (OPEN) on a price path (tick or candle): its fills. */
+  limitOnPath(order: PaperOrder, path: PricePath, env: FillEnv, liquidity: Liquidity): Slice[];
   /** A resting stop (TRIGGER PENDING) on a price path: the price it triggered at, or null. */
   triggerOnPath(order: PaperOrder, path: PricePath): Paise | null;
-  /** An SL-M just triggered at `triggered` on the path: its fill price. */
-  stopMarket(order: PaperOrder, triggered: Paise, path: PricePath, env: FillEnv): Paise;
-  /** An SL just triggered at `triggered` on the path (now an OPEN limit): its fill price at once, or null (it rests). */
-  stopLimit(order: PaperOrder, triggered: Paise, path: PricePath, env: FillEnv): Paise | null;
+  /** An SL-M just triggered at `triggered` (now OPEN, its price the protection price): its fills at once. */
+  stopMarket(order: PaperOrder, triggered: Paise, path: PricePath, env: FillEnv, liquidity: Liquidity): Slice[];
+  /** An SL just triggered at `triggered` (now an OPEN limit): its fills at once (none: it rests). */
+  stopLimit(order: PaperOrder, triggered: Paise, path: PricePath, env: FillEnv, liquidity: Liquidity): Slice[];
   /** The 15:20 IST square-off fill price of an MIS position (the exit side is against its quantity). */
   squareOff(position: PaperPosition, source: SquareOffSource, env: FillEnv): Paise;
   /** The price a resting order is expected to fill at, for the margin it blocks. */
   restingPrice(order: PaperOrder, env: FillEnv): Paise;
 }
 
+const bandOf = (q: Quote) => ({ lower: q.lower_circuit, upper: q.upper_circuit });
+
+/** No visible book: the whole pending quantity at the better of the limit and the market plus slippage, if marketable. */
+function unbooked(o: PaperOrder, quote: Quote, env: FillEnv): Slice[] {
+  const side = o.transaction_type;
+  if (!isMarketable(o.price, side, marketPrice(quote, side))) return [];
+  return [{ quantity: pendingOf(o), price: betterOf(o.price, side, marketFillPrice(quote, side, env.slippageBps, env.tick)) }];
+}
+
+/** No visible book on a candle: at `price` plus slippage within the limit, at most the path's traded-volume budget. */
+function onCandle(o: PaperOrder, price: Paise, env: FillEnv, liquidity: Liquidity): Slice[] {
+  const side = o.transaction_type;
+  const q = liquidity.volume(pendingOf(o));
+  return q > 0 ? [{ quantity: q, price: betterOf(o.price, side, withSlippage(price, side, env.slippageBps, env.tick)) }] : [];
+}
+
+/**
+ * Today's fills (fills.ts, depth.ts). Against a quote with a book, MARKET and marketable LIMIT
+ * orders walk it level by level within their limit (a MARKET order's is its protection price);
+ * without one, the opposite best (else LTP) plus slippage, kept inside the circuit. A resting
+ * LIMIT fills from the book when the opposite best reaches it, else only when the market trades
+ * through it (strictly), at the limit (or the path's first price after a gap), at most the path's
+ * traded-volume share. Stops trigger when the path reaches the trigger; SL-M then fills as a
+ * MARKET order with protection, SL as a limit. The square-off prices the last price at 15:20 plus
+ * slippage, in the band, the same from a quote and from a candle.
+ */
+export const DEFAULT_FILL_MODEL: FillModel = {
+  protection: (o, reference, env, band) => protectionPrice(reference, o.transaction_type, env.protectionPct, env.tick, band),
+  market(o, quote, env, liquidity) {
+    const side = o.transaction_type;
+    return liquidity.hasBook(side) ? liquidity.take(side, pendingOf(o), o.price) : unbooked(o, quote, env);
+  },
+  limitNow(o, quote, env, liquidity) {
+    const side = o.transaction_type;
+    return liquidity.hasBook(side) ? liquidity.take(side, pendingOf(o), o.price) : unbooked(o, quote, env);
+  },
+  quoted: (o, quote) => marketPrice(quote, o.transaction_type),
+  limitOnPath(o, path, _env, liquidity) {
+    const side = o.transaction_type;
+    if (path.quote && liquidity.hasBook(side)) {
+      const taken = liquidity.take(side, pendingOf(o), o.price);
+      if (taken.length > 0) return taken;
+    }
+    const price = limitFillOnPath(o.price, side, path);
+    if (price === null) return [];
+    const q = liquidity.volume(pendingOf(o));
+    return q > 0 ? [{ quantity: q, price }] : [];
+  },
+  triggerOnPath: (o, path) => triggerOnPath(o.trigger_price, o.transaction_type, path),
+  stopMarket(o, triggered, path, env, liquidity) {
+    return path.quote ? DEFAULT_FILL_MODEL.market(o, path.quote, env, liquidity) : onCandle(o, triggered, env, liquidity);
+  },
+  stopLimit(o, triggered, path, env, liquidity) {
+    if (path.quote) return DEFAULT_FILL_MODEL.limitNow(o, path.quote, env, liquidity);
+    return isMarketable(o.price, o.transaction_type, triggered) ? onCandle(o, triggered, env, liquidity) : [];
+  },
+  squareOff(p, source, env) {
+    const side = p.quantity > 0 ? 'SELL' : 'BUY';
+    const last = 'quote' in source ? source.quote.last_price : source.price;
+    const band = 'quote' in source ? bandOf(source.quote) : source.band;
+    return inBand(withSlippage(last, side, env.slippageBps, env.tick), band);
+  },
+  restingPrice(o, env) {
+    if (o.price > 0) return o.price;
+    return withSlippage(o.trigger_price, o.transaction_type, env.slippageBps, env.tick);
+  },
+};
+
 /** What a fill costs: every charge a step books or blocks comes from here. */
 export interface FeeModel {
   /** The charges on one executed order (or, for a resting block, the expected one) that fills on the IST date `date` ("YYYY-MM-DD"). */
   charges(fill: ChargeInput, date: string): Charges;
 }
-
-/**
- * Today's fills (fills.ts): MARKET at the opposite best (else LTP) plus slippage, rounded to the
- * tick against the trader and kept inside the circuit; a marketable LIMIT at the better of its
- * limit and that price; a resting LIMIT at its limit, or the path's first price when it gapped
- * through; a stop triggers the same way, then SL-M fills at the market (the quote's on a tick,
- * the trigger price plus slippage on a candle) and SL as a limit against that market; the
- * square-off at the quote's market, or at the recorded price as is.
- */
-export const DEFAULT_FILL_MODEL: FillModel = {
-  market: (o, quote, env) => marketFillPrice(quote, o.transaction_type, env.slippageBps, env.tick),
-  limitNow(o, quote, env) {
-    const side = o.transaction_type;
-    if (!isMarketable(o.price, side, marketPrice(quote, side))) return null;
-    return betterOf(o.price, side, marketFillPrice(quote, side, env.slippageBps, env.tick));
-  },
-  quoted: (o, quote) => marketPrice(quote, o.transaction_type),
-  limitOnPath: (o, path) => limitFillOnPath(o.price, o.transaction_type, path),
-  triggerOnPath: (o, path) => triggerOnPath(o.trigger_price, o.transaction_type, path),
-  stopMarket(o, triggered, path, env) {
-    const side = o.transaction_type;
-    return path.quote ? marketFillPrice(path.quote, side, env.slippageBps, env.tick) : withSlippage(triggered, side, env.slippageBps, env.tick);
-  },
-  stopLimit(o, triggered, path, env) {
-    const side = o.transaction_type;
-    if (!isMarketable(o.price, side, path.quote ? marketPrice(path.quote, side) : triggered)) return null;
-    return betterOf(o.price, side, DEFAULT_FILL_MODEL.stopMarket(o, triggered, path, env));
-  },
-  squareOff(p, source, env) {
-    if (!('quote' in source)) return source.price;
-    return marketFillPrice(source.quote, p.quantity > 0 ? 'SELL' : 'BUY', env.slippageBps, env.tick);
-  },
-  restingPrice(o, env) {
-    if (o.order_type === 'SL-M' || o.order_type === 'MARKET') return withSlippage(o.trigger_price, o.transaction_type, env.slippageBps, env.tick);
-    return o.price;
-  },
-};
 
 /** Today's charges (charges.ts): Zerodha's schedule in rates.ts, one table for every date. */
 export const DEFAULT_FEE_MODEL: FeeModel = {
@@ -103,5 +145,10 @@ export function feeModel(ctx: Ctx): FeeModel {
 
 /** The FillEnv for an instrument of this tick size under the context's settings. */
 export function fillEnv(ctx: Ctx, tick: Paise): FillEnv {
-  return { slippageBps: ctx.config.slippageBps, tick };
+  return { slippageBps: ctx.config.slippageBps, tick, protectionPct: ctx.config.marketProtectionPct };
+}
+
+/** The liquidity one step matches a path's orders against: the tick's book, and the path's share of traded volume. */
+export function pathLiquidity(ctx: Ctx, path: PricePath): Liquidity {
+  return new Liquidity(path.quote, volumeBudget(path.volume, ctx.config.volumeSharePct));
 }

@@ -269,8 +269,8 @@ export class PaperService {
   }
 
   /**
-   * Exit open positions (not holdings) with MARKET orders: one symbol ("INFY" or "NSE:INFY"), or
-   * all. Answers the exit orders as stored (REJECTED ones too); none when nothing matched.
+   * Exit open positions (not holdings) with MARKET orders (several for a position above the
+   * 1,00,000 per-order cap): one symbol ("INFY" or "NSE:INFY"), or all. Answers the exit orders as stored (REJECTED ones too); none when nothing matched.
    */
   async squareOff(userId: string, target: { symbol?: string; all?: boolean }): Promise<PaperOrder[]> {
     if (target.all && target.symbol) throw new OrderInputError('tradingsymbol', 'give a symbol or all, not both', 'nothing was squared off');
@@ -284,15 +284,18 @@ export class PaperService {
     if (list.length === 0) throw new PaperNotFoundError(wanted ? `no open paper position in ${wanted}` : 'there are no open paper positions', 'see them with `algo paper positions`');
     const out: PaperOrder[] = [];
     for (const p of list) {
-      out.push(await this.place(userId, {
-        exchange: p.exchange,
-        tradingsymbol: p.tradingsymbol,
-        transaction_type: p.quantity > 0 ? 'SELL' : 'BUY',
-        quantity: Math.abs(p.quantity),
-        order_type: 'MARKET',
-        product: p.product,
-        validity: 'DAY',
-      }));
+      // a position above the per-order cap (built by several orders) exits in orders of at most the cap
+      for (let left = Math.abs(p.quantity); left > 0; left -= Math.min(left, ORDER_LIMITS.maxQuantity)) {
+        out.push(await this.place(userId, {
+          exchange: p.exchange,
+          tradingsymbol: p.tradingsymbol,
+          transaction_type: p.quantity > 0 ? 'SELL' : 'BUY',
+          quantity: Math.min(left, ORDER_LIMITS.maxQuantity),
+          order_type: 'MARKET',
+          product: p.product,
+          validity: 'DAY',
+        }));
+      }
     }
     return out;
   }
@@ -416,12 +419,13 @@ export class PaperService {
   onQuote(q: Quote): Promise<void> {
     const prev = this.book.lastPrice(q.instrument_token);
     if (prev && prev.t > q.timestamp) return Promise.resolve();
-    this.book.setLastPrice(q.instrument_token, q.last_price, q.timestamp);
+    this.book.setLastPrice(q.instrument_token, q.last_price, q.timestamp, q.volume);
     this.quotes.remember(q);
     const staleMs = this.config.staleQuoteSeconds * 1000;
     if (this.clock.now() - q.timestamp > staleMs) return Promise.resolve();
     const path = tickPath(q, prev && q.timestamp - prev.t <= staleMs ? prev : null);
-    const hits = this.book.candidates(q.instrument_token, path.low, path.high);
+    // a buy limit at or above the best ask (a sell at or below the best bid) can fill from the book too
+    const hits = this.book.candidates(q.instrument_token, Math.min(path.low, q.ask ?? path.low), Math.max(path.high, q.bid ?? path.high));
     if (hits.length === 0) return Promise.resolve();
     const byUser = new Map<string, string[]>();
     for (const h of hits) {

@@ -8,7 +8,11 @@ import type { Charges, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '
 const avgRupees = (paise: number): number => Math.round(paise * 100) / 10_000;
 const priceOf = (value: Paise, qty: number): number => (qty ? avgRupees(value / qty) : 0);
 
-/** A paper order in Kite's order shape (rupees, IST timestamps). */
+/**
+ * A paper order in Kite's order shape (rupees, IST timestamps): average_price is the weighted
+ * average of its trades (up to 4 decimals), pending_quantity what is still open, and a cancelled
+ * order keeps its filled_quantity (cancelled_quantity the rest). filled_value stays internal.
+ */
 export function orderToKite(o: PaperOrder) {
   const done = o.status === 'COMPLETE';
   const ended = o.status === 'CANCELLED' || o.status === 'REJECTED';
@@ -36,7 +40,7 @@ export function orderToKite(o: PaperOrder) {
     disclosed_quantity: 0,
     price: toRupees(o.price),
     trigger_price: toRupees(o.trigger_price),
-    average_price: toRupees(o.average_price),
+    average_price: o.filled_value !== undefined ? priceOf(o.filled_value, o.filled_quantity) : toRupees(o.average_price),
     filled_quantity: o.filled_quantity,
     pending_quantity: done || ended ? 0 : o.quantity - o.filled_quantity,
     cancelled_quantity: o.status === 'CANCELLED' ? o.quantity - o.filled_quantity : 0,

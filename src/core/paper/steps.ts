@@ -63,6 +63,7 @@ export function placeStep(state: AccountState, ctx: Ctx, req: OrderRequest, inpu
     status_message: null,
     filled_quantity: 0,
     average_price: 0,
+    filled_value: 0,
     blocked_margin: 0,
     tag: req.tag ? req.tag : null,
     placed_at: ctx.now,
@@ -86,6 +87,10 @@ export function modifyStep(state: AccountState, ctx: Ctx, orderId: string, chang
   const d = begin(state, ctx);
   const old = d.open.get(orderId);
   if (!old) return { change: d.change(), result: { ok: false, code: 'not-open', reason: `order ${orderId} is not open` } };
+  if (changes.quantity !== undefined && old.filled_quantity > 0 && changes.quantity <= old.filled_quantity) {
+    const reason = `quantity ${changes.quantity} must be more than the ${old.filled_quantity} already filled; cancel the order to keep only what filled`;
+    return { change: d.change(), result: { ok: false, code: 'invalid', reason, field: 'quantity' } };
+  }
   const asLimit = old.status === 'OPEN' && old.order_type === 'SL' && changes.order_type === undefined;
   const type = changes.order_type ?? old.order_type;
   const takesPrice = type === 'LIMIT' || type === 'SL';

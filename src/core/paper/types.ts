@@ -55,7 +55,14 @@ export interface PaperOrder {
   status: OrderStatus;
   status_message: string | null;
   filled_quantity: number;
+  /** The weighted average of its trades, rounded to the paisa (filled_value / filled_quantity exactly). */
   average_price: Paise;
+  /**
+   * Internal (not in Kite's shape): the sum of quantity x price of the order's trades, paise, so the
+   * average and per-order charges are exact. Absent on a row from before partial fills (then
+   * filled_quantity x average_price).
+   */
+  filled_value?: Paise;
   /** Margin this order holds while it rests. */
   blocked_margin: Paise;
   tag: string | null;

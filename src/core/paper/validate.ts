@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { checker } from '../check.js';
 import type { Instrument, Quote } from '../market/types.js';
 import { formatINR, type Paise } from '../money.js';
-import { EXCHANGES, ORDER_LIMITS } from '../order/limits.js';
+import { EXCHANGES, MAX_QUANTITY_RULE, ORDER_LIMITS } from '../order/limits.js';
 import { OrderInputError, type OrderField } from '../order/input-error.js';
 import type { InstrumentIndex } from './instruments.js';
 import { ORDER_TYPES, PRODUCTS, SIDES, VALIDITIES, type OrderChanges, type OrderRequest } from './types.js';
@@ -108,7 +108,7 @@ export function checkStatic(req: OrderRequest, instruments: InstrumentIndex): Re
   }
   const lot = Math.max(1, inst.lot_size);
   if (req.quantity % lot !== 0) return reject('quantity', 'lot-size', `${req.quantity} is not a multiple of the lot size ${lot}`);
-  if (req.quantity > MAX_QUANTITY) return reject('quantity', 'max', `${req.quantity} is above the ${MAX_QUANTITY} limit for one order`);
+  if (req.quantity > MAX_QUANTITY) return reject('quantity', 'max', `${req.quantity} is above ${MAX_QUANTITY_RULE}`);
   const fields = checkPriceFields(req);
   if (fields) return fields;
   for (const field of ['price', 'trigger_price'] as const) {
