@@ -1,7 +1,7 @@
 import { istDate } from '../ist.js';
 import { formatINR, type Paise } from '../money.js';
 import type { Draft } from './draft.js';
-import { feeModel } from './models.js';
+import { bookFillCharges } from './ledger.js';
 import { applyFill, flatPosition, lockOf, positionKey } from './positions.js';
 import type { PaperOrder, PaperTrade } from './types.js';
 
@@ -59,14 +59,7 @@ export function fillOrder(draft: Draft, order: PaperOrder, price: Paise, at: num
     return { ok: false, reason: `no short selling with ${order.product}: SELL ${order.quantity} ${order.tradingsymbol} needs ${order.quantity} held, available ${held}` };
   }
   const eff = applyFill(before, order.transaction_type, order.quantity, price, { now: at, today: day, misPctHundredths: draft.misPctHundredths });
-  const charges = feeModel(draft.ctx).charges({
-    exchange: order.exchange,
-    product: order.product,
-    side: order.transaction_type,
-    quantity: order.quantity,
-    price,
-    instrument_type: instrumentType,
-  }, day);
+  const charges = bookFillCharges(draft, order, order.quantity, price, day, forced, instrumentType);
   const ownBlock = draft.open.has(order.order_id) ? draft.open.get(order.order_id)!.blocked_margin : 0;
   const free = draft.funds().available + ownBlock;
   const takes = lockOf(eff.position) - lockOf(before) - eff.realised + charges.total;

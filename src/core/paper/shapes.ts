@@ -56,6 +56,8 @@ export function chargesToKite(c: Charges) {
     sebi_turnover_charge: toRupees(c.sebi),
     stamp_duty: toRupees(c.stamp),
     gst: { igst: toRupees(c.gst), cgst: 0, sgst: 0, total: toRupees(c.gst) },
+    dp_charge: toRupees(c.dp ?? 0),
+    auto_square_off_charge: toRupees(c.square_off ?? 0),
     total: toRupees(c.total),
   };
 }
@@ -161,6 +163,8 @@ export function fundsToJson(meta: PaperMeta, unrealised: Paise) {
     capital: toRupees(meta.capital),
     available: toRupees(meta.available),
     blocked: toRupees(meta.blocked),
+    /** BTST credit (T1 shares sold today): not in `available` before the next trading day. */
+    unsettled: toRupees(meta.unsettled ?? 0),
     realised_pnl: toRupees(meta.realised_pnl),
     unrealised_pnl: toRupees(unrealised),
     charges: toRupees(meta.charges),
