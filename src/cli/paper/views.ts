@@ -171,10 +171,11 @@ export async function show(ctx: Context, account: PaperAccount, view: View): Pro
   }
 }
 
-function fundsText(meta: { capital: number; available: number; blocked: number; realised_pnl: number; charges: number }, unrealised: number, equity: number): string {
+function fundsText(meta: { capital: number; available: number; blocked: number; unsettled?: number; realised_pnl: number; charges: number }, unrealised: number, equity: number): string {
   return pairs([
     ['capital', formatINR(meta.capital)],
     ['available', formatINR(meta.available)],
+    ...(meta.unsettled ? [['unsettled (BTST)', `${formatINR(meta.unsettled)}, usable from the next trading day`] as [string, string]] : []),
     ['blocked margin', formatINR(meta.blocked)],
     ['realised P&L', signedINR(meta.realised_pnl)],
     ['unrealised P&L', signedINR(unrealised)],
