@@ -70,6 +70,8 @@ describe('paper charges by the scrip\'s day', () => {
     expect(f.meta.charges).toBe(17_82 + 30_92);
     expect(f.meta.unsettled).toBeUndefined(); // not a T1 sale: the credit is usable at once
     expect(f.meta.available).toBe(CAPITAL + 200_00 - 17_82 - 30_92);
+    const stats = await r.service.stats(U);
+    expect(stats).toMatchObject({ dp_charges: 15_34, total_charges: 48_74, net_pnl: 200_00 - 48_74 });
   });
 
   it('BTST: a T1 sale pays DP, and its credit is usable only from the next trading day', async () => {
@@ -155,6 +157,7 @@ describe('paper charges by the scrip\'s day', () => {
     const stats = await r.service.stats(U);
     expect(stats.net_pnl).toBe(-100_00 - 75_16); // after every charge, the square-off's included
     expect(stats.closed_trades[0]!.net).toBe(-100_00 - 75_16);
+    expect(stats).toMatchObject({ total_charges: 75_16, square_off_charges: 59_00, dp_charges: 0 });
   });
 
   it('a 45,000-unit MIS position squared off in two orders (30,000 + 15,000) pays ₹59 twice, once per order', () => {

@@ -153,7 +153,7 @@ export async function show(ctx: Context, account: PaperAccount, view: View): Pro
           ['profit factor', s.profit_factor === null ? '-' : s.profit_factor.toFixed(2)],
           ['best / worst trade', `${money(s.best_trade)} / ${money(s.worst_trade)}`],
           ['max drawdown', `${formatINR(s.max_drawdown)} (${pct(s.max_drawdown_pct)})`],
-          ['charges', formatINR(s.total_charges)],
+          ['charges', `${formatINR(s.total_charges)}${s.dp_charges || s.square_off_charges ? ` (DP ${formatINR(s.dp_charges)}, auto square-off ${formatINR(s.square_off_charges)})` : ''}`],
           ['net P&L', `${signedINR(s.net_pnl)} (${pct(s.return_pct)})`],
           ['equity', formatINR(s.equity)],
           ['equity curve', `${s.equity_curve.length} points`],

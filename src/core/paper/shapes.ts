@@ -189,6 +189,8 @@ export function statsToJson(s: PaperStats) {
     max_drawdown: r(s.max_drawdown),
     max_drawdown_pct: Math.round(s.max_drawdown_pct * 100) / 100,
     total_charges: r(s.total_charges),
+    dp_charges: r(s.dp_charges),
+    auto_square_off_charges: r(s.square_off_charges),
     realised_pnl: r(s.realised_pnl),
     unrealised_pnl: r(s.unrealised_pnl),
     net_pnl: r(s.net_pnl),
