@@ -58,7 +58,7 @@ describe('algo paper as a child process', () => {
     expect(positions.day).toEqual(positions.net); // Kite's shape: net and day
     expect(positions.net).toEqual([expect.objectContaining({ tradingsymbol: 'INFY', quantity: 10, average_price: orders[0]!.average_price })]);
     const funds = await json<Record<string, number>>(['paper', 'funds', '--profile', 'asha']);
-    expect(Object.keys(funds).sort()).toEqual(['available', 'blocked', 'capital', 'charges', 'equity', 'realised_pnl', 'unrealised_pnl']);
+    expect(Object.keys(funds).sort()).toEqual(['available', 'blocked', 'capital', 'charges', 'equity', 'realised_pnl', 'unrealised_pnl', 'unsettled']);
     expect(funds.capital).toBe(100000);
     const cost = Math.round(orders[0]!.average_price * 100) * 10;
     expect(Math.round(funds.available! * 100)).toBe(100000_00 - cost - Math.round(funds.charges! * 100));
