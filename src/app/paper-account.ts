@@ -1,5 +1,6 @@
 import type { Paise } from '../core/money.js';
 import type { CatchUpProgress } from '../core/paper/catchup.js';
+import type { ContractNote } from '../core/paper/contract-note.js';
 import type { InstrumentRef, OrderListOptions, PaperService } from '../core/paper/service.js';
 import type { PaperStats } from '../core/paper/stats.js';
 import type { OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from '../core/paper/types.js';
@@ -78,6 +79,11 @@ export class PaperAccount {
   /** Every fill, or one order's. */
   trades(orderId?: string): Promise<PaperTrade[]> {
     return this.call(() => this.service.trades(this.userId, orderId));
+  }
+
+  /** The contract note of an IST day (default today): its trades, each charge item per scrip and in total, DP and square-off apart. */
+  contractNote(date?: string): Promise<ContractNote> {
+    return this.call(() => this.service.contractNote(this.userId, date));
   }
 
   funds(): Promise<Funds> {

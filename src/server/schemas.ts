@@ -61,6 +61,10 @@ export const OrdersQuery = z.strictObject({
   open: z.enum(['true', 'false']).optional().describe('only OPEN and TRIGGER PENDING orders'),
 });
 
+export const ContractNoteQuery = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD, like 2026-11-20').optional().describe("the IST day (default: today's)"),
+});
+
 export const LoginQuery = z.strictObject({
   profile: z.string().regex(PROFILE_RE, 'must be a profile name').optional().describe('default: the server profile'),
 });

@@ -58,7 +58,7 @@ describe('algo paper as a child process', () => {
     expect(positions.day).toEqual(positions.net); // Kite's shape: net and day
     expect(positions.net).toEqual([expect.objectContaining({ tradingsymbol: 'INFY', quantity: 10, average_price: orders[0]!.average_price })]);
     const funds = await json<Record<string, number>>(['paper', 'funds', '--profile', 'asha']);
-    expect(Object.keys(funds).sort()).toEqual(['available', 'blocked', 'capital', 'charges', 'equity', 'realised_pnl', 'unrealised_pnl']);
+    expect(Object.keys(funds).sort()).toEqual(['available', 'blocked', 'capital', 'charges', 'equity', 'realised_pnl', 'unrealised_pnl', 'unsettled']);
     expect(funds.capital).toBe(100000);
     const cost = Math.round(orders[0]!.average_price * 100) * 10;
     expect(Math.round(funds.available! * 100)).toBe(100000_00 - cost - Math.round(funds.charges! * 100));
@@ -197,6 +197,31 @@ describe('algo paper as a child process', () => {
       const r = await run(['paper', 'orders', ...bad], NOW);
       expect(r.code, bad.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), bad.join(' ')).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it("contract-note: the day's trades and charge items, totals equal to what the account was charged; a bad --date exits 2", async () => {
+    const dir = tempDataDir('algo-paper-note-');
+    const run = (args: string[]) => runCli([...args, '--profile', 'n'], { dataDir: dir, env: { ALGO_CLOCK: CLOCK, NO_COLOR: '1' } });
+    expect((await run(['login', '--sandbox', '--user', 'SB0003'])).code).toBe(0);
+    for (const side of ['buy', 'sell']) expect((await run(['paper', side, 'INFY', '10'])).code).toBe(0);
+    const funds = JSON.parse((await run(['paper', 'funds', '--json'])).stdout) as { charges: number };
+    const r = await run(['paper', 'contract-note', '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const note = JSON.parse(r.stdout) as { date: string; trades: unknown[]; scrips: Array<{ dp_charge: number; charges: { brokerage: number } }>; totals: { total: number } };
+    expect(note).toMatchObject({ date: '2026-11-25', totals: { total: funds.charges } });
+    expect(note.trades).toHaveLength(2);
+    expect(note.scrips[0]!.dp_charge).toBe(0); // bought and sold the same day: intraday, no DP
+    const table = await run(['paper', 'contract-note']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Contract note 2026-11-25 \(IST\)\n/);
+    expect(table.stdout).toMatch(new RegExp(`total charged\\s+₹${funds.charges.toFixed(2)}\\n`));
+    expect((await run(['paper', 'contract-note', '--date', '2026-11-24'])).stdout).toBe('no paper trades on 2026-11-24 (2026-11-24, IST): nothing charged\n');
+    for (const bad of ['2026-02-30', '25-11-2026']) {
+      const e = await run(['paper', 'contract-note', '--date', bad]);
+      expect(e.code, bad).toBe(2);
+      expect(e.stderr.trim().split('\n'), bad).toHaveLength(1);
+      expect(e.stderr).toContain(`--date "${bad}" is not a day`);
     }
   }, 60_000);
 

@@ -215,3 +215,30 @@ describe('two users: no object of one is visible to the other', () => {
     }
   });
 });
+
+describe('the contract note', () => {
+  it("today's note lists the day's trades and totals exactly what the account was charged; a bad date is 400 InputException", async () => {
+    const c = await api.loginDemo('SB0003');
+    const before = paise((await get(c, 'funds')).json.data.charges);
+    expect((await place(c, { tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 4 })).json.data.status).toBe('COMPLETE');
+    expect((await place(c, { tradingsymbol: 'INFY', transaction_type: 'SELL', quantity: 4 })).json.data.status).toBe('COMPLETE');
+    const charged = paise((await get(c, 'funds')).json.data.charges) - before;
+    const r = await get(c, 'contract-note');
+    expect(r.status).toBe(200);
+    const note = r.json.data;
+    expect(note.date).toBe('2026-11-25'); // the test server's clock
+    expect(note.trades.map((t: { transaction_type: string; quantity: number }) => [t.transaction_type, t.quantity])).toEqual([['BUY', 4], ['SELL', 4]]);
+    expect(paise(note.totals.total)).toBe(charged);
+    // a same-day CNC round trip is intraday: brokerage on both sides, no DP
+    expect(note.scrips).toHaveLength(1);
+    expect(note.scrips[0]).toMatchObject({ tradingsymbol: 'INFY', buy_quantity: 4, sell_quantity: 4, dp_charge: 0 });
+    expect(note.scrips[0].charges.brokerage).toBeGreaterThan(0);
+    expect((await get(c, 'contract-note?date=2026-11-24')).json.data).toMatchObject({ date: '2026-11-24', trades: [], totals: { total: 0 } });
+    for (const bad of ['2026-02-30', 'yesterday']) {
+      const e = await get(c, `contract-note?date=${bad}`);
+      expect(e.status).toBe(400);
+      expect(e.json).toMatchObject({ status: 'error', error_type: 'InputException' });
+      expect(e.json.message).toMatch(/date/);
+    }
+  });
+});

@@ -112,7 +112,7 @@ function flatFee(total: Paise, calls: { fill: ChargeInput; date: string }[] = []
 }
 
 describe('paper fill and fee models', () => {
-  it('the defaults give today\'s numbers: a MARKET fill at the opposite best plus slippage, charged by computeCharges', () => {
+  it('the defaults give today\'s numbers: a MARKET fill at the opposite best plus slippage, charged by the scrip\'s day', () => {
     const q = quoteAt(1500_00, MON_10, { ask: 1500_50 });
     const step = placeStep(empty, ctxAt(MON_10), order(), { instruments, quote: q });
     expect(step.result).toMatchObject({ status: 'COMPLETE', filled_quantity: 40 });
@@ -120,8 +120,12 @@ describe('paper fill and fee models', () => {
     const price = marketFillPrice(q, 'BUY', config.slippageBps, INFY.tick_size);
     expect(price).toBe(1502_05); // 1500.50 + 10 bps = 1502.0005, up to the 5-paise tick
     expect(trade!.price).toBe(price);
-    const charges = computeCharges({ exchange: 'NSE', product: 'CNC', side: 'BUY', quantity: 40, price, instrument_type: 'EQ' });
+    // Charged by the scrip's day (DEFAULT_FEE_MODEL.day): a delivery buy of 40 x ₹1,502.05 = ₹60,082:
+    // STT 0.1% = ₹60.082 -> ₹60 (to the rupee); txn 0.00307% = 184.45p -> 184p; SEBI ₹10/crore = 6.01p -> 6p;
+    // stamp 0.015% = 901.23p -> 901p; GST 18% of (184.45 + 6.01)p = 34.28p -> 34p; total 6000 + 184 + 6 + 901 + 34 = 7125p
+    const charges = { brokerage: 0, stt: 60_00, exchange: 184, sebi: 6, stamp: 901, gst: 34, total: 71_25 };
     expect(trade!.charges).toEqual(charges);
+    expect(computeCharges({ exchange: 'NSE', product: 'CNC', side: 'BUY', quantity: 40, price }).stt).toBe(60_08); // one order alone: STT to the paisa
     expect(step.change!.meta.available).toBe(config.capital - 40 * price - charges.total);
 
     // Naming the defaults in the Ctx changes nothing.

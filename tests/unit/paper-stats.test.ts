@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCharges, zeroCharges } from '../../src/core/paper/charges.js';
+import { zeroCharges } from '../../src/core/paper/charges.js';
 import { newMeta } from '../../src/core/paper/draft.js';
 import { fundsToJson, holdingToKite, orderToKite, positionToKite, statsToJson, tradeToKite } from '../../src/core/paper/shapes.js';
 import { closedTrades, computeStats } from '../../src/core/paper/stats.js';
@@ -216,7 +216,11 @@ describe('Kite shapes (rupees at the edge)', () => {
       instrument_token: r.infy.instrument_token,
     });
     const [t] = await r.service.trades('AB1234');
-    const c = computeCharges({ exchange: 'NSE', product: 'CNC', side: 'BUY', quantity: 3, price: 1500_00 });
+    // a delivery buy of 3 x ₹1,500 = ₹4,500, charged as the day's contract note: STT 0.1% = ₹4.50,
+    // to the rupee half up ₹5; txn 0.00307% = 13.815p -> 14p; SEBI 0.45p -> 0; stamp 0.015% = 67.5p -> 68p;
+    // GST 18% of (13.815 + 0.45)p = 2.57p -> 3p; total 500 + 14 + 0 + 68 + 3 = 585p
+    const c = { stt: 5_00, total: 5_85 };
+    expect(t!.charges).toEqual({ brokerage: 0, stt: 5_00, exchange: 14, sebi: 0, stamp: 68, gst: 3, total: 5_85 });
     expect(tradeToKite(t!)).toMatchObject({ average_price: 1500, quantity: 3, fill_timestamp: '2026-11-23 10:00:00', charges: { transaction_tax: c.stt / 100, total: c.total / 100 } });
     r.price(1510_00);
     const [p] = await r.service.positions('AB1234');
@@ -229,6 +233,7 @@ describe('Kite shapes (rupees at the edge)', () => {
       capital: 100000,
       available: (100_000_00 - 4_500_00 - c.total) / 100,
       blocked: 0,
+      unsettled: 0,
       realised_pnl: 0,
       unrealised_pnl: 30,
       charges: c.total / 100,

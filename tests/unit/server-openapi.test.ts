@@ -30,6 +30,7 @@ describe('OpenAPI document', () => {
         'GET /api/paper-trading/funds',
         'GET /api/paper-trading/stats',
         'GET /api/paper-trading/orders',
+        'GET /api/paper-trading/contract-note',
         'GET /api/paper-trading/orders/{id}',
         'POST /api/paper-trading/orders',
         'PUT /api/paper-trading/orders/{id}',

@@ -8,6 +8,8 @@ import { confirm } from '../prompt.js';
 import type { Context } from '../context.js';
 import { printJson } from '../output.js';
 import { capitalFromArgs, changesFromArgs, orderFromArgs, type ModifyOptions, type OrderOptions } from './args.js';
+import { checkDay } from '../../core/paper/contract-note.js';
+import { showContractNote } from './contract-note.js';
 import { catchUpReporter } from './progress.js';
 import { runEngine } from './run.js';
 import * as views from './views.js';
@@ -19,6 +21,7 @@ export type PaperCommand =
   | { name: 'squareoff'; symbol?: string | undefined; all: boolean }
   | { name: 'reset'; capital?: string | undefined; yes: boolean }
   | { name: 'orders'; open: boolean; all: boolean; date?: string | undefined }
+  | { name: 'contract-note'; date?: string | undefined }
   | { name: 'positions' | 'holdings' | 'trades' | 'funds' | 'stats' | 'portfolio' | 'run' };
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -41,6 +44,8 @@ export function commandOf(name: string, args: string[], flags: Flags): PaperComm
       return { name, capital: str(flags.capital), yes: flags.yes === true };
     case 'orders':
       return { name, open: flags.open === true, all: flags.all === true, date: str(flags.date) };
+    case 'contract-note':
+      return { name, date: str(flags.date) };
     case 'positions':
     case 'holdings':
     case 'trades':
@@ -65,6 +70,7 @@ export async function runPaper(ctx: Context, c: PaperCommand): Promise<void> {
     if (!c.all && !c.symbol) throw new OrderInputError('tradingsymbol', 'say which position to square off', 'give a SYMBOL, or --all');
   }
   if (c.name === 'orders') checkOrdersFlags(c);
+  if (c.name === 'contract-note' && c.date !== undefined) checkDay(c.date, '--date');
   if (c.name === 'reset') await confirm(ctx.io, { yes: c.yes, question: 'This deletes every paper order, position and trade of this account.' });
 
   const { openProfilePaper } = await import('../../app/paper.js');
@@ -96,6 +102,8 @@ export async function runPaper(ctx: Context, c: PaperCommand): Promise<void> {
         ctx.io.stdout.write(`paper account of ${paper.session.user_id} reset with ${formatINR(meta.capital)}\n`);
         return;
       }
+      case 'contract-note':
+        return await showContractNote(ctx, account, c.date);
       default:
         return await views.show(ctx, account, c.name === 'orders' ? { name: 'orders', open: c.open, all: c.all, date: c.date } : { name: c.name });
     }

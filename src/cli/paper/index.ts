@@ -35,6 +35,11 @@ export function registerPaper(program: Command): void {
     .option('--all', "every order, not only today's")
     .option('--date <YYYY-MM-DD>', 'the orders placed on one IST day')
     .action(act('orders'));
+  paper
+    .command('contract-note')
+    .description("one IST day's trades and every charge item, as a contract note (today unless --date)")
+    .option('--date <YYYY-MM-DD>', 'the IST day')
+    .action(act('contract-note'));
   paper.command('positions').description('open paper positions with live P&L').action(act('positions'));
   paper.command('holdings').description('paper holdings (settled CNC buys)').action(act('holdings'));
   paper.command('trades').description('paper fills with their charges').action(act('trades'));
@@ -71,6 +76,7 @@ const EXAMPLES: Record<string, string[]> = {
   buy: ['algo paper buy INFY 10                     # MARKET, CNC, NSE', 'algo paper buy INFY 10 --price 1500        # LIMIT', 'algo paper buy SBIN 5 --product MIS --type SL-M --trigger 790'],
   sell: ['algo paper sell INFY 10', 'algo paper sell TCS 2 --price 4200 --validity IOC', 'algo paper sell SBIN 5 --product MIS --type SL-M --trigger 780'],
   orders: ["algo paper orders                  # today's, newest first", 'algo paper orders --all --json', 'algo paper orders --date 2026-11-20 --open'],
+  'contract-note': ['algo paper contract-note                    # today', 'algo paper contract-note --date 2026-11-20', 'algo paper contract-note --json'],
   positions: ['algo paper positions', 'algo paper positions --json'],
   holdings: ['algo paper holdings', 'algo paper holdings --json'],
   trades: ['algo paper trades', 'algo paper trades --json'],

@@ -153,7 +153,7 @@ export async function show(ctx: Context, account: PaperAccount, view: View): Pro
           ['profit factor', s.profit_factor === null ? '-' : s.profit_factor.toFixed(2)],
           ['best / worst trade', `${money(s.best_trade)} / ${money(s.worst_trade)}`],
           ['max drawdown', `${formatINR(s.max_drawdown)} (${pct(s.max_drawdown_pct)})`],
-          ['charges', formatINR(s.total_charges)],
+          ['charges', `${formatINR(s.total_charges)}${s.dp_charges || s.square_off_charges ? ` (DP ${formatINR(s.dp_charges)}, auto square-off ${formatINR(s.square_off_charges)})` : ''}`],
           ['net P&L', `${signedINR(s.net_pnl)} (${pct(s.return_pct)})`],
           ['equity', formatINR(s.equity)],
           ['equity curve', `${s.equity_curve.length} points`],
@@ -171,10 +171,11 @@ export async function show(ctx: Context, account: PaperAccount, view: View): Pro
   }
 }
 
-function fundsText(meta: { capital: number; available: number; blocked: number; realised_pnl: number; charges: number }, unrealised: number, equity: number): string {
+function fundsText(meta: { capital: number; available: number; blocked: number; unsettled?: number; realised_pnl: number; charges: number }, unrealised: number, equity: number): string {
   return pairs([
     ['capital', formatINR(meta.capital)],
     ['available', formatINR(meta.available)],
+    ...(meta.unsettled ? [['unsettled (BTST)', `${formatINR(meta.unsettled)}, usable from the next trading day`] as [string, string]] : []),
     ['blocked margin', formatINR(meta.blocked)],
     ['realised P&L', signedINR(meta.realised_pnl)],
     ['unrealised P&L', signedINR(unrealised)],

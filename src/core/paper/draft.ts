@@ -4,6 +4,7 @@ import type { PaperConfig } from './config.js';
 import { hundredths } from './exact.js';
 import { recordFill } from './equity.js';
 import { newId } from './ids.js';
+import { commitFillCharges, unsettledOn } from './ledger.js';
 import type { FeeModel, FillModel } from './models.js';
 import { lockOf } from './positions.js';
 import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from './types.js';
@@ -71,6 +72,8 @@ export class Draft {
     for (const p of state.positions) this.positions.set(p.key, p);
     this.todayStart = istMidnight(ctx.now);
     this.misPctHundredths = hundredths(ctx.config.misMarginPct);
+    // a BTST credit held back yesterday is usable today: the stored `available` must say so
+    if (this.meta.unsettled && unsettledOn(this.meta, this.today) !== this.meta.unsettled) this.dirty = true;
   }
 
   /** The IST date of now, "YYYY-MM-DD" (worked out on first use: a step on an idle account never needs it). */
@@ -115,6 +118,7 @@ export class Draft {
     this.trades.push(t);
     this.meta.realised_pnl += t.realised_pnl;
     this.meta.charges += t.charges.total;
+    commitFillCharges(this, t);
     recordFill(this, t);
     this.dirty = true;
   }
@@ -123,8 +127,11 @@ export class Draft {
     this.dirty = true;
   }
 
-  /** Blocked margin and free cash, derived from the positions and open orders (never stored apart). */
-  funds(): { blocked: Paise; available: Paise } {
+  /**
+   * Blocked margin and free cash, derived from the positions and open orders (never stored apart);
+   * free cash leaves out the BTST credit not usable before the next trading day (`unsettled`).
+   */
+  funds(): { blocked: Paise; available: Paise; unsettled: Paise } {
     let blocked = 0;
     let locked = 0;
     for (const o of this.open.values()) blocked += o.blocked_margin;
@@ -133,14 +140,17 @@ export class Draft {
       else locked += lockOf(p);
     }
     const m = this.meta;
-    return { blocked, available: m.capital + m.realised_pnl - m.charges - locked - blocked };
+    const unsettled = m.day?.unsettled ? unsettledOn(m, this.today) : 0;
+    return { blocked, unsettled, available: m.capital + m.realised_pnl - m.charges - locked - blocked - unsettled };
   }
 
   /** The change to commit, or null when nothing changed. */
   change(): AccountChange | null {
     if (!this.dirty) return null;
-    const { blocked, available } = this.funds();
+    const { blocked, available, unsettled } = this.funds();
     const meta: PaperMeta = { ...this.meta, blocked, available, version: this.meta.version + 1 };
+    if (unsettled > 0) meta.unsettled = unsettled;
+    else delete meta.unsettled;
     const change: AccountChange = { meta };
     if (this.orders.size) change.orders = [...this.orders.values()];
     if (this.trades.length) change.trades = this.trades;

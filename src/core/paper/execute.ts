@@ -2,7 +2,7 @@ import { istDate } from '../ist.js';
 import { formatINR, type Paise } from '../money.js';
 import type { Draft } from './draft.js';
 import { divRound } from './exact.js';
-import { feeModel } from './models.js';
+import { bookFillCharges } from './ledger.js';
 import { applyFill, flatPosition, lockOf, positionKey } from './positions.js';
 import type { PaperOrder, PaperTrade } from './types.js';
 
@@ -72,14 +72,7 @@ export function fillOrder(draft: Draft, order: PaperOrder, quantity: number, pri
     return { ok: false, reason: `no short selling with ${order.product}: SELL ${quantity} ${order.tradingsymbol} needs ${quantity} held, available ${held}` };
   }
   const eff = applyFill(before, order.transaction_type, quantity, price, { now: at, today: day, misPctHundredths: draft.misPctHundredths });
-  const charges = feeModel(draft.ctx).charges({
-    exchange: order.exchange,
-    product: order.product,
-    side: order.transaction_type,
-    quantity,
-    price,
-    instrument_type: instrumentType,
-  }, day);
+  const charges = bookFillCharges(draft, order, quantity, price, day, forced, instrumentType);
   const ownBlock = draft.open.has(order.order_id) ? draft.open.get(order.order_id)!.blocked_margin : 0;
   const free = draft.funds().available + ownBlock;
   const takes = lockOf(eff.position) - lockOf(before) - eff.realised + charges.total;

@@ -1,11 +1,11 @@
 import type { Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
-import { computeCharges, type ChargeInput } from './charges.js';
+import { computeCharges, orderBrokerage, scripDayCharges, type ChargeInput } from './charges.js';
 import type { Ctx } from './draft.js';
 import { Liquidity, protectionPrice, volumeBudget, type Slice } from './depth.js';
 import { betterOf, inBand, isMarketable, limitFillOnPath, marketFillPrice, marketPrice, pendingOf, triggerOnPath, withSlippage, type PricePath } from './fills.js';
 import { ZERODHA_RATES } from './rates.js';
-import type { Charges, PaperOrder, PaperPosition } from './types.js';
+import type { Charges, PaperOrder, PaperPosition, Product, ScripDay } from './types.js';
 
 /** What a fill model is told besides the order and the prices: the configured slippage, protection and the instrument's tick. */
 export interface FillEnv {
@@ -122,15 +122,39 @@ export const DEFAULT_FILL_MODEL: FillModel = {
   },
 };
 
-/** What a fill costs: every charge a step books or blocks comes from here. */
-export interface FeeModel {
-  /** The charges on one executed order (or, for a resting block, the expected one) that fills on the IST date `date` ("YYYY-MM-DD"). */
-  charges(fill: ChargeInput, date: string): Charges;
+/**
+ * A fee model that charges a scrip's whole day (the contract-note way): ledger.ts keeps the day's
+ * aggregates per scrip and books on each fill the difference between `scripDay` after and before.
+ */
+export interface DayFees {
+  /** The exact charges of one equity scrip's day on `exchange` from its ledger (IST date `date`), DP and square-off included. */
+  scripDay(day: ScripDay, exchange: string, date: string): Charges;
+  /** The brokerage of one executed order whose trades so far are worth `turnover` paise (kept per order in the ledger). */
+  orderBrokerage(order: { product: Product; instrument_type?: string }, turnover: Paise, date: string): Paise;
 }
 
-/** Today's charges (charges.ts): Zerodha's schedule in rates.ts, one table for every date. */
+/** What a fill costs: every charge a step books or blocks comes from here. */
+export interface FeeModel {
+  /**
+   * The charges on one executed order alone (a resting order's block, the expected one) on the IST
+   * date `date` ("YYYY-MM-DD"); also each fill's charges when the model has no `day`, or for a
+   * non-equity fill.
+   */
+  charges(fill: ChargeInput, date: string): Charges;
+  /** Equity fills are charged by the day (same-day delivery as intraday, STT to the rupee, DP, square-off); absent: each fill alone. */
+  day?: DayFees;
+}
+
+/**
+ * Today's charges (charges.ts): Zerodha's schedule in rates.ts, one table for every date; equity
+ * by the scrip's day as on the contract note (scripDayCharges), a resting block as one order alone.
+ */
 export const DEFAULT_FEE_MODEL: FeeModel = {
   charges: (fill) => computeCharges(fill, ZERODHA_RATES),
+  day: {
+    scripDay: (day, exchange) => scripDayCharges(day, exchange, ZERODHA_RATES),
+    orderBrokerage: (order, turnover) => orderBrokerage(order, turnover, ZERODHA_RATES),
+  },
 };
 
 /** The fill model a step prices with: the context's, else today's. */

@@ -25,11 +25,15 @@ export interface ChargeSchedule {
   gst: Rate;
   /** Which charges GST is levied on. */
   gstOn: { brokerage: boolean; exchange: boolean; sebi: boolean };
+  /** DP charge per scrip per day with a delivery sell, paise before GST (GST is added). */
+  dp: Paise;
+  /** Auto square-off charge per order squared off by the broker, paise before GST (GST is added). */
+  autoSquareOff: Paise;
 }
 
 export const ZERODHA_RATES: ChargeSchedule = {
   asOf: '2025-04-01',
-  source: 'kite/FACTS.md "Charges (Zerodha, equity)"',
+  source: 'kite/FACTS.md "Charges (Zerodha, equity)"; DP and auto square-off: "What a Zerodha contract note adds" (late 2026)',
   delivery: {
     brokerage: { rate: ZERO_RATE, cap: null },
     stt: { buy: pct('0.1'), sell: pct('0.1') },
@@ -57,4 +61,6 @@ export const ZERODHA_RATES: ChargeSchedule = {
   sebi: { num: 10n, den: 10_000_000n },
   gst: pct('18'),
   gstOn: { brokerage: true, exchange: true, sebi: true },
+  dp: 13_00, // ₹13 + 18% GST = ₹15.34
+  autoSquareOff: 50_00, // ₹50 + 18% GST = ₹59
 };

@@ -7,6 +7,7 @@ import type { Paise } from '../money.js';
 import type { PaperStore } from '../store/types.js';
 import { dayRangeCandle, NOTES, type NoteKind } from './approximate.js';
 import { OrderBook } from './book.js';
+import { checkDay, contractNoteOf, type ContractNote } from './contract-note.js';
 import { candleNeeds, catchUpEnds, catchUpStep, type CatchUpProgress, type CatchUpResult } from './catchup.js';
 import { DEFAULT_PAPER_CONFIG, type PaperConfig } from './config.js';
 import { isOpen, newMeta, type Ctx } from './draft.js';
@@ -393,6 +394,12 @@ export class PaperService {
   /** Fills in fill order; one order's with `orderId`. */
   async trades(userId: string, orderId?: string): Promise<PaperTrade[]> {
     return this.store.trades(userId, orderId);
+  }
+
+  /** The contract note of IST date `date` ("YYYY-MM-DD", default today by the clock): that day's trades and every charge item. */
+  async contractNote(userId: string, date?: string): Promise<ContractNote> {
+    const day = date === undefined ? istDate(this.clock.now()) : checkDay(date, 'date');
+    return contractNoteOf(day, await this.store.trades(userId));
   }
 
   /** The account's version: it changes whenever any process changes the account (-1 before the first). */

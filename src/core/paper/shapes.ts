@@ -60,6 +60,8 @@ export function chargesToKite(c: Charges) {
     sebi_turnover_charge: toRupees(c.sebi),
     stamp_duty: toRupees(c.stamp),
     gst: { igst: toRupees(c.gst), cgst: 0, sgst: 0, total: toRupees(c.gst) },
+    dp_charge: toRupees(c.dp ?? 0),
+    auto_square_off_charge: toRupees(c.square_off ?? 0),
     total: toRupees(c.total),
   };
 }
@@ -165,6 +167,8 @@ export function fundsToJson(meta: PaperMeta, unrealised: Paise) {
     capital: toRupees(meta.capital),
     available: toRupees(meta.available),
     blocked: toRupees(meta.blocked),
+    /** BTST credit (T1 shares sold today): not in `available` before the next trading day. */
+    unsettled: toRupees(meta.unsettled ?? 0),
     realised_pnl: toRupees(meta.realised_pnl),
     unrealised_pnl: toRupees(unrealised),
     charges: toRupees(meta.charges),
@@ -189,6 +193,8 @@ export function statsToJson(s: PaperStats) {
     max_drawdown: r(s.max_drawdown),
     max_drawdown_pct: Math.round(s.max_drawdown_pct * 100) / 100,
     total_charges: r(s.total_charges),
+    dp_charges: r(s.dp_charges),
+    auto_square_off_charges: r(s.square_off_charges),
     realised_pnl: r(s.realised_pnl),
     unrealised_pnl: r(s.unrealised_pnl),
     net_pnl: r(s.net_pnl),

@@ -39,7 +39,11 @@ export interface PaperStats {
   /** The record max_drawdown comes from (with now), and the one without now (recorded points and meta.drawdown only). */
   drawdown: Drawdown;
   recorded_drawdown: Drawdown;
+  /** Every charge, DP and auto square-off included (= meta.charges). */
   total_charges: Paise;
+  /** The parts of total_charges that are DP charges and auto square-off charges. */
+  dp_charges: Paise;
+  square_off_charges: Paise;
   realised_pnl: Paise;
   unrealised_pnl: Paise;
   /** realised - charges + unrealised */
@@ -150,7 +154,13 @@ export function computeStats(meta: PaperMeta, trades: readonly PaperTrade[], unr
   // now counts as the curve's latest point (a clock behind the record adds no fall)
   const dd = now >= history[history.length - 1]!.t ? withEquity(recorded, now, equity) : recorded;
   const curve = [...history, { t: now, equity }].sort((a, b) => a.t - b.t);
-  const net = meta.realised_pnl - meta.charges + unrealised;
+  const net = meta.realised_pnl - meta.charges + unrealised; // after every charge, DP and square-off included
+  let dp = 0;
+  let squareOff = 0;
+  for (const t of trades) {
+    dp += t.charges.dp ?? 0;
+    squareOff += t.charges.square_off ?? 0;
+  }
   const nets = closed.map((t) => t.net);
   return {
     trades: closed.length,
@@ -168,6 +178,8 @@ export function computeStats(meta: PaperMeta, trades: readonly PaperTrade[], unr
     drawdown: dd,
     recorded_drawdown: recorded,
     total_charges: meta.charges,
+    dp_charges: dp,
+    square_off_charges: squareOff,
     realised_pnl: meta.realised_pnl,
     unrealised_pnl: unrealised,
     net_pnl: net,

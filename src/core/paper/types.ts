@@ -77,6 +77,11 @@ export interface Charges {
   sebi: Paise;
   stamp: Paise;
   gst: Paise;
+  /** DP charge (₹13 + GST per scrip per day with a delivery sell): on the ledger, not the contract note's trade charges. Absent: 0. */
+  dp?: Paise;
+  /** Auto square-off charge (₹50 + GST per order the engine squares off at 15:20). Absent: 0. */
+  square_off?: Paise;
+  /** Every item above, DP and square-off included. */
   total: Paise;
 }
 
@@ -145,6 +150,40 @@ export interface Drawdown {
   max_pct: number;
 }
 
+/** One side's day aggregate of a scrip: quantities and values (paise) bought and sold. */
+export interface DayFlow {
+  buy_qty: number;
+  buy_value: Paise;
+  sell_qty: number;
+  sell_value: Paise;
+}
+
+/**
+ * One scrip's day on the day ledger (ledger.ts): aggregates only, never a list per order. `mis` is
+ * the intraday product, `del` the delivery products (CNC; NRML equity is charged like CNC).
+ */
+export interface ScripDay {
+  mis: DayFlow;
+  del: DayFlow;
+  /** Brokerage of the day's MIS orders, each min(0.03% of the order's turnover, ₹20), summed. */
+  mis_brokerage: Paise;
+  /** Orders the engine squared off at 15:20 (each charged the auto square-off charge). */
+  square_offs: number;
+  /** Delivery quantity bought the previous trading day and carried (T1), when any; `settled` the rest held at the day's start. */
+  t1?: number;
+  settled?: number;
+  /** What the day's trades of this scrip were charged so far, item by item (the sum of their charges). */
+  booked: Charges;
+}
+
+/** The day ledger: the IST date it is for, and each traded scrip ("NSE:INFY") of that day. */
+export interface DayLedger {
+  date: string;
+  scrips: Record<string, ScripDay>;
+  /** Credit from T1 sales of the day (BTST): not usable before the next trading day. */
+  unsettled: Paise;
+}
+
 /** One per user: the account's money and counters. */
 export interface PaperMeta {
   user_id: string;
@@ -165,6 +204,10 @@ export interface PaperMeta {
   daily_equity: EquityPoint[];
   /** Absent on an account from before it was kept (it starts at the capital, at created_at). */
   drawdown?: Drawdown;
+  /** The latest trading day's charge ledger per scrip (absent before the first fill). */
+  day?: DayLedger;
+  /** BTST credit held back from `available` until the next trading day (absent: none). */
+  unsettled?: Paise;
 }
 
 /** What the engine reads to make one change. */

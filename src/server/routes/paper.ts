@@ -1,10 +1,11 @@
 import { parseCapital, parseChanges, parseOrder } from '../../core/order/index.js';
 import { fundsToJson, holdingToKite, orderToKite, portfolioToKite, positionsToKite, statsToJson, tradeToKite } from '../../core/paper/shapes.js';
+import { contractNoteToJson } from '../../core/paper/contract-note.js';
 import type { PaperOrder } from '../../core/paper/types.js';
 import type { OrderRequest } from '../../core/paper/types.js';
 import type { PaperAccount } from '../../app/paper-account.js';
 import { ApiError } from '../api-error.js';
-import { KiteShaped, ModifyOrderBody, OrderIdData, OrderIdParams, OrdersQuery, PlaceOrderBody, ResetBody, SquareOffBody } from '../schemas.js';
+import { ContractNoteQuery, KiteShaped, ModifyOrderBody, OrderIdData, OrderIdParams, OrdersQuery, PlaceOrderBody, ResetBody, SquareOffBody } from '../schemas.js';
 import { userRoute, type HandlerContext, type RouteSpec } from '../route-spec.js';
 import type { ApiSession } from '../deps.js';
 
@@ -72,6 +73,17 @@ export const paperRoutes: RouteSpec[] = [
     query: OrdersQuery,
     data: KiteShaped('orders'),
     handler: async (ctx, s) => (await (await account(ctx, s)).orders({ open: ctx.query.open === 'true' })).map(orderToKite),
+  }),
+  userRoute({
+    method: 'GET',
+    url: `${BASE}/contract-note`,
+    summary: "One IST day's contract note: its trades, each charge item per scrip and in total, DP and auto square-off charges apart (default today)",
+    tag: TAG,
+    limit: 'read',
+    query: ContractNoteQuery,
+    data: KiteShaped('the contract note (rupees)'),
+    failures: { 400: 'date is not a day (InputException)' },
+    handler: async (ctx, s) => contractNoteToJson(await (await account(ctx, s)).contractNote(ctx.query.date)),
   }),
   userRoute({
     method: 'GET',
