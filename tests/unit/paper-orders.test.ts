@@ -167,7 +167,7 @@ describe('paper orders: resting, cancel, modify, reset', () => {
     expect(c).toMatchObject({ status: 'CANCELLED', blocked_margin: 0 });
     f = await r.service.funds(U);
     expect(f.meta).toMatchObject({ blocked: 0, available: 100_000_00 });
-    await expect(r.service.cancel(U, o.order_id)).rejects.toThrow(new RejectedError(`order ${o.order_id} is CANCELLED; only OPEN or TRIGGER PENDING orders can be cancelled`));
+    await expect(r.service.cancel(U, o.order_id)).rejects.toThrow(new RejectedError(`order ${o.order_id} is CANCELLED; only OPEN, TRIGGER PENDING or AMO REQ RECEIVED orders can be cancelled`));
     await expect(r.service.cancel(U, '123')).rejects.toBeInstanceOf(PaperNotFoundError);
     await expect(r.service.cancel('ZZ9999', o.order_id)).rejects.toBeInstanceOf(PaperNotFoundError); // another user's order
   });
@@ -194,7 +194,7 @@ describe('paper orders: resting, cancel, modify, reset', () => {
     await expect(r.service.modify(U, o.order_id, { price: 1490_01 })).rejects.toThrow(/price: ₹1,490.01 is not a multiple of the tick size/);
     const filled = await r.service.modify(U, o.order_id, { price: 1505_00 });
     expect(filled).toMatchObject({ status: 'COMPLETE', average_price: 1500_00, blocked_margin: 0 });
-    await expect(r.service.modify(U, o.order_id, { price: 1500_00 })).rejects.toThrow(/is COMPLETE; only OPEN or TRIGGER PENDING orders can be modified/);
+    await expect(r.service.modify(U, o.order_id, { price: 1500_00 })).rejects.toThrow(/is COMPLETE; only OPEN, TRIGGER PENDING or AMO REQ RECEIVED orders can be modified/);
   });
 
   it('modify can turn a LIMIT into a MARKET order', async () => {

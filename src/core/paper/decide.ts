@@ -4,20 +4,22 @@ import type { Draft } from './draft.js';
 import { deliveryCover, fillOrder, fundsMessage } from './execute.js';
 import { restingBlock } from './margin.js';
 import { fillEnv, fillModel } from './models.js';
-import { isAfterMisCutoff, isTradingTime } from './session.js';
+import { restForOpen } from './amo.js';
+import { isAfterMisCutoff, isTradingTime, orderWindow, type OrderWindow } from './session.js';
 import type { PaperOrder } from './types.js';
 
 export type Decision = { ok: true; order: PaperOrder } | { ok: false; reason: string };
 
-const CLOSED =
-  'market is closed (NSE equity trades 09:15-15:30 IST, Monday to Friday); MARKET and IOC orders are not queued: place a LIMIT or SL order to rest until the open';
-
-/** Why the session refuses this order now, if it does. */
-function sessionRule(o: PaperOrder, now: number, alwaysOpen: boolean): string | null {
-  if (o.product === 'MIS' && isAfterMisCutoff(now)) {
+/**
+ * Why the session refuses this order now, if it does: between the close and the AMO window
+ * (15:30-16:00, 08:58-09:00 IST of a trading day), or an MIS order for today's market from 15:20
+ * (an MIS after-market order is fine: it is for the next session).
+ */
+function sessionRule(o: PaperOrder, now: number, window: OrderWindow): string | null {
+  if (window.kind === 'closed') return window.reason;
+  if (o.product === 'MIS' && window.kind === 'market' && isAfterMisCutoff(now)) {
     return 'MIS orders are not accepted from 15:20 IST (intraday square-off); use CNC, or place MIS orders before 15:20 IST';
   }
-  if ((o.order_type === 'MARKET' || o.validity === 'IOC') && !isTradingTime(now, alwaysOpen)) return CLOSED;
   return null;
 }
 
@@ -30,14 +32,17 @@ function staleRule(quote: Quote, now: number, limitSeconds: number): string | nu
 /**
  * Decide what happens to an order with these terms now, priced by the context's fill model: fill
  * it (MARKET, marketable LIMIT), cancel it (IOC that cannot fill), rest it with its margin blocked
- * (LIMIT, SL, SL-M), or refuse it with the reason. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
+ * (LIMIT, SL, SL-M), or refuse it with the reason. Outside the normal market it waits for the
+ * open (amo.ts): an after-market order (AMO REQ RECEIVED) or a pre-open one. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
  * previous version, if it is open in the draft, has its block released by the new one.
  */
 export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote: Quote | null, asLimit = false): Decision {
   const { now, config } = draft.ctx;
-  const session = sessionRule(order, now, config.alwaysOpen);
+  const window = orderWindow(now, config.alwaysOpen);
+  const session = sessionRule(order, now, window);
   if (session) return { ok: false, reason: session };
   if (!quote) return { ok: false, reason: `no quote for ${order.exchange}:${order.tradingsymbol}; cannot price the order` };
+  if (window.kind === 'amo' || window.kind === 'pre-open') return restForOpen(draft, order, inst, quote, window.kind === 'amo');
   const trading = isTradingTime(now, config.alwaysOpen);
   if (trading) {
     const stale = staleRule(quote, now, config.staleQuoteSeconds);

@@ -60,6 +60,16 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX trades_by_time;
       CREATE INDEX orders_open ON orders(user_id, placed_at, seq) WHERE status IN ('OPEN', 'TRIGGER PENDING');
     `),
+  // After-market orders: AMO REQ RECEIVED is an open status (the partial index of open orders
+  // takes it in), and every order stored before the variety was kept is a regular one (a damaged
+  // doc is left as it is, for `algo doctor` to name).
+  (db) =>
+    db.exec(`
+      DROP INDEX orders_open;
+      CREATE INDEX orders_open ON orders(user_id, placed_at, seq) WHERE status IN ('OPEN', 'TRIGGER PENDING', 'AMO REQ RECEIVED');
+      UPDATE orders SET doc = json_set(doc, '$.variety', 'regular')
+        WHERE CASE WHEN json_valid(doc) AND json_type(doc) = 'object' THEN json_type(doc, '$.variety') IS NULL ELSE 0 END;
+    `),
 ];
 
 function schemaVersion(db: Db): number {
