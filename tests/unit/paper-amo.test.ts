@@ -182,6 +182,28 @@ describe('paper AMO: sent at the next open and filled in the call auction', () =
   });
 });
 
+describe('paper AMO: MIS', () => {
+  it('an MIS AMO blocks the MIS margin, fills at the open and is squared off at 15:20 of that day', async () => {
+    const r = rig({}, TUE_20);
+    const amo = await r.service.place(U, buy('INFY', 10, { product: 'MIS' }));
+    // 20% of 10 x 1,575.00 = 3,150.00, plus the charges of that MIS buy
+    const misCharges = computeCharges({ exchange: 'NSE', product: 'MIS', side: 'BUY', quantity: 10, price: 1575_00 }).total;
+    expect(amo.blocked_margin).toBe(3_150_00 + misCharges);
+    const cut = at('2026-12-02T15:20:00');
+    r.market.setCandles(r.infy.instrument_token, [
+      candle(WED_0915, 1510_00, 1512_00, 1505_00, 1511_00),
+      candle(cut, 1528_00, 1531_00, 1527_00, 1530_00),
+    ]);
+    r.clock.set(at('2026-12-02T16:00:00'));
+    r.price(1530_00);
+    await r.service.catchUp(U);
+    // bought 10 at the open 1,510.00, sold 10 at the 15:20 candle's close 1,530.00: +200.00 gross
+    const trades = await r.service.trades(U);
+    expect(trades.map((t) => [t.transaction_type, t.price, t.filled_at])).toEqual([['BUY', 1510_00, WED_0915], ['SELL', 1530_00, cut]]);
+    expect(trades[1]!.realised_pnl).toBe(200_00);
+  });
+});
+
 describe('paper pre-open (09:00-09:15)', () => {
   it('a MARKET order at 09:05 joins the auction (OPEN, regular) and fills at the open; a pre-open tick fills nothing', async () => {
     const r = rig({}, at('2026-12-02T09:05:00'));
