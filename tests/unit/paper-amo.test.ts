@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatINR } from '../../src/core/money.js';
 import { computeCharges } from '../../src/core/paper/charges.js';
 import { amoSentAt, orderWindow } from '../../src/core/paper/session.js';
 import { at, buy, candle, quote, rig, sell, type Rig } from '../helpers/paper.js';
@@ -179,6 +180,23 @@ describe('paper AMO: sent at the next open and filled in the call auction', () =
       [fri.order_id, 2, 1520_00, mon],
       [sat.order_id, 3, 1520_00, mon],
     ]);
+  });
+});
+
+describe('paper AMO: funds at the open', () => {
+  it('an open far above the block is checked against the funds then: REJECTED with the reason, the block released', async () => {
+    const r = rig({}, TUE_20);
+    const amo = await r.service.place(U, buy('INFY', 60));
+    // block: 60 x 1,575.00 = 94,500.00 + charges, inside the 1,00,000.00 capital
+    expect(amo).toMatchObject({ status: 'AMO REQ RECEIVED', blocked_margin: 94_500_00 + charges('BUY', 60, 1575_00) });
+    // Wednesday opens at 1,700.00: 60 x 1,700.00 = 1,02,000.00 is more than the account has
+    r.market.setCandles(r.infy.instrument_token, [candle(WED_0915, 1700_00, 1702_00, 1695_00, 1698_00)]);
+    r.clock.set(at('2026-12-02T09:20:00'));
+    await r.service.catchUp(U);
+    const o = await r.service.order(U, amo.order_id);
+    expect(o).toMatchObject({ status: 'REJECTED', blocked_margin: 0, updated_at: WED_0915 });
+    expect(o.status_message).toBe(`at the open (₹1,700.00): insufficient funds for BUY 60 INFY (CNC): needed ${formatINR(102_000_00 + charges('BUY', 60, 1700_00))}, available ₹1,00,000.00`);
+    expect((await r.service.funds(U)).meta).toMatchObject({ blocked: 0, available: 100_000_00 });
   });
 });
 
