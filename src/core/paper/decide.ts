@@ -32,8 +32,7 @@ function staleRule(quote: Quote, now: number, limitSeconds: number): string | nu
 /**
  * Decide what happens to an order with these terms now, priced by the context's fill model: fill
  * it (MARKET, marketable LIMIT), cancel it (IOC that cannot fill), rest it with its margin blocked
- * (LIMIT, SL, SL-M), or refuse it with the reason. Outside the normal market it waits for the
- * open (amo.ts): an after-market order (AMO REQ RECEIVED) or a pre-open one. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
+ * (LIMIT, SL, SL-M), or refuse it with the reason. `asLimit` treats a triggered SL (OPEN) as the limit order it has become. The order's
  * previous version, if it is open in the draft, has its block released by the new one.
  */
 export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote: Quote | null, asLimit = false): Decision {
@@ -42,6 +41,7 @@ export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote:
   const session = sessionRule(order, now, window);
   if (session) return { ok: false, reason: session };
   if (!quote) return { ok: false, reason: `no quote for ${order.exchange}:${order.tradingsymbol}; cannot price the order` };
+  // outside the normal market the order waits for the open (amo.ts): an after-market order (AMO REQ RECEIVED) or a pre-open one
   if (window.kind === 'amo' || window.kind === 'pre-open') return restForOpen(draft, order, inst, quote, window.kind === 'amo');
   const trading = isTradingTime(now, config.alwaysOpen);
   if (trading) {
