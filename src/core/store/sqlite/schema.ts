@@ -93,6 +93,12 @@ export type StoreIdentity =
   | { kind: 'foreign'; what: string };
 
 export function identifyStore(db: Db): StoreIdentity {
+  // One read transaction: another process migrating a new file at this moment is seen before or
+  // after its commit, never half (its tables without its schema version would look foreign).
+  return db.transaction(() => identifyNow(db))();
+}
+
+function identifyNow(db: Db): StoreIdentity {
   const id = applicationId(db);
   const version = schemaVersion(db);
   if (id === APPLICATION_ID) return { kind: 'algo', version, marked: true };
