@@ -59,7 +59,7 @@ export class PaperAccount {
     return this.call(() => this.service.reset(this.userId, capital));
   }
 
-  /** Oldest first, as Kite's order book, unless `newestFirst`; `open` keeps OPEN and TRIGGER PENDING ones, `date` one IST day's. */
+  /** Oldest first, as Kite's order book, unless `newestFirst`; `open` keeps the open ones (OPEN, TRIGGER PENDING, AMO REQ RECEIVED), `date` one IST day's. */
   orders(opts: OrderListOptions = {}): Promise<PaperOrder[]> {
     return this.call(() => this.service.orders(this.userId, opts));
   }

@@ -58,7 +58,7 @@ export const OrderIdParams = z.strictObject({
 });
 
 export const OrdersQuery = z.strictObject({
-  open: z.enum(['true', 'false']).optional().describe('only OPEN and TRIGGER PENDING orders'),
+  open: z.enum(['true', 'false']).optional().describe('only open orders: OPEN, TRIGGER PENDING and AMO REQ RECEIVED'),
 });
 
 export const ContractNoteQuery = z.strictObject({

@@ -122,7 +122,8 @@ export interface QuoteView {
 /** The ticker's state as the header and banners show it. */
 export type TickerStatus = StreamStatus;
 
-export const OPEN_STATUSES: readonly string[] = ['OPEN', 'TRIGGER PENDING'];
+/** Kite's (and the paper engine's) statuses of an order still alive: resting, or an after-market order not yet sent. */
+export const OPEN_STATUSES: readonly string[] = ['OPEN', 'TRIGGER PENDING', 'AMO REQ RECEIVED'];
 
 export function isOpenOrder(o: { status: string }): boolean {
   return OPEN_STATUSES.includes(o.status);

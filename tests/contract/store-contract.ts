@@ -78,7 +78,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<{ store:
         expect((await store.load(A)).openOrders).toEqual([]);
       });
 
-      it('load gives only OPEN and TRIGGER PENDING orders, oldest first', async () => {
+      it('load gives only open orders (OPEN, TRIGGER PENDING, AMO REQ RECEIVED), oldest first', async () => {
         await commit(store, A, {
           orders: [
             orderDoc(A, 'O1', { status: 'COMPLETE', placed_at: 1 }),
@@ -87,13 +87,20 @@ export function runStoreContract(name: string, makeStore: () => Promise<{ store:
             orderDoc(A, 'O4', { status: 'OPEN', placed_at: 10 }),
             orderDoc(A, 'O5', { status: 'REJECTED', placed_at: 3 }),
             orderDoc(A, 'O6', { status: 'OPEN', placed_at: 20 }),
+            orderDoc(A, 'O7', { status: 'AMO REQ RECEIVED', variety: 'amo', placed_at: 40 }),
           ],
         });
-        expect((await store.load(A)).openOrders.map((o) => o.order_id)).toEqual(['O4', 'O6', 'O2']);
+        expect((await store.load(A)).openOrders.map((o) => o.order_id)).toEqual(['O4', 'O6', 'O2', 'O7']);
         await store.update(A, (state) => {
-          expect(state.openOrders.map((o) => o.order_id)).toEqual(['O4', 'O6', 'O2']);
+          expect(state.openOrders.map((o) => o.order_id)).toEqual(['O4', 'O6', 'O2', 'O7']);
+          expect(state.openOrders[3]).toMatchObject({ status: 'AMO REQ RECEIVED', variety: 'amo' });
           return { change: null, result: null };
         });
+        // sent to the exchange: still open, still an AMO by variety
+        await commit(store, A, { orders: [orderDoc(A, 'O7', { status: 'OPEN', variety: 'amo', placed_at: 40 })] });
+        expect((await store.load(A)).openOrders.map((o) => [o.order_id, o.status, o.variety])).toEqual([
+          ['O4', 'OPEN', 'regular'], ['O6', 'OPEN', 'regular'], ['O2', 'TRIGGER PENDING', 'regular'], ['O7', 'OPEN', 'amo'],
+        ]);
       });
 
       it('orders come newest first (ties: last inserted first), filtered by status and limited', async () => {

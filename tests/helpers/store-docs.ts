@@ -26,6 +26,7 @@ export function orderDoc(userId: string, orderId: string, over: Partial<PaperOrd
   return {
     order_id: orderId,
     user_id: userId,
+    variety: 'regular',
     exchange: 'NSE',
     tradingsymbol: 'INFY',
     instrument_token: 408065,

@@ -31,7 +31,7 @@ interface Case {
   quantity: string;
   /** LIMIT with this price (rupees); MARKET without. */
   price?: string;
-  outcome: { refused: string } | { status: 'COMPLETE' | 'REJECTED' };
+  outcome: { refused: string } | { status: 'COMPLETE' | 'REJECTED' | 'AMO REQ RECEIVED' };
 }
 
 const CASES: Case[] = [
@@ -54,6 +54,9 @@ interface Answer {
 }
 
 const CLOCK = new Date(MARKET_OPEN).toISOString();
+/** The CLI's clock (ALGO_CLOCK); the API's and the dashboard's are ManualClocks. */
+let cliClock = CLOCK;
+let dashClock: ManualClock;
 const dirs: string[] = [];
 const tempDir = (): string => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-faces-'));
@@ -67,7 +70,7 @@ async function login(dir: string): Promise<void> {
 }
 
 async function cli(dir: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo({ ALGO_DATA_DIR: dir, ALGO_CLOCK: CLOCK, ALGO_SANDBOX: '1', NO_COLOR: '1' });
+  const io = captureIo({ ALGO_DATA_DIR: dir, ALGO_CLOCK: cliClock, ALGO_SANDBOX: '1', NO_COLOR: '1' });
   const code = await runCli(['node', 'algo', ...args], io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -172,7 +175,7 @@ beforeAll(async () => {
   await login(dashDir);
   const env = { ALGO_DATA_DIR: dashDir, ALGO_SANDBOX: '1' };
   const { settings, file } = resolveSettings({}, env);
-  const clock = new ManualClock(MARKET_OPEN);
+  const clock = (dashClock = new ManualClock(MARKET_OPEN));
   const ctx = { settings, configFile: file, clock, forProfile: () => ({ settings, configFile: file, clock }) };
   const backend = await loadBackend(ctx, () => undefined);
   backendClose = backend.close;
@@ -234,6 +237,24 @@ describe('a modification follows the same rule', () => {
     }
     expect((await cliStore.order('SB0001', cliId))).toMatchObject({ status: 'OPEN', price: price * 100 });
     expect((await apiStore.order('SB0001', apiId))).toMatchObject({ status: 'OPEN', price: price * 100 });
+  });
+});
+
+describe('at night', () => {
+  it('a good market buy is an after-market order (AMO REQ RECEIVED) from the CLI, the API and the dashboard alike', async () => {
+    const night = Date.parse('2026-11-25T20:00:00+05:30'); // the same Wednesday: the sessions are valid until 06:00
+    cliClock = new Date(night).toISOString();
+    api.clock.set(night);
+    dashClock.set(night);
+    try {
+      const c: Case = { name: 'a market buy at night', side: 'BUY', symbol: 'INFY', quantity: '1', outcome: { status: 'AMO REQ RECEIVED' } };
+      const answers = { cli: await viaCli(c), api: await viaApi(c), dashboard: await viaDashboard(c) };
+      for (const [face, a] of Object.entries(answers)) expect(a.status, `${face}: ${JSON.stringify(a)}`).toBe('AMO REQ RECEIVED');
+    } finally {
+      cliClock = CLOCK;
+      api.clock.set(MARKET_OPEN);
+      dashClock.set(MARKET_OPEN);
+    }
   });
 });
 

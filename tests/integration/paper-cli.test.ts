@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMarket } from '../../src/sandbox/market.js';
 import { runCli, tempDataDir as newDataDir } from '../helpers/cli.js';
 
 /** Wednesday, market open. */
@@ -163,6 +164,30 @@ describe('algo paper as a child process', () => {
     expect([next.code, next.stderr]).toEqual([0, '']);
     const curve = (JSON.parse(next.stdout) as { equity_curve: Array<{ time: string }> }).equity_curve;
     expect(curve.map((p) => p.time).filter((t) => t < '2026-11-25 10:00:00')).toEqual([]); // no mark from the past clock
+  }, 60_000);
+
+  it('at night a buy becomes an after-market order that says when it goes to the exchange, and fills at the next open', async () => {
+    const dir = tempDataDir('algo-paper-amo-');
+    const run = (args: string[], clock: string) => runCli([...args, '--profile', 'n'], { dataDir: dir, env: { ALGO_CLOCK: clock, NO_COLOR: '1' } });
+    const TUE_20 = '2026-12-01T20:00:00+05:30';
+    expect((await run(['login', '--sandbox', '--user', 'SB0003'], TUE_20)).code).toBe(0);
+    const r = await run(['paper', 'buy', 'INFY', '10'], TUE_20);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^AMO REQ RECEIVED BUY 10 NSE:INFY CNC MARKET \(order \d+\)\n/);
+    expect(r.stdout).toContain('after-market order: goes to the exchange at 09:00 IST on Wed 2026-12-02, into the pre-open call auction');
+    expect(r.stdout).toMatch(/funds available ₹[\d,]+\.\d\d · blocked ₹[\d,]+\.\d\d/); // the block of a resting order
+    const late = await run(['paper', 'buy', 'INFY', '1'], '2026-12-01T15:45:00+05:30');
+    expect(late.code).toBe(4);
+    expect(late.stderr).toMatch(/after-market orders are taken from 16:00 IST/);
+    // Wednesday 09:20 (a new Kite session): the catch-up fills it at the 09:15 candle's open
+    const WED = '2026-12-02T09:20:00+05:30';
+    expect((await run(['login', '--sandbox', '--user', 'SB0003'], WED)).code).toBe(0);
+    const listed = await run(['paper', 'orders', '--all', '--json'], WED); // placed yesterday
+    expect([listed.code, listed.stderr]).toEqual([0, '']);
+    const infy = createMarket().bySymbol('NSE', 'INFY')!;
+    const open = createMarket().candles(infy.instrument_token, Date.parse('2026-12-02T09:15:00+05:30'), Date.parse('2026-12-02T09:16:00+05:30'), 1)[0]!.open;
+    const [o] = JSON.parse(listed.stdout) as Array<KiteOrderJson & { variety: string; exchange_update_timestamp: string }>;
+    expect(o).toMatchObject({ status: 'COMPLETE', variety: 'amo', filled_quantity: 10, average_price: open / 100, exchange_update_timestamp: '2026-12-02 09:15:00' });
   }, 60_000);
 
   it("orders: today's newest first by default, --all every order, --date one IST day's, --open the resting ones", async () => {

@@ -242,3 +242,34 @@ describe('the contract note', () => {
     }
   });
 });
+
+describe('after-market orders over the API', () => {
+  it('at 15:45 an order is 400 OrderException with the window reason; at 20:00 it is an AMO that can be listed, modified and cancelled', async () => {
+    const c = await api.loginDemo('SB0003'); // Wednesday 10:00
+    const start = api.clock.now();
+    try {
+      api.clock.set(Date.parse('2026-11-25T15:45:00+05:30'));
+      const late = await place(c, { tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 1 });
+      expect(late.status).toBe(400);
+      expect(late.json).toMatchObject({ status: 'error', error_type: 'OrderException', data: { order_id: expect.any(String) } });
+      expect(late.json.message).toMatch(/after-market orders are taken from 16:00 IST/);
+
+      api.clock.set(Date.parse('2026-11-25T20:00:00+05:30'));
+      const r = await place(c, { tradingsymbol: 'INFY', transaction_type: 'BUY', quantity: 2 });
+      expect(r.status).toBe(200);
+      expect(r.json.data).toEqual({ order_id: expect.any(String), status: 'AMO REQ RECEIVED' });
+      const id = r.json.data.order_id as string;
+      const open = (await get(c, 'orders?open=true')).json.data;
+      expect(open).toEqual([expect.objectContaining({ order_id: id, variety: 'amo', status: 'AMO REQ RECEIVED', order_type: 'MARKET', exchange_order_id: null })]);
+      expect((await get(c, 'funds')).json.data.blocked).toBeGreaterThan(0); // blocked like a resting order
+      const m = await api.call('PUT', `${P}/orders/${id}`, { token: c, body: { quantity: 3 } });
+      expect(m.json.data).toEqual({ order_id: id, status: 'AMO REQ RECEIVED' });
+      const d = await api.call('DELETE', `${P}/orders/${id}`, { token: c });
+      expect(d.status).toBe(200);
+      expect((await get(c, `orders/${id}`)).json.data).toMatchObject({ status: 'CANCELLED', variety: 'amo', quantity: 3 });
+      expect((await get(c, 'funds')).json.data.blocked).toBe(0);
+    } finally {
+      api.clock.set(start);
+    }
+  });
+});

@@ -166,7 +166,7 @@ describe('paper charges by the scrip\'s day', () => {
     const order = (side: 'BUY' | 'SELL', quantity: number, more: Partial<PaperOrder> = {}): PaperOrder => ({
       order_id: d.nextId(), user_id: U, exchange: 'NSE', tradingsymbol: 'INFY', instrument_token: 1, transaction_type: side,
       order_type: 'MARKET', product: 'MIS', validity: 'DAY', quantity, price: 0, trigger_price: 0, status: 'OPEN',
-      status_message: null, filled_quantity: 0, average_price: 0, blocked_margin: 0, tag: null, placed_at: MON, updated_at: MON, ...more,
+      status_message: null, filled_quantity: 0, average_price: 0, blocked_margin: 0, tag: null, placed_at: MON, updated_at: MON, ...more, variety: more.variety ?? 'regular',
     });
     expect(fillOrder(d, order('BUY', 45_000), 45_000, 1500_00, MON).ok).toBe(true);
     const cutoff = ctx.now;

@@ -167,7 +167,7 @@ describe('paper orders: resting, cancel, modify, reset', () => {
     expect(c).toMatchObject({ status: 'CANCELLED', blocked_margin: 0 });
     f = await r.service.funds(U);
     expect(f.meta).toMatchObject({ blocked: 0, available: 100_000_00 });
-    await expect(r.service.cancel(U, o.order_id)).rejects.toThrow(new RejectedError(`order ${o.order_id} is CANCELLED; only OPEN or TRIGGER PENDING orders can be cancelled`));
+    await expect(r.service.cancel(U, o.order_id)).rejects.toThrow(new RejectedError(`order ${o.order_id} is CANCELLED; only OPEN, TRIGGER PENDING or AMO REQ RECEIVED orders can be cancelled`));
     await expect(r.service.cancel(U, '123')).rejects.toBeInstanceOf(PaperNotFoundError);
     await expect(r.service.cancel('ZZ9999', o.order_id)).rejects.toBeInstanceOf(PaperNotFoundError); // another user's order
   });
@@ -194,7 +194,7 @@ describe('paper orders: resting, cancel, modify, reset', () => {
     await expect(r.service.modify(U, o.order_id, { price: 1490_01 })).rejects.toThrow(/price: ₹1,490.01 is not a multiple of the tick size/);
     const filled = await r.service.modify(U, o.order_id, { price: 1505_00 });
     expect(filled).toMatchObject({ status: 'COMPLETE', average_price: 1500_00, blocked_margin: 0 });
-    await expect(r.service.modify(U, o.order_id, { price: 1500_00 })).rejects.toThrow(/is COMPLETE; only OPEN or TRIGGER PENDING orders can be modified/);
+    await expect(r.service.modify(U, o.order_id, { price: 1500_00 })).rejects.toThrow(/is COMPLETE; only OPEN, TRIGGER PENDING or AMO REQ RECEIVED orders can be modified/);
   });
 
   it('modify can turn a LIMIT into a MARKET order', async () => {
@@ -222,13 +222,12 @@ describe('paper orders: resting, cancel, modify, reset', () => {
 });
 
 describe('paper orders: market hours', () => {
-  it('outside market hours MARKET is refused, LIMIT rests; alwaysOpen accepts MARKET', async () => {
+  it('outside market hours MARKET and LIMIT become after-market orders (see paper-amo.test.ts); alwaysOpen fills MARKET', async () => {
     const r = rig({}, at('2026-11-23T08:00:00'));
     const m = await r.service.place(U, buy('INFY', 1));
-    expect(m.status).toBe('REJECTED');
-    expect(m.status_message).toMatch(/^market is closed \(NSE equity trades 09:15-15:30 IST, Monday to Friday\)/);
+    expect(m).toMatchObject({ status: 'AMO REQ RECEIVED', variety: 'amo', status_message: null });
     const l = await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1510_00 }));
-    expect(l.status).toBe('OPEN'); // marketable, but the market is closed: it rests until a tick
+    expect(l).toMatchObject({ status: 'AMO REQ RECEIVED', variety: 'amo' }); // marketable, but it waits for the 09:00 pre-open
     const open = rig({ alwaysOpen: true }, at('2026-11-22T22:00:00')); // a Sunday night
     expect((await open.service.place(U, buy('INFY', 1))).status).toBe('COMPLETE');
   });

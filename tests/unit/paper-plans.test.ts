@@ -60,7 +60,7 @@ function planRig() {
 }
 
 const order = (over: Partial<PaperOrder>): PaperOrder => ({
-  order_id: '1', user_id: U, exchange: 'NSE', tradingsymbol: 'INFY', instrument_token: 1, transaction_type: 'BUY', order_type: 'LIMIT',
+  order_id: '1', user_id: U, variety: 'regular', exchange: 'NSE', tradingsymbol: 'INFY', instrument_token: 1, transaction_type: 'BUY', order_type: 'LIMIT',
   product: 'CNC', validity: 'DAY', quantity: 1, price: 0, trigger_price: 0, status: 'OPEN', status_message: null, filled_quantity: 0,
   average_price: 0, blocked_margin: 0, tag: null, placed_at: 0, updated_at: 0, ...over,
 });

@@ -115,7 +115,7 @@ const clock = new ManualClock(Date.parse('2026-11-25T10:00:00+05:30'));
 function paperOrder(): PaperOrder {
   const at = clock.now();
   return {
-    order_id: 'PA1', user_id: 'SB0001', exchange: 'NSE', tradingsymbol: 'INFY', instrument_token: 408065, transaction_type: 'BUY',
+    order_id: 'PA1', user_id: 'SB0001', variety: 'regular', exchange: 'NSE', tradingsymbol: 'INFY', instrument_token: 408065, transaction_type: 'BUY',
     order_type: 'LIMIT', product: 'CNC', validity: 'DAY', quantity: 3, price: 170_000, trigger_price: 0, status: 'OPEN', status_message: null,
     filled_quantity: 0, average_price: 0, blocked_margin: 510_000, tag: null, placed_at: at, updated_at: at,
   };

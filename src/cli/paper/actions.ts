@@ -129,6 +129,8 @@ async function report(ctx: Context, paper: ProfilePaper, order: PaperOrder): Pro
     printJson({ ...orderToKite(order), trades: trades.map(tradeToKite), funds: fundsToJson(funds.meta, funds.unrealised) }, out);
   } else {
     out.write(views.orderLine(order));
+    const wait = views.waitLine(order, ctx.settings.alwaysOpen);
+    if (wait) out.write(wait);
     const charges = trades.reduce((s, t) => s + t.charges.total, 0);
     if (trades.length > 0) out.write(`  charges ${formatINR(charges)}\n`);
     out.write(`  funds available ${formatINR(funds.meta.available)} · blocked ${formatINR(funds.meta.blocked)}\n`);

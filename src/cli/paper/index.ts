@@ -31,7 +31,7 @@ export function registerPaper(program: Command): void {
   paper
     .command('orders')
     .description("paper orders, newest first: today's (IST) unless --all or --date")
-    .option('--open', 'only OPEN and TRIGGER PENDING orders (of any day unless --date)')
+    .option('--open', 'only open orders: OPEN, TRIGGER PENDING, AMO REQ RECEIVED (of any day unless --date)')
     .option('--all', "every order, not only today's")
     .option('--date <YYYY-MM-DD>', 'the orders placed on one IST day')
     .action(act('orders'));

@@ -1,4 +1,6 @@
-import { formatIst, istDate } from '../../core/ist.js';
+import { formatIst, istDate, istParts } from '../../core/ist.js';
+import { waitsForOpen } from '../../core/paper/amo.js';
+import { amoSentAt, skipsAuction } from '../../core/paper/session.js';
 import { formatINR, formatPrice, toRupees } from '../../core/money.js';
 import type { PaperAccount } from '../../app/paper-account.js';
 import type { LivePosition } from '../../core/paper/views.js';
@@ -18,6 +20,26 @@ export function orderLine(o: PaperOrder): string {
   const trig = o.trigger_price ? ` trigger ${formatINR(o.trigger_price)}` : '';
   const why = o.status_message ? `: ${o.status_message}` : '';
   return `${status} ${o.transaction_type} ${formatCount(o.quantity)} ${o.exchange}:${o.tradingsymbol} ${o.product} ${o.order_type}${at}${trig} (order ${o.order_id})${why}\n`;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+
+/** "09:00 IST on Wed 2026-12-02" */
+function whenIst(t: number): string {
+  return `${formatIst(t).slice(11, 16)} IST on ${WEEKDAYS[istParts(t).weekday]} ${istDate(t)}`;
+}
+
+/** For an order waiting for the open (an after-market order, or one placed in the pre-open): when it goes to the market; else null. */
+export function waitLine(o: PaperOrder, alwaysOpen: boolean): string | null {
+  if (o.status === 'AMO REQ RECEIVED') {
+    const sent = amoSentAt(o);
+    const how = skipsAuction(o) ? 'at the open' : 'into the pre-open call auction (it fills at the opening price if marketable)';
+    return `  after-market order: goes to the exchange at ${whenIst(sent)}, ${how}; modify or cancel it until then\n`;
+  }
+  if (o.status === 'OPEN' && waitsForOpen(o, alwaysOpen) && (o.order_type === 'MARKET' || o.order_type === 'LIMIT')) {
+    return '  pre-open: it meets the 09:15 IST open and fills at the opening price if marketable\n';
+  }
+  return null;
 }
 
 /** The order table's columns after TIME. */

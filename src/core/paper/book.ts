@@ -51,10 +51,10 @@ export class OrderBook {
     return this.entries.has(orderId);
   }
 
-  /** Index the order if it rests (OPEN, TRIGGER PENDING), else drop it; call after every change. */
+  /** Index the order if it rests (OPEN, TRIGGER PENDING; not an AMO waiting to be sent), else drop it; call after every change. */
   upsert(o: PaperOrder): void {
     this.remove(o.order_id);
-    if (!isOpen(o)) return;
+    if (!isOpen(o) || o.status === 'AMO REQ RECEIVED') return;
     const entry: BookEntry = { orderId: o.order_id, userId: o.user_id, token: o.instrument_token, level: restingLevel(o), ladder: ladderOf(o) };
     let book = this.books.get(entry.token);
     if (!book) this.books.set(entry.token, (book = new InstrumentBook()));

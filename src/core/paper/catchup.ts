@@ -9,7 +9,8 @@ import { expireOrders, nextExpiry, rollover, squareOffDue } from './housekeeping
 import type { InstrumentIndex } from './instruments.js';
 import { applyPath } from './match.js';
 import { fillEnv, fillModel } from './models.js';
-import { misCutoffsBetween } from './session.js';
+import { meetOpen, openStops, sendDue, waitsForOpen } from './amo.js';
+import { changedInPreOpen, misCutoffsBetween } from './session.js';
 import type { Step } from './steps.js';
 
 export interface CatchUpInput {
@@ -124,17 +125,28 @@ export function catchUpStep(state: AccountState, ctx: Ctx, input: CatchUpInput):
     }));
   };
   const cutoffs = misCutoffsBetween(from, to);
+  const alwaysOpen = ctx.config.alwaysOpen;
+  // after-market orders and orders of the pre-open: sent at their time, met at the first candle of the open
+  let waiting = [...d.open.values()].some((o) => waitsForOpen(o, alwaysOpen));
   let ci = 0;
   for (const t of [...byMinute.keys()].sort((a, b) => a - b)) {
     while (ci < cutoffs.length && cutoffs[ci]! <= t) settle(cutoffs[ci++]!);
     if (nextExpiry(d) <= t) out.push(...expireOrders(d, t));
+    const opening = waiting && !changedInPreOpen(t, alwaysOpen);
+    if (opening) {
+      sendDue(d, t);
+      openStops(d, t);
+    }
     for (const { token, candle } of byMinute.get(t)!.sort((a, b) => a.token - b.token)) {
       const instrument = input.instruments.byToken(token);
+      if (instrument && opening) out.push(...meetOpen(d, instrument, candle.open, t).filter((o) => o.status !== 'OPEN'));
       if (instrument) out.push(...applyPath(d, { instrument, path: candlePath(candle), candidates: null }).changed);
       lastClose.set(token, candle.close);
     }
+    if (opening) waiting = [...d.open.values()].some((o) => waitsForOpen(o, alwaysOpen));
   }
   while (ci < cutoffs.length) settle(cutoffs[ci++]!);
+  sendDue(d, to);
   settle(to);
   rollover(d);
   if (to > d.meta.processed_until) {

@@ -6,7 +6,8 @@ import { deliveryCover, fundsMessage } from './execute.js';
 import { marketPrice } from './fills.js';
 import { restingBlock } from './margin.js';
 import { fillEnv, fillModel } from './models.js';
-import { isAfterMisCutoff, isTradingTime } from './session.js';
+import { restForOpen } from './amo.js';
+import { isAfterMisCutoff, isTradingTime, orderWindow, type OrderWindow } from './session.js';
 import { fillSlices, type SlicesOutcome } from './slices.js';
 import type { PaperOrder } from './types.js';
 
@@ -14,15 +15,16 @@ export type Decision = { ok: true; order: PaperOrder } | { ok: false; reason: st
 
 const settled = (r: SlicesOutcome): Decision => (r.ok ? { ok: true, order: r.order } : r);
 
-const CLOSED =
-  'market is closed (NSE equity trades 09:15-15:30 IST, Monday to Friday); MARKET and IOC orders are not queued: place a LIMIT or SL order to rest until the open';
-
-/** Why the session refuses this order now, if it does. */
-function sessionRule(o: PaperOrder, now: number, alwaysOpen: boolean): string | null {
-  if (o.product === 'MIS' && isAfterMisCutoff(now)) {
+/**
+ * Why the session refuses this order now, if it does: between the close and the AMO window
+ * (15:30-16:00, 08:58-09:00 IST of a trading day), or an MIS order for today's market from 15:20
+ * (an MIS after-market order is fine: it is for the next session).
+ */
+function sessionRule(o: PaperOrder, now: number, window: OrderWindow): string | null {
+  if (window.kind === 'closed') return window.reason;
+  if (o.product === 'MIS' && window.kind === 'market' && isAfterMisCutoff(now)) {
     return 'MIS orders are not accepted from 15:20 IST (intraday square-off); use CNC, or place MIS orders before 15:20 IST';
   }
-  if ((o.order_type === 'MARKET' || o.validity === 'IOC') && !isTradingTime(now, alwaysOpen)) return CLOSED;
   return null;
 }
 
@@ -41,9 +43,12 @@ function staleRule(quote: Quote, now: number, limitSeconds: number): string | nu
  */
 export function decide(draft: Draft, order: PaperOrder, inst: Instrument, quote: Quote | null, asLimit = false): Decision {
   const { now, config } = draft.ctx;
-  const session = sessionRule(order, now, config.alwaysOpen);
+  const window = orderWindow(now, config.alwaysOpen);
+  const session = sessionRule(order, now, window);
   if (session) return { ok: false, reason: session };
   if (!quote) return { ok: false, reason: `no quote for ${order.exchange}:${order.tradingsymbol}; cannot price the order` };
+  // outside the normal market the order waits for the open (amo.ts): an after-market order (AMO REQ RECEIVED) or a pre-open one
+  if (window.kind === 'amo' || window.kind === 'pre-open') return restForOpen(draft, order, inst, quote, window.kind === 'amo');
   const trading = isTradingTime(now, config.alwaysOpen);
   if (trading) {
     const stale = staleRule(quote, now, config.staleQuoteSeconds);

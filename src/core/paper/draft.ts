@@ -36,8 +36,9 @@ export function newMeta(userId: string, capital: Paise, now: number, seq = 0): P
   };
 }
 
+/** Alive: resting (OPEN, TRIGGER PENDING) or an AMO waiting to be sent (AMO REQ RECEIVED). */
 export function isOpen(o: PaperOrder): boolean {
-  return o.status === 'OPEN' || o.status === 'TRIGGER PENDING';
+  return o.status === 'OPEN' || o.status === 'TRIGGER PENDING' || o.status === 'AMO REQ RECEIVED';
 }
 
 /** The IST date last worked out, by the instant its day began: most steps fall on the same day. */
@@ -91,7 +92,7 @@ export class Draft {
     return newId(this.ctx.now, this.ctx.userId, this.meta.seq);
   }
 
-  /** Insert or replace an order; it stays in `open` only while OPEN or TRIGGER PENDING. */
+  /** Insert or replace an order; it stays in `open` only while it is open (isOpen). */
   putOrder(o: PaperOrder): void {
     this.orders.set(o.order_id, o);
     if (isOpen(o)) this.open.set(o.order_id, o);

@@ -91,6 +91,7 @@ export function exitOrder(draft: Draft, p: PaperPosition, at: number, message: s
   return {
     order_id: draft.nextId(),
     user_id: p.user_id,
+    variety: 'regular',
     exchange: p.exchange,
     tradingsymbol: p.tradingsymbol,
     instrument_token: p.instrument_token,

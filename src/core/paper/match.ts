@@ -1,5 +1,6 @@
 import type { Instrument } from '../market/types.js';
 import { formatINR } from '../money.js';
+import { waitsForOpen } from './amo.js';
 import type { Draft } from './draft.js';
 import type { Slice } from './depth.js';
 import { rejectOrder } from './execute.js';
@@ -69,7 +70,7 @@ export function applyPath(d: Draft, input: PathInput): PathResult {
   const quote = input.path.quote;
   const band = quote ? { lower: quote.lower_circuit, upper: quote.upper_circuit } : undefined;
   for (const o of ordersFor(d, input, gone)) {
-    if (o.updated_at > input.path.to) continue;
+    if (o.updated_at > input.path.to || waitsForOpen(o, d.ctx.config.alwaysOpen)) continue; // an AMO or a pre-open order meets the open first (amo.ts)
     const p = pathFor(o, input.path);
     const at = p.quote ? p.to : p.from;
     const fill = (order: PaperOrder, slices: Slice[], why: string): void => {

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { describeError, RejectedError, UsageError } from '../errors.js';
-import { istDate, istParts, MARKET } from '../ist.js';
+import { istDate, istParts, istTimeOn, MARKET, marketStatus } from '../ist.js';
 import { isPermissionError, NoMarketDataError } from '../market/errors.js';
 import type { Candle, Instrument, MarketData, Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
@@ -17,7 +17,8 @@ import { InstrumentIndex } from './instruments.js';
 import { QuoteSource, type Instrumented } from './quotes.js';
 import { allPriced, deeperOf, drawdownOf, equityOf, isDeeper, unrealisedTotal, withEquity } from './equity.js';
 import { computeStats, recordDrawdownStep, type PaperStats } from './stats.js';
-import { cancelStep, matchStep, modifyStep, placeStep, settleStep, snapshotStep, type Outcome, type Step } from './steps.js';
+import { cancelStep, matchStep, modifyStep, openStep, placeStep, settleStep, snapshotStep, type Outcome, type Step } from './steps.js';
+import { tokensAtOpen, waitsForOpen } from './amo.js';
 import type { AccountState, Drawdown, OrderChanges, OrderRequest, PaperMeta, PaperOrder, PaperTrade } from './types.js';
 import { OrderInputError } from '../order/input-error.js';
 import { ORDER_LIMITS } from '../order/limits.js';
@@ -50,7 +51,7 @@ export interface InstrumentRef {
 
 /** Which orders `orders` lists, and in which order. */
 export interface OrderListOptions {
-  /** Only OPEN and TRIGGER PENDING orders. */
+  /** Only open orders: OPEN, TRIGGER PENDING and AMO REQ RECEIVED. */
   open?: boolean;
   /** Only orders placed on this IST day, "YYYY-MM-DD". */
   date?: string;
@@ -87,7 +88,7 @@ export class PaperService {
   private stopStream: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  private readonly doneOn = { squareOff: '', close: '' };
+  private readonly doneOn = { open: '', squareOff: '', close: '' };
 
   constructor(opts: PaperServiceOptions) {
     this.store = opts.store;
@@ -224,7 +225,7 @@ export class PaperService {
     const o = await this.store.order(userId, orderId);
     this.book.remove(orderId);
     if (!o) return new PaperNotFoundError(`no paper order ${orderId}`);
-    return new RejectedError(`order ${orderId} is ${o.status}; only OPEN or TRIGGER PENDING orders can be ${verb}`);
+    return new RejectedError(`order ${orderId} is ${o.status}; only OPEN, TRIGGER PENDING or AMO REQ RECEIVED orders can be ${verb}`);
   }
 
   /**
@@ -374,8 +375,8 @@ export class PaperService {
   }
 
   /**
-   * The user's orders, oldest first (as Kite's order book) unless `newestFirst`; `open` keeps OPEN
-   * and TRIGGER PENDING ones, `date` ("YYYY-MM-DD") those placed on that IST day.
+   * The user's orders, oldest first (as Kite's order book) unless `newestFirst`; `open` keeps OPEN,
+   * TRIGGER PENDING and AMO REQ RECEIVED ones, `date` ("YYYY-MM-DD") those placed on that IST day.
    */
   async orders(userId: string, opts: OrderListOptions = {}): Promise<PaperOrder[]> {
     const s = await this.snapshot(userId);
@@ -583,14 +584,19 @@ export class PaperService {
   }
 
   /**
-   * What the clock says is due (called by the running engine's timer; callable directly): at or
-   * after 15:20 IST the MIS square-off of every account, at or after 15:30 the close (expiries,
-   * the day's equity mark, processed_until). Each runs once per IST day.
+   * What the clock says is due (called by the running engine's timer; callable directly): from the
+   * 09:15 IST open of a trading day the open (after-market orders sent, the call auction filled at
+   * each instrument's opening price: again on later calls until every one is priced), at or after
+   * 15:20 IST the MIS square-off of every account, at or after 15:30 the close (expiries, the day's
+   * equity mark, processed_until). Each runs once per IST day.
    */
   async runDue(): Promise<void> {
     const now = this.clock.now();
     const today = istDate(now);
     const minute = istParts(now).minuteOfDay;
+    if (!this.config.alwaysOpen && this.doneOn.open !== today && marketStatus(now).phase === 'open') {
+      if (await this.openAll(istTimeOn(now, 9, 15))) this.doneOn.open = today;
+    }
     if (minute >= MARKET.misCutoff && this.doneOn.squareOff !== today) {
       this.doneOn.squareOff = today;
       await this.settleAll(true);
@@ -599,6 +605,32 @@ export class PaperService {
       this.doneOn.close = today;
       await this.settleAll(false);
     }
+  }
+
+  /**
+   * The open at `at` (09:15 IST today) for every account with an order waiting for it, priced by the
+   * live quote's opening price (a quote of today's session: stamped at or after the open). True when
+   * nothing is left waiting for a price.
+   */
+  private async openAll(at: number): Promise<boolean> {
+    const instruments = await this.instruments();
+    let done = true;
+    for (const userId of await this.store.users()) {
+      const s = await this.store.load(userId);
+      if (!s.openOrders.some((o) => waitsForOpen(o, false))) continue;
+      const tokens = tokensAtOpen(s.openOrders, at, false);
+      const quotes = await this.quotes.get(s.openOrders.filter((o) => tokens.has(o.instrument_token)));
+      const opens = new Map<number, number>();
+      for (const token of tokens) {
+        const q = quotes.get(token);
+        if (q && q.timestamp >= at && q.open > 0) opens.set(token, q.open);
+        else done = false;
+      }
+      const r = await this.run(userId, (st, ctx) => openStep(st, ctx, { opens, instruments, at }));
+      for (const o of r.changed) this.track(o);
+      this.reindex(userId, r.open);
+    }
+    return done;
   }
 
   private async settleAll(misOnly: boolean): Promise<void> {

@@ -58,3 +58,62 @@ export function nextTradingDate(date: string): string {
   nextDates.set(date, next);
   return next;
 }
+
+/**
+ * Where an order placed at t goes (Kite's equity windows, IST): to the normal market (09:15-15:30
+ * of a trading day, or always with alwaysOpen); into the pre-open (09:00-09:15: entries up to 09:08
+ * join the call auction, later ones are queued for the open); or, outside hours, it becomes an
+ * after-market order inside Kite's AMO window (16:00-08:58, all day on a day the market does not
+ * trade), sent at 09:00 of the next trading day (`preOpen`). Between (15:30-16:00, 08:58-09:00) it
+ * is refused, with the reason.
+ */
+export type OrderWindow =
+  | { kind: 'market' }
+  | { kind: 'pre-open' }
+  | { kind: 'amo'; preOpen: number }
+  | { kind: 'closed'; reason: string };
+
+const AMO_FROM = 16 * 60;
+const AMO_UNTIL = 8 * 60 + 58;
+
+/** Whether the market trades on t's IST day (the calendar of marketStatus, holidays included). */
+function tradesOn(t: number): boolean {
+  return marketStatus(istTimeOn(t, 9, 15)).phase === 'open';
+}
+
+export function orderWindow(t: number, alwaysOpen: boolean): OrderWindow {
+  if (alwaysOpen) return { kind: 'market' };
+  const status = marketStatus(t);
+  if (status.phase === 'open') return { kind: 'market' };
+  if (status.phase === 'pre-open') return { kind: 'pre-open' };
+  const minute = istParts(t).minuteOfDay;
+  if ((minute >= MARKET.close && minute < AMO_FROM) || (minute >= AMO_UNTIL && minute < MARKET.preOpen)) {
+    if (tradesOn(t)) {
+      return minute >= MARKET.close
+        ? { kind: 'closed', reason: 'the market closed at 15:30 IST and after-market orders are taken from 16:00 IST; place the order again from 16:00 IST (it goes to the exchange at the next open)' }
+        : { kind: 'closed', reason: 'after-market orders are taken until 08:58 IST and the pre-open starts at 09:00 IST; place the order again from 09:00 IST' };
+    }
+  }
+  return { kind: 'amo', preOpen: status.nextChange };
+}
+
+/** Orders that skip the call auction (SL, SL-M, IOC) go to the exchange at the 09:15 open, the others at 09:00. */
+export function skipsAuction(o: { order_type: string; validity: string }): boolean {
+  return o.order_type === 'SL' || o.order_type === 'SL-M' || o.validity === 'IOC';
+}
+
+/** When an after-market order placed at `placedAt` (inside the AMO window) goes to the exchange. */
+export function amoSentAt(o: { order_type: string; validity: string; placed_at: number }): number {
+  const preOpen = marketStatus(o.placed_at).nextChange;
+  return skipsAuction(o) ? preOpen + (MARKET.open - MARKET.preOpen) * 60_000 : preOpen;
+}
+
+/**
+ * Whether an order last changed at t waits for that day's open (09:15): it was placed, modified or
+ * sent in the pre-open (09:00-09:15 IST of a trading day). Never with alwaysOpen.
+ */
+export function changedInPreOpen(t: number, alwaysOpen: boolean): boolean {
+  if (alwaysOpen) return false;
+  const minute = istParts(t).minuteOfDay;
+  return minute >= MARKET.preOpen && minute < MARKET.open;
+}

@@ -19,15 +19,15 @@ export function orderToKite(o: PaperOrder) {
   return {
     placed_by: o.user_id,
     order_id: o.order_id,
-    exchange_order_id: done || o.status === 'OPEN' || o.status === 'TRIGGER PENDING' ? o.order_id : null,
+    exchange_order_id: done || o.status === 'OPEN' || o.status === 'TRIGGER PENDING' ? o.order_id : null, // an AMO not yet sent has none
     parent_order_id: null,
     status: o.status,
     status_message: o.status_message,
     status_message_raw: o.status_message,
     order_timestamp: formatIst(o.placed_at),
     exchange_update_timestamp: formatIst(o.updated_at),
-    exchange_timestamp: o.status === 'REJECTED' ? null : formatIst(done ? o.updated_at : o.placed_at),
-    variety: 'regular',
+    exchange_timestamp: o.status === 'REJECTED' || o.status === 'AMO REQ RECEIVED' ? null : formatIst(done ? o.updated_at : o.placed_at),
+    variety: o.variety ?? 'regular',
     modified: o.updated_at !== o.placed_at && !done && !ended,
     exchange: o.exchange,
     tradingsymbol: o.tradingsymbol,

@@ -1,5 +1,6 @@
 import type { Instrument, Quote } from '../market/types.js';
 import type { AccountChange, AccountState, OrderChanges, OrderRequest, PaperOrder } from './types.js';
+import { meetOpen, openStops, sendDue } from './amo.js';
 import { decide } from './decide.js';
 import { Draft, type Ctx } from './draft.js';
 import { cancelOrder, rejectOrder } from './execute.js';
@@ -22,9 +23,10 @@ export type Outcome =
   /** New terms that can never be an order (off-tick, outside the band, over the cap): nothing changes. */
   | { ok: false; code: 'invalid'; reason: string; field: Rejection['field'] };
 
-/** Load the account into a draft and apply what the clock alone decides (expiries, the day roll). */
+/** Load the account into a draft and apply what the clock alone decides (AMOs sent, expiries, the day roll). */
 export function begin(state: AccountState, ctx: Ctx): Draft {
   const d = new Draft(state, ctx);
+  sendDue(d, ctx.now);
   expireOrders(d, ctx.now);
   rollover(d);
   return d;
@@ -49,6 +51,7 @@ export function placeStep(state: AccountState, ctx: Ctx, req: OrderRequest, inpu
   const order: PaperOrder = {
     order_id: d.nextId(),
     user_id: ctx.userId,
+    variety: 'regular',
     exchange: req.exchange,
     tradingsymbol: req.tradingsymbol,
     instrument_token: inst?.instrument_token ?? 0,
@@ -167,6 +170,29 @@ export function snapshotStep(state: AccountState, ctx: Ctx): Step<AccountState> 
   const change = d.change();
   const meta = change?.meta ?? d.meta;
   return { change, result: { meta, openOrders: [...d.open.values()], positions: [...d.positions.values()] } };
+}
+
+/**
+ * The running engine's open (09:15 IST) from live quotes: after-market orders due are sent, stops
+ * waiting for the open start watching the market, and the orders in the call auction (or queued
+ * for the open) meet the opening price of their instrument (`opens`, paise by token; an
+ * instrument without one waits for a later call).
+ */
+export interface OpenResult {
+  /** Orders filled, rested, cancelled or rejected at the open. */
+  changed: PaperOrder[];
+  open: PaperOrder[];
+}
+
+export function openStep(state: AccountState, ctx: Ctx, input: { opens: Map<number, number>; instruments: InstrumentIndex; at: number }): Step<OpenResult> {
+  const d = begin(state, ctx);
+  openStops(d, input.at);
+  const changed: PaperOrder[] = [];
+  for (const [token, open] of input.opens) {
+    const inst = input.instruments.byToken(token);
+    if (inst) changed.push(...meetOpen(d, inst, open, input.at));
+  }
+  return { change: d.change(), result: { changed, open: [...d.open.values()] } };
 }
 
 /** Match one user's resting orders of one instrument against a live price move. */

@@ -4,7 +4,12 @@ export type Side = 'BUY' | 'SELL';
 export type OrderType = 'MARKET' | 'LIMIT' | 'SL' | 'SL-M';
 export type Product = 'CNC' | 'MIS' | 'NRML';
 export type Validity = 'DAY' | 'IOC';
-export type OrderStatus = 'OPEN' | 'TRIGGER PENDING' | 'COMPLETE' | 'CANCELLED' | 'REJECTED';
+export type OrderStatus = 'OPEN' | 'TRIGGER PENDING' | 'AMO REQ RECEIVED' | 'COMPLETE' | 'CANCELLED' | 'REJECTED';
+/** Kite's variety: a regular order, or an after-market order (placed outside hours, sent at the next session's start). */
+export type Variety = 'regular' | 'amo';
+
+/** The statuses of an order that is still alive: resting at the exchange, or an AMO waiting to be sent. */
+export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = ['OPEN', 'TRIGGER PENDING', 'AMO REQ RECEIVED'];
 
 export const SIDES: readonly Side[] = ['BUY', 'SELL'];
 export const ORDER_TYPES: readonly OrderType[] = ['MARKET', 'LIMIT', 'SL', 'SL-M'];
@@ -42,6 +47,8 @@ export interface OrderChanges {
 export interface PaperOrder {
   order_id: string;
   user_id: string;
+  /** 'amo' from placement outside hours on (kept after it is sent, as at Kite); absent on orders stored before it was kept: 'regular'. */
+  variety: Variety;
   exchange: string;
   tradingsymbol: string;
   instrument_token: number;
@@ -213,7 +220,7 @@ export interface PaperMeta {
 /** What the engine reads to make one change. */
 export interface AccountState {
   meta: PaperMeta | null;
-  /** Orders that are OPEN or TRIGGER PENDING. */
+  /** Orders that are OPEN, TRIGGER PENDING or AMO REQ RECEIVED. */
   openOrders: PaperOrder[];
   positions: PaperPosition[];
 }

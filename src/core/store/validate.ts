@@ -1,6 +1,6 @@
 import { AlgoError, UsageError } from '../errors.js';
 import { USER_ID_RE } from '../paths.js';
-import type { AccountChange, OrderStatus, PaperMeta } from '../paper/types.js';
+import { OPEN_ORDER_STATUSES, type AccountChange, type OrderStatus, type PaperMeta } from '../paper/types.js';
 import type { OrderQuery } from './types.js';
 
 /**
@@ -8,8 +8,8 @@ import type { OrderQuery } from './types.js';
  * refuse exactly the same things.
  */
 
-export const ORDER_STATUSES: readonly OrderStatus[] = ['OPEN', 'TRIGGER PENDING', 'COMPLETE', 'CANCELLED', 'REJECTED'];
-export const OPEN_STATUSES: readonly OrderStatus[] = ['OPEN', 'TRIGGER PENDING'];
+export const ORDER_STATUSES: readonly OrderStatus[] = ['OPEN', 'TRIGGER PENDING', 'AMO REQ RECEIVED', 'COMPLETE', 'CANCELLED', 'REJECTED'];
+export const OPEN_STATUSES: readonly OrderStatus[] = OPEN_ORDER_STATUSES;
 const MAX_ID_LENGTH = 64;
 
 /** A bad value, quoted and cut short so it cannot flood a terminal line. */

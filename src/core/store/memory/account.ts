@@ -31,7 +31,7 @@ export class MemoryAccount {
   meta: PaperMeta | null = null;
   /** Every order by id; a replaced order keeps its first insertion number (as an upsert does). */
   readonly orders = new Map<string, Row<PaperOrder>>();
-  /** The OPEN and TRIGGER PENDING ones among them. */
+  /** The open ones among them (OPEN_STATUSES). */
   readonly open = new Map<string, Row<PaperOrder>>();
   readonly positions = new Map<string, PaperPosition>();
   /** In insertion order. */

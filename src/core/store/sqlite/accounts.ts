@@ -17,7 +17,7 @@ export interface OpenRow {
 /** What one commit wrote to an account, as stored, in the order written. */
 export interface Written {
   meta: PaperMeta;
-  /** Every order written: `open` is its row when OPEN or TRIGGER PENDING, else null. */
+  /** Every order written: `open` is its row while open (OPEN_STATUSES), else null. */
   orders: Array<{ id: string; open: OpenRow | null }>;
   positions: PaperPosition[];
   deletedPositions: readonly string[];

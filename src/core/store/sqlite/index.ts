@@ -14,7 +14,7 @@ const SQL = {
   meta: 'SELECT doc FROM meta WHERE user_id = ?',
   // Force the partial index of open orders (its WHERE, word for word), so this reads the open
   // orders only, already in order, not the history. Rows are [seq, doc].
-  openOrders: `SELECT seq, doc FROM orders INDEXED BY orders_open WHERE user_id = ? AND status IN ('OPEN', 'TRIGGER PENDING')
+  openOrders: `SELECT seq, doc FROM orders INDEXED BY orders_open WHERE user_id = ? AND status IN ('OPEN', 'TRIGGER PENDING', 'AMO REQ RECEIVED')
     ORDER BY placed_at, seq`,
   positions: 'SELECT doc FROM positions WHERE user_id = ? ORDER BY key',
   orders: 'SELECT doc FROM orders WHERE user_id = ? ORDER BY placed_at DESC, seq DESC LIMIT ?',

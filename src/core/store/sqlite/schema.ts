@@ -60,6 +60,16 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX trades_by_time;
       CREATE INDEX orders_open ON orders(user_id, placed_at, seq) WHERE status IN ('OPEN', 'TRIGGER PENDING');
     `),
+  // After-market orders: AMO REQ RECEIVED is an open status (the partial index of open orders
+  // takes it in), and every order stored before the variety was kept is a regular one (a damaged
+  // doc is left as it is, for `algo doctor` to name).
+  (db) =>
+    db.exec(`
+      DROP INDEX orders_open;
+      CREATE INDEX orders_open ON orders(user_id, placed_at, seq) WHERE status IN ('OPEN', 'TRIGGER PENDING', 'AMO REQ RECEIVED');
+      UPDATE orders SET doc = json_set(doc, '$.variety', 'regular')
+        WHERE CASE WHEN json_valid(doc) AND json_type(doc) = 'object' THEN json_type(doc, '$.variety') IS NULL ELSE 0 END;
+    `),
 ];
 
 function schemaVersion(db: Db): number {
@@ -83,6 +93,12 @@ export type StoreIdentity =
   | { kind: 'foreign'; what: string };
 
 export function identifyStore(db: Db): StoreIdentity {
+  // One read transaction: another process migrating a new file at this moment is seen before or
+  // after its commit, never half (its tables without its schema version would look foreign).
+  return db.transaction(() => identifyNow(db))();
+}
+
+function identifyNow(db: Db): StoreIdentity {
   const id = applicationId(db);
   const version = schemaVersion(db);
   if (id === APPLICATION_ID) return { kind: 'algo', version, marked: true };
