@@ -97,7 +97,9 @@ describe('algo (the dashboard) in a terminal', () => {
       expect(resting.status, resting.status_message ?? '').toBe('OPEN');
       await pane.waitFor(new RegExp(`${resting.order_id}\\s+BUY\\s+TCS\\s+LIMIT CNC\\s+0/1\\s+2,800\\.00\\s+OPEN`), 5000);
 
-      // ...and the keyboard cancels it: → to the orders table (open orders first), c.
+      // ...and the keyboard cancels it: → past the holdings to the orders table (open orders first), c.
+      pane.keys('l');
+      await pane.waitFor('▸ Paper holdings');
       pane.keys('l');
       await pane.waitFor('▸ Paper orders');
       pane.keys('c');

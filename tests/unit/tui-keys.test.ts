@@ -183,7 +183,7 @@ describe('acting on paper orders and positions', () => {
     const { ui, effects } = press(['2', RIGHT, 'x']);
     expect(ui.focus.paper).toBe(1); // Paper positions, Paper holdings, Paper orders, Paper trades
     expect(effects).toEqual([]);
-    expect(ui.message).toEqual({ text: 'WIPRO is a holding (a delivery buy from an earlier day): x squares off positions only; to exit it, press s to sell it', tone: 'error' });
+    expect(ui.message).toEqual({ text: 'WIPRO is a holding: x squares off positions only; to exit, sell it (s)', tone: 'error' });
     const sell = press(['s'], ui).ui.overlay;
     expect(sell.kind === 'form' && { side: sell.form.side, symbol: sell.form.symbol, quantity: sell.form.quantity, product: sell.form.product }).toEqual({
       side: 'SELL', symbol: 'NSE:WIPRO', quantity: '7', product: 'CNC',

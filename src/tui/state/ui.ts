@@ -81,7 +81,7 @@ export const SIGNED_OUT_KEYS = 'signed out: no paper orders until the profile si
 
 /** What x says on a paper holding: square off closes the day's positions; a holding is sold. */
 export const holdingNotSquaredOff = (symbol: string): string =>
-  `${symbol} is a holding (a delivery buy from an earlier day): x squares off positions only; to exit it, press s to sell it`;
+  `${symbol} is a holding: x squares off positions only; to exit, sell it (s)`;
 
 /** The subset of Ink's Key the dashboard reads. */
 export interface KeyInfo {
