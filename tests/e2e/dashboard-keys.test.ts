@@ -173,9 +173,9 @@ describe('algo (the dashboard) in a terminal', () => {
     expect(first).toContain('profile work is signed out: press L to sign in again, or p to switch profile');
     expect(first).toContain('L sign in again');
     pane.keys('2');
-    const paper = await pane.waitFor(/TCS\s+CNC\s+4/, 15_000);
+    const paper = await pane.waitFor(/Paper holdings \(1\)\n.*\n\s*TCS\s+4\s/, 15_000); // the CNC buy of the day before is a holding
     expect(paper.split('session for work expired')).toHaveLength(2);
-    expect(paper).not.toMatch(/loading paper account|no paper positions/);
+    expect(paper).not.toMatch(/loading paper account|no paper holdings/);
     pane.keys('b');
     await pane.waitFor('signed out: no paper orders until the profile signs in again; press L to sign in', 10_000);
     expect(pane.screen()).not.toContain('Paper BUY');
