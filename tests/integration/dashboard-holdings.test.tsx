@@ -14,6 +14,7 @@ import { DashboardController } from '../../src/tui/controller.js';
 import { loadBackend } from '../../src/tui/data/load-backend.js';
 import { themeFor } from '../../src/tui/theme.js';
 import { waitForFrame, waitForStdin } from '../helpers/ink.js';
+import { freePort } from '../helpers/ports.js';
 
 /**
  * One view of the account: a CNC buy on Wednesday is a holding on Thursday, in the dashboard (the
@@ -29,8 +30,12 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
+let redirectPort = '';
+
 async function cli(dir: string, args: string[], clock: string): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo({ ALGO_DATA_DIR: dir, ALGO_CLOCK: clock, ALGO_SANDBOX: '1', NO_COLOR: '1' });
+  // a sign-in listens on the redirect port: a free one, not the default another test may hold
+  redirectPort ||= String(await freePort());
+  const io = captureIo({ ALGO_DATA_DIR: dir, ALGO_CLOCK: clock, ALGO_SANDBOX: '1', NO_COLOR: '1', ALGO_REDIRECT_PORT: redirectPort });
   const code = await runCli(['node', 'algo', ...args], io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -41,13 +46,15 @@ describe('the dashboard the day after a delivery buy', () => {
   it('lists it under Paper holdings (as `algo paper holdings` does), not positions; x says to sell it; the trade shows its date', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-holdings-'));
     dirs.push(dir);
-    expect((await cli(dir, ['login', '--sandbox', '--user', 'SB0001'], WED)).code).toBe(0);
+    const first = await cli(dir, ['login', '--sandbox', '--user', 'SB0001'], WED);
+    expect(first.code, first.err).toBe(0);
     const buy = await cli(dir, ['paper', 'buy', 'INFY', '10', '--json'], WED); // CNC, the default product
     expect(buy.code, buy.err).toBe(0);
     const bought = JSON.parse(buy.out) as { status: string; average_price: number; product: string };
     expect([bought.status, bought.product]).toEqual(['COMPLETE', 'CNC']);
     // Thursday: a new day's session, and what the CLI lists
-    expect((await cli(dir, ['login', '--sandbox', '--user', 'SB0001'], THU)).code).toBe(0);
+    const again = await cli(dir, ['login', '--sandbox', '--user', 'SB0001'], THU);
+    expect(again.code, again.err).toBe(0);
     const listed = await cli(dir, ['paper', 'holdings', '--json'], THU);
     expect(listed.code, listed.err).toBe(0);
     const holdings = JSON.parse(listed.out) as Array<{ tradingsymbol: string; quantity: number; average_price: number; product: string; last_price: number; pnl: number; day_change: number }>;
