@@ -210,7 +210,7 @@ const factory = {
       profile: { profile: 'demo', userId: 'SB0001', userName: 'Bench', mode: 'sandbox' },
       portfolio: async () => ({ holdings: [], positions: [], orders: [], margins: null, loadedAt: clock.now() }),
       paper: {
-        snapshot: async () => ({ capital: 10_000_000, available: 10_000_000, blocked: 0, realised: 0, charges: 0, orders: [], positions: [], trades: [], stats: null, equity: [], version: 1 }),
+        snapshot: async () => ({ capital: 10_000_000, available: 10_000_000, blocked: 0, realised: 0, charges: 0, orders: [], positions: [], holdings: [], trades: [], stats: null, equity: [], version: 1 }),
         version: async () => 1,
         onQuote() {},
       },

@@ -15,6 +15,7 @@ import type { DataState } from './state/data.js';
 import type { SectionRows } from './state/rows.js';
 import type { UiState } from './state/ui.js';
 import { paperFunds } from './state/derive.js';
+import { istDate } from '../core/ist.js';
 import { visibleFields } from './state/order-form.js';
 import type { Size } from './hooks/useTerminalSize.js';
 
@@ -99,6 +100,7 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
         stats={data.paper?.stats ?? null}
         equity={(data.paper?.equity ?? []).map((p) => p.equity)}
         positions={rows.paperPositions}
+        holdings={rows.paperHoldings}
         orders={rows.paperOrders}
         trades={rows.paperTrades}
         error={data.paperError}
@@ -106,7 +108,8 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
         loaded={data.paper !== null}
         readOnly={data.paperOnly}
         focus={ui.focus.paper}
-        selection={{ paperPositions: sel.paperPositions, paperOrders: sel.paperOrders, paperTrades: sel.paperTrades }}
+        selection={{ paperPositions: sel.paperPositions, paperHoldings: sel.paperHoldings, paperOrders: sel.paperOrders, paperTrades: sel.paperTrades }}
+        today={istDate(now)}
         width={width}
         height={viewHeight}
       />

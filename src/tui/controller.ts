@@ -307,6 +307,7 @@ export class DashboardController {
       ...(d.portfolio?.holdings ?? []).map((h) => keyOf(h.exchange, h.tradingsymbol)),
       ...(d.portfolio?.positions ?? []).map((p) => keyOf(p.exchange, p.tradingsymbol)),
       ...(d.paper?.positions ?? []).map((p) => keyOf(p.exchange, p.tradingsymbol)),
+      ...(d.paper?.holdings ?? []).map((h) => keyOf(h.exchange, h.tradingsymbol)),
       ...(d.paper?.orders ?? []).filter(isOpenOrder).map((o) => keyOf(o.exchange, o.tradingsymbol)),
     ];
   }
@@ -321,6 +322,7 @@ export class DashboardController {
     for (const h of d.portfolio?.holdings ?? []) add(h.instrument_token, h.exchange, h.tradingsymbol);
     for (const p of d.portfolio?.positions ?? []) add(p.instrument_token, p.exchange, p.tradingsymbol);
     for (const p of d.paper?.positions ?? []) add(p.instrument_token, p.exchange, p.tradingsymbol);
+    for (const h of d.paper?.holdings ?? []) add(h.instrument_token, h.exchange, h.tradingsymbol);
     for (const o of (d.paper?.orders ?? []).filter(isOpenOrder)) add(o.instrument_token, o.exchange, o.tradingsymbol);
     for (const key of d.watchlist) {
       const t = this.watchTokens.get(key);

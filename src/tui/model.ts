@@ -92,6 +92,12 @@ export interface PaperStatsView {
   returnPct: number;
 }
 
+/** A paper holding (a CNC buy carried past its day) with the prices it was read at: null without a quote. */
+export interface PaperHolding extends PaperPosition {
+  last_price: Paise | null;
+  close_price: Paise | null;
+}
+
 /** The paper account at one moment (store version `version`). */
 export interface PaperSnapshot {
   capital: Paise;
@@ -100,7 +106,10 @@ export interface PaperSnapshot {
   realised: Paise;
   charges: Paise;
   orders: PaperOrder[];
+  /** The day's positions (kind 'position'): MIS, NRML and today's CNC buys. */
   positions: PaperPosition[];
+  /** Holdings (kind 'holding', not sold out): what `algo paper holdings` lists. */
+  holdings: PaperHolding[];
   trades: PaperTrade[];
   stats: PaperStatsView | null;
   equity: EquityPoint[];

@@ -90,10 +90,12 @@ describe('the dashboard order forms in a terminal', () => {
     const pane = startDashboard(dir);
     await pane.waitFor((s) => s.includes('SB0001') && s.includes('Holdings (') && !s.includes('loading'), 30_000);
 
-    // 1. Modify: the paper tab, → to the orders table (open orders first), m, Tab to the price, 99999, Enter.
+    // 1. Modify: the paper tab, → → past the holdings to the orders table (open orders first), m, Tab to the price, 99999, Enter.
     pane.keys('2');
     const row = new RegExp(`${order.order_id}\\s+BUY\\s+ITC\\s+LIMIT CNC\\s+0/5\\s+${escape(price.toFixed(2))}\\s+OPEN`);
     await pane.waitFor((s) => s.includes('Paper orders (1)') && row.test(s), WAIT);
+    pane.keys('l');
+    await pane.waitFor('▸ Paper holdings', WAIT);
     pane.keys('l');
     await pane.waitFor('▸ Paper orders', WAIT);
     pane.keys('m');

@@ -97,7 +97,9 @@ describe('algo (the dashboard) in a terminal', () => {
       expect(resting.status, resting.status_message ?? '').toBe('OPEN');
       await pane.waitFor(new RegExp(`${resting.order_id}\\s+BUY\\s+TCS\\s+LIMIT CNC\\s+0/1\\s+2,800\\.00\\s+OPEN`), 5000);
 
-      // ...and the keyboard cancels it: → to the orders table (open orders first), c.
+      // ...and the keyboard cancels it: → past the holdings to the orders table (open orders first), c.
+      pane.keys('l');
+      await pane.waitFor('▸ Paper holdings');
       pane.keys('l');
       await pane.waitFor('▸ Paper orders');
       pane.keys('c');
@@ -171,9 +173,9 @@ describe('algo (the dashboard) in a terminal', () => {
     expect(first).toContain('profile work is signed out: press L to sign in again, or p to switch profile');
     expect(first).toContain('L sign in again');
     pane.keys('2');
-    const paper = await pane.waitFor(/TCS\s+CNC\s+4/, 15_000);
+    const paper = await pane.waitFor(/Paper holdings \(1\)\n.*\n\s*TCS\s+4\s/, 15_000); // the CNC buy of the day before is a holding
     expect(paper.split('session for work expired')).toHaveLength(2);
-    expect(paper).not.toMatch(/loading paper account|no paper positions/);
+    expect(paper).not.toMatch(/loading paper account|no paper holdings/);
     pane.keys('b');
     await pane.waitFor('signed out: no paper orders until the profile signs in again; press L to sign in', 10_000);
     expect(pane.screen()).not.toContain('Paper BUY');

@@ -138,7 +138,7 @@ describe('a live session at 06:00 IST in the dashboard', () => {
     await saveProfile(dir, 'work', { apiKey: 'sandbox_api_key', apiSecret: 'sandbox_api_secret', userId: 'SB0001' });
     const yesterday = Date.parse('2026-01-06T15:00:00+05:30');
     await writeSession(dir, createSession({ user_id: 'SB0001', user_name: 'Asha Rao', api_key: 'sandbox_api_key', access_token: 'yesterdays-token-abcdef', loginTime: yesterday, sandbox: false, profile: 'work' }), quiet);
-    // ...and a paper position from yesterday's trading.
+    // ...and a paper holding from yesterday's trading.
     const store = await openStore(`sqlite:${path.join(dir, 'algo.db')}`);
     try {
       const clock = new ManualClock(yesterday);
@@ -158,11 +158,11 @@ describe('a live session at 06:00 IST in the dashboard', () => {
     const d = await dashboard(env, new ManualClock(Date.parse('2026-01-07T10:00:00+05:30')), async (url) => void opened.push(url));
     const expiry = 'session for work expired at 2026-01-07 06:00:00 IST; run `algo login --profile work`';
     d.key('2');
-    const f = await waitForFrame(d.frame, /SBIN\s+CNC\s+7/, WAIT);
+    const f = await waitForFrame(d.frame, /Paper holdings \(1\)\n.*\nSBIN\s+7\s/, WAIT); // yesterday's CNC buy is a holding today
     expect(f.split('session for work expired')).toHaveLength(2);
     expect(f.replace(/\n/g, '')).toContain(expiry);
     expect(f).toContain('profile work is signed out: press L to sign in again, or p to switch profile');
-    expect(f).not.toMatch(/loading|no paper positions/);
+    expect(f).not.toMatch(/loading|no paper holdings/);
     expect(f).toContain('SB0001');
 
     // No order while signed out: the key says so, and nothing is stored.
@@ -182,7 +182,7 @@ describe('a live session at 06:00 IST in the dashboard', () => {
     expect((await fetch(landed)).status).toBe(200);
 
     await waitForFrame(d.frame, 'signed profile work in again as SB0001', WAIT);
-    await waitForFrame(d.frame, (s) => !s.includes('expired') && /SBIN\s+CNC\s+7/.test(s), WAIT);
+    await waitForFrame(d.frame, (s) => !s.includes('expired') && /Paper holdings \(1\)\n.*\nSBIN\s+7\s+[\d,]+\.\d\d\s+[\d,]+\.\d\d\s/.test(s), WAIT); // priced again
     expect(readSession(dir, 'SB0001', quiet)).toMatchObject({ sandbox: false, expires_at: '2026-01-08T06:00:00+05:30' });
     d.key('b');
     await waitForFrame(d.frame, 'Paper BUY', WAIT);

@@ -122,7 +122,7 @@ describe('App', () => {
     store.dispatch({
       type: 'paper',
       snapshot: {
-        capital: 10_000_000, available: 9_000_000, blocked: 0, realised: 0, charges: 0, orders: [], trades: [], stats: null, equity: [], version: 3,
+        capital: 10_000_000, available: 9_000_000, blocked: 0, realised: 0, charges: 0, orders: [], trades: [], stats: null, equity: [], version: 3, holdings: [],
         positions: [{
           key: 'NSE:SBIN:CNC', user_id: 'SB0001', exchange: 'NSE', tradingsymbol: 'SBIN', instrument_token: 779521, product: 'CNC', quantity: 10, cost: 800_000,
           realised_pnl: 0, buy_quantity: 10, buy_value: 800_000, sell_quantity: 0, sell_value: 0, opened_on: '2026-11-25', blocked_margin: 0, kind: 'position', updated_at: clock.now(),

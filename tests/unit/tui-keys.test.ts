@@ -11,6 +11,7 @@ const rows = (over: Partial<Record<SectionId, RowRef[]>> = {}): Record<SectionId
   positions: [],
   orders: [],
   paperPositions: [{ exchange: 'NSE', tradingsymbol: 'SBIN', quantity: 20, product: 'MIS', positionKey: 'NSE:SBIN:MIS' }],
+  paperHoldings: [{ exchange: 'NSE', tradingsymbol: 'WIPRO', quantity: 7, product: 'CNC', holding: true }],
   paperOrders: [
     {
       exchange: 'NSE',
@@ -155,7 +156,7 @@ describe('paper order form', () => {
 
 describe('acting on paper orders and positions', () => {
   it('c cancels the selected open paper order', () => {
-    expect(press(['2', RIGHT, 'c']).effects).toEqual([{ type: 'cancel', orderId: 'PA1' }]);
+    expect(press(['2', RIGHT, RIGHT, 'c']).effects).toEqual([{ type: 'cancel', orderId: 'PA1' }]);
   });
 
   it('c elsewhere says what to select', () => {
@@ -166,16 +167,27 @@ describe('acting on paper orders and positions', () => {
 
   it('c on a finished order does nothing but explain', () => {
     const done = { ...ctx, rows: rows({ paperOrders: [{ ...rows().paperOrders[0]!, order: { ...rows().paperOrders[0]!.order!, open: false } }] }) };
-    expect(press(['2', RIGHT, 'c'], initialUi(), done).effects).toEqual([]);
+    expect(press(['2', RIGHT, RIGHT, 'c'], initialUi(), done).effects).toEqual([]);
   });
 
   it('m opens the modify form and Enter sends the changes', () => {
-    const { effects } = press(['2', RIGHT, 'm', BACKSPACE, '5', ENTER]);
+    const { effects } = press(['2', RIGHT, RIGHT, 'm', BACKSPACE, '5', ENTER]);
     expect(effects).toEqual([{ type: 'modify', orderId: 'PA1', changes: { quantity: 5, order_type: 'LIMIT', price: 140000 } }]);
   });
 
   it('x squares off the selected paper position', () => {
     expect(press(['2', 'x']).effects).toEqual([{ type: 'square-off', positionKey: 'NSE:SBIN:MIS' }]);
+  });
+
+  it('x on a paper holding squares nothing off and says to sell it; s opens that sell, prefilled', () => {
+    const { ui, effects } = press(['2', RIGHT, 'x']);
+    expect(ui.focus.paper).toBe(1); // Paper positions, Paper holdings, Paper orders, Paper trades
+    expect(effects).toEqual([]);
+    expect(ui.message).toEqual({ text: 'WIPRO is a holding: x squares off positions only; to exit, sell it (s)', tone: 'error' });
+    const sell = press(['s'], ui).ui.overlay;
+    expect(sell.kind === 'form' && { side: sell.form.side, symbol: sell.form.symbol, quantity: sell.form.quantity, product: sell.form.product }).toEqual({
+      side: 'SELL', symbol: 'NSE:WIPRO', quantity: '7', product: 'CNC',
+    });
   });
 });
 
@@ -251,7 +263,7 @@ describe('signed out (the session expired or was refused)', () => {
       expect(ui.overlay.kind).toBe('none');
       expect(ui.message).toEqual({ text: 'signed out: no paper orders until the profile signs in again; press L to sign in', tone: 'error' });
     }
-    expect(press(['2', RIGHT, 'c'], initialUi(), out).effects).toEqual([{ type: 'cancel', orderId: 'PA1' }]);
+    expect(press(['2', RIGHT, RIGHT, 'c'], initialUi(), out).effects).toEqual([{ type: 'cancel', orderId: 'PA1' }]);
   });
 
   it('L signs in again; while it waits, Esc stops it; signed in, L only says what it is for', () => {

@@ -128,7 +128,7 @@ function setup(): { port: DashboardPort; effects: Effect[] } {
   store.dispatch({ type: 'portfolio', snapshot: { holdings: [], positions: [], orders: [], margins: { available: 10_000_000, used: 0, net: 10_000_000 }, loadedAt: clock.now() } });
   store.dispatch({
     type: 'paper',
-    snapshot: { capital: 10_000_000, available: 9_490_000, blocked: 510_000, realised: 0, charges: 0, orders: [paperOrder()], positions: [], trades: [], stats: null, equity: [], version: 1 },
+    snapshot: { capital: 10_000_000, available: 9_490_000, blocked: 510_000, realised: 0, charges: 0, orders: [paperOrder()], positions: [], holdings: [], trades: [], stats: null, equity: [], version: 1 },
   });
   store.dispatch({ type: 'watchlist', keys: ['NSE:INFY'] });
   store.dispatch({ type: 'loaded' });
@@ -188,7 +188,9 @@ describe('the order form from the keyboard', () => {
     const { stdin, lastFrame, effects, unmount } = start();
     await waitForStdin(stdin);
     stdin.write('2');
-    stdin.write('l'); // → to the paper orders
+    stdin.write('l'); // → past the paper holdings to the paper orders
+    await waitForFrame(lastFrame, '▸ Paper holdings');
+    stdin.write('l');
     await waitForFrame(lastFrame, '▸ Paper orders');
     stdin.write('m');
     await waitForFrame(lastFrame, /Modify paper order PA1[\s\S]*› Quantity\s+3 typing replaces/);

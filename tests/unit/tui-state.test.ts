@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { allocateHeights, fitColumns, scrollStart, SECTION_OVERHEAD } from '../../src/tui/state/layout.js';
 import { columnChart, sparkline } from '../../src/tui/state/charts.js';
 import { dataReducer, HISTORY_POINTS, HISTORY_STEP_MS, initialData } from '../../src/tui/state/data.js';
-import { liveHolding, livePaperPosition, livePosition, paperFunds } from '../../src/tui/state/derive.js';
+import { liveHolding, livePaperHolding, livePaperPosition, livePosition, paperFunds } from '../../src/tui/state/derive.js';
 import { parseInstrument } from '../../src/core/order/index.js';
 import { formToRequest, newOrderForm } from '../../src/tui/state/order-form.js';
-import type { PaperPosition, PaperSnapshot, QuoteView } from '../../src/tui/model.js';
+import type { PaperHolding, PaperPosition, PaperSnapshot, QuoteView } from '../../src/tui/model.js';
 
 const quote = (key: string, ltp: number, timestamp = 0, close = 0): QuoteView => ({ key, token: 1, ltp, open: ltp, high: ltp, low: ltp, close, timestamp });
+const holding = (over: Partial<PaperHolding>): PaperHolding => ({
+  key: `NSE:${over.tradingsymbol ?? 'WIPRO'}:CNC`, user_id: 'SB0001', exchange: 'NSE', tradingsymbol: 'WIPRO', instrument_token: 2, product: 'CNC', quantity: 1, cost: 0,
+  realised_pnl: 0, buy_quantity: 0, buy_value: 0, sell_quantity: 0, sell_value: 0, opened_on: '2026-11-24', blocked_margin: 0, kind: 'holding', updated_at: 0,
+  last_price: null, close_price: null, ...over,
+});
 
 describe('layout', () => {
   it('keeps the selection inside the scroll window', () => {
@@ -107,12 +112,32 @@ describe('live P&L', () => {
       key: 'NSE:INFY:CNC', user_id: 'SB0001', exchange: 'NSE', tradingsymbol: 'INFY', instrument_token: 1, product: 'CNC', quantity: 2, cost: 300_000,
       realised_pnl: 0, buy_quantity: 2, buy_value: 300_000, sell_quantity: 0, sell_value: 0, opened_on: '2026-11-25', blocked_margin: 0, kind: 'position', updated_at: 0,
     };
-    const snap: PaperSnapshot = { capital: 10_000_000, available: 9_700_000, blocked: 0, realised: 5_000, charges: 300, orders: [], positions: [pos], trades: [], stats: null, equity: [], version: 3 };
+    const snap: PaperSnapshot = { capital: 10_000_000, available: 9_700_000, blocked: 0, realised: 5_000, charges: 300, orders: [], positions: [pos], holdings: [], trades: [], stats: null, equity: [], version: 3 };
     const q = { 'NSE:INFY': quote('NSE:INFY', 160_000) };
     expect(livePaperPosition(pos, q).unrealised).toBe(20_000);
     const f = paperFunds(snap, q);
     expect(f.equity).toBe(10_000_000 + 5_000 - 300 + 20_000);
     expect(f.netPnl).toBe(24_700);
+    // a holding's P&L counts too: 3 TCS at cost ₹9,000.00, now ₹2,900.00 each: 3 x 290000 - 900000 = -30000
+    const tcs = holding({ tradingsymbol: 'TCS', quantity: 3, cost: 900_000 });
+    const both = paperFunds({ ...snap, holdings: [tcs] }, { ...q, 'NSE:TCS': quote('NSE:TCS', 290_000) });
+    expect(both.unrealised).toBe(20_000 - 30_000);
+    expect(both.equity).toBe(10_000_000 + 5_000 - 300 - 10_000);
+  });
+
+  it('a paper holding: average = cost / qty, P&L = qty x LTP - cost, day change = (LTP - close) x qty', () => {
+    // 7 WIPRO for ₹1,789.27 in all (cost 178927 paise): average round(178927 / 7) = 25561 paise = ₹255.61
+    const h = holding({ quantity: 7, cost: 178_927, last_price: 25_000, close_price: 25_400 });
+    const read = livePaperHolding(h, {});
+    expect(read.average_price).toBe(25_561);
+    expect(read.pnl).toBe(7 * 25_000 - 178_927); // -3927: at the price read with the snapshot
+    expect(read.day_change).toBe((25_000 - 25_400) * 7); // -2800
+    // a live quote wins: LTP ₹260.00, its close ₹255.00
+    const live = livePaperHolding(h, { 'NSE:WIPRO': quote('NSE:WIPRO', 26_000, 0, 25_500) });
+    expect([live.last_price, live.pnl, live.day_change]).toEqual([26_000, 7 * 26_000 - 178_927, (26_000 - 25_500) * 7]); // 182000 - 178927 = 3073; 3500
+    // no price at all: no P&L invented, no day change
+    const none = livePaperHolding({ ...h, last_price: null, close_price: null }, {});
+    expect([none.last_price, none.pnl, none.day_change]).toEqual([null, 0, null]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { formatIst, istDate, istParts } from '../../core/ist.js';
 import { waitsForOpen } from '../../core/paper/amo.js';
 import { amoSentAt, skipsAuction } from '../../core/paper/session.js';
+import { whenIst } from '../../core/when.js';
 import { formatINR, formatPrice, toRupees } from '../../core/money.js';
 import type { PaperAccount } from '../../app/paper-account.js';
 import type { LivePosition } from '../../core/paper/views.js';
@@ -10,7 +11,6 @@ import type { Context } from '../context.js';
 import { formatCount, printJson, renderTable, signedINR, styles, type Column } from '../output.js';
 
 const avg = (cost: number, qty: number) => (qty ? formatPrice(Math.round(cost / qty)) : '-');
-const time = (t: number) => formatIst(t).slice(11);
 
 /** One line for a person: what happened to an order. */
 export function orderLine(o: PaperOrder): string {
@@ -25,7 +25,7 @@ export function orderLine(o: PaperOrder): string {
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 /** "09:00 IST on Wed 2026-12-02" */
-function whenIst(t: number): string {
+function sentAt(t: number): string {
   return `${formatIst(t).slice(11, 16)} IST on ${WEEKDAYS[istParts(t).weekday]} ${istDate(t)}`;
 }
 
@@ -34,7 +34,7 @@ export function waitLine(o: PaperOrder, alwaysOpen: boolean): string | null {
   if (o.status === 'AMO REQ RECEIVED') {
     const sent = amoSentAt(o);
     const how = skipsAuction(o) ? 'at the open' : 'into the pre-open call auction (it fills at the opening price if marketable)';
-    return `  after-market order: goes to the exchange at ${whenIst(sent)}, ${how}; modify or cancel it until then\n`;
+    return `  after-market order: goes to the exchange at ${sentAt(sent)}, ${how}; modify or cancel it until then\n`;
   }
   if (o.status === 'OPEN' && waitsForOpen(o, alwaysOpen) && (o.order_type === 'MARKET' || o.order_type === 'LIMIT')) {
     return '  pre-open: it meets the 09:15 IST open and fills at the opening price if marketable\n';
@@ -57,12 +57,9 @@ const ORDER_FIELDS: Array<Column<PaperOrder>> = [
   { header: 'MESSAGE', value: (o) => o.status_message ?? '' },
 ];
 
-const ORDER_COLUMNS: Array<Column<PaperOrder>> = [{ header: 'TIME', value: (o) => time(o.placed_at) }, ...ORDER_FIELDS];
-
-/** The order table, with the date in TIME when the orders span more than one IST day. */
-function orderColumns(orders: readonly PaperOrder[]): Array<Column<PaperOrder>> {
-  if (new Set(orders.map((o) => istDate(o.placed_at))).size <= 1) return ORDER_COLUMNS;
-  return [{ header: 'TIME', value: (o) => formatIst(o.placed_at) }, ...ORDER_FIELDS];
+/** The order table: TIME is today's time alone, with the date for an earlier day's order (the dashboard's rule). */
+function orderColumns(today: string): Array<Column<PaperOrder>> {
+  return [{ header: 'TIME', value: (o) => whenIst(o.placed_at, today, 'kite') }, ...ORDER_FIELDS];
 }
 
 function positionColumns(): Array<Column<LivePosition>> {
@@ -139,7 +136,7 @@ export async function show(ctx: Context, account: PaperAccount, view: View): Pro
         : date === undefined
           ? 'no paper orders yet'
           : `no paper orders ${on}${view.date === undefined ? '; `algo paper orders --all` lists every order' : ''}`;
-      return out(table(orders, orderColumns(orders), empty));
+      return out(table(orders, orderColumns(today), empty));
     }
     case 'trades': {
       const trades = await account.trades();
@@ -188,7 +185,7 @@ export async function show(ctx: Context, account: PaperAccount, view: View): Pro
       out(fundsText(p.funds.meta, p.funds.unrealised, p.funds.equity));
       out(`\nPositions\n${table(p.positions, positionColumns(), 'none')}`);
       out(`\nHoldings\n${table(p.holdings, holdingColumns(), 'none')}`);
-      return out(`\nOpen orders\n${table(p.orders, ORDER_COLUMNS, 'none')}`);
+      return out(`\nOpen orders\n${table(p.orders, orderColumns(istDate(ctx.clock.now())), 'none')}`);
     }
   }
 }

@@ -9,7 +9,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['b / s', 'paper buy / sell, prefilled from the selected row'],
   ['c', 'cancel the selected open paper order'],
   ['m', 'modify the selected open paper order'],
-  ['x', 'square off the selected paper position'],
+  ['x', 'square off the selected paper position (a holding is sold: s)'],
   ['a / d', 'add to / remove from the watchlist (tab 3)'],
   ['p', 'switch profile'],
   ['L', 'sign in again once the session has expired (Esc stops a browser sign-in)'],

@@ -30,7 +30,8 @@ export function paperPort(opts: { account: PaperAccount; desk: PaperDesk; clock:
         realised: meta.realised_pnl,
         charges: meta.charges,
         orders: orders.filter((o) => isOpenOrder(o) || istDate(o.placed_at) === today),
-        positions: [...p.positions, ...p.holdings].filter((x) => x.quantity !== 0 || x.opened_on === today || istDate(x.updated_at) === today),
+        positions: p.positions.filter((x) => x.quantity !== 0 || x.opened_on === today || istDate(x.updated_at) === today),
+        holdings: p.holdings,
         trades: [...trades].sort((a, b) => b.filled_at - a.filled_at).slice(0, RECENT_TRADES),
         stats: {
           trades: stats.trades,

@@ -1,5 +1,5 @@
 import type { Paise } from '../../core/money.js';
-import type { HoldingRow, PaperPosition, PaperSnapshot, PositionRow, QuoteView } from '../model.js';
+import type { HoldingRow, PaperHolding, PaperPosition, PaperSnapshot, PositionRow, QuoteView } from '../model.js';
 
 /** Pure derivations of live numbers from a snapshot and the latest quotes (all paise). */
 
@@ -58,6 +58,29 @@ export function livePaperPosition(p: PaperPosition, quotes: Quotes): LivePaperPo
   return { ...p, last_price: ltp, average_price: average, unrealised, pnl: unrealised + p.realised_pnl };
 }
 
+export interface LivePaperHolding extends PaperHolding {
+  average_price: Paise;
+  /** quantity x last price - cost; 0 without a price. */
+  pnl: Paise;
+  /** (last price - previous close) x quantity; null without both. */
+  day_change: Paise | null;
+}
+
+/** A paper holding at the latest quote (else at the price it was read at), as `algo paper holdings` shows it. */
+export function livePaperHolding(h: PaperHolding, quotes: Quotes): LivePaperHolding {
+  const q = quotes[keyOf(h.exchange, h.tradingsymbol)];
+  const ltp = q?.ltp ?? h.last_price;
+  const close = q?.close || h.close_price;
+  return {
+    ...h,
+    last_price: ltp,
+    close_price: close,
+    average_price: h.quantity === 0 ? 0 : Math.round(h.cost / h.quantity),
+    pnl: ltp === null ? 0 : h.quantity * ltp - h.cost,
+    day_change: ltp === null || !close ? null : (ltp - close) * h.quantity,
+  };
+}
+
 export interface PaperFunds {
   capital: Paise;
   available: Paise;
@@ -71,7 +94,8 @@ export interface PaperFunds {
 }
 
 export function paperFunds(s: PaperSnapshot, quotes: Quotes): PaperFunds {
-  const unrealised = s.positions.reduce((sum, p) => sum + livePaperPosition(p, quotes).unrealised, 0);
+  const unrealised =
+    s.positions.reduce((sum, p) => sum + livePaperPosition(p, quotes).unrealised, 0) + s.holdings.reduce((sum, h) => sum + livePaperHolding(h, quotes).pnl, 0);
   const equity = s.capital + s.realised - s.charges + unrealised;
   return {
     capital: s.capital,

@@ -1,7 +1,7 @@
 import type { OrderRow, PaperOrder, PaperTrade, QuoteView } from '../model.js';
 import { isOpenOrder } from '../model.js';
 import type { DataState } from './data.js';
-import { liveHolding, livePaperPosition, livePosition, type LiveHolding, type LivePaperPosition, type LivePosition } from './derive.js';
+import { liveHolding, livePaperHolding, livePaperPosition, livePosition, type LiveHolding, type LivePaperHolding, type LivePaperPosition, type LivePosition } from './derive.js';
 import type { RowRef, SectionId } from './ui.js';
 
 /** The rows of every table, sorted, with live prices applied: one pure function of the data state. */
@@ -19,6 +19,7 @@ export interface SectionRows {
   positions: LivePosition[];
   orders: OrderRow[];
   paperPositions: LivePaperPosition[];
+  paperHoldings: LivePaperHolding[];
   paperOrders: PaperOrder[];
   paperTrades: PaperTrade[];
   watchlist: WatchRow[];
@@ -41,6 +42,7 @@ export function sectionRows(d: DataState): SectionRows {
     positions: (p?.positions ?? []).map((x) => livePosition(x, q)).sort((a, b) => openFirst(a, b) || bySymbol(a, b)),
     orders: [...(p?.orders ?? [])].sort((a, b) => Number(isOpenOrder(b)) - Number(isOpenOrder(a)) || b.placed_at - a.placed_at),
     paperPositions: (paper?.positions ?? []).map((x) => livePaperPosition(x, q)).sort((a, b) => openFirst(a, b) || bySymbol(a, b)),
+    paperHoldings: (paper?.holdings ?? []).map((h) => livePaperHolding(h, q)).sort(bySymbol),
     paperOrders: [...(paper?.orders ?? [])].sort((a, b) => Number(isOpenOrder(b)) - Number(isOpenOrder(a)) || b.placed_at - a.placed_at),
     paperTrades: [...(paper?.trades ?? [])].sort((a, b) => b.filled_at - a.filled_at),
     watchlist: d.watchlist.map((key) => ({ key, ...splitKey(key), quote: q[key] ?? null, history: d.history[key] ?? [] })),
@@ -60,6 +62,7 @@ export function rowRefs(r: SectionRows): Record<SectionId, RowRef[]> {
       product: x.product,
       positionKey: x.key,
     })),
+    paperHoldings: r.paperHoldings.map((h) => ({ exchange: h.exchange, tradingsymbol: h.tradingsymbol, quantity: h.quantity, product: h.product, holding: true })),
     paperOrders: r.paperOrders.map((o) => ({
       exchange: o.exchange,
       tradingsymbol: o.tradingsymbol,

@@ -14,10 +14,10 @@ export const TABS: readonly { id: TabId; label: string }[] = [
   { id: 'help', label: 'Help' },
 ];
 
-export type SectionId = 'holdings' | 'positions' | 'orders' | 'paperPositions' | 'paperOrders' | 'paperTrades' | 'watchlist';
+export type SectionId = 'holdings' | 'positions' | 'orders' | 'paperPositions' | 'paperHoldings' | 'paperOrders' | 'paperTrades' | 'watchlist';
 export const TAB_SECTIONS: Readonly<Record<TabId, readonly SectionId[]>> = {
   portfolio: ['holdings', 'positions', 'orders'],
-  paper: ['paperPositions', 'paperOrders', 'paperTrades'],
+  paper: ['paperPositions', 'paperHoldings', 'paperOrders', 'paperTrades'],
   watchlist: ['watchlist'],
   help: [],
 };
@@ -62,6 +62,8 @@ export interface RowRef {
   order?: { orderId: string; open: boolean; side: Side; quantity: number; orderType: OrderType; product: Product; price: Paise; trigger: Paise };
   /** A paper position key, when the row is one. */
   positionKey?: string;
+  /** A paper holding (a CNC buy from an earlier day): sold, never squared off. */
+  holding?: boolean;
 }
 
 export interface KeyContext {
@@ -76,6 +78,10 @@ export interface KeyContext {
 
 /** What b, s, m and x (and an order sent meanwhile) get while the profile is signed out. */
 export const SIGNED_OUT_KEYS = 'signed out: no paper orders until the profile signs in again; press L to sign in';
+
+/** What x says on a paper holding: square off closes the day's positions; a holding is sold. */
+export const holdingNotSquaredOff = (symbol: string): string =>
+  `${symbol} is a holding: x squares off positions only; to exit, sell it (s)`;
 
 /** The subset of Ink's Key the dashboard reads. */
 export interface KeyInfo {
@@ -242,7 +248,9 @@ function globalKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyContext): K
       return { ui: { ...ui, overlay: { kind: 'form', form }, message: null } };
     }
     case 'x': {
-      const row = focusedSection(ui) === 'paperPositions' ? selectedRow(ui, ctx) : null;
+      const section = focusedSection(ui);
+      const row = section === 'paperPositions' || section === 'paperHoldings' ? selectedRow(ui, ctx) : null;
+      if (row?.holding) return say(ui, holdingNotSquaredOff(row.tradingsymbol), 'error');
       if (!row?.positionKey || !row.quantity) return say(ui, 'select an open paper position first (2 Paper)');
       return { ui: { ...ui, message: { text: `squaring off ${row.tradingsymbol}…`, tone: 'info' } }, effect: { type: 'square-off', positionKey: row.positionKey } };
     }

@@ -3,11 +3,13 @@ import { Box } from 'ink';
 import { Line } from '../components/Line.js';
 import { useTheme } from '../theme-context.js';
 import { signColor } from '../theme.js';
-import { clockIst, pct, price, qty, rupees, signed } from '../format.js';
+import { pct, price, qty, rupees, signed } from '../format.js';
+import { whenIst } from '../../core/when.js';
 import { Table, type Column } from '../components/Table.js';
 import { EquityChart } from '../components/EquityChart.js';
+import { PaperHoldings } from '../components/PaperHoldings.js';
 import { allocateHeights } from '../state/layout.js';
-import type { LivePaperPosition, PaperFunds } from '../state/derive.js';
+import type { LivePaperHolding, LivePaperPosition, PaperFunds } from '../state/derive.js';
 import type { PaperOrder, PaperStatsView, PaperTrade } from '../model.js';
 
 export interface PaperViewProps {
@@ -15,6 +17,7 @@ export interface PaperViewProps {
   stats: PaperStatsView | null;
   equity: readonly number[];
   positions: LivePaperPosition[];
+  holdings: LivePaperHolding[];
   orders: PaperOrder[];
   trades: PaperTrade[];
   error: string | null;
@@ -25,12 +28,14 @@ export interface PaperViewProps {
   /** Shown from the store while signed out: no prices, no orders. */
   readOnly?: boolean;
   focus: number;
-  selection: { paperPositions: number; paperOrders: number; paperTrades: number };
+  selection: { paperPositions: number; paperHoldings: number; paperOrders: number; paperTrades: number };
+  /** The IST day the screen is on ("YYYY-MM-DD"): its orders and trades show the time alone, earlier ones their date. */
+  today: string;
   width: number;
   height: number;
 }
 
-/** The paper account: funds and equity, statistics, the equity curve, positions, orders, trades. */
+/** The paper account: funds and equity, statistics, the equity curve, positions, holdings, orders, trades. */
 export function PaperView(p: PaperViewProps): React.ReactElement {
   const theme = useTheme();
   const posCols: Column<LivePaperPosition>[] = [
@@ -43,7 +48,7 @@ export function PaperView(p: PaperViewProps): React.ReactElement {
     { title: 'Realised', cell: (x) => signed(x.realised_pnl), align: 'right', color: (x) => signColor(theme, x.realised_pnl) },
   ];
   const orderCols: Column<PaperOrder>[] = [
-    { title: 'Time', cell: (o) => clockIst(o.placed_at) },
+    { title: 'Time', cell: (o) => whenIst(o.placed_at, p.today) },
     { title: 'Id', cell: (o) => o.order_id, min: 6 },
     { title: 'Side', cell: (o) => o.transaction_type, color: (o) => (o.transaction_type === 'BUY' ? theme.profit : theme.loss) },
     { title: 'Symbol', cell: (o) => o.tradingsymbol, min: 6 },
@@ -58,7 +63,7 @@ export function PaperView(p: PaperViewProps): React.ReactElement {
     },
   ];
   const tradeCols: Column<PaperTrade>[] = [
-    { title: 'Time', cell: (t) => clockIst(t.filled_at) },
+    { title: 'Time', cell: (t) => whenIst(t.filled_at, p.today) },
     { title: 'Side', cell: (t) => t.transaction_type, color: (t) => (t.transaction_type === 'BUY' ? theme.profit : theme.loss) },
     { title: 'Symbol', cell: (t) => t.tradingsymbol, min: 6 },
     { title: 'Qty', cell: (t) => qty(t.quantity), align: 'right' },
@@ -70,7 +75,7 @@ export function PaperView(p: PaperViewProps): React.ReactElement {
   const s = p.stats;
   const chartHeight = p.height >= 24 ? 5 : p.height >= 18 ? 3 : 0;
   const tablesHeight = p.height - 2 - chartHeight;
-  const [hP, hO, hT] = allocateHeights(tablesHeight, [p.positions.length, p.orders.length, p.trades.length], p.focus);
+  const [hP, hH, hO, hT] = allocateHeights(tablesHeight, [p.positions.length, p.holdings.length, p.orders.length, p.trades.length], p.focus);
   const loaded = p.loaded ?? f !== null;
   const notLoaded = p.loading ? 'loading…' : 'paper account not loaded';
   const empty = (text: string): string => (loaded ? text : notLoaded);
@@ -112,8 +117,9 @@ export function PaperView(p: PaperViewProps): React.ReactElement {
       />
       {chartHeight > 0 ? <EquityChart values={p.equity} width={p.width} height={chartHeight} /> : null}
       <Table title="Paper positions" columns={posCols} rows={p.positions} height={hP!} width={p.width} selected={p.selection.paperPositions} focused={p.focus === 0} empty={empty(p.readOnly ? 'no paper positions' : 'no paper positions: press b to buy')} />
-      <Table title="Paper orders" columns={orderCols} rows={p.orders} height={hO!} width={p.width} selected={p.selection.paperOrders} focused={p.focus === 1} empty={empty('no paper orders today')} />
-      <Table title="Paper trades" columns={tradeCols} rows={p.trades} height={hT!} width={p.width} selected={p.selection.paperTrades} focused={p.focus === 2} empty={empty('no paper trades yet')} />
+      <PaperHoldings rows={p.holdings} height={hH!} width={p.width} selected={p.selection.paperHoldings} focused={p.focus === 1} empty={empty('no paper holdings: a delivery (CNC) buy becomes one the next trading day')} />
+      <Table title="Paper orders" columns={orderCols} rows={p.orders} height={hO!} width={p.width} selected={p.selection.paperOrders} focused={p.focus === 2} empty={empty('no paper orders today')} />
+      <Table title="Paper trades" columns={tradeCols} rows={p.trades} height={hT!} width={p.width} selected={p.selection.paperTrades} focused={p.focus === 3} empty={empty('no paper trades yet')} />
     </Box>
   );
 }
