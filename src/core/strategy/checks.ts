@@ -28,10 +28,14 @@ const stamp = (t: number): string => formatIst(t).slice(0, 16);
  */
 export function checkLookahead(strategyFor: StrategyFor, params: AnyParams, minutes: readonly Bar[], opts: { cuts?: number } = {}): CheckResult {
   const full = runSignals(strategyFor(minutes), params, minutes);
-  const cuts = Math.max(1, Math.min(opts.cuts ?? 16, minutes.length));
+  // Cuts at the minutes that released a strategy bar (the newest decision sees the least data),
+  // sampled evenly along the full run; a run with no decision is cut at evenly spaced minutes.
+  const index = new Map(minutes.map((m, i) => [m.time, i]));
+  const releases = full.length ? full.map((r) => index.get(r.at)!) : minutes.map((_, i) => i);
+  const cuts = Math.max(1, Math.min(opts.cuts ?? 16, releases.length));
   const problems: string[] = [];
   for (let j = 1; j <= cuts; j++) {
-    const end = Math.floor((j * minutes.length) / (cuts + 1)); // minutes [0, end] are kept
+    const end = releases[Math.floor(((j - 0.5) * releases.length) / cuts)]!; // minutes [0, end] are kept
     const part = minutes.slice(0, end + 1);
     const cut = part[part.length - 1]!.time;
     const got = runSignals(strategyFor(part), params, part);
