@@ -30,7 +30,8 @@ export function barsPerSession(tf: Timeframe): number {
   return Math.ceil(SESSION_MINUTES / timeframeMinutes(tf));
 }
 
-const minuteOfDayIst = (t: number): number => Math.floor((((t + IST_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / 60_000);
+/** The IST minute of the day of an instant (09:20 -> 560), by arithmetic (no Date: this runs per bar). */
+export const minuteOfDayIst = (t: number): number => Math.floor((((t + IST_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / 60_000);
 const istDay = (t: number): number => Math.floor((t + IST_OFFSET_MS) / DAY_MS);
 
 /**
@@ -51,8 +52,10 @@ export function bucketOf(t: number, tf: Timeframe): { day: number; index: number
 }
 
 /** Minute bars to bars of one timeframe, each released only once complete. */
+const NONE: readonly Bar[] = Object.freeze([]);
+
 export class Aggregator {
-  private open: { key: string; bar: Bar } | undefined;
+  private open: { key: number; bar: Bar } | undefined;
   private last = -Infinity;
   constructor(readonly timeframe: Timeframe) {}
 
@@ -61,14 +64,14 @@ export class Aggregator {
    * left the previous bucket without its last minute: that bar is released when a later minute
    * shows it is over, never earlier). Minute bars must come in time order.
    */
-  push(m: Bar): Bar[] {
+  push(m: Bar): readonly Bar[] {
     if (!(m.time > this.last)) throw new RangeError(`minute bars must come in time order (${new Date(m.time).toISOString()} after ${new Date(this.last).toISOString()})`);
     this.last = m.time;
     const b = bucketOf(m.time, this.timeframe);
-    const key = `${b.day}:${b.index}`;
-    const out: Bar[] = [];
+    const key = b.day * 100 + b.index;
+    let out: Bar[] | undefined;
     if (this.open && this.open.key !== key) {
-      out.push(this.open.bar);
+      out = [this.open.bar];
       this.open = undefined;
     }
     if (!this.open) this.open = { key, bar: { time: b.close, open: m.open, high: m.high, low: m.low, close: m.close, volume: m.volume } };
@@ -80,10 +83,10 @@ export class Aggregator {
       bar.volume += m.volume;
     }
     if (m.time === b.close) {
-      out.push(this.open.bar);
+      (out ??= []).push(this.open.bar);
       this.open = undefined;
     }
-    return out;
+    return out ?? NONE;
   }
 }
 

@@ -1,5 +1,4 @@
-import { istParts } from '../ist.js';
-import { Aggregator, type Bar } from './bars.js';
+import { Aggregator, minuteOfDayIst, type Bar } from './bars.js';
 import { makeIndicator, type Indicator } from './indicators.js';
 import type { AnyParams } from './params.js';
 import { HOLD, timeframeOf, type BarContext, type Decision, type Strategy } from './types.js';
@@ -82,7 +81,7 @@ export function runSignals(strategy: Strategy, params: AnyParams, minutes: reado
       names.forEach((n, i) => (values[n] = indicators[i]!.value));
       let decision: Decision = HOLD;
       if (stable) {
-        const ctx: BarContext = Object.freeze({ params, timeframe, bar, bars, value, position, quantity, minuteOfDay: istParts(bar.time).minuteOfDay });
+        const ctx: BarContext = Object.freeze({ params, timeframe, bar, bars, value, position, quantity, minuteOfDay: minuteOfDayIst(bar.time) });
         decision = strategy.onBar(ctx);
       }
       if (decision.kind === 'target') position = decision.position === 'flat' ? 0 : decision.position;
