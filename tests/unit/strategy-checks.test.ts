@@ -124,3 +124,46 @@ describe('the window a strategy reads is closed and read-only', () => {
     );
   });
 });
+
+describe('runSignals', () => {
+  const m = minutesFrom('2026-11-23', [10, 11, 12, 13, 14, 15]);
+  const base: Strategy = { ...peeksAtFuture([]), warmup: () => 3, init: (ctx) => ctx.indicator('sma', { kind: 'sma', period: 2 }), onBar: () => HOLD };
+
+  it('order intents move the position by their signed quantities', () => {
+    const positions: number[] = [];
+    runSignals(
+      {
+        ...base,
+        onBar(ctx) {
+          positions.push(ctx.position);
+          return { kind: 'orders', orders: [{ side: ctx.position < 2 ? 'BUY' : 'SELL', quantity: 2, type: 'MARKET' }] };
+        },
+      },
+      {},
+      m,
+    );
+    expect(positions).toEqual([0, 2, 0]); // bars 4, 5, 6: buy 2, sell 2, buy 2
+  });
+
+  it('indicator values are readable back to the warm-up, not further (that would show where the feed began)', () => {
+    const seen: Array<number | null> = [];
+    runSignals(
+      {
+        ...base,
+        onBar(ctx) {
+          seen.push(ctx.value('sma', 2));
+          expect(() => ctx.value('sma', 3)).toThrow(/ago must be from 0 to 2/);
+          expect(() => ctx.value('ema')).toThrow(/no indicator "ema"/);
+          return HOLD;
+        },
+      },
+      {},
+      m,
+    );
+    expect(seen).toEqual([1050, 1150, 1250]); // sma(2) two bars back: (10+11)/2, (11+12)/2, (12+13)/2 in paise
+  });
+
+  it('registering one name twice is refused', () => {
+    expect(() => runSignals({ ...base, init: (ctx) => (ctx.indicator('a', { kind: 'vwap' }), ctx.indicator('a', { kind: 'vwap' })) }, {}, m)).toThrow(/registered twice/);
+  });
+});

@@ -35,6 +35,8 @@ export function runSignals(strategy: Strategy, params: AnyParams, minutes: reado
   const timeframe = timeframeOf(strategy, params);
   const warmup = Math.max(1, strategy.warmup(params));
   const quantity = opts.quantity ?? 1;
+  // A value older than the warm-up would show where the feed started: ago stays below both.
+  const maxAgo = Math.min(HISTORY, warmup) - 1;
   const from = opts.from ?? -Infinity;
   const names: string[] = [];
   const indicators: Indicator[] = [];
@@ -59,7 +61,7 @@ export function runSignals(strategy: Strategy, params: AnyParams, minutes: reado
   const value = (name: string, ago = 0): number | null => {
     const i = names.indexOf(name);
     if (i < 0) throw new Error(`no indicator "${name}" was registered (registered: ${names.join(', ') || 'none'})`);
-    if (!Number.isInteger(ago) || ago < 0 || ago >= HISTORY) throw new RangeError(`value("${name}", ${ago}): ago must be from 0 to ${HISTORY - 1}`);
+    if (!Number.isInteger(ago) || ago < 0 || ago > maxAgo) throw new RangeError(`value("${name}", ${ago}): ago must be from 0 to ${maxAgo} (below the warm-up, at most ${HISTORY - 1})`);
     const h = history[i]!;
     return h[h.length - 1 - ago] ?? null;
   };

@@ -53,7 +53,7 @@ export interface BarContext<P extends AnyParams = AnyParams> {
   /** The bar just closed (bars.at(-1)). */
   readonly bar: Bar;
   readonly bars: BarWindow;
-  /** A registered indicator's value after this bar (ago 0) or ago bars earlier (up to 7); null if not stable then. */
+  /** A registered indicator's value after this bar (ago 0) or ago bars earlier (below the warm-up, at most 7); null if not stable then. */
   value(name: string, ago?: number): number | null;
   /** The bot's own position in this symbol, signed. */
   readonly position: number;
