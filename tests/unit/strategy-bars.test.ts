@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatIst } from '../../src/core/ist.js';
+import { formatIst, parseIst } from '../../src/core/ist.js';
 import { aggregate, Aggregator, barsPerSession, bucketOf, type Bar } from '../../src/core/strategy/bars.js';
 import { minuteClose, minutesFrom } from '../helpers/bars.js';
 
@@ -94,5 +94,40 @@ describe('Aggregator: a bar is released only when complete', () => {
     agg.push(five[1]!);
     expect(() => agg.push(five[0]!)).toThrow(/time order/);
     expect(() => agg.push(five[1]!)).toThrow(/time order/);
+  });
+});
+
+describe('Aggregator against a plain grouping (property)', () => {
+  it('any subset of two sessions of minutes gives the groups by day and bucket, the last one only if complete', async () => {
+    const fc = (await import('fast-check')).default;
+    const all = [...minutesFrom(D, Array.from({ length: 375 }, (_, i) => 100 + ((i * 7) % 13))), ...minutesFrom('2026-11-24', Array.from({ length: 375 }, (_, i) => 90 + ((i * 5) % 11)))];
+    fc.assert(
+      fc.property(fc.subarray(all, { minLength: 1 }), fc.constantFrom('1m', '3m', '5m', '15m', '30m', '60m', 'day' as const), (minutes, tf) => {
+        const size = tf === 'day' ? 375 : Number(tf.slice(0, -1));
+        const groups = new Map<string, Bar[]>();
+        const closes = new Map<string, number>();
+        for (const m of minutes) {
+          const ist = formatIst(m.time - 60_000); // the minute's start, "YYYY-MM-DD HH:MM:SS"
+          const open = Number(ist.slice(11, 13)) * 60 + Number(ist.slice(14, 16));
+          const key = `${ist.slice(0, 10)} ${Math.floor((open - 555) / size)}`;
+          groups.set(key, [...(groups.get(key) ?? []), m]);
+          const endMinute = Math.min(555 + (Math.floor((open - 555) / size) + 1) * size, 930); // capped at 15:30
+          closes.set(key, parseIst(`${ist.slice(0, 10)} ${String(Math.floor(endMinute / 60)).padStart(2, '0')}:${String(endMinute % 60).padStart(2, '0')}:00`));
+        }
+        const want = [...groups].map(([key, g]) => ({
+          time: closes.get(key)!,
+          open: g[0]!.open,
+          high: Math.max(...g.map((x) => x.high)),
+          low: Math.min(...g.map((x) => x.low)),
+          close: g[g.length - 1]!.close,
+          volume: g.reduce((a, x) => a + x.volume, 0),
+        }));
+        const got = aggregate(minutes, tf);
+        // Every group is released except the last, which is released only when its bucket's last minute is there.
+        const lastComplete = minutes[minutes.length - 1]!.time === want[want.length - 1]!.time;
+        expect(got).toEqual(lastComplete ? want : want.slice(0, -1));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
