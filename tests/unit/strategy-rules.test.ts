@@ -76,6 +76,10 @@ describe('errors name the field', () => {
     ['a bad timeframe', { ...cond({ op: 'gt', left: 'close', right: 1 }), timeframe: '2m' }, 'timeframe: must be one of 1m, 3m, 5m, 15m, 30m, 60m, day'],
     ['a window the wrong way round', { ...cond({ op: 'gt', left: 'close', right: 1 }), window: { entryFrom: '14:00', entryUntil: '10:00' } }, 'window.entryUntil: 10:00 must be after entryFrom 14:00'],
     ['a square-off after Zerodha’s', { ...cond({ op: 'gt', left: 'close', right: 1 }), window: { squareOff: '15:25' } }, `window.squareOff: 15:25 is after Zerodha's 15:20 MIS square-off; use 15:20 or earlier, or "none"`],
+    ['the id of a built-in', { ...cond({ op: 'gt', left: 'close', right: 1 }), id: 'orb' }, 'id: "orb" is a built-in strategy; choose another id'],
+    ['a version that is not a whole number', { ...cond({ op: 'gt', left: 'close', right: 1 }), version: 1.5 }, 'version: must be a whole number from 1'],
+    ['a title that is not text', { ...cond({ op: 'gt', left: 'close', right: 1 }), title: 5 }, 'title: must be text (up to 80 characters)'],
+    ['no title', { ...cond({ op: 'gt', left: 'close', right: 1 }), title: undefined }, 'title: is required'],
     ['a stop of 80%', { ...cond({ op: 'gt', left: 'close', right: 1 }), stopLoss: '80%' }, 'stopLoss: 80% must be above 0% and at most 50%'],
   ])('%s', (_name, over, line) => {
     const r = compile(over);

@@ -1,4 +1,5 @@
 import { toPaise } from '../../money.js';
+import { builtinById } from '../builtins/index.js';
 import { sourceOf, unitOf, warmupBars, nameOf, type IndicatorSpec } from '../indicators.js';
 import { HOLD, target, type BarContext, type Distance, type ExitPlan, type Strategy } from '../types.js';
 import { parseOperand, type Operand } from './operands.js';
@@ -25,13 +26,14 @@ export function compileRules(text: string): CompileResult {
     const errors = parsed.error.issues.flatMap((i) => {
       const at = pathText(i.path);
       if (i.code === 'unrecognized_keys') return i.keys.map((k) => `${at ? `${at}.` : ''}${k}: unknown field`);
-      if (i.code === 'invalid_type' && i.input === undefined) return [`${at}: is required`];
+      if (i.code === 'invalid_type' && valueAt(raw, i.path) === undefined) return [`${at}: is required`];
       return [`${at || 'file'}: ${i.message}`];
     });
     return { ok: false, errors: [...new Set(errors)] };
   }
   const rules = parsed.data;
   const errors: string[] = [];
+  if (builtinById(rules.id)) errors.push(`id: "${rules.id}" is a built-in strategy; choose another id`);
   const specs = new Map<string, IndicatorSpec>();
 
   const resolve = (n: RuleNode, path: string): Compiled => {
@@ -72,6 +74,13 @@ export function compileRules(text: string): CompileResult {
   if (errors.length) return { ok: false, errors };
   if (w.squareOff !== 'none') plan.exitAt = w.squareOff;
   return { ok: true, strategy: strategyOf(rules, entry, exit, Object.freeze(plan), specs), rules };
+}
+
+/** The value at a path in what the file holds (undefined when absent). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = raw;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
 }
 
 function distanceOf(text: string, key: string, errors: string[]): Distance | undefined {

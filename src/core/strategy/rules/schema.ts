@@ -49,10 +49,10 @@ const group = (withSide: boolean) =>
     });
 
 export const ruleFileSchema = z.strictObject({
-  id: z.string({ error: 'is required: lowercase letters, digits and dashes' }).regex(/^[a-z0-9][a-z0-9-]{1,39}$/, { error: 'must be 2-40 lowercase letters, digits and dashes, e.g. "ema-rsi"' }),
-  version: z.number().int().min(1, { error: 'must be a whole number from 1' }).default(1),
-  title: z.string({ error: 'is required' }).min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }),
-  description: z.string().max(400, { error: 'must be at most 400 characters' }).default(''),
+  id: z.string({ error: 'must be text: 2-40 lowercase letters, digits and dashes' }).regex(/^[a-z0-9][a-z0-9-]{1,39}$/, { error: 'must be 2-40 lowercase letters, digits and dashes, e.g. "ema-rsi"' }),
+  version: z.number({ error: 'must be a whole number from 1' }).int({ error: 'must be a whole number from 1' }).min(1, { error: 'must be a whole number from 1' }).default(1),
+  title: z.string({ error: 'must be text (up to 80 characters)' }).min(1, { error: 'must not be empty' }).max(80, { error: 'must be at most 80 characters' }),
+  description: z.string({ error: 'must be text (up to 400 characters)' }).max(400, { error: 'must be at most 400 characters' }).default(''),
   timeframe: z.enum(TIMEFRAMES, { error: `must be one of ${TIMEFRAMES.join(', ')}` }),
   entry: group(true),
   exit: group(false).optional(),
