@@ -1,6 +1,6 @@
 import { ATR, EMA, RSI, SMA, SuperTrend, VWAP } from 'trading-signals';
 import { MARKET } from '../ist.js';
-import { bucketOf, barsPerSession, timeframeMinutes, type Bar, type Timeframe } from './bars.js';
+import { bucketOf, barsPerSession, minuteOfDayIst, type Bar, type Timeframe } from './bars.js';
 
 /**
  * The one adapter over `trading-signals` (v8, plain numbers: fast, and inputs are paise that are
@@ -156,8 +156,7 @@ class OpeningRange extends Anchored {
     if (bar.high > this.hi) this.hi = bar.high;
     if (bar.low < this.lo) this.lo = bar.low;
     const spec = this.spec as Extract<IndicatorSpec, { kind: 'orb' }>;
-    const closeMinute = MARKET.open + (bucketOf(bar.time, this.tf).index + 1) * timeframeMinutes(this.tf);
-    if (closeMinute >= MARKET.open + spec.minutes) this.done = true;
+    if (minuteOfDayIst(bar.time) >= MARKET.open + spec.minutes) this.done = true;
   }
   protected current(): number | null {
     if (!this.done) return null;
