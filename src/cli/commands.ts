@@ -12,6 +12,7 @@ import { registerPortfolio } from './portfolio.js';
 import { registerQuote } from './quote.js';
 import { registerDashboard } from './dashboard.js';
 import { registerPaper } from './paper/index.js';
+import { registerStrategy } from './strategy/index.js';
 
 /**
  * Each command group lives in its own file and registers its commands here.
@@ -31,4 +32,5 @@ export function registerAll(program: Command): void {
   registerQuote(program);
   registerDashboard(program);
   registerPaper(program);
+  registerStrategy(program);
 }
