@@ -33,7 +33,7 @@ const holding = (over: Partial<PaperHolding>): LivePaperHolding =>
   );
 
 const order = (id: string, at: number, symbol: string): PaperOrder => ({
-  order_id: id, user_id: 'SB0001', exchange: 'NSE', tradingsymbol: symbol, instrument_token: 1, transaction_type: 'BUY', order_type: 'MARKET', product: 'CNC',
+  order_id: id, user_id: 'SB0001', variety: 'regular', exchange: 'NSE', tradingsymbol: symbol, instrument_token: 1, transaction_type: 'BUY', order_type: 'MARKET', product: 'CNC',
   validity: 'DAY', quantity: 7, price: 0, trigger_price: 0, status: 'COMPLETE', status_message: null, filled_quantity: 7, average_price: 25_561, blocked_margin: 0,
   tag: null, placed_at: at, updated_at: at,
 });
