@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isTradingDate } from '../../src/core/calendar.js';
 import { istDate, istTimeOn } from '../../src/core/ist.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { PaperService } from '../../src/core/paper/service.js';
+import { MemoryPaperStore } from '../../src/core/store/memory/index.js';
 import { tickForPrice } from '../../src/sandbox/instruments.js';
 import { createMarket } from '../../src/sandbox/market.js';
+import { SandboxMarketData } from '../../src/sandbox/market-data.js';
 import { nseCalendar } from '../../src/sandbox/sessions.js';
 
 const MIN = 60_000;
@@ -187,5 +191,25 @@ describe('tick sizes', () => {
     expect(market.tickAt(token, at('2026-11-30T23:59:59'))).toBe(market.tickAt(token, at('2026-11-02T10:00:00')));
     expect(market.tickAt(token, at('2026-12-01T00:00:00'))).toBe(tickForPrice(market.snapshot(token, at('2026-11-30T15:30:00')).last_price));
     expect(istTimeOn(at('2026-12-01T00:00:00'), 0)).toBe(at('2026-12-01T00:00:00'));
+  });
+
+  it("reaches the paper engine, which reads the instrument list per IST date: a new month's tick is used the next day", async () => {
+    // the default seed: WIPRO closed October below ₹250 (0.01) and November above it (0.05)
+    const market = createMarket();
+    const clock = new ManualClock(at('2026-11-30T10:00:00'));
+    const service = new PaperService({ store: new MemoryPaperStore(), market: new SandboxMarketData(market, clock), clock, onError: (e) => { throw e; } });
+    const nov = (await service.instruments(['NSE'])).get('NSE', 'WIPRO')!;
+    expect(nov.tick_size).toBe(tickForPrice(market.snapshot(nov.instrument_token, at('2026-10-30T15:30:00')).last_price));
+    expect(nov.tick_size).toBe(1);
+    const ltp = market.snapshot(nov.instrument_token, clock.now()).last_price;
+    /** 2 % below the LTP, one paisa above a multiple of 5 paise: on the 0.01 tick, never on the 0.05 one. */
+    const offTick = (p: number) => Math.floor((p * 0.98) / 5) * 5 + 1;
+    const buy = { exchange: 'NSE', tradingsymbol: 'WIPRO', transaction_type: 'BUY' as const, quantity: 1, order_type: 'LIMIT' as const, product: 'CNC' as const, validity: 'DAY' as const };
+    expect((await service.place('AB1234', { ...buy, price: offTick(ltp) })).status).toBe('OPEN');
+    clock.set(at('2026-12-01T10:00:00'));
+    const dec = (await service.instruments(['NSE'])).get('NSE', 'WIPRO')!;
+    expect(dec.tick_size).toBe(5);
+    const decLtp = market.snapshot(nov.instrument_token, clock.now()).last_price;
+    await expect(service.place('AB1234', { ...buy, price: offTick(decLtp) })).rejects.toThrow(/not a multiple of the tick size ₹0.05 for WIPRO/);
   });
 });
