@@ -41,7 +41,7 @@ export function describeSandbox(info: {
     `  REST API     ${info.url}`,
     `  login page   ${info.loginUrl}?api_key=${info.apiKey}&v=3`,
     `  ticker       ${info.tickerUrl}`,
-    `  market       ${info.alwaysOpen ? 'always open' : 'NSE hours, 09:15-15:30 IST on weekdays'}`,
+    `  market       ${info.alwaysOpen ? 'always open (NSE prices in sessions, an after-hours path between them)' : 'NSE hours, 09:15-15:30 IST on trading days (closed at weekends and NSE holidays)'}`,
     `  app plan     ${describePlan(plan)}`,
     `Demo users (password "${info.password}"):`,
     users,

@@ -1,3 +1,5 @@
+import { holidayOn, isTradingDate } from './calendar.js';
+
 /** India Standard Time helpers. IST is UTC+05:30 all year, whatever the machine's zone. */
 export const IST_OFFSET_MS = 330 * 60_000;
 const DAY_MS = 86_400_000;
@@ -86,12 +88,24 @@ export interface MarketStatus {
   /** The instant of the next phase change. */
   nextChange: number;
   next: MarketPhase;
+  /** The exchange holiday's name when t's IST date is one (src/core/calendar.ts). */
+  holiday?: string;
 }
 
-/** NSE equity session (holidays not modelled: weekdays only). */
+/** Whether NSE equity trades on t's IST date: a weekday that is not an exchange holiday. */
+export function isTradingDay(t: number): boolean {
+  return isTradingDate(istDate(t));
+}
+
+/** The exchange holiday's name on t's IST date, or undefined. */
+export function holidayAt(t: number): string | undefined {
+  return holidayOn(istDate(t));
+}
+
+/** NSE equity session: 09:00 pre-open, 09:15-15:30 open, on trading days (weekdays without a holiday). */
 export function marketStatus(t: number): MarketStatus {
   const p = istParts(t);
-  if (isWeekday(t)) {
+  if (isTradingDay(t)) {
     if (p.minuteOfDay >= MARKET.preOpen && p.minuteOfDay < MARKET.open) {
       return { phase: 'pre-open', next: 'open', nextChange: istTimeOn(t, 9, 15) };
     }
@@ -102,12 +116,13 @@ export function marketStatus(t: number): MarketStatus {
       return { phase: 'closed', next: 'pre-open', nextChange: istTimeOn(t, 9, 0) };
     }
   }
-  return { phase: 'closed', next: 'pre-open', nextChange: nextTradingDayAt(t, 9, 0) };
+  const holiday = holidayAt(t);
+  return { phase: 'closed', next: 'pre-open', nextChange: nextTradingDayAt(t, 9, 0), ...(holiday ? { holiday } : {}) };
 }
 
-/** hh:mm IST on the first weekday strictly after t's IST day. */
+/** hh:mm IST on the first trading day (weekday, not a holiday) strictly after t's IST day. */
 export function nextTradingDayAt(t: number, hour: number, minute = 0): number {
   let d = istMidnight(t) + DAY_MS;
-  while (!isWeekday(d)) d += DAY_MS;
+  while (!isTradingDay(d)) d += DAY_MS;
   return d + (hour * 60 + minute) * 60_000;
 }

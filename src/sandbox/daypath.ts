@@ -1,6 +1,7 @@
-import type { InstrumentSpec } from './instruments.js';
+import { IST_OFFSET_MS } from '../core/ist.js';
+import { tickForPrice, type InstrumentSpec } from './instruments.js';
 import { normal, SALT, uniform } from './random.js';
-import type { Calendar, Session } from './sessions.js';
+import { nseCalendar, type Session } from './sessions.js';
 
 /**
  * The price model. All prices are integer paise on the instrument's tick.
@@ -15,6 +16,14 @@ import type { Calendar, Session } from './sessions.js';
  * below the straight line), linearly per second. So a minute candle is exactly
  * {open: point m, high/low: the extremes of point m, the knots and point m+1, close: point m+1},
  * and the price at second 59 of the minute is the candle's close.
+ *
+ * Ticks: a stock's tick in a month is NSE's price band (tickForPrice) of the close of the last session
+ * of the previous month, and every price of the month's sessions is on it. That close is itself on
+ * the previous month's tick, so the ticks are worked out month by month from May 2025 (the first
+ * month after the bands of 15 April 2025); before that, from the close unrounded.
+ *
+ * After hours (an always-open market only): a bridge, the same kind of path over the minutes from
+ * one session's close to the next session's open, with a thin volume.
  */
 export const CIRCUIT_PCT = 10;
 /** The largest close-to-close log move: ln(1.085), safely inside the ±10 % band. */
@@ -24,6 +33,28 @@ const NOISE_SHARE = 0.7;
 const TREND_TERMS = 5;
 const TRADING_DAYS_PER_YEAR = 252;
 const PATH_CACHE_SIZE = 512;
+/** After hours a minute moves this share of a session minute (a quieter market, still alive at night). */
+const BRIDGE_SIGMA_SHARE = 0.3;
+/** Shares traded per after-hours minute, as a share of an average session minute. */
+const BRIDGE_VOLUME_SHARE = 0.05;
+/** Months are numbered year × 12 + month - 1; May 2025 is the first month whose tick follows a rounded close. */
+const FIRST_REVIEWED_MONTH = 2025 * 12 + 4;
+
+/** The month number (year × 12 + month - 1) of the IST date of t. */
+export function monthOf(t: number): number {
+  const d = new Date(t + IST_OFFSET_MS);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+}
+
+/** IST midnight of the first day of month number k. */
+function firstOfMonth(k: number): number {
+  return Date.UTC(Math.floor(k / 12), k % 12, 1) - IST_OFFSET_MS;
+}
+
+/** The index of the last session of the month before month number k. */
+function lastSessionBefore(k: number): number {
+  return nseCalendar.latestAt(firstOfMonth(k)).index;
+}
 
 export interface DayPath {
   session: Session;
@@ -78,11 +109,10 @@ function clamp(x: number, lo: number, hi: number): number {
 export class PriceModel {
   private readonly trends = new Map<number, Trend>();
   private readonly paths = new Map<string, DayPath>();
+  /** Ticks by path key and month number. */
+  private readonly ticks = new Map<number, Map<number, number>>();
 
-  constructor(
-    private readonly seed: number,
-    readonly calendar: Calendar,
-  ) {}
+  constructor(private readonly seed: number) {}
 
   private trend(spec: InstrumentSpec): Trend {
     let t = this.trends.get(spec.pathKey);
@@ -107,40 +137,121 @@ export class PriceModel {
     return t;
   }
 
-  /** The last traded price of session n. */
-  closeOf(spec: InstrumentSpec, n: number): number {
+  /** Session n's close before rounding to a tick (paise, fractional). */
+  private rawClose(spec: InstrumentSpec, n: number): number {
     const { periods, phases, amplitudes } = this.trend(spec);
     let log = Math.log(spec.basePrice);
     for (let k = 0; k < periods.length; k++) log += amplitudes[k]! * Math.sin((2 * Math.PI * n) / periods[k]! + phases[k]!);
     log += NOISE_SHARE * dailySigma(spec) * normal(NOISE_CLIP, this.seed, spec.pathKey, SALT.closeNoise, n);
-    return roundToTick(Math.exp(log), spec.tick_size);
+    return Math.exp(log);
+  }
+
+  /**
+   * The instrument's tick in month number k: the price band of the previous month's last close
+   * (indices keep their fixed tick). Worked out forward from the last month known, so a far date
+   * costs one pass, and later ones nothing.
+   */
+  tickOfMonth(spec: InstrumentSpec, k: number): number {
+    if (spec.isIndex) return spec.tick_size;
+    let memo = this.ticks.get(spec.pathKey);
+    if (!memo) this.ticks.set(spec.pathKey, (memo = new Map()));
+    const hit = memo.get(k);
+    if (hit !== undefined) return hit;
+    if (k <= FIRST_REVIEWED_MONTH) {
+      const tick = tickForPrice(Math.round(this.rawClose(spec, lastSessionBefore(k))));
+      memo.set(k, tick);
+      return tick;
+    }
+    let j = k;
+    while (j - 1 > FIRST_REVIEWED_MONTH && !memo.has(j - 1)) j--;
+    let previous = this.tickOfMonth(spec, j - 1);
+    for (; j <= k; j++) {
+      previous = tickForPrice(roundToTick(this.rawClose(spec, lastSessionBefore(j)), previous));
+      memo.set(j, previous);
+    }
+    return previous;
+  }
+
+  /** The instrument's tick on the IST date of t (what that date's instrument list says). */
+  tickAt(spec: InstrumentSpec, t: number): number {
+    return this.tickOfMonth(spec, monthOf(t));
+  }
+
+  /** The tick of session n's prices. */
+  sessionTick(spec: InstrumentSpec, n: number): number {
+    return this.tickOfMonth(spec, monthOf(nseCalendar.session(n).date));
+  }
+
+  /** The last traded price of session n. */
+  closeOf(spec: InstrumentSpec, n: number): number {
+    return roundToTick(this.rawClose(spec, n), this.sessionTick(spec, n));
+  }
+
+  /** Session n's opening price: the previous close × a small gap, inside the circuits. */
+  openOf(spec: InstrumentSpec, n: number): number {
+    const tick = this.sessionTick(spec, n);
+    const prevClose = this.closeOf(spec, n - 1);
+    const { lower, upper } = circuitBand(prevClose, tick);
+    const gap = 0.25 * dailySigma(spec) * normal(2, this.seed, spec.pathKey, SALT.gap, n);
+    return clamp(roundToTick(prevClose * Math.exp(gap), tick), lower, upper);
   }
 
   /** The whole of session n for one instrument (cached: building one costs about 0.3 ms). */
   path(spec: InstrumentSpec, n: number): DayPath {
-    const key = `${spec.instrument_token}:${n}`;
+    return this.cached(`${spec.instrument_token}:${n}`, () => {
+      const session = nseCalendar.session(n);
+      const tick = this.sessionTick(spec, n);
+      const prevClose = this.closeOf(spec, n - 1);
+      const { lower, upper } = circuitBand(prevClose, tick);
+      const ends = { prevClose, open: this.openOf(spec, n), close: this.closeOf(spec, n), lower, upper };
+      return this.build(spec, n, session, tick, ends, dailySigma(spec), this.volumes(spec, n, session.minutes));
+    });
+  }
+
+  /**
+   * The after-hours path from session n's close to session n+1's open (an always-open market). Its
+   * session is the gap between the two, numbered -1 - n so its randomness is its own; its prices are
+   * on the coarser of the two sessions' ticks (valid in both months' lists) and inside the circuits
+   * of session n+1; `prevClose` and `open` are session n's close.
+   */
+  bridge(spec: InstrumentSpec, n: number): DayPath {
+    return this.cached(`${spec.instrument_token}:b${n}`, () => {
+      const before = nseCalendar.session(n);
+      const after = nseCalendar.session(n + 1);
+      const minutes = Math.round((after.start - before.end) / 60_000);
+      const session: Session = { index: -1 - n, date: before.date, start: before.end, end: after.start, minutes };
+      const tick = Math.max(this.sessionTick(spec, n), this.sessionTick(spec, n + 1));
+      const close = this.closeOf(spec, n);
+      const { lower, upper } = circuitBand(close, tick);
+      const ends = { prevClose: close, open: close, close: this.openOf(spec, n + 1), lower, upper };
+            const sigma = BRIDGE_SIGMA_SHARE * dailySigma(spec) * Math.sqrt(minutes / nseCalendar.minutesPerSession);
+      return this.build(spec, session.index, session, tick, ends, sigma, this.bridgeVolumes(spec, session.index, minutes));
+    });
+  }
+
+  private cached(key: string, make: () => DayPath): DayPath {
     const hit = this.paths.get(key);
     if (hit) return hit;
-    const path = this.build(spec, n);
+    const path = make();
     if (this.paths.size >= PATH_CACHE_SIZE) this.paths.delete(this.paths.keys().next().value!);
     this.paths.set(key, path);
     return path;
   }
 
-  private build(spec: InstrumentSpec, n: number): DayPath {
-    const session = this.calendar.session(n);
+  /** A Brownian bridge of minute steps from `open` to `close` over the session, with knots and volumes. */
+  private build(
+    spec: InstrumentSpec,
+    n: number,
+    session: Session,
+    tick: number,
+    ends: { prevClose: number; open: number; close: number; lower: number; upper: number },
+    sigma: number,
+    volume: Float64Array,
+  ): DayPath {
     const M = session.minutes;
-    const tick = spec.tick_size;
     const key = spec.pathKey;
-    const sigmaDay = dailySigma(spec);
-    const prevClose = this.closeOf(spec, n - 1);
-    const close = this.closeOf(spec, n);
-    const { lower, upper } = circuitBand(prevClose, tick);
-    const gap = 0.25 * sigmaDay * normal(2, this.seed, key, SALT.gap, n);
-    const open = clamp(roundToTick(prevClose * Math.exp(gap), tick), lower, upper);
-
-    // Brownian bridge of minute steps from the open to the close.
-    const sigmaMinute = sigmaDay / Math.sqrt(M);
+    const { prevClose, open, close, lower, upper } = ends;
+    const sigmaMinute = sigma / Math.sqrt(M);
     const walk = new Float64Array(M + 1);
     for (let m = 1; m <= M; m++) walk[m] = walk[m - 1]! + sigmaMinute * normal(3, this.seed, key, SALT.minuteStep, n, m);
     const logOpen = Math.log(open);
@@ -175,7 +286,6 @@ export class PriceModel {
       low[m] = Math.min(a, b, e1, e2);
     }
 
-    const volume = this.volumes(spec, n, M);
     const cumVolume = new Float64Array(M + 1);
     const cumTurnover = new Float64Array(M + 1);
     const runHigh = new Int32Array(M);
@@ -191,6 +301,18 @@ export class PriceModel {
       session, tick, prevClose, open, close, lower, upper,
       points, knotSecond, knotPrice, high, low, volume, cumVolume, cumTurnover, runHigh, runLow,
     };
+  }
+
+  /** After hours: a thin, even volume (none for indices). */
+  private bridgeVolumes(spec: InstrumentSpec, n: number, M: number): Float64Array {
+    const volume = new Float64Array(M);
+    if (spec.dailyVolume === 0) return volume;
+    const perMinute = (spec.dailyVolume / nseCalendar.minutesPerSession) * BRIDGE_VOLUME_SHARE;
+    for (let m = 0; m < M; m++) {
+      const jitter = 0.5 + uniform(this.seed, spec.instrument_token, SALT.minuteVolume, n, m);
+      volume[m] = Math.max(1, Math.round(perMinute * jitter));
+    }
+    return volume;
   }
 
   /** Shares per minute: more at the open and the close, a little randomness every minute. */

@@ -10,15 +10,19 @@ export interface InstrumentSpec extends SandboxInstrument {
 }
 
 /**
- * NSE tick sizes by price band (since April 2025), in paise. The band is chosen once, from the
- * instrument's reference price, and stays fixed (as it does on the exchange between reviews).
+ * NSE tick sizes by price band (since 15 April 2025), in paise: below ₹250 0.01; ₹250 to ₹1,000
+ * 0.05; above ₹1,000 to ₹5,000 0.10; above ₹5,000 to ₹10,000 0.50; above ₹10,000 to ₹20,000 1.00;
+ * above ₹20,000 5.00 (each upper edge belongs to its band). The exchange applies it to the last
+ * trading day's close of each month for the whole next month; the sandbox does the same
+ * (PriceModel.tickOfMonth), and the `tick_size` of a spec here is only its reference price's band:
+ * a date's list (Market.instrumentsAt) carries that date's tick.
  */
 export function tickForPrice(paise: number): number {
   if (paise < 250_00) return 1;
-  if (paise < 1_000_00) return 5;
-  if (paise < 5_000_00) return 10;
-  if (paise < 10_000_00) return 50;
-  if (paise < 20_000_00) return 100;
+  if (paise <= 1_000_00) return 5;
+  if (paise <= 5_000_00) return 10;
+  if (paise <= 10_000_00) return 50;
+  if (paise <= 20_000_00) return 100;
   return 500;
 }
 

@@ -56,7 +56,7 @@ export class SandboxMarketData implements MarketData {
   ) {}
 
   async instruments(req: InstrumentsRequest = {}): Promise<Instrument[]> {
-    const list = this.market.instruments().map(toInstrument);
+    const list = this.market.instruments(this.clock.now()).map(toInstrument);
     return req.exchanges ? list.filter((i) => req.exchanges!.includes(i.exchange)) : list;
   }
 

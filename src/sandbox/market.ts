@@ -1,7 +1,7 @@
 import { PriceModel, partialRange, priceAt, type DayPath } from './daypath.js';
 import { buildInstruments, type InstrumentSpec } from './instruments.js';
 import { hash, SALT, uniform } from './random.js';
-import { alwaysOpenCalendar, nseCalendar, type Calendar } from './sessions.js';
+import { nseCalendar, type Calendar, type Session } from './sessions.js';
 import type { DepthLevel, MarketSnapshot, SandboxCandle, SandboxMarket } from './types.js';
 
 const MINUTE_MS = 60_000;
@@ -30,8 +30,10 @@ function emptyLevels(): DepthLevel[] {
 /**
  * The sandbox's deterministic market (see daypath.ts for the model). Snapshots and candles agree by
  * construction: the candle of the minute starting at m closes at the snapshot price at m + 59 s, and
- * its high/low bound every snapshot inside the minute. Outside trading hours everything stands still
- * at the last session's close.
+ * its high/low bound every snapshot inside the minute. Sessions follow NSE's calendar (sessions.ts:
+ * no session on weekends and exchange holidays). Outside them everything stands still at the last
+ * session's close; an always-open market is the same market, and trades outside sessions along the
+ * after-hours bridge from each close to the next open (PriceModel.bridge).
  */
 export class Market implements SandboxMarket {
   readonly alwaysOpen: boolean;
@@ -45,15 +47,24 @@ export class Market implements SandboxMarket {
   constructor(opts: MarketOptions = {}) {
     this.seed = opts.seed ?? 1;
     this.alwaysOpen = opts.alwaysOpen ?? false;
-    this.calendar = this.alwaysOpen ? alwaysOpenCalendar : nseCalendar;
-    this.model = new PriceModel(this.seed, this.calendar);
+    this.calendar = nseCalendar;
+    this.model = new PriceModel(this.seed);
     this.list = buildInstruments();
     this.tokens = new Map(this.list.map((i) => [i.instrument_token, i]));
     this.symbols = new Map(this.list.map((i) => [`${i.exchange}:${i.tradingsymbol}`, i]));
   }
 
-  instruments(): InstrumentSpec[] {
-    return [...this.list];
+  /** The instrument list of t's IST date: each stock with that month's tick (see daypath.ts). */
+  instruments(t: number): InstrumentSpec[] {
+    return this.list.map((spec) => {
+      const tick = this.model.tickAt(spec, t);
+      return tick === spec.tick_size ? spec : { ...spec, tick_size: tick };
+    });
+  }
+
+  /** The instrument's tick on t's IST date. */
+  tickAt(token: number, t: number): number {
+    return this.model.tickAt(this.spec(token), t);
   }
 
   byToken(token: number): InstrumentSpec | undefined {
@@ -70,9 +81,9 @@ export class Market implements SandboxMarket {
     return spec;
   }
 
-  /** Whether the market trades at t. */
+  /** Whether the market trades at t (always, when always open). */
   isOpen(t: number): boolean {
-    return this.calendar.isOpen(t);
+    return this.alwaysOpen || this.calendar.isOpen(t);
   }
 
   /** The previous session's close as seen at t (what quotes call `close`); cheap, no day path needed. */
@@ -82,9 +93,12 @@ export class Market implements SandboxMarket {
 
   private position(spec: InstrumentSpec, t: number): Position {
     const session = this.calendar.latestAt(t);
-    const path = this.model.path(spec, session.index);
-    if (t >= session.end) return { path, m: session.minutes - 1, s: 59, closed: true };
-    const offset = t - session.start;
+    let path = this.model.path(spec, session.index);
+    if (t >= session.end) {
+      if (!this.alwaysOpen) return { path, m: session.minutes - 1, s: 59, closed: true };
+      path = this.model.bridge(spec, session.index);
+    }
+    const offset = t - path.session.start;
     return { path, m: Math.floor(offset / MINUTE_MS), s: Math.floor((offset % MINUTE_MS) / 1000), closed: false };
   }
 
@@ -154,27 +168,23 @@ export class Market implements SandboxMarket {
 
   /**
    * Candles of `intervalMinutes` built from the minute candles that start in [from, to). Intraday
-   * buckets are aligned to the session start (09:15); an interval of 1,440 or more gives one candle
-   * per session stamped at IST midnight of its date (Kite's "day").
+   * buckets are aligned to the session start (09:15), after hours (always open) to the close
+   * (15:30); an interval of 1,440 or more gives one candle per session stamped at IST midnight of
+   * its date (Kite's "day"), from the sessions only.
    */
   candles(token: number, from: number, to: number, intervalMinutes: number): SandboxCandle[] {
     const spec = this.spec(token);
     if (!(intervalMinutes >= 1)) throw new RangeError(`bad candle interval ${intervalMinutes}`);
+    const day = intervalMinutes >= DAY_MINUTES;
     const out: SandboxCandle[] = [];
-    let session = this.calendar.latestAt(from);
-    if (session.end <= from) session = this.calendar.session(session.index + 1);
-    for (; session.start < to; session = this.calendar.session(session.index + 1)) {
+    for (const path of this.spans(spec, from, to, !day)) {
+      const session = path.session;
       const M = session.minutes;
       const first = Math.max(0, Math.ceil((from - session.start) / MINUTE_MS));
       const end = Math.min(M, Math.ceil((to - session.start) / MINUTE_MS));
-      if (first >= end) continue;
-      const path = this.model.path(spec, session.index);
       let current: SandboxCandle | undefined;
       for (let m = first; m < end; m++) {
-        const t =
-          intervalMinutes >= DAY_MINUTES
-            ? session.date
-            : session.start + Math.floor(m / intervalMinutes) * intervalMinutes * MINUTE_MS;
+        const t = day ? session.date : session.start + Math.floor(m / intervalMinutes) * intervalMinutes * MINUTE_MS;
         if (!current || current.t !== t) {
           current = { t, open: path.points[m]!, high: path.high[m]!, low: path.low[m]!, close: 0, volume: 0 };
           out.push(current);
@@ -186,6 +196,21 @@ export class Market implements SandboxMarket {
       }
     }
     return out;
+  }
+
+  /** The paths that trade some minute of [from, to), in time order: sessions, and bridges when asked (always open). */
+  private *spans(spec: InstrumentSpec, from: number, to: number, afterHours: boolean): Generator<DayPath> {
+    const bridges = afterHours && this.alwaysOpen;
+    let session: Session = this.calendar.latestAt(from);
+    if (session.end <= from) {
+      if (bridges) yield this.model.bridge(spec, session.index);
+      session = this.calendar.session(session.index + 1);
+    }
+    const overlaps = (s: Session) => Math.max(0, Math.ceil((from - s.start) / MINUTE_MS)) < Math.min(s.minutes, Math.ceil((to - s.start) / MINUTE_MS));
+    for (; session.start < to; session = this.calendar.session(session.index + 1)) {
+      if (overlaps(session)) yield this.model.path(spec, session.index);
+      if (bridges && session.end < to) yield this.model.bridge(spec, session.index);
+    }
   }
 }
 

@@ -91,7 +91,7 @@ export class OrderBook {
     placedAt: number,
     ids: { orderId: string; exchangeOrderId: string; tradeId: string },
   ): DayOrder {
-    const tick = spec.tick_size;
+    const tick = this.market.tickAt(spec.instrument_token, placedAt);
     const ref = this.market.snapshot(spec.instrument_token, placedAt).last_price;
     const buy = demo.transaction_type === 'BUY';
     let price = demo.order_type === 'LIMIT' ? ref : 0;

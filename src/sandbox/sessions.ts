@@ -1,13 +1,14 @@
+import { allHolidays } from '../core/calendar.js';
 import { IST_OFFSET_MS, MARKET } from '../core/ist.js';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
-/** 1970-01-05 00:00 IST, a Monday: trading day 0 of the weekday calendar. */
+/** 1970-01-05 00:00 IST, a Monday: weekday 0 of the weekday count. */
 const MONDAY_ZERO = Date.UTC(1970, 0, 5) - IST_OFFSET_MS;
 
 /** One trading session: the minutes [start, end) on one IST date. */
 export interface Session {
-  /** Consecutive across sessions (no gaps for weekends): day n-1 is the previous session. */
+  /** Consecutive across sessions (no gaps for weekends or holidays): day n-1 is the previous session. */
   index: number;
   /** IST midnight of the session's date. */
   date: number;
@@ -16,7 +17,7 @@ export interface Session {
   minutes: number;
 }
 
-/** Which instants the market trades: NSE hours on weekdays, or around the clock. */
+/** Which instants the market trades. */
 export interface Calendar {
   readonly minutesPerSession: number;
   session(index: number): Session;
@@ -26,12 +27,55 @@ export interface Calendar {
   isOpen(t: number): boolean;
 }
 
-/** NSE equity: 09:15-15:30 IST, Monday to Friday (holidays are not modelled). */
+/** The weekday count (0 = Monday 5 Jan 1970) of the weekday at IST midnight `date`. */
+function weekdayNumber(date: number): number {
+  const days = Math.round((date - MONDAY_ZERO) / DAY_MS);
+  const weeks = Math.floor(days / 7);
+  return weeks * 5 + (days - weeks * 7);
+}
+
+/** The exchange holidays (src/core/calendar.ts) as weekday numbers, ascending. */
+const HOLIDAYS: number[] = allHolidays()
+  .map((h) => Date.parse(`${h.date}T00:00:00+05:30`))
+  .filter((d) => {
+    const dow = Math.round((d - MONDAY_ZERO) / DAY_MS) % 7;
+    return dow >= 0 && dow < 5;
+  })
+  .map(weekdayNumber)
+  .sort((a, b) => a - b);
+const HOLIDAY_SET = new Set(HOLIDAYS);
+
+/** The index of the first trading session on or after weekday number w: w less the holidays before it. */
+function indexFrom(w: number): number {
+  let n = w;
+  for (const h of HOLIDAYS) {
+    if (h >= w) break;
+    n--;
+  }
+  return n;
+}
+
+/** The weekday number of trading session n: each holiday at or before it pushes it one weekday on. */
+function weekdayOf(n: number): number {
+  let w = n;
+  for (const h of HOLIDAYS) {
+    if (h > w) break;
+    w++;
+  }
+  return w;
+}
+
+/**
+ * NSE equity: 09:15-15:30 IST on trading days (weekdays that are not exchange holidays). Sessions
+ * are numbered over trading days only, so a holiday has no session: the market stands still at the
+ * previous session's close, as at a weekend.
+ */
 export const nseCalendar: Calendar = {
   minutesPerSession: MARKET.close - MARKET.open,
   session(index) {
-    const weeks = Math.floor(index / 5);
-    const date = MONDAY_ZERO + (weeks * 7 + (index - weeks * 5)) * DAY_MS;
+    const w = weekdayOf(index);
+    const weeks = Math.floor(w / 5);
+    const date = MONDAY_ZERO + (weeks * 7 + (w - weeks * 5)) * DAY_MS;
     const start = date + MARKET.open * MINUTE_MS;
     return { index, date, start, end: date + MARKET.close * MINUTE_MS, minutes: this.minutesPerSession };
   },
@@ -39,27 +83,16 @@ export const nseCalendar: Calendar = {
     const days = Math.floor((t - MONDAY_ZERO) / DAY_MS);
     const weeks = Math.floor(days / 7);
     const dow = days - weeks * 7; // 0 Monday .. 6 Sunday
-    const today = weeks * 5 + Math.min(dow, 5); // for Sat/Sun: the next Monday's index
-    if (dow < 5 && t >= this.session(today).start) return this.session(today);
-    return this.session(today - 1);
+    const w = weeks * 5 + Math.min(dow, 5); // for Sat/Sun: the next Monday's number
+    const n = indexFrom(w); // the first session on or after that weekday
+    if (dow < 5 && !HOLIDAY_SET.has(w)) {
+      const today = this.session(n);
+      if (t >= today.start) return today;
+    }
+    return this.session(n - 1);
   },
   isOpen(t) {
     const s = this.latestAt(t);
     return t >= s.start && t < s.end;
-  },
-};
-
-/** A market that never closes: each IST calendar day is one session of 1,440 minutes. */
-export const alwaysOpenCalendar: Calendar = {
-  minutesPerSession: 1440,
-  session(index) {
-    const date = index * DAY_MS - IST_OFFSET_MS;
-    return { index, date, start: date, end: date + DAY_MS, minutes: 1440 };
-  },
-  latestAt(t) {
-    return this.session(Math.floor((t + IST_OFFSET_MS) / DAY_MS));
-  },
-  isOpen() {
-    return true;
   },
 };

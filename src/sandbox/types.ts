@@ -68,7 +68,8 @@ export interface SandboxCandle {
 /** A deterministic market: the same (seed, instrument, time) gives the same answer in every process. */
 export interface SandboxMarket {
   readonly alwaysOpen: boolean;
-  instruments(): SandboxInstrument[];
+  /** The instrument list of t's IST date (each stock's tick is that month's). */
+  instruments(t: number): SandboxInstrument[];
   byToken(token: number): SandboxInstrument | undefined;
   bySymbol(exchange: string, tradingsymbol: string): SandboxInstrument | undefined;
   snapshot(token: number, t: number): MarketSnapshot;

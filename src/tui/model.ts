@@ -11,6 +11,8 @@ export interface ProfileInfo {
   userId: string;
   userName: string;
   mode: Mode;
+  /** The paper engine fills around the clock (an always-open sandbox): the header says so. */
+  alwaysOpen?: boolean;
 }
 
 /** One profile in the switcher. */

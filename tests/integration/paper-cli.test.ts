@@ -193,15 +193,15 @@ describe('algo paper as a child process', () => {
   it("orders: today's newest first by default, --all every order, --date one IST day's, --open the resting ones", async () => {
     const dir = tempDataDir('algo-paper-days-');
     const run = (args: string[], clock: string) => runCli([...args, '--profile', 'd'], { dataDir: dir, env: { ALGO_CLOCK: clock, NO_COLOR: '1' } });
-    const TUE = '2026-11-24T10:00:00+05:30';
-    expect((await run(['login', '--sandbox', '--user', 'SB0003'], TUE)).code).toBe(0);
+    const MON = '2026-11-23T10:00:00+05:30'; // Tuesday 24 Nov is a holiday
+    expect((await run(['login', '--sandbox', '--user', 'SB0003'], MON)).code).toBe(0);
     const place = async (args: string[], clock: string) => {
       const r = await run(['paper', ...args, '--json'], clock);
       expect(r.code, r.stderr).toBe(0);
       return (JSON.parse(r.stdout) as KiteOrderJson).order_id;
     };
-    const a = await place(['buy', 'INFY', '1'], TUE);
-    const b = await place(['buy', 'TCS', '1'], '2026-11-24T11:00:00+05:30');
+    const a = await place(['buy', 'INFY', '1'], MON);
+    const b = await place(['buy', 'TCS', '1'], '2026-11-23T11:00:00+05:30');
     const c = await place(['buy', 'INFY', '2'], CLOCK); // Wednesday 10:00
     const d = await place(['buy', 'INFY', '1', '--price', '1565'], '2026-11-25T10:05:00+05:30'); // rests
     const NOW = '2026-11-25T10:10:00+05:30';
@@ -212,14 +212,14 @@ describe('algo paper as a child process', () => {
     };
     expect(await list()).toEqual([d, c]);
     expect(await list('--all')).toEqual([d, c, b, a]);
-    expect(await list('--date', '2026-11-24')).toEqual([b, a]);
+    expect(await list('--date', '2026-11-23')).toEqual([b, a]);
     expect(await list('--open')).toEqual([d]);
-    expect(await list('--open', '--date', '2026-11-24')).toEqual([]);
+    expect(await list('--open', '--date', '2026-11-23')).toEqual([]);
     const table = await run(['paper', 'orders', '--all'], NOW);
     // today's time alone, an earlier day's with its date (the dashboard's rule, src/core/when.ts)
     expect(table.stdout.split('\n').slice(1, 5).map((l) => l.slice(0, 19).trim())).toEqual(['10:05:00', '10:00:00', '2026-11-24 11:00:00', '2026-11-24 10:00:00']);
     expect((await run(['paper', 'orders'], '2026-11-26T10:00:00+05:30')).stdout).toBe('no paper orders today; `algo paper orders --all` lists every order\n');
-    for (const bad of [['--all', '--date', '2026-11-24'], ['--date', '2026-02-30'], ['--date', '24-11-2026']]) {
+    for (const bad of [['--all', '--date', '2026-11-23'], ['--date', '2026-02-30'], ['--date', '24-11-2026']]) {
       const r = await run(['paper', 'orders', ...bad], NOW);
       expect(r.code, bad.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), bad.join(' ')).toHaveLength(1);

@@ -74,7 +74,7 @@ const json = <T>(r: { stdout: string }): T => JSON.parse(r.stdout) as T;
 /** An NSE stock whose day low by `later` is below its price at `t` by some ticks, and a buy limit the low trades through. */
 function touchedLimit(s: TestSandbox, t: number, later: number): { symbol: string; limit: string } {
   const m = s.handle.market;
-  for (const i of m.instruments().filter((x) => x.exchange === 'NSE' && !x.isIndex)) {
+  for (const i of m.instruments(t).filter((x) => x.exchange === 'NSE' && !x.isIndex)) {
     const a = m.snapshot(i.instrument_token, t);
     const b = m.snapshot(i.instrument_token, later);
     // a tick above the later low, so the market trades through it (a limit at the low is only touched)

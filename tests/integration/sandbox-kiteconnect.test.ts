@@ -101,7 +101,7 @@ describe('the real kiteconnect client against the sandbox', () => {
     // Like Kite's file, the CSV ends with a line break, which the client turns into one empty last row.
     expect(all.at(-1)!.tradingsymbol).toBeUndefined();
     const rows = all.slice(0, -1);
-    expect(rows).toHaveLength(sb.handle.market.instruments().length);
+    expect(rows).toHaveLength(sb.handle.market.instruments(sb.clock.now()).length);
     const infy = rows.find((r) => r.tradingsymbol === 'INFY' && r.exchange === 'NSE')!;
     expect(infy).toMatchObject({ instrument_token: '408065', tick_size: 0.1, lot_size: 1, segment: 'NSE' });
     expect(bse.slice(0, -1).every((r) => r.exchange === 'BSE')).toBe(true);

@@ -69,10 +69,12 @@ describe('algo serve against live Kite', () => {
     expect(placed.json.data.status).toBe('COMPLETE');
     const ask = kite.handle.market.snapshot(408065, MARKET_OPEN).depth.sell[0]!.price;
     const order = await api.call('GET', `/api/paper-trading/orders/${placed.json.data.order_id}`, { token });
-    // A MARKET buy fills at the ask of Kite's quote at that instant, plus at most 5 bps of slippage.
+    // A MARKET buy fills at the ask of Kite's quote at that instant, plus at most 5 bps of slippage,
+    // rounded up to the tick of the day's list.
     const fill = Math.round(order.json.data.average_price * 100);
+    const tick = kite.handle.market.instruments(MARKET_OPEN).find((i) => i.instrument_token === 408065)!.tick_size;
     expect(fill).toBeGreaterThanOrEqual(ask);
-    expect(fill).toBeLessThanOrEqual(Math.ceil(ask * 1.0005) + 5);
+    expect(fill).toBeLessThanOrEqual(Math.ceil((ask * 1.0005) / tick) * tick);
     const sandboxToken = await (async () => {
       const { createSession, writeSession } = await import('../../src/core/auth/sessions.js');
       const s = createSession({ user_id: 'SB0001', api_key: SANDBOX_APP.apiKey, access_token: 'x-access-token-0000', loginTime: MARKET_OPEN, sandbox: true, profile: 'main' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPaise } from '../../src/core/money.js';
+import { createMarket } from '../../src/sandbox/market.js';
 import { fundsFromTrades, startTestApi, type ApiTrade, type Reply, type TestApi } from '../helpers/server.js';
 
 let api: TestApi;
@@ -52,7 +53,10 @@ describe('placing, reading, modifying and cancelling paper orders', () => {
 
   it('a LIMIT below the market rests; it can be listed, modified and cancelled', async () => {
     const ltp = (await get(a, 'positions')).json.data.net.find((p: { tradingsymbol: string }) => p.tradingsymbol === 'INFY').last_price as number;
-    const price = Math.floor(ltp * 0.9);
+    // 10 % below the LTP, but above today's lower circuit (read from the same sandbox market), with a
+    // rupee to spare for the modify below
+    const lower = createMarket().snapshot(408065, Date.parse('2026-11-25T10:00:00+05:30')).lower_circuit_limit;
+    const price = Math.max(Math.floor(ltp * 0.9), Math.ceil(lower / 100) + 1);
     const r = await place(a, { tradingsymbol: 'infy', transaction_type: 'BUY', quantity: 1, price, tag: 'api-test' });
     expect(r.status).toBe(200);
     expect(r.json.data.status).toBe('OPEN');

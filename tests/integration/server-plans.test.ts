@@ -18,7 +18,7 @@ const market = createMarket({});
  * above that low rests, then is traded through (a limit at the low itself is only touched).
  */
 function touched(t: number, later: number): { symbol: string; price: number } {
-  for (const i of market.instruments().filter((x) => x.exchange === 'NSE' && !x.isIndex)) {
+  for (const i of market.instruments(t).filter((x) => x.exchange === 'NSE' && !x.isIndex)) {
     const limit = Math.ceil(market.snapshot(i.instrument_token, later).low / i.tick_size) * i.tick_size + i.tick_size;
     const now = market.snapshot(i.instrument_token, t);
     if (limit + 3 * i.tick_size < now.depth.buy[0]!.price && limit > now.lower_circuit_limit) return { symbol: i.tradingsymbol, price: toRupees(limit) };

@@ -93,6 +93,8 @@ describe('session rules (IST, any machine zone)', () => {
     expect(dayOrderExpiry(at('2026-11-23T10:00:00'))).toBe(at('2026-11-23T15:30:00'));
     expect(dayOrderExpiry(at('2026-11-20T17:00:00'))).toBe(at('2026-11-23T15:30:00')); // Friday evening: Monday's close
     expect(nextTradingDate('2026-11-20')).toBe('2026-11-23');
-    expect(misCutoffsBetween(at('2026-11-23T15:20:00'), at('2026-11-25T15:20:00'))).toEqual([at('2026-11-24T15:20:00'), at('2026-11-25T15:20:00')]);
+    expect(misCutoffsBetween(at('2026-11-18T15:20:00'), at('2026-11-20T15:20:00'))).toEqual([at('2026-11-19T15:20:00'), at('2026-11-20T15:20:00')]);
+    // 24 Nov 2026 is a holiday: no cut-off that day (tests/unit/paper-holidays.test.ts)
+    expect(misCutoffsBetween(at('2026-11-23T15:20:00'), at('2026-11-25T15:20:00'))).toEqual([at('2026-11-25T15:20:00')]);
   });
 });

@@ -60,7 +60,7 @@ describe('paper catch-up from minute candles', () => {
       candle(cut + MIN, 1530_00, 1540_00, 1530_00, 1540_00),
     ]);
     r.market.setCandles(r.tcs.instrument_token, [candle(at('2026-11-23T12:00:00'), 3000_00, 3010_00, 2990_00, 3000_00)]);
-    r.clock.set(at('2026-11-24T09:00:00')); // Tuesday, before the open
+    r.clock.set(at('2026-11-25T09:00:00')); // Wednesday before the open (Tuesday 24 Nov is a holiday)
     r.price(1545_00);
     r.price(3050_00, r.tcs);
     const res = await r.service.catchUp(U);
@@ -74,7 +74,7 @@ describe('paper catch-up from minute candles', () => {
     const meta = (await r.service.funds(U)).meta;
     expect(meta.realised_pnl).toBe(260_00); // (1,526 - 1,500) x 10
     expect(meta.blocked).toBe(0);
-    expect(meta.daily_equity.at(-1)).toEqual({ t: at('2026-11-24T09:00:00'), equity: meta.capital + 260_00 - meta.charges + 2 * 50_00 });
+    expect(meta.daily_equity.at(-1)).toEqual({ t: at('2026-11-25T09:00:00'), equity: meta.capital + 260_00 - meta.charges + 2 * 50_00 });
   });
 
   it('without a 15:20 candle the square-off uses the last close before it, else the current quote', async () => {
@@ -183,9 +183,11 @@ describe('paper catch-up from minute candles', () => {
     r.market.quotes = async () => ({}); // no candle and no quote: the square-off waits for a price
     const calls = recordCandles(r);
     await r.service.catchUp(U);
-    // 44 weekday pieces: Monday 23 Nov to Thursday 21 Jan (a weekend rides with its Monday), then the Friday to now
-    expect(calls).toHaveLength(45);
-    for (const [, from, to] of calls) expect(to - from).toBeLessThanOrEqual(3 * 86_400_000);
+    // 44 weekdays Monday 23 Nov to Thursday 21 Jan, less the holidays 24 Nov and 25 Dec: 42 trading-day
+    // pieces (a weekend or holiday rides with the trading day after it), then the Friday to now
+    expect(calls).toHaveLength(43);
+    // the longest piece: Christmas Friday, the weekend and Monday 28 Dec (four days)
+    for (const [, from, to] of calls) expect(to - from).toBeLessThanOrEqual(4 * 86_400_000);
     expect((await r.store.meta(U))!.processed_until).toBe(now);
     expect((await r.store.positions(U)).map((p) => [p.product, p.quantity])).toEqual([['MIS', 10]]);
   });

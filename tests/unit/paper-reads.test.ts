@@ -60,7 +60,7 @@ describe('paper reads', () => {
     await r.service.place(U, buy('INFY', 3));
     expect((await r.store.positions(U)).map((p) => p.kind)).toEqual(['position']);
     const before = await commits(r.store);
-    r.clock.set(at('2026-11-24T10:00:00'));
+    r.clock.set(at('2026-11-25T10:00:00')); // Wednesday: Tuesday 24 Nov is a holiday
     r.price(1500_00);
     expect((await r.service.holdings(U)).map((h) => h.quantity)).toEqual([3]);
     expect(await commits(r.store)).toBe(before + 1);

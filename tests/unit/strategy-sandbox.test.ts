@@ -13,7 +13,7 @@ import { createMarket } from '../../src/sandbox/market.js';
  * reference for the aggregator.
  */
 const market = createMarket({ seed: 1 });
-const [first, second] = market.instruments();
+const [first, second] = market.instruments(parseIst("2026-06-01 10:00:00"));
 const minutesOf = (token: number, from: string, to: string): Bar[] =>
   market.candles(token, parseIst(`${from} 00:00:00`), parseIst(`${to} 00:00:00`), 1).map((c) => ({ time: c.t + 60_000, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume }));
 

@@ -77,6 +77,27 @@ describe('Header', () => {
     expect(frame(lastFrame)).toContain('CLOSED pre-open in 1h 00m');
     expect(frame(lastFrame)).toContain('reconnecting #2 in 4s');
   });
+
+  it('never reads CLOSED while an always-open sandbox fills orders, and keeps NSE\'s own phase beside it', () => {
+    const sandbox = { profile: 'demo', userId: 'SB0001', userName: 'Sandbox One', mode: 'sandbox' as const, alwaysOpen: true };
+    const night = renderPlain(<Header profile={sandbox} profileName="demo" now={Date.parse('2026-11-25T22:00:00+05:30')} ticker={{ state: 'connected' }} width={120} />);
+    expect(night.lastFrame()).toContain('OPEN · always-open sandbox NSE pre-open in 11h 00m');
+    expect(night.lastFrame()).not.toContain('CLOSED');
+    const day = renderPlain(<Header profile={sandbox} profileName="demo" now={AT_10_IST} ticker={{ state: 'connected' }} width={120} />);
+    expect(day.lastFrame()).toContain('OPEN · always-open sandbox NSE closes in 5h 30m');
+    // the same instant without always-open is closed
+    const plainSandbox = renderPlain(<Header profile={{ ...sandbox, alwaysOpen: false }} profileName="demo" now={Date.parse('2026-11-25T22:00:00+05:30')} ticker={{ state: 'connected' }} width={120} />);
+    expect(plainSandbox.lastFrame()).toContain('CLOSED pre-open in 11h 00m');
+  });
+
+  it('names an exchange holiday, always open or not', () => {
+    const holiday = Date.parse('2026-11-24T11:00:00+05:30'); // Tuesday; the next pre-open is Wednesday 09:00
+    const me = { profile: 'me', userId: 'AB1234', userName: 'Me', mode: 'live' as const };
+    const live = renderPlain(<Header profile={me} profileName="me" now={holiday} ticker={{ state: 'connected' }} width={140} />);
+    expect(live.lastFrame()).toContain('CLOSED · holiday: Prakash Gurpurb Sri Guru Nanak Dev pre-open in 22h 00m');
+    const open = renderPlain(<Header profile={{ ...me, mode: 'sandbox', alwaysOpen: true }} profileName="me" now={holiday} ticker={{ state: 'connected' }} width={140} />);
+    expect(open.lastFrame()).toContain('OPEN · always-open sandbox NSE holiday: Prakash Gurpurb Sri Guru Nanak Dev, pre-open in 22h 00m');
+  });
 });
 
 describe('forms and overlays', () => {

@@ -1,4 +1,4 @@
-import { istDate, istMidnight, isWeekday } from '../ist.js';
+import { istDate, istMidnight, isTradingDay } from '../ist.js';
 import type { Candle, Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
 import type { AccountState, PaperOrder } from './types.js';
@@ -47,12 +47,13 @@ const DAY = 86_400_000;
 
 /**
  * Where a catch-up from `from` to `to` is cut into steps, one trading day each: the IST midnight
- * that ends each trading day (a weekday; every day when the market is always open) strictly
- * inside the gap, then `to`. A weekend rides with the Monday after it.
+ * that ends each trading day (a weekday that is not an exchange holiday; every day when the market
+ * is always open) strictly inside the gap, then `to`. A weekend or holiday rides with the trading
+ * day after it.
  */
 export function catchUpEnds(from: number, to: number, alwaysOpen: boolean): number[] {
   const out: number[] = [];
-  for (let day = istMidnight(from); day + DAY < to; day += DAY) if (alwaysOpen || isWeekday(day)) out.push(day + DAY);
+  for (let day = istMidnight(from); day + DAY < to; day += DAY) if (alwaysOpen || isTradingDay(day)) out.push(day + DAY);
   out.push(to);
   return out;
 }

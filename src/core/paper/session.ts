@@ -1,12 +1,11 @@
-import { isWeekday, istParts, istTimeOn, MARKET, marketStatus, nextTradingDayAt } from '../ist.js';
+import { isTradingDay, istParts, istTimeOn, MARKET, marketStatus, nextTradingDayAt } from '../ist.js';
 
 /**
- * The market-hours rules of the paper account (IST, weekdays; exchange holidays are not modelled).
+ * The market-hours rules of the paper account (IST, on NSE trading days: weekdays that are not an
+ * exchange holiday of src/core/calendar.ts; nothing trades, fills, expires or squares off on a holiday).
  * `alwaysOpen` (a sandbox whose market trades around the clock) lifts the "market is closed" rule
  * only; the MIS cut-off at 15:20, the square-off and DAY expiry follow the clock as at Zerodha.
  */
-
-const DAY_MS = 86_400_000;
 
 /** Orders can fill now (the normal market, or always with alwaysOpen). */
 export function isTradingTime(t: number, alwaysOpen: boolean): boolean {
@@ -18,28 +17,32 @@ export function isAfterMisCutoff(t: number): boolean {
   return istParts(t).minuteOfDay >= MARKET.misCutoff;
 }
 
-/** The MIS square-off instant (15:20 IST) of the IST date "YYYY-MM-DD". */
+/**
+ * The MIS square-off instant of a position opened on the IST date "YYYY-MM-DD": 15:20 IST of that
+ * date when it trades, else of the next trading day (a position opened on a holiday or weekend, which
+ * only an always-open sandbox allows).
+ */
 export function misSquareOffOf(date: string): number {
-  return istTimeOn(Date.parse(`${date}T12:00:00+05:30`), 15, 20);
+  return nextMisCutoff(Date.parse(`${date}T00:00:00+05:30`));
 }
 
-/** The first 15:20 IST at or after t: when a resting MIS order placed at t is cancelled. */
+/** The first 15:20 IST of a trading day at or after t: when a resting MIS order placed at t is cancelled. */
 export function nextMisCutoff(t: number): number {
   const today = istTimeOn(t, 15, 20);
-  return t <= today ? today : today + DAY_MS;
+  return isTradingDay(t) && t <= today ? today : nextTradingDayAt(t, 15, 20);
 }
 
-/** Every 15:20 IST in (from, to], oldest first. */
+/** Every trading day's 15:20 IST in (from, to], oldest first (none on weekends and holidays). */
 export function misCutoffsBetween(from: number, to: number): number[] {
   const out: number[] = [];
-  for (let c = nextMisCutoff(from + 1); c <= to; c += DAY_MS) out.push(c);
+  for (let c = nextMisCutoff(from + 1); c <= to; c = nextMisCutoff(c + 1)) out.push(c);
   return out;
 }
 
 /** When a DAY order placed at t expires: the close (15:30 IST) of the first trading session ending after t. */
 export function dayOrderExpiry(t: number): number {
   const close = istTimeOn(t, 15, 30);
-  if (isWeekday(t) && t < close) return close;
+  if (isTradingDay(t) && t < close) return close;
   return nextTradingDayAt(t, 15, 30);
 }
 

@@ -10,7 +10,7 @@ function send(ctx: AuthedContext, exchange?: string): void {
   const { market, clock } = ctx.deps;
   const now = clock.now();
   const rows = market
-    .instruments()
+    .instruments(now)
     .filter((spec) => !exchange || spec.exchange === exchange)
     .map((spec) => ({ spec, lastPrice: market.previousClose(spec.instrument_token, now) }));
   sendCsv(ctx.res, instrumentsCsv(rows));

@@ -20,16 +20,26 @@ const NEXT_VERB = { 'pre-open': 'pre-open in', open: 'opens in', closed: 'closes
 
 const widthOf = (segs: readonly Segment[]): number => segs.reduce((n, s) => n + [...s.text].length, 0);
 
-/** One line: mode badge, profile and user; market phase with time to the next change, IST clock, ticker state. */
+/**
+ * One line: mode badge, profile and user; market phase with time to the next change, IST clock,
+ * ticker state. The phase is what is true for the account: an always-open sandbox fills orders at
+ * any hour, so it reads OPEN (with NSE's own phase after it); an exchange holiday is named.
+ */
 export function Header({ profile, profileName, now, ticker, width }: HeaderProps): React.ReactElement | null {
   const theme = useTheme();
   const market = marketStatus(now);
-  const phaseColor = market.phase === 'open' ? theme.ok : market.phase === 'pre-open' ? theme.warning : theme.muted;
+  const alwaysOpen = profile?.alwaysOpen === true;
+  const open = alwaysOpen || market.phase === 'open';
+  const phaseColor = open ? theme.ok : market.phase === 'pre-open' ? theme.warning : theme.muted;
   const left: Segment[] = [modeBadge(theme, profile?.mode ?? null), { text: ` ${profileName}`, bold: true }];
   if (profile) left.push({ text: ` ${profile.userId}` }, { text: ` ${profile.userName}`, color: theme.muted });
+  const next = `${NEXT_VERB[market.next]} ${duration(market.nextChange - now)}`;
+  const holiday = market.holiday ? `holiday: ${market.holiday}` : '';
+  const label = alwaysOpen ? 'OPEN · always-open sandbox' : holiday ? `CLOSED · ${holiday}` : PHASE_LABEL[market.phase];
+  const detail = alwaysOpen ? ` NSE ${holiday ? `${holiday}, ` : ''}${next}` : ` ${next}`;
   const right: Segment[] = [
-    { text: PHASE_LABEL[market.phase], color: phaseColor, bold: true },
-    { text: ` ${NEXT_VERB[market.next]} ${duration(market.nextChange - now)}`, color: theme.muted },
+    { text: label, color: phaseColor, bold: true },
+    { text: detail, color: theme.muted },
     { text: ` ${clockIst(now)} IST ` },
     tickerSegment(theme, ticker),
   ];

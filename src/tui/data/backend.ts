@@ -8,6 +8,8 @@ import type { PaperSnapshot, PortfolioSnapshot, ProfileEntry, ProfileInfo, Quote
  */
 
 export interface PaperPort {
+  /** The engine fills outside NSE hours (an always-open sandbox). */
+  readonly alwaysOpen?: boolean;
   snapshot(): Promise<PaperSnapshot>;
   /** The store's meta version: changes whenever any process changes the account. */
   version(): Promise<number>;

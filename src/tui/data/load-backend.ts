@@ -88,7 +88,7 @@ export async function loadBackend(
       const paper = paperPort({ account: desk.account(p.userId), desk, clock: ctx.clock, onError: warn });
       const old = sessionOfProfile(dataDir, p, quiet);
       return {
-        profile: { profile, userId: p.userId, userName: old?.user_name ?? '', mode: sandbox ? 'sandbox' : 'live' },
+        profile: { profile, userId: p.userId, userName: old?.user_name ?? '', mode: sandbox ? 'sandbox' : 'live', ...(paper.alwaysOpen ? { alwaysOpen: true } : {}) },
         paper,
         close: () => paper.close(),
       };

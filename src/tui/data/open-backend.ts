@@ -42,7 +42,7 @@ export function backendFactory(deps: BackendDeps): BackendFactory {
       }
       const { client, session } = kite;
       return {
-        profile: { profile, userId: session.user_id, userName: session.user_name, mode: kite.env.sandbox ? 'sandbox' : 'live' },
+        profile: { profile, userId: session.user_id, userName: session.user_name, mode: kite.env.sandbox ? 'sandbox' : 'live', ...(paper.alwaysOpen ? { alwaysOpen: true } : {}) },
         paper,
         async portfolio() {
           const [holdings, positions, orders, margins] = await Promise.all([client.holdings(), client.positions(), client.orders(), client.margins()]);

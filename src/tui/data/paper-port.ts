@@ -16,6 +16,7 @@ const RECENT_TRADES = 200;
 export function paperPort(opts: { account: PaperAccount; desk: PaperDesk; clock: Clock; onError?: (m: string) => void }): OpenedPaper {
   const { account, desk, clock } = opts;
   return {
+    alwaysOpen: desk.config.alwaysOpen,
     async snapshot(): Promise<PaperSnapshot> {
       const p = await account.portfolio();
       const [orders, trades] = await Promise.all([account.orders(), account.trades()]);
