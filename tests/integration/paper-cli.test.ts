@@ -217,7 +217,7 @@ describe('algo paper as a child process', () => {
     expect(await list('--open', '--date', '2026-11-23')).toEqual([]);
     const table = await run(['paper', 'orders', '--all'], NOW);
     // today's time alone, an earlier day's with its date (the dashboard's rule, src/core/when.ts)
-    expect(table.stdout.split('\n').slice(1, 5).map((l) => l.slice(0, 19).trim())).toEqual(['10:05:00', '10:00:00', '2026-11-24 11:00:00', '2026-11-24 10:00:00']);
+    expect(table.stdout.split('\n').slice(1, 5).map((l) => l.slice(0, 19).trim())).toEqual(['10:05:00', '10:00:00', '2026-11-23 11:00:00', '2026-11-23 10:00:00']);
     expect((await run(['paper', 'orders'], '2026-11-26T10:00:00+05:30')).stdout).toBe('no paper orders today; `algo paper orders --all` lists every order\n');
     for (const bad of [['--all', '--date', '2026-11-23'], ['--date', '2026-02-30'], ['--date', '24-11-2026']]) {
       const r = await run(['paper', 'orders', ...bad], NOW);

@@ -14,15 +14,17 @@ describe('paper session rules on an exchange holiday', () => {
     expect(isTradingTime(at('2026-11-24T11:00:00'), true)).toBe(true); // an always-open sandbox still fills
   });
 
-  it('a MARKET order on the holiday is rejected as closed; a LIMIT through the price rests and does not fill', async () => {
+  it('an order on the holiday is an after-market order for the next trading day; nothing fills', async () => {
     const r = rig({}, at('2026-11-24T11:00:00'));
     r.price(1500_00);
     const market = await r.service.place(U, buy('INFY', 1));
-    expect(market.status).toBe('REJECTED');
-    expect(market.status_message).toMatch(/^market is closed/);
+    expect(market).toMatchObject({ status: 'AMO REQ RECEIVED', variety: 'amo' });
     // a buy limit above the last price would fill at once on a trading day
     const lim = await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1510_00 }));
-    expect(lim.status).toBe('OPEN');
+    expect(lim).toMatchObject({ status: 'AMO REQ RECEIVED', variety: 'amo' });
+    r.clock.set(at('2026-11-24T15:00:00'));
+    r.price(1400_00);
+    await r.service.catchUp(U);
     expect(await r.service.trades(U)).toEqual([]);
   });
 
@@ -32,10 +34,10 @@ describe('paper session rules on an exchange holiday', () => {
     expect(dayOrderExpiry(at('2026-11-24T10:00:00'))).toBe(at('2026-11-25T15:30:00'));
     const r = rig({}, at('2026-11-23T16:00:00'));
     const lim = await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1300_00 }));
-    r.clock.set(at('2026-11-24T16:00:00')); // the holiday's evening: still open
+    r.clock.set(at('2026-11-24T16:00:00')); // the holiday's evening: an AMO still waiting for Wednesday 09:00
     r.price(1500_00);
     await r.service.catchUp(U);
-    expect((await r.service.order(U, lim.order_id)).status).toBe('OPEN');
+    expect((await r.service.order(U, lim.order_id)).status).toBe('AMO REQ RECEIVED');
     r.clock.set(at('2026-11-25T15:31:00'));
     r.price(1500_00);
     await r.service.catchUp(U);
@@ -90,9 +92,9 @@ describe('paper session rules on an exchange holiday', () => {
     r.price(1525_00);
     const res = await r.service.catchUp(U);
     const exit = res.orders.find((o) => o.status_message === 'auto square-off of MIS at 15:20 IST')!;
-    // sold at the 15:20 candle's close, ₹1,525: realised (1,525 - 1,500) × 10 = ₹250
-    expect(exit).toMatchObject({ transaction_type: 'SELL', quantity: 10, average_price: 1525_00, updated_at: wednesday });
-    expect((await r.service.funds(U)).meta.realised_pnl).toBe(250_00);
+    // sold at the last price at 15:20 (the 15:20 candle's open), ₹1,520: realised (1,520 - 1,500) × 10 = ₹200
+    expect(exit).toMatchObject({ transaction_type: 'SELL', quantity: 10, average_price: 1520_00, updated_at: wednesday });
+    expect((await r.service.funds(U)).meta.realised_pnl).toBe(200_00);
   });
 
   it('catch-up steps ride over the holiday with the trading day after it', () => {

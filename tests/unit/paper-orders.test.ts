@@ -244,19 +244,19 @@ describe('paper orders: listing by IST day, newest first', () => {
   it('date keeps one IST day, newestFirst reverses the order book, open keeps resting ones of any day', async () => {
     const r = rig(); // Monday 2026-11-23 10:00
     const mon = await r.service.place(U, buy('INFY', 1));
-    r.clock.set(at('2026-11-23T18:00:00')); // after hours: a LIMIT rests until Tuesday's close
+    r.clock.set(at('2026-11-23T18:00:00')); // after hours: an after-market LIMIT, sent on Wednesday (Tuesday 24 is a holiday)
     const amo = await r.service.place(U, buy('INFY', 1, { order_type: 'LIMIT', price: 1400_00 }));
-    r.clock.set(at('2026-11-24T10:00:00'));
+    r.clock.set(at('2026-11-25T10:00:00'));
     r.price(1500_00);
-    const tue1 = await r.service.place(U, buy('INFY', 2));
+    const wed1 = await r.service.place(U, buy('INFY', 2));
     r.clock.advance(60_000);
-    const tue2 = await r.service.place(U, buy('INFY', 3));
+    const wed2 = await r.service.place(U, buy('INFY', 3));
     const ids = (list: Array<{ order_id: string }>) => list.map((o) => o.order_id);
-    expect(ids(await r.service.orders(U))).toEqual([mon, amo, tue1, tue2].map((o) => o.order_id)); // Kite's order book, as before
-    expect(ids(await r.service.orders(U, { date: '2026-11-24', newestFirst: true }))).toEqual([tue2.order_id, tue1.order_id]);
+    expect(ids(await r.service.orders(U))).toEqual([mon, amo, wed1, wed2].map((o) => o.order_id)); // Kite's order book, as before
+    expect(ids(await r.service.orders(U, { date: '2026-11-25', newestFirst: true }))).toEqual([wed2.order_id, wed1.order_id]);
     expect(ids(await r.service.orders(U, { date: '2026-11-23', newestFirst: true }))).toEqual([amo.order_id, mon.order_id]);
-    expect(ids(await r.service.orders(U, { newestFirst: true }))).toEqual([tue2, tue1, amo, mon].map((o) => o.order_id));
+    expect(ids(await r.service.orders(U, { newestFirst: true }))).toEqual([wed2, wed1, amo, mon].map((o) => o.order_id));
     expect(ids(await r.service.orders(U, { open: true, newestFirst: true }))).toEqual([amo.order_id]); // Monday's, still resting
-    expect(await r.service.orders(U, { open: true, date: '2026-11-24' })).toEqual([]);
+    expect(await r.service.orders(U, { open: true, date: '2026-11-25' })).toEqual([]);
   });
 });
