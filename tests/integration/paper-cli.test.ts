@@ -182,7 +182,7 @@ describe('algo paper as a child process', () => {
     // Wednesday 09:20 (a new Kite session): the catch-up fills it at the 09:15 candle's open
     const WED = '2026-12-02T09:20:00+05:30';
     expect((await run(['login', '--sandbox', '--user', 'SB0003'], WED)).code).toBe(0);
-    const listed = await run(['paper', 'orders', '--all', '--json'], WED); // placed yesterday
+    const listed = await run(['paper', 'orders', '--json'], WED); // placed yesterday, filled today: one of today's orders
     expect([listed.code, listed.stderr]).toEqual([0, '']);
     const infy = createMarket().bySymbol('NSE', 'INFY')!;
     const open = createMarket().candles(infy.instrument_token, Date.parse('2026-12-02T09:15:00+05:30'), Date.parse('2026-12-02T09:16:00+05:30'), 1)[0]!.open;

@@ -241,7 +241,7 @@ describe('paper orders: market hours', () => {
 });
 
 describe('paper orders: listing by IST day, newest first', () => {
-  it('date keeps one IST day, newestFirst reverses the order book, open keeps resting ones of any day', async () => {
+  it('date keeps one IST day (placed or changed that day), newestFirst reverses the order book, open keeps resting ones of any day', async () => {
     const r = rig(); // Monday 2026-11-23 10:00
     const mon = await r.service.place(U, buy('INFY', 1));
     r.clock.set(at('2026-11-23T18:00:00')); // after hours: an after-market LIMIT, sent on Wednesday (Tuesday 24 is a holiday)
@@ -253,10 +253,12 @@ describe('paper orders: listing by IST day, newest first', () => {
     const wed2 = await r.service.place(U, buy('INFY', 3));
     const ids = (list: Array<{ order_id: string }>) => list.map((o) => o.order_id);
     expect(ids(await r.service.orders(U))).toEqual([mon, amo, wed1, wed2].map((o) => o.order_id)); // Kite's order book, as before
-    expect(ids(await r.service.orders(U, { date: '2026-11-25', newestFirst: true }))).toEqual([wed2.order_id, wed1.order_id]);
+    // the after-market order placed on Monday evening was sent on Wednesday at 09:00: one of both days' orders
+    expect(ids(await r.service.orders(U, { date: '2026-11-25', newestFirst: true }))).toEqual([wed2.order_id, wed1.order_id, amo.order_id]);
     expect(ids(await r.service.orders(U, { date: '2026-11-23', newestFirst: true }))).toEqual([amo.order_id, mon.order_id]);
     expect(ids(await r.service.orders(U, { newestFirst: true }))).toEqual([wed2, wed1, amo, mon].map((o) => o.order_id));
     expect(ids(await r.service.orders(U, { open: true, newestFirst: true }))).toEqual([amo.order_id]); // Monday's, still resting
-    expect(await r.service.orders(U, { open: true, date: '2026-11-25' })).toEqual([]);
+    expect(ids(await r.service.orders(U, { open: true, date: '2026-11-25' }))).toEqual([amo.order_id]);
+    expect(await r.service.orders(U, { open: true, date: '2026-11-26' })).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ export function registerPaper(program: Command): void {
     .description("paper orders, newest first: today's (IST) unless --all or --date")
     .option('--open', 'only open orders: OPEN, TRIGGER PENDING, AMO REQ RECEIVED (of any day unless --date)')
     .option('--all', "every order, not only today's")
-    .option('--date <YYYY-MM-DD>', 'the orders placed on one IST day')
+    .option('--date <YYYY-MM-DD>', 'the orders of one IST day (placed, filled or cancelled that day)')
     .action(act('orders'));
   paper
     .command('contract-note')

@@ -53,7 +53,11 @@ export interface InstrumentRef {
 export interface OrderListOptions {
   /** Only open orders: OPEN, TRIGGER PENDING and AMO REQ RECEIVED. */
   open?: boolean;
-  /** Only orders placed on this IST day, "YYYY-MM-DD". */
+  /**
+   * Only the orders of this IST day, "YYYY-MM-DD": placed that day, or changed that day (an
+   * after-market order placed the evening before and sent, filled or cancelled this morning is one
+   * of today's orders, as in Kite's order book).
+   */
   date?: string;
   newestFirst?: boolean;
 }
@@ -381,7 +385,7 @@ export class PaperService {
   async orders(userId: string, opts: OrderListOptions = {}): Promise<PaperOrder[]> {
     const s = await this.snapshot(userId);
     let list = opts.open ? s.openOrders : await this.store.orders(userId);
-    if (opts.date !== undefined) list = list.filter((o) => istDate(o.placed_at) === opts.date);
+    if (opts.date !== undefined) list = list.filter((o) => istDate(o.placed_at) === opts.date || istDate(o.updated_at) === opts.date);
     const dir = opts.newestFirst ? -1 : 1;
     return list.sort((a, b) => dir * (a.placed_at - b.placed_at || (a.order_id < b.order_id ? -1 : 1)));
   }
