@@ -214,4 +214,23 @@ describe('paper charges by the scrip\'s day', () => {
     expect(contractNoteOf('2026-11-30', await r.service.trades(U)).totals.total).toBe(monday);
     expect(monday).toBe(17_82);
   });
+
+  it('an option order filled in two trades pays its flat ₹20 brokerage once, as one order', () => {
+    const ctx: Ctx = { userId: U, now: MON, config: DEFAULT_PAPER_CONFIG };
+    const d = new Draft({ meta: null, openOrders: [], positions: [] }, ctx);
+    const order: PaperOrder = {
+      order_id: d.nextId(), user_id: U, variety: 'regular', exchange: 'NFO', tradingsymbol: 'NIFTY26DEC24000CE', instrument_token: 9, transaction_type: 'SELL',
+      order_type: 'LIMIT', product: 'NRML', validity: 'DAY', quantity: 150, price: 100_00, trigger_price: 0, status: 'OPEN',
+      status_message: null, filled_quantity: 0, average_price: 0, blocked_margin: 0, tag: null, placed_at: MON, updated_at: MON,
+    };
+    // first trade, 75 at ₹100 (₹7,500 of premium): brokerage ₹20 flat; STT 0.15% = ₹11.25
+    const first = bookFillCharges(d, order, 75, 100_00, '2026-11-30', false, 'CE');
+    expect(first).toMatchObject({ brokerage: 20_00, stt: 11_25 });
+    // second trade, 75 more at ₹100: the order's turnover goes from ₹7,500 to ₹15,000; brokerage stays
+    // ₹20 for the order (0 more), STT 0.15% of ₹15,000 = ₹22.50, so 11.25 more
+    const second = bookFillCharges(d, { ...order, filled_quantity: 75, filled_value: 75 * 100_00, average_price: 100_00 }, 75, 100_00, '2026-11-30', false, 'CE');
+    expect(second).toMatchObject({ brokerage: 0, stt: 11_25 });
+    const whole = computeCharges({ exchange: 'NFO', product: 'NRML', side: 'SELL', quantity: 150, price: 100_00, instrument_type: 'CE' });
+    expect(first.total + second.total).toBe(whole.total);
+  });
 });

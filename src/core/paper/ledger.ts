@@ -1,8 +1,8 @@
 import type { Paise } from '../money.js';
-import { splitDelivery } from './charges.js';
+import { splitDelivery, type ChargeInput } from './charges.js';
 import { divRound } from './exact.js';
 import type { Draft } from './draft.js';
-import { feeModel } from './models.js';
+import { feeModel, type FeeModel } from './models.js';
 import { positionKey } from './positions.js';
 import { nextTradingDate } from './session.js';
 import type { Charges, DayFlow, DayLedger, PaperMeta, PaperOrder, PaperTrade, ScripDay } from './types.js';
@@ -80,6 +80,21 @@ interface Pending {
   next: ScripDay;
 }
 
+/**
+ * A fill charged alone, as a part of its order: the charges of the order's turnover with this fill
+ * minus those of its turnover before it (`prior`, paise), item by item, so an order filled in
+ * several trades pays its per-order brokerage (an option's flat ₹20, a cap) once, as one order.
+ * Every charge is of the turnover (quantity x price), so the turnover is priced as one unit.
+ */
+function orderIncrement(model: FeeModel, fill: ChargeInput, prior: Paise, day: string): Charges {
+  if (prior <= 0) return model.charges(fill, day);
+  const after = model.charges({ ...fill, quantity: 1, price: prior + fill.quantity * fill.price }, day);
+  const before = model.charges({ ...fill, quantity: 1, price: prior }, day);
+  const d = (k: 'brokerage' | 'stt' | 'exchange' | 'sebi' | 'stamp' | 'gst') => after[k] - before[k];
+  const c = { brokerage: d('brokerage'), stt: d('stt'), exchange: d('exchange'), sebi: d('sebi'), stamp: d('stamp'), gst: d('gst') };
+  return { ...c, total: c.brokerage + c.stt + c.exchange + c.sebi + c.stamp + c.gst };
+}
+
 /** The booking bookFillCharges worked out for a draft's fill, committed when its trade is added. */
 const pending = new WeakMap<Draft, Pending>();
 
@@ -96,7 +111,7 @@ export function bookFillCharges(draft: Draft, order: PaperOrder, quantity: numbe
   const fill = { exchange: order.exchange, product: order.product, side: order.transaction_type, quantity, price, instrument_type: instrumentType };
   if (!model.day || instrumentType !== 'EQ') {
     pending.delete(draft);
-    return model.charges(fill, day);
+    return orderIncrement(model, fill, order.filled_value ?? order.filled_quantity * order.average_price, day);
   }
   const meta = draft.meta;
   const current = meta.day;
