@@ -105,6 +105,8 @@ export interface PaperSnapshot {
   capital: Paise;
   available: Paise;
   blocked: Paise;
+  /** The credit of a T1 (BTST) sale, usable from the next trading day (left out of `available`). */
+  unsettled?: Paise;
   realised: Paise;
   charges: Paise;
   orders: PaperOrder[];

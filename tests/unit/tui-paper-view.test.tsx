@@ -97,3 +97,30 @@ describe('PaperView at 80x24', () => {
     for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
   });
 });
+
+describe('PaperView funds line', () => {
+  const line = (unsettled: number) =>
+    show(
+      <PaperView
+        funds={{ capital: 100_000_00, available: 84_951_26, blocked: 0, unsettled, realised: 200_00, charges: 48_74, unrealised: 0, equity: 100_151_26, netPnl: 151_26 }}
+        stats={null}
+        equity={[]}
+        positions={[]}
+        holdings={[]}
+        orders={[]}
+        trades={[]}
+        error={null}
+        loaded
+        focus={0}
+        selection={{ paperPositions: 0, paperHoldings: 0, paperOrders: 0, paperTrades: 0 }}
+        today={TODAY}
+        width={160}
+        height={12}
+      />,
+    ).split('\n')[0]!;
+
+  it("shows a BTST sale's credit as unsettled until the next trading day, and nothing when there is none", () => {
+    expect(line(15_200_00)).toContain('available ₹84,951.26 · blocked ₹0.00 · unsettled ₹15,200.00 · unrealised');
+    expect(line(0)).not.toContain('unsettled');
+  });
+});

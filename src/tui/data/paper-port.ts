@@ -28,6 +28,7 @@ export function paperPort(opts: { account: PaperAccount; desk: PaperDesk; clock:
         capital: meta.capital,
         available: meta.available,
         blocked: meta.blocked,
+        unsettled: meta.unsettled ?? 0,
         realised: meta.realised_pnl,
         charges: meta.charges,
         orders: orders.filter((o) => isOpenOrder(o) || istDate(o.placed_at) === today),

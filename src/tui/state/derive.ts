@@ -85,6 +85,8 @@ export interface PaperFunds {
   capital: Paise;
   available: Paise;
   blocked: Paise;
+  /** BTST credit not usable before the next trading day. */
+  unsettled: Paise;
   realised: Paise;
   charges: Paise;
   unrealised: Paise;
@@ -101,6 +103,7 @@ export function paperFunds(s: PaperSnapshot, quotes: Quotes): PaperFunds {
     capital: s.capital,
     available: s.available,
     blocked: s.blocked,
+    unsettled: s.unsettled ?? 0,
     realised: s.realised,
     charges: s.charges,
     unrealised,

@@ -89,7 +89,7 @@ export function PaperView(p: PaperViewProps): React.ReactElement {
                 { text: 'Equity ' },
                 { text: rupees(f.equity), bold: true },
                 { text: ` (${signed(f.netPnl)})`, color: signColor(theme, f.netPnl) },
-                { text: ` · available ${rupees(f.available)} · blocked ${rupees(f.blocked)} · unrealised ` },
+                { text: ` · available ${rupees(f.available)} · blocked ${rupees(f.blocked)}${f.unsettled > 0 ? ` · unsettled ${rupees(f.unsettled)}` : ''} · unrealised ` },
                 { text: signed(f.unrealised), color: signColor(theme, f.unrealised) },
                 { text: ' · realised ' },
                 { text: signed(f.realised), color: signColor(theme, f.realised) },
