@@ -117,4 +117,17 @@ describe('callback listener', () => {
     expect((err as UsageError).message).toBe(`port ${l.port} is in use`);
     expect((err as UsageError).hint).toBe('pick another with --port N (and register http://127.0.0.1:N/callback in your Kite app)');
   });
+
+  it("with anyPortIfBusy (the sandbox's sign-in) a busy port gives way to a free one that answers the callback", async () => {
+    const busy = await listen();
+    const l = await startCallbackListener({ port: busy.port, state: STATE, anyPortIfBusy: true });
+    open.push(l);
+    expect(l.port).not.toBe(busy.port);
+    expect(l.redirectUrl).toBe(`http://127.0.0.1:${l.port}/callback`);
+    const reply = get(l.port, `/callback?status=success&request_token=RT2&state=${STATE}`);
+    expect(await l.requestToken).toBe('RT2');
+    await l.finish(200, { title: 'Signed in', body: 'done' });
+    expect((await reply).status).toBe(200);
+  });
 });
+

@@ -56,13 +56,14 @@ async function liveCredentials(name: string, profile: Profile | undefined): Prom
 }
 
 export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
-  const [{ login }, { loginProfile }, { assertUserId, sessionIdentity, expiresAt }, { kiteRoots }, out, { LoginWait }] = await Promise.all([
+  const [{ login }, { loginProfile }, { assertUserId, sessionIdentity, expiresAt }, { kiteRoots }, out, { LoginWait }, { DEFAULTS }] = await Promise.all([
     import('../../core/auth/login.js'),
     import('../../core/auth/login-profile.js'),
     import('../../core/auth/sessions.js'),
     import('../../app/kite-env.js'),
     import('../output.js'),
     import('./wait.js'),
+    import('../../core/config.js'),
   ]);
   const settings = ctx.settings;
   // A demo-user sign-in names its profile, else uses "default" (not whatever profile is the default).
@@ -99,6 +100,8 @@ export async function runLogin(ctx: Context, flags: LoginFlags): Promise<void> {
       loginBase: roots.loginUrl,
       sandbox,
       port: settings.redirectPort,
+      // a named port (--port, ALGO_REDIRECT_PORT, config.json) is kept; the default may give way on the sandbox
+      portChosen: ctx.flags.port !== undefined || settings.redirectPort !== DEFAULTS.redirectPort,
       timeoutMs,
       force: flags.force === true,
       clock: ctx.clock,

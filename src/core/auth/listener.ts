@@ -31,6 +31,11 @@ export interface ListenerOptions {
   state: string;
   /** Told about each request turned away, e.g. a wrong state (no secrets in the reason). */
   onRejected?: (reason: string) => void;
+  /**
+   * When `port` is taken, listen on a free one instead of refusing (the sandbox's sign-in: its
+   * redirect URL is passed with the login, never registered, so any loopback port works).
+   */
+  anyPortIfBusy?: boolean;
 }
 
 function send(res: http.ServerResponse, status: number, text: PageText): void {
@@ -98,10 +103,24 @@ export async function startCallbackListener(opts: ListenerOptions): Promise<Call
   server.keepAliveTimeout = 1000;
   const serverClosed = new Promise<void>((resolve) => server.once('close', () => resolve()));
 
-  await new Promise<void>((resolve, rej) => {
-    server.once('error', (e: NodeJS.ErrnoException) => rej(listenError(e, opts.port)));
-    server.listen({ port: opts.port, host: '127.0.0.1', exclusive: true }, () => resolve());
-  });
+  const listen = (at: number) =>
+    new Promise<void>((resolve, rej) => {
+      const failed = (e: NodeJS.ErrnoException) => rej(e);
+      server.once('error', failed);
+      server.listen({ port: at, host: '127.0.0.1', exclusive: true }, () => {
+        server.off('error', failed);
+        resolve();
+      });
+    });
+  try {
+    await listen(opts.port);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (!(opts.anyPortIfBusy && err.code === 'EADDRINUSE' && opts.port !== 0)) throw listenError(err, opts.port);
+    await listen(0).catch((again: NodeJS.ErrnoException) => {
+      throw listenError(again, 0);
+    });
+  }
   port = (server.address() as AddressInfo).port;
 
   const shutdown = async (): Promise<void> => {

@@ -26,6 +26,8 @@ export interface LoginParams {
   sandbox: boolean;
   /** Listener port (0 = any free port). */
   port: number;
+  /** The port was named (--port, ALGO_REDIRECT_PORT): a busy one is an error even on the sandbox. */
+  portChosen?: boolean;
   timeoutMs: number;
   /** Accept a different user than the profile's. */
   force: boolean;
@@ -145,7 +147,9 @@ export async function login(p: LoginParams): Promise<LoginResult> {
   const state = newState();
   let listener: CallbackListener | undefined;
   if (!p.manualOnly) {
-    listener = await startCallbackListener({ port: p.port, state, ...(p.onRejected ? { onRejected: p.onRejected } : {}) });
+    // the sandbox takes the redirect URL with the login: a busy default port is no reason to stop
+    const anyPortIfBusy = p.sandbox === true && p.portChosen !== true;
+    listener = await startCallbackListener({ port: p.port, state, anyPortIfBusy, ...(p.onRejected ? { onRejected: p.onRejected } : {}) });
   }
   const stop = deadline(p.timeoutMs, p.signal);
   try {
