@@ -1,19 +1,10 @@
 import { UsageError } from '../errors.js';
 import { formatIst, istDate } from '../ist.js';
 import { toRupees, type Paise } from '../money.js';
-import type { PaperTrade } from './types.js';
+import type { Charges, PaperTrade } from './types.js';
 
-/** The charge items of a contract note (the trade charges), in paise. */
-export interface NoteCharges {
-  brokerage: Paise;
-  stt: Paise;
-  exchange: Paise;
-  sebi: Paise;
-  stamp: Paise;
-  gst: Paise;
-  /** The six items above together. */
-  total: Paise;
-}
+/** The charge items of a contract note (the trade charges), in paise: a trade's charges without DP and square-off; `total` is the six items together. */
+export type NoteCharges = Omit<Charges, 'dp' | 'square_off'>;
 
 /** One scrip's day on the note: what was bought and sold, its trade charges, and its DP and square-off charges apart. */
 export interface NoteScrip {
