@@ -190,6 +190,22 @@ describe('algo paper as a child process', () => {
     expect(o).toMatchObject({ status: 'COMPLETE', variety: 'amo', filled_quantity: 10, average_price: open / 100, exchange_update_timestamp: '2026-12-02 09:15:00' });
   }, 60_000);
 
+  it('a same-day CNC round trip: the sell says why its charges are negative, and the contract note totals the day', async () => {
+    const dir = tempDataDir('algo-paper-roundtrip-');
+    const run = (args: string[]) => runCli([...args, '--profile', 'rt'], { dataDir: dir, env: { ALGO_CLOCK: CLOCK, NO_COLOR: '1' } });
+    expect((await run(['login', '--sandbox', '--user', 'SB0003'])).code).toBe(0);
+    const buy = await run(['paper', 'buy', 'INFY', '10']);
+    expect([buy.code, buy.stderr]).toEqual([0, '']);
+    expect(buy.stdout).toMatch(/\n {2}charges ₹\d+\.\d\d\n/); // a delivery buy so far: STT 0.1%, stamp 0.015%
+    const sell = await run(['paper', 'sell', 'INFY', '10']);
+    expect([sell.code, sell.stderr]).toEqual([0, '']);
+    // intraday now: the buy's delivery STT and stamp come back on the sell
+    expect(sell.stdout).toMatch(/\n {2}charges -₹\d+\.\d\d \(the day's charges of this scrip went down: a same-day CNC round trip is intraday; `algo paper contract-note`\)\n/);
+    const note = JSON.parse((await run(['paper', 'contract-note', '--json'])).stdout) as { totals: { total: number } };
+    const funds = JSON.parse((await run(['paper', 'funds', '--json'])).stdout) as { charges: number };
+    expect(note.totals.total).toBe(funds.charges);
+  }, 60_000);
+
   it("orders: today's newest first by default, --all every order, --date one IST day's, --open the resting ones", async () => {
     const dir = tempDataDir('algo-paper-days-');
     const run = (args: string[], clock: string) => runCli([...args, '--profile', 'd'], { dataDir: dir, env: { ALGO_CLOCK: clock, NO_COLOR: '1' } });

@@ -132,7 +132,11 @@ async function report(ctx: Context, paper: ProfilePaper, order: PaperOrder): Pro
     const wait = views.waitLine(order, ctx.settings.alwaysOpen);
     if (wait) out.write(wait);
     const charges = trades.reduce((s, t) => s + t.charges.total, 0);
-    if (trades.length > 0) out.write(`  charges ${formatINR(charges)}\n`);
+    if (trades.length > 0) {
+      // charges are booked by the scrip's day: a fill that turns the day's earlier delivery trades intraday gets some back
+      const why = charges < 0 ? ' (the day\'s charges of this scrip went down: a same-day CNC round trip is intraday; `algo paper contract-note`)' : '';
+      out.write(`  charges ${formatINR(charges)}${why}\n`);
+    }
     out.write(`  funds available ${formatINR(funds.meta.available)} · blocked ${formatINR(funds.meta.blocked)}\n`);
   }
   if (order.status === 'REJECTED') throw new RejectedError(`order ${order.order_id} rejected: ${order.status_message ?? 'no reason given'}`);
