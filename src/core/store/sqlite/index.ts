@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AlgoError } from '../../errors.js';
 import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../../paper/types.js';
 import { isBusyError, retryWhileBusy, sqliteCode, type BusyPolicy } from './busy.js';
-import { AccountCache, CachedAccount, type OpenRow, type Written } from './accounts.js';
+import { AccountCache, CachedAccount, jsonCopy, type OpenRow, type Written } from './accounts.js';
 import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
 import { TurnQueue } from './turn.js';
 import type { OrderQuery, PaperStore } from '../types.js';
@@ -270,14 +270,14 @@ class SqliteStore implements SqlitePaperStore {
     checkChange(uid, change);
     const s = this.#s;
     const version = previousVersion + 1;
-    const metaText = JSON.stringify({ ...change.meta, version });
-    s.putMeta.run(uid, version, metaText);
+    const meta = { ...change.meta, version };
+    s.putMeta.run(uid, version, JSON.stringify(meta));
     const orders: Written['orders'] = [];
     for (const o of change.orders ?? []) {
       const text = JSON.stringify(o);
       if (OPEN_STATUSES.includes(o.status)) {
         const seq = s.putOpenOrder.get(uid, o.order_id, o.status, o.placed_at, text) as number;
-        orders.push({ id: o.order_id, open: { seq, doc: JSON.parse(text) as PaperOrder } });
+        orders.push({ id: o.order_id, open: { seq, doc: jsonCopy(o) } });
       } else {
         s.putClosedOrder.run(uid, o.order_id, o.status, o.placed_at, text);
         orders.push({ id: o.order_id, open: null });
@@ -285,14 +285,13 @@ class SqliteStore implements SqlitePaperStore {
     }
     const positions: PaperPosition[] = [];
     for (const p of change.positions ?? []) {
-      const text = JSON.stringify(p);
-      s.putPosition.run(uid, p.key, text);
-      positions.push(JSON.parse(text) as PaperPosition);
+      s.putPosition.run(uid, p.key, JSON.stringify(p));
+      positions.push(jsonCopy(p));
     }
     const deletedPositions = change.deletePositions ?? [];
     for (const key of deletedPositions) s.deletePosition.run(uid, key);
     for (const t of change.trades ?? []) this.#addTrade(uid, t);
-    return { meta: JSON.parse(metaText) as PaperMeta, orders, positions, deletedPositions };
+    return { meta: jsonCopy(meta), orders, positions, deletedPositions };
   }
 
   #addTrade(uid: string, t: PaperTrade): void {
