@@ -55,10 +55,17 @@ export function holidayOn(date: string): string | undefined {
   return BY_DATE.get(date);
 }
 
+/** The last date isWeekendDate was asked about and its answer (an order asks for the same day several times). */
+let lastWeekendAsk: string | null = null;
+let lastWeekend = false;
+
 /** Whether the IST date "YYYY-MM-DD" is a Saturday or Sunday. */
 export function isWeekendDate(date: string): boolean {
+  if (date === lastWeekendAsk) return lastWeekend;
   const w = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return w === 0 || w === 6;
+  lastWeekendAsk = date;
+  lastWeekend = w === 0 || w === 6;
+  return lastWeekend;
 }
 
 /** Whether NSE equity trades on the IST date "YYYY-MM-DD": a weekday that is not a holiday. */

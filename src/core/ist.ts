@@ -47,9 +47,18 @@ export function next0600Ist(t: number): number {
   return t < today ? today : today + DAY_MS;
 }
 
+/** The last IST day istDate formatted (days since the epoch, IST) and its text: an order asks for it several times. */
+let lastDay = Number.NaN;
+let lastDate = '';
+
 /** The IST calendar date of t, "YYYY-MM-DD". */
 export function istDate(t: number): string {
-  return new Date(t + IST_OFFSET_MS).toISOString().slice(0, 10);
+  const day = Math.floor(Math.trunc(t + IST_OFFSET_MS) / DAY_MS); // Date truncates a fraction of a ms
+  if (day !== lastDay) {
+    lastDate = new Date(t + IST_OFFSET_MS).toISOString().slice(0, 10); // throws for an invalid t, as before
+    lastDay = day;
+  }
+  return lastDate;
 }
 
 /** Kite's timestamp format "YYYY-MM-DD HH:MM:SS" in IST. */

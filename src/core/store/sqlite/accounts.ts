@@ -38,6 +38,40 @@ export function copyJson<T>(value: T): T {
   return out as T;
 }
 
+const unwritten = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+/**
+ * What `JSON.parse(JSON.stringify(value))` gives, without the parse (some 3 times quicker for a
+ * meta): undefined, functions and symbols dropped from objects and null in arrays, -0 and
+ * non-finite numbers as JSON writes them (0, null), anything with toJSON (a Date) through JSON.
+ * For a value JSON.stringify has just written, so it holds no bigint and no cycle.
+ */
+export function jsonCopy<T>(value: T): T {
+  return copyOf(value) as T;
+}
+
+function copyOf(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : null;
+  if (v === null || typeof v !== 'object') return v;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v)) as unknown;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      out[i] = unwritten(x) ? null : copyOf(x);
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (unwritten(x)) continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copyOf(x), enumerable: true, writable: true, configurable: true });
+    else out[k] = copyOf(x);
+  }
+  return out;
+}
+
 const isSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdfff;
 
 /**
