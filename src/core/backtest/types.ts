@@ -5,6 +5,15 @@ import type { EquityPoint, PaperOrder, PaperTrade, Product } from '../paper/type
 import type { ExitPlan } from '../strategy/types.js';
 
 /**
+ * Changes since the first version (runner side, see runner.ts):
+ * - `stats` leaves out PaperStats' `equity_curve` and `closed_trades` (the curve is `equity`, the
+ *   round trips are `trades`): a stored run keeps each once.
+ * - `entryWindow` on the spec (optional): the risk gate's entry window.
+ * - `blocked`: the intents the risk gate refused, with the reason (bots.md: never a silent drop).
+ * - `RunOptions` (run.ts) takes the run id, the time it ran and a clock for elapsed_ms from the face.
+ */
+
+/**
  * The backtest contract (issue 13, ../shared/bots.md): one runner, the paper engine's own fills.
  * A face builds a BacktestSpec (flags, API body), a BarFeed (the sandbox's market, or Kite's
  * historical minutes cached in the store), runs it (in a worker thread), and stores the result.
@@ -37,6 +46,8 @@ export interface BacktestSpec {
   /** The paper account's starting capital (default ₹1,00,000). */
   capital: Paise;
   fills: FillSettings;
+  /** The IST "HH:MM" window entries may be decided in (from inclusive, until exclusive); absent: any time. */
+  entryWindow?: { from: string; until: string };
 }
 
 /** Minute candles for a run, in time order, a batch at a time (a trading day per batch is typical). */
@@ -80,12 +91,14 @@ export interface BacktestResult {
   from: string;
   to: string;
   spec: BacktestSpec;
-  stats: PaperStats & { exposure_pct: number; profit_factor: number | null; expectancy: Paise; return_pct: number };
+  stats: Omit<PaperStats, 'equity_curve' | 'closed_trades'> & { exposure_pct: number; profit_factor: number | null; expectancy: Paise; return_pct: number };
   trades: BacktestTrade[];
   /** The paper engine's orders and fills (paise inside; Kite's shape on output). */
   orders: PaperOrder[];
   fills: PaperTrade[];
   equity: EquityPoint[];
+  /** Intents the risk gate refused (warm-up, no quantity, outside the entry window), in time order. */
+  blocked?: Array<{ symbol: string; at: number; side: 'BUY' | 'SELL'; quantity: number; reason: string }>;
   /** sha256 of the canonical result (everything above but run_id and timings): same inputs, same hash. */
   hash: string;
   /** When it ran and how long it took (not in the hash). */
