@@ -113,7 +113,7 @@ export function resultBody(run: Runner, head: Pick<BacktestResult, 'strategy' | 
   const acct = run.account;
   const end = run.lastMinute === -Infinity ? acct.meta.created_at : run.lastMinute + 60_000;
   const unrealised = unrealisedTotal(acct.positions.values(), (token) => run.lastClose(token));
-  const { equity_curve, closed_trades: _closed, ...stats } = computeStats(acct.meta, acct.trades, unrealised, end);
+  const stats = computeStats(acct.meta, acct.trades, unrealised, end);
   return {
     strategy: head.strategy,
     params: head.params,
@@ -125,7 +125,7 @@ export function resultBody(run: Runner, head: Pick<BacktestResult, 'strategy' | 
     trades: tradesTable(run),
     orders: [...acct.orders.values()].map(stableOrder),
     fills: acct.trades.map(stableTrade),
-    equity: equity_curve,
+    equity: stats.equity_curve,
     blocked: run.blocked,
   };
 }

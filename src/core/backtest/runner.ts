@@ -1,6 +1,6 @@
 import { istDate, istParts } from '../ist.js';
 import type { Candle, Instrument, Quote } from '../market/types.js';
-import type { Paise } from '../money.js';
+import { formatINR, type Paise } from '../money.js';
 import { candlePath } from '../paper/catchup.js';
 import { markDay } from '../paper/equity.js';
 import { limitFillOnPath, triggerOnPath, type PricePath } from '../paper/fills.js';
@@ -13,7 +13,7 @@ import { matchStep, placeStep } from '../paper/steps.js';
 import type { OrderRequest, PaperOrder } from '../paper/types.js';
 import { minuteOfDayIst, type Bar } from '../strategy/bars.js';
 import type { AnyParams } from '../strategy/params.js';
-import type { Decision, ExitPlan, Strategy } from '../strategy/types.js';
+import type { Decision, Distance, ExitPlan, Strategy } from '../strategy/types.js';
 import { MemoryAccount } from './account.js';
 import { StrategyBot } from './bot.js';
 import { mergePlans, minuteOf, planLevel, distanceOf, levelOf } from './exits.js';
@@ -43,7 +43,8 @@ interface Watch {
   stop: Paise | null;
   target: Paise | null;
   trail: Paise | null;
-  trailDist: number | null;
+  /** The trailing distance, measured from the best price since the entry (a percentage of it, points, ATR). */
+  trailing: Distance | null;
   exitAt: number | null;
 }
 
@@ -281,13 +282,14 @@ export class Runner {
     const tick = s.inst.tick_size;
     const atrOf = (d: ExitPlan['stopLoss']) => (d && 'atr' in d ? s.bot.atr(d.period) : null);
     const trailDist = plan.trailing ? distanceOf(plan.trailing, entry, atrOf(plan.trailing)) : null;
+    const trailing = plan.trailing && !('price' in plan.trailing) ? plan.trailing : null;
     s.watch = {
       sign,
       entry,
       stop: planLevel(plan.stopLoss, entry, sign, 'stop', tick, atrOf(plan.stopLoss)),
       target: planLevel(plan.target, entry, sign, 'target', tick, atrOf(plan.target)),
-      trailDist,
-      trail: trailDist === null ? null : levelOf(entry, trailDist, sign, 'stop', tick),
+      trailing,
+      trail: trailDist === null || trailing === null ? null : levelOf(entry, trailDist, sign, 'stop', tick),
       exitAt: plan.exitAt ? minuteOf(plan.exitAt) : null,
     };
   }
@@ -332,10 +334,13 @@ export class Runner {
       this.watchFor(s);
       return;
     }
-    if (w.trailDist !== null) {
+    if (w.trailing !== null) {
       const extreme = w.sign === 1 ? c.high : c.low;
-      const next = levelOf(extreme, w.trailDist, w.sign, 'stop', s.inst.tick_size);
-      w.trail = w.trail === null ? next : w.sign === 1 ? Math.max(w.trail, next) : Math.min(w.trail, next);
+      const dist = distanceOf(w.trailing, extreme, 'atr' in w.trailing ? s.bot.atr(w.trailing.period) : null);
+      if (dist !== null) {
+        const next = levelOf(extreme, dist, w.sign, 'stop', s.inst.tick_size);
+        w.trail = w.trail === null ? next : w.sign === 1 ? Math.max(w.trail, next) : Math.min(w.trail, next);
+      }
     }
   }
 
@@ -368,6 +373,8 @@ export class Runner {
     if (d.kind === 'target') {
       const want = d.position === 'flat' ? 0 : d.position;
       const have = this.expected(s);
+      // a numeric 0 where there is nothing to close: an entry the sizing gave no shares (a built-in's target(ctx.quantity))
+      if (d.position === 0 && have === 0) return this.gate(s, { side: 'BUY', quantity: 0, type: 'MARKET', entry: true, decidedAt: bar.time }, bar);
       if (want === have) return;
       // closing part: towards zero
       if (have !== 0 && (want === 0 || Math.sign(want) !== Math.sign(have) || Math.abs(want) < Math.abs(have))) {
@@ -395,7 +402,7 @@ export class Runner {
   private gate(s: Symbol, q: Queued, bar: Bar): void {
     const sym = `${s.inst.exchange}:${s.inst.tradingsymbol}`;
     const refuse = (reason: string): void => void this.blocked.push({ symbol: sym, at: bar.time, side: q.side, quantity: q.quantity, reason });
-    if (!(q.quantity > 0) || !Number.isSafeInteger(q.quantity)) return refuse(`quantity ${q.quantity} is not a positive whole number (sizing gives no shares at ${bar.close / 100})`);
+    if (!(q.quantity > 0) || !Number.isSafeInteger(q.quantity)) return refuse(`quantity ${q.quantity} is not a positive whole number (the sizing gives no shares at ${formatINR(bar.close)})`);
     if (!s.bot.warm) return refuse('entries wait for the warm-up');
     if (this.window) {
       const m = minuteOfDayIst(bar.time);

@@ -6,8 +6,8 @@ import type { ExitPlan } from '../strategy/types.js';
 
 /**
  * Changes since the first version (runner side, see runner.ts):
- * - `stats` leaves out PaperStats' `equity_curve` and `closed_trades` (the curve is `equity`, the
- *   round trips are `trades`): a stored run keeps each once.
+ * - `equity` is `stats.equity_curve` (the same points: the capital at the start, each fill whose
+ *   equity is exact, one mark per IST day, the end).
  * - `entryWindow` on the spec (optional): the risk gate's entry window.
  * - `blocked`: the intents the risk gate refused, with the reason (bots.md: never a silent drop).
  * - `RunOptions` (run.ts) takes the run id, the time it ran and a clock for elapsed_ms from the face.
@@ -91,7 +91,7 @@ export interface BacktestResult {
   from: string;
   to: string;
   spec: BacktestSpec;
-  stats: Omit<PaperStats, 'equity_curve' | 'closed_trades'> & { exposure_pct: number; profit_factor: number | null; expectancy: Paise; return_pct: number };
+  stats: PaperStats & { exposure_pct: number; profit_factor: number | null; expectancy: Paise; return_pct: number };
   trades: BacktestTrade[];
   /** The paper engine's orders and fills (paise inside; Kite's shape on output). */
   orders: PaperOrder[];
