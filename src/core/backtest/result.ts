@@ -113,7 +113,8 @@ export function resultBody(run: Runner, head: Pick<BacktestResult, 'strategy' | 
   const acct = run.account;
   const end = run.lastMinute === -Infinity ? acct.meta.created_at : run.lastMinute + 60_000;
   const unrealised = unrealisedTotal(acct.positions.values(), (token) => run.lastClose(token));
-  const stats = computeStats(acct.meta, acct.trades, unrealised, end);
+  const fills = acct.trades.map(stableTrade);
+  const stats = computeStats(acct.meta, fills, unrealised, end);
   return {
     strategy: head.strategy,
     params: head.params,
@@ -124,8 +125,9 @@ export function resultBody(run: Runner, head: Pick<BacktestResult, 'strategy' | 
     stats: { ...stats, exposure_pct: run.minutes ? (run.exposed / run.minutes) * 100 : 0 },
     trades: tradesTable(run),
     orders: [...acct.orders.values()].map(stableOrder),
-    fills: acct.trades.map(stableTrade),
+    fills,
     equity: stats.equity_curve,
     blocked: run.blocked,
+    feed_digest: run.digest.hex(),
   };
 }

@@ -16,6 +16,7 @@ import type { AnyParams } from '../strategy/params.js';
 import type { Decision, Distance, ExitPlan, Strategy } from '../strategy/types.js';
 import { MemoryAccount } from './account.js';
 import { StrategyBot } from './bot.js';
+import { FeedDigest } from './digest.js';
 import { mergePlans, minuteOf, planLevel, distanceOf, levelOf } from './exits.js';
 import type { BacktestSpec } from './types.js';
 
@@ -91,6 +92,8 @@ export class Runner {
   /** Minutes stepped, and those that ended with some position open. */
   minutes = 0;
   exposed = 0;
+  /** A fingerprint of every candle stepped (in the result, so the hash covers the input). */
+  readonly digest = new FeedDigest();
   private readonly byToken = new Map<number, Symbol>();
   private last = -Infinity;
   private day = '';
@@ -131,6 +134,7 @@ export class Runner {
     if (date !== this.day) this.newDay(t, date, before);
     while (this.cutoff <= t) this.settle(this.cutoff, t, candles);
     const list = candles.length > 1 ? [...candles].sort((a, b) => a.token - b.token) : candles;
+    for (const { token, candle } of list) this.digest.add(token, candle);
     for (const { token, candle } of list) {
       const s = this.byToken.get(token);
       if (s) this.engineMinute(s, candle);

@@ -10,6 +10,7 @@ import type { ExitPlan } from '../strategy/types.js';
  *   equity is exact, one mark per IST day, the end).
  * - `entryWindow` on the spec (optional): the risk gate's entry window.
  * - `blocked`: the intents the risk gate refused, with the reason (bots.md: never a silent drop).
+ * - `feed_digest`: a fingerprint of the candles fed, in the hash (a one-paisa change in the feed changes it).
  * - `RunOptions` (run.ts) takes the run id, the time it ran and a clock for elapsed_ms from the face.
  */
 
@@ -97,6 +98,8 @@ export interface BacktestResult {
   orders: PaperOrder[];
   fills: PaperTrade[];
   equity: EquityPoint[];
+  /** A fingerprint of every candle the run was fed ("<16 hex>-<candles>"), so the hash covers the input too. */
+  feed_digest?: string;
   /** Intents the risk gate refused (warm-up, no quantity, outside the entry window), in time order. */
   blocked?: Array<{ symbol: string; at: number; side: 'BUY' | 'SELL'; quantity: number; reason: string }>;
   /** sha256 of the canonical result (everything above but run_id and timings): same inputs, same hash. */
