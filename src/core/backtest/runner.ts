@@ -1,4 +1,4 @@
-import { istDate, istParts } from '../ist.js';
+import { IST_OFFSET_MS, istDate, istParts } from '../ist.js';
 import type { Candle, Instrument, Quote } from '../market/types.js';
 import { formatINR, type Paise } from '../money.js';
 import { candlePath } from '../paper/catchup.js';
@@ -21,6 +21,7 @@ import { mergePlans, minuteOf, planLevel, distanceOf, levelOf } from './exits.js
 import type { BacktestSpec } from './types.js';
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
 
 /** Why an order was sent: the trades table's exit_reason when it closes a position. */
 export type OrderReason = 'signal' | 'stop' | 'target' | 'trailing' | 'exit-time';
@@ -97,6 +98,7 @@ export class Runner {
   private readonly byToken = new Map<number, Symbol>();
   private last = -Infinity;
   private day = '';
+  private dayIndex = Number.NaN;
   private cutoff = Infinity;
   private readonly window: { from: number; until: number } | null;
 
@@ -129,9 +131,12 @@ export class Runner {
     if (!(t > this.last)) throw new RangeError(`minutes must come in time order (${new Date(t).toISOString()} after ${new Date(this.last).toISOString()})`);
     const before = this.last;
     this.last = t;
-    const date = istDate(t);
     while (this.cutoff <= t) this.settle(this.cutoff, t, candles);
-    if (date !== this.day) this.newDay(t, date, before);
+    const dayIndex = Math.floor((t + IST_OFFSET_MS) / DAY);
+    if (dayIndex !== this.dayIndex) {
+      this.dayIndex = dayIndex;
+      this.newDay(t, istDate(t), before);
+    }
     while (this.cutoff <= t) this.settle(this.cutoff, t, candles);
     const list = candles.length > 1 ? [...candles].sort((a, b) => a.token - b.token) : candles;
     for (const { token, candle } of list) this.digest.add(token, candle);
