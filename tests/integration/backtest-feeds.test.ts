@@ -61,7 +61,7 @@ describe("chunks of Kite's span", () => {
 });
 
 describe("the Kite feed over HTTP (the sandbox as Kite's historical API), cached in the store", () => {
-  let sandbox: TestSandbox;
+  let sandbox: TestSandbox & { accessToken: string };
   let market: KiteMarketData;
   let clock: ManualClock;
   const store = new MemoryPaperStore();
