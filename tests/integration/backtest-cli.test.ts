@@ -156,6 +156,17 @@ describe('algo backtest run, list, show, trades, compare', () => {
   });
 });
 
+describe('the progress bar', () => {
+  it('on a terminal stderr: a bar that reaches 100% and ends its line; none when stderr is not a terminal', async () => {
+    const io = captureIo({ ...process.env, NO_COLOR: '1', ALGO_DATA_DIR: tmp, ALGO_CLOCK: CLOCK }, { isTTY: true });
+    expect(await runCli(['node', 'algo', ...EMA, '--profile', 'vikram'], io)).toBe(0);
+    expect(io.err()).toMatch(/^\r\[[#-]+\] +\d+% {2}2026-11-\d\d \d\d:\d\d/);
+    expect(io.err()).toMatch(/\r\[#+\] 100% {2}2026-11-25 15:30\n$/);
+    const quiet = await algo([...EMA, '--profile', 'vikram']);
+    expect(quiet.err).toBe('');
+  });
+});
+
 describe('bad flags: one line, exit 2, nothing run or stored', () => {
   const cases: Array<[string, string[], string]> = [
     ['no strategy', ['--symbol', 'INFY', ...RANGE], 'algo: give the strategy: --strategy ID (see algo strategy list) or --rules FILE\n'],
