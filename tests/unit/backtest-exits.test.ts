@@ -102,3 +102,15 @@ describe('MIS at 15:20', () => {
     expect(r.orders[0]!.status_message).toMatch(/15:20/);
   });
 });
+
+describe('exits in ATR multiples', () => {
+  it('a stop 1.5 ATR(3) under the entry, the ATR of the strategy bars before it', async () => {
+    // 1m bars each from ₹999 to ₹1,001 around ₹1,000 (true range ₹2 every bar): ATR(3) = ₹2;
+    // the entry at the 09:18 open ₹1,000.00, the stop 1.5 x 2 = ₹3 under it: ₹997.00
+    const ranged = (start: string) => candle(`${D} ${start}`, 1000, 1001, 999, 1000);
+    const cs = ['09:15', '09:16', '09:17', '09:18'].map(ranged);
+    cs.push(candle(`${D} 09:19`, 1000, 1001, 996.9, 998));
+    const r = await runStrategy(specOf({ exits: { stopLoss: { atr: 1.5, period: 3 } } }), scripted({ '09:18': target(10) }), {}, feedOf([[INFY, cs]]));
+    expect(r.trades).toEqual([expect.objectContaining({ exit_reason: 'stop', exit_price: 997 })]);
+  });
+});

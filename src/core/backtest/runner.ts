@@ -22,6 +22,8 @@ import type { BacktestSpec } from './types.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/** The ATR period of a rule file's ATR exits (src/core/strategy/rules). */
+const ATR_PERIOD = 14;
 
 /** Why an order was sent: the trades table's exit_reason when it closes a position. */
 export type OrderReason = 'signal' | 'stop' | 'target' | 'trailing' | 'exit-time';
@@ -114,6 +116,8 @@ export class Runner {
     this.index = new InstrumentIndex(instruments);
     this.symbols = instruments.map((inst) => {
       const bot = new StrategyBot(strategy, params);
+      // ATR(14) always (a rule file's "2atr" exits ride on its decisions), and the run's own periods
+      bot.trackAtr(ATR_PERIOD);
       for (const d of [spec.exits.stopLoss, spec.exits.target, spec.exits.trailing]) if (d && 'atr' in d) bot.trackAtr(d.period);
       const s: Symbol = { inst, key: positionKey(inst.exchange, inst.tradingsymbol, spec.product), bot, queued: [], plan: undefined, watch: undefined, lastClose: undefined };
       this.byToken.set(inst.instrument_token, s);
