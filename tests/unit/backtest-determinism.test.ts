@@ -111,3 +111,21 @@ describe('the sandbox market, two symbols, CNC', () => {
     expect(r.fills[0]).toMatchObject({ price: want, filled_at: next.t });
   });
 });
+
+describe('a rule file through the runner', () => {
+  it('examples/rules/ema-rsi-trend.json: its stop, target, trail and 15:10 exit are the runner’s', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../examples/rules/ema-rsi-trend.json', import.meta.url), 'utf8');
+    const r = await runBacktest({ ...spec, strategy: { kind: 'rules', text, name: 'ema-rsi-trend.json' }, params: {}, exits: {} }, feedOf([[first!, series]]));
+    expect(r.strategy.id).toBe('ema-rsi-trend');
+    expect(r.stats.trades).toBeGreaterThan(3);
+    const reasons = new Set(r.trades.map((t) => t.exit_reason));
+    for (const why of reasons) expect(['signal', 'stop', 'target', 'trailing', 'exit-time', 'end']).toContain(why);
+    expect(reasons.has('trailing') || reasons.has('stop')).toBe(true);
+    // no trade is left for the 15:20 square-off: the file exits at 15:10, or earlier
+    for (const t of r.trades.filter((x) => x.exit_reason === 'exit-time')) expect(t.exit_time.slice(11)).toBe('15:10:00');
+    expect(r.trades.filter((t) => t.exit_reason === 'square-off')).toEqual([]);
+    // entries only in its window 09:20-15:00 (decided there, filled the next minute)
+    for (const t of r.trades) expect(t.entry_time.slice(11) > '09:20' && t.entry_time.slice(11) <= '15:01').toBe(true);
+  });
+});
