@@ -178,6 +178,7 @@ describe('bad flags: one line, exit 2, nothing run or stored', () => {
     ['an unknown symbol', ['--strategy', 'orb', '--symbol', 'NOSUCHCO', ...RANGE], 'algo: unknown symbol NSE:NOSUCHCO; give EXCHANGE:SYMBOL as the exchange lists it, e.g. --symbol NSE:INFY (see algo quote)\n'],
     ['a bad date', ['--strategy', 'orb', '--symbol', 'INFY', '--from', '2026-11-31', '--to', '2026-12-01'], 'algo: --from "2026-11-31" is not a date; give an IST date as YYYY-MM-DD, e.g. --from 2026-11-23\n'],
     ['a reversed range', ['--strategy', 'orb', '--symbol', 'INFY', '--from', '2026-11-25', '--to', '2026-11-23'], 'algo: --to 2026-11-23 is before --from 2026-11-25; give --from on or before --to\n'],
+    ['no --from', ['--strategy', 'orb', '--symbol', 'INFY', '--to', '2026-11-25'], 'algo: give the range: --from YYYY-MM-DD [--to YYYY-MM-DD] (IST dates, inclusive; one day without --to)\n'],
     ['a range with no trading day', ['--strategy', 'orb', '--symbol', 'INFY', '--from', '2026-11-21', '--to', '2026-11-22'], 'algo: 2026-11-21 to 2026-11-22 has no trading day (weekends and exchange holidays only); widen the range to include a weekday that is not an NSE holiday\n'],
     ['--qty with --capital', ['--strategy', 'orb', '--symbol', 'INFY', ...RANGE, '--qty', '5', '--capital', '50000'], 'algo: give --qty or --capital, not both; --qty N buys N shares per entry; --capital RUPEES buys as many as that amount pays for\n'],
     ['a bad --qty', ['--strategy', 'orb', '--symbol', 'INFY', ...RANGE, '--qty', '2.5'], 'algo: --qty "2.5" is not a quantity; give a whole number of shares from 1 to 1,00,000, e.g. --qty 10\n'],
@@ -241,12 +242,12 @@ describe('algo backtest check (the CI check of every built-in)', () => {
 });
 
 describe('the help texts', () => {
-  it('show the examples, and every example of run parses', async () => {
+  it('show the examples, and every example of run runs (--to defaults to --from: one day)', async () => {
     const r = await algo(['backtest', 'run', '--help']);
     for (const e of EXAMPLES.run!) expect(r.out).toContain(`$ ${e}`);
     for (const e of EXAMPLES.run!) {
       const words = e.split(' ').slice(1);
-      const out = await algo([...words.map((w) => (w.startsWith('examples/') ? path.join(root, w) : w)), '--profile', 'asha']);
+      const out = await algo([...words, '--profile', 'asha']);
       expect(out.code, `${e}\n${out.err}`).toBe(0);
     }
   });

@@ -104,11 +104,12 @@ export function requestOf(o: RunOptions): BacktestRequest {
   const strategy = strategyRefOf(o);
   const params = paramsFrom(strategy, o.param);
   const symbols = symbolsOf(o.symbol);
-  if (o.from === undefined || o.to === undefined) throw new UsageError('give the range: --from YYYY-MM-DD --to YYYY-MM-DD (IST dates, inclusive)');
-  checkRange(o.from, o.to);
+  if (o.from === undefined) throw new UsageError('give the range: --from YYYY-MM-DD [--to YYYY-MM-DD] (IST dates, inclusive; one day without --to)');
+  const to = o.to ?? o.from;
+  checkRange(o.from, to);
   const exits: ExitPlan = {};
   if (o.sl !== undefined) exits.stopLoss = percentOf('--sl', o.sl);
   if (o.target !== undefined) exits.target = percentOf('--target', o.target);
   if (o.trail !== undefined) exits.trailing = percentOf('--trail', o.trail);
-  return { strategy, params, symbols, from: o.from, to: o.to, sizing: sizingOf(o), product: productOf(o.product), exits };
+  return { strategy, params, symbols, from: o.from, to, sizing: sizingOf(o), product: productOf(o.product), exits };
 }

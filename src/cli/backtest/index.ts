@@ -21,7 +21,7 @@ export function registerBacktest(program: Command): void {
   strategyFlags(group.command('run').description('run a backtest and print its report (stats, equity chart, trades); the run is kept'))
     .option('--symbol <sym>', 'a symbol, e.g. INFY or NSE:INFY (repeat for more)', collect)
     .option('--from <date>', 'first IST date, YYYY-MM-DD')
-    .option('--to <date>', 'last IST date, YYYY-MM-DD (inclusive)')
+    .option('--to <date>', 'last IST date, YYYY-MM-DD (inclusive; default --from)')
     .option('--qty <n>', 'shares per entry (default 1)')
     .option('--capital <rupees>', 'rupees per entry instead of --qty (quantity = capital / entry price)')
     .option('--product <p>', 'MIS (default, squared off at 15:20) or CNC')
@@ -43,17 +43,17 @@ export function registerBacktest(program: Command): void {
 
 /** Every example here is run by tests/integration/backtest-cli.test.ts (with the sandbox). */
 export const EXAMPLES: Record<string, string[]> = {
-  backtest: ['algo backtest run --strategy ema-cross --symbol INFY --from 2026-11-23 --to 2026-11-25', 'algo backtest list', 'algo backtest check lookahead --strategy orb'],
+  backtest: ['algo backtest run --strategy orb --symbol INFY --from 2026-11-23', 'algo backtest list', 'algo backtest check lookahead --strategy orb'],
   run: [
-    'algo backtest run --strategy ema-cross --symbol INFY --from 2026-11-23 --to 2026-11-25',
-    'algo backtest run --strategy sma-cross --symbol INFY --symbol TCS --from 2026-11-23 --to 2026-11-25 --param fast=5 --param slow=20 --capital 50000 --sl 1% --target 2%',
-    'algo backtest run --rules examples/rules/ema-rsi-trend.json --symbol INFY --from 2026-11-23 --to 2026-11-25 --json',
+    'algo backtest run --strategy orb --symbol INFY --from 2026-11-23',
+    'algo backtest run --strategy orb --symbol TCS --from 2026-11-23 --sl 1%',
+    'algo backtest run --strategy orb --symbol INFY --from 2026-11-18 --json',
   ],
   list: ['algo backtest list', 'algo backtest list --json'],
   show: ['algo backtest show bt-1a2b3c4d', 'algo backtest show bt-1a2b3c4d --json'],
-  trades: ['algo backtest trades bt-1a2b3c4d'],
-  compare: ['algo backtest compare bt-1a2b3c4d bt-5e6f7a8b'],
-  check: ['algo backtest check lookahead --strategy ema-cross', 'algo backtest check warmup --strategy supertrend', 'algo backtest check lookahead --rules examples/rules/ema-rsi-trend.json'],
+  trades: ['algo backtest trades bt-1a2b3c4d', 'algo backtest trades bt-1a2b3c4d --json'],
+  compare: ['algo backtest compare bt-1a2b3c4d bt-5e6f7a8b', 'algo backtest compare bt-1a2b3c4d bt-5e6f7a8b --json'],
+  check: ['algo backtest check lookahead --strategy ema-cross', 'algo backtest check warmup --strategy supertrend', 'algo backtest check warmup --rules my-rules.json'],
 };
 
 const examples = (lines: readonly string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}\n`).join('')}`;
