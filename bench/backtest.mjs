@@ -80,4 +80,4 @@ console.log(`backtest bench: ema-cross (5m), ${SYMBOLS} symbol(s), ${FROM} to ${
 console.log(`  runner + paper engine   ${rate(median(runs.runner)).padStart(14)} bars/s  (${median(runs.runner).toFixed(0)} ms; ${last.stats.trades} trades, ${last.fills.length} fills, charges ₹${(last.stats.total_charges / 100).toFixed(2)})`);
 console.log(`  strategy alone          ${rate(median(runs.signals)).padStart(14)} bars/s  (runSignals, same bars)`);
 console.log(`  bare EMA-cross loop     ${rate(median(runs.bare)).padStart(14)} bars/s`);
-console.log(`  peak RSS ${(peak / 1048576).toFixed(0)} MB`);
+console.log(`  peak RSS ${(peak / 1048576).toFixed(0)} MB; result hash ${last.hash}`);

@@ -262,21 +262,23 @@ export class Runner {
       }
       this.watchFor(s);
     }
-    const path = candlePath(c);
     // (2) resting orders against the minute
     let resting = false;
-    for (const o of this.account.open.values()) {
-      if (o.instrument_token === token) {
-        resting = true;
-        break;
+    if (this.account.open.size > 0) {
+      for (const o of this.account.open.values()) {
+        if (o.instrument_token === token) {
+          resting = true;
+          break;
+        }
       }
     }
     if (resting) {
+      const path = candlePath(c);
       this.account.step(t, (state, ctx) => matchStep(state, ctx, { instrument: s.inst, path, candidates: null }));
       this.watchFor(s);
     }
     // (3) the exits
-    if (s.watch) this.exits(s, c, path);
+    if (s.watch) this.exits(s, c, candlePath(c));
     s.lastClose = c.close;
   }
 
