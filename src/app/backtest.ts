@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Settings } from '../core/config.js';
 import { AlgoError } from '../core/errors.js';
-import { formatIst } from '../core/ist.js';
+import { formatIst, istDate } from '../core/ist.js';
 import type { BacktestStore } from '../core/backtest/store.js';
 import type { BacktestProgress, BacktestResult, BacktestSpec, BarFeed } from '../core/backtest/types.js';
 import type { AppContext } from './context.js';
@@ -111,7 +111,7 @@ export async function runProfileBacktest(ctx: AppContext, req: BacktestRequest, 
   const spec = specOf(ctx.settings, req);
   const [{ strategyOf, paramsOf }, { checkRange }] = await Promise.all([import('../core/backtest/run.js'), import('../core/backtest/feed-days.js')]);
   paramsOf(strategyOf(spec.strategy), spec.params);
-  checkRange(spec.from, spec.to);
+  checkRange(spec.from, spec.to, istDate(ctx.clock.now()));
   const [{ requireSession }, { openStore }] = await Promise.all([import('../core/auth/require.js'), import('../core/store/open.js')]);
   const session = await requireSession(ctx);
   const release = claim(ctx.settings.dataDir, session.user_id, ctx.clock.now());
@@ -141,7 +141,7 @@ async function feedFor(ctx: AppContext, sandbox: boolean, spec: BacktestSpec, ca
   if (sandbox && !sandboxOverHttp(ctx.settings)) {
     const { sandboxFeed } = await import('../core/backtest/feed-sandbox.js');
     onFeed?.('sandbox');
-    return sandboxFeed(await sandboxMarket(ctx.settings, ctx.clock), spec.symbols, spec.from, spec.to);
+    return sandboxFeed(await sandboxMarket(ctx.settings, ctx.clock), spec.symbols, spec.from, spec.to, ctx.clock);
   }
   const [{ openKite }, { kiteFeed }] = await Promise.all([import('./kite-env.js'), import('../core/backtest/feed-kite.js')]);
   const kite = await openKite(ctx);

@@ -39,6 +39,14 @@ describe('the sandbox feed', () => {
     }
   });
 
+  it('with a clock: only the minutes closed by then (the sandbox could compute the rest of the day)', async () => {
+    const at = new ManualClock(Date.parse('2026-11-25T10:00:30+05:30'));
+    const days = await collect(await sandboxFeed(market, ['NSE:INFY'], '2026-11-25', '2026-11-26', at));
+    // 09:15 to 09:59 have closed by 10:00:30 (45 minutes); the 10:00 minute has not; 26 Nov has none yet
+    expect(days.map((d) => d.bars.length)).toEqual([45, 0]);
+    expect(days[0]!.bars.at(-1)!.t).toBe(parseIst('2026-11-25 09:59:00'));
+  });
+
   it('an unknown symbol is one line naming it', async () => {
     const err = await sandboxFeed(market, ['NSE:NOSUCHCO'], '2026-11-20', '2026-11-25').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);

@@ -1,6 +1,6 @@
 import type { BacktestProgress, BacktestResult } from '../../core/backtest/types.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { formatIst } from '../../core/ist.js';
+import { formatIst, istDate } from '../../core/ist.js';
 import type { Context } from '../context.js';
 import { colorEnabled, printJson, styles } from '../output.js';
 import { paramsFrom, requestOf, strategyRefOf, symbolsOf, type RunOptions } from './args.js';
@@ -46,7 +46,7 @@ function progressBar(ctx: Context): ((p: BacktestProgress) => void) | undefined 
 }
 
 async function run(ctx: Context, opts: RunOptions): Promise<void> {
-  const req = requestOf(opts);
+  const req = requestOf(opts, istDate(ctx.clock.now()));
   const { runProfileBacktest } = await import('../../app/backtest.js');
   const onProgress = progressBar(ctx);
   const result = await runProfileBacktest(ctx, req, onProgress ? { onProgress } : {});

@@ -100,13 +100,13 @@ export function paramsFrom(ref: StrategyRef, words: readonly string[] | undefine
 }
 
 /** Every flag of `algo backtest run`, checked: a request, or one line naming the bad flag (exit 2). */
-export function requestOf(o: RunOptions): BacktestRequest {
+export function requestOf(o: RunOptions, today?: string): BacktestRequest {
   const strategy = strategyRefOf(o);
   const params = paramsFrom(strategy, o.param);
   const symbols = symbolsOf(o.symbol);
   if (o.from === undefined) throw new UsageError('give the range: --from YYYY-MM-DD [--to YYYY-MM-DD] (IST dates, inclusive; one day without --to)');
   const to = o.to ?? o.from;
-  checkRange(o.from, to);
+  checkRange(o.from, to, today);
   const exits: ExitPlan = {};
   if (o.sl !== undefined) exits.stopLoss = percentOf('--sl', o.sl);
   if (o.target !== undefined) exits.target = percentOf('--target', o.target);

@@ -28,11 +28,17 @@ export function tradingDates(from: string, to: string): string[] {
   return out;
 }
 
-/** A range's trading days, or one line saying why there are none to test. */
-export function checkRange(from: string, to: string): string[] {
+/**
+ * A range's trading days, or one line saying why there are none to test. With `today` (the IST
+ * date of the injected clock) a range starting after today is refused: a backtest replays the past
+ * (the sandbox could compute future minutes; Kite has none). A range may end after today: the
+ * feeds give the minutes already closed.
+ */
+export function checkRange(from: string, to: string, today?: string): string[] {
   checkDate('--from', from);
   checkDate('--to', to);
   if (to < from) throw new UsageError(`--to ${to} is before --from ${from}`, 'give --from on or before --to');
+  if (today !== undefined && from > today) throw new UsageError(`--from ${from} is after today (${today}): a backtest replays past minutes`, `give a range that starts on or before ${today}`);
   const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
   if (span > MAX_RANGE_DAYS) throw new UsageError(`${from} to ${to} is ${span} days, more than a backtest takes (${MAX_RANGE_DAYS})`, 'give a shorter range');
   const days = tradingDates(from, to);
@@ -58,9 +64,13 @@ export async function resolveInstruments(market: MarketData, symbols: readonly s
   });
 }
 
-/** One day's candles of every instrument, merged by time (ties in the spec's order), inside the session. */
-export function mergeDay(date: string, perInstrument: ReadonlyArray<{ token: number; candles: readonly Candle[] }>): Array<{ token: number; candle: Candle }> {
-  const { start, end } = sessionOf(date);
+/**
+ * One day's candles of every instrument, merged by time (ties in the spec's order), inside the
+ * session and, with `now`, only the minutes already closed (a candle is stamped with its start).
+ */
+export function mergeDay(date: string, perInstrument: ReadonlyArray<{ token: number; candles: readonly Candle[] }>, now = Infinity): Array<{ token: number; candle: Candle }> {
+  const { start } = sessionOf(date);
+  const end = Math.min(sessionOf(date).end, now - 60_000 + 1);
   const out: Array<{ token: number; candle: Candle; i: number }> = [];
   perInstrument.forEach(({ token, candles }, i) => {
     for (const candle of candles) if (candle.t >= start && candle.t < end) out.push({ token, candle, i });

@@ -49,7 +49,7 @@ export async function kiteFeed(market: MarketData, symbols: readonly string[], f
       for (const date of dates) {
         const day = days.get(date);
         days.delete(date);
-        yield mergeDay(date, instruments.map((i) => ({ token: i.instrument_token, candles: day?.get(i.instrument_token) ?? [] })));
+        yield mergeDay(date, instruments.map((i) => ({ token: i.instrument_token, candles: day?.get(i.instrument_token) ?? [] })), opts.clock.now());
       }
     },
   };
