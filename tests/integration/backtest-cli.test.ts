@@ -213,6 +213,24 @@ describe('one backtest per user at a time', () => {
   });
 });
 
+describe('one backtest per user across processes (a lock file in the data folder)', () => {
+  const lock = path.join(tmp, 'backtest-SB0002.lock');
+
+  it("another live process's run: one line with when it started; a lock left by a process that is gone is taken over", async () => {
+    // The parent process (the test runner's) is alive: its lock holds.
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.ppid, at: '2026-12-02 17:55:00' }));
+    const busy = await algo([...EMA, '--profile', 'vikram']);
+    expect(busy.code).toBe(1);
+    expect(busy.err).toBe('algo: a backtest is already running for SB0002 (since 2026-12-02 17:55:00); wait for it to finish, then run this one (one backtest per user at a time)\n');
+    expect(fs.existsSync(lock)).toBe(true);
+    // A pid no process has (above Linux's pid_max of 2^22): stale, so the run goes ahead and the lock is gone after it.
+    fs.writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 7, at: '2026-12-01 10:00:00' }));
+    const ok = await algo([...EMA, '--profile', 'vikram']);
+    expect(ok.code, ok.err).toBe(0);
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+});
+
 describe('algo backtest check (the CI check of every built-in)', () => {
   it.each(BUILTINS.map((s) => s.id))('lookahead and warm-up pass for %s', async (id) => {
     for (const kind of ['lookahead', 'warmup']) {
