@@ -24,6 +24,7 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** The ATR period of a rule file's ATR exits (src/core/strategy/rules). */
 const ATR_PERIOD = 14;
+const MAX_BLOCKED = 1000;
 
 /** Why an order was sent: the trades table's exit_reason when it closes a position. */
 export type OrderReason = 'signal' | 'stop' | 'target' | 'trailing' | 'exit-time';
@@ -90,7 +91,9 @@ export class Runner {
   readonly account: MemoryAccount;
   readonly symbols: Symbol[];
   readonly reasons = new Map<string, OrderReason>();
+  /** The first MAX_BLOCKED refused intents (a rule true on every bar would refuse one per bar), and how many in all. */
   readonly blocked: Blocked[] = [];
+  blockedCount = 0;
   readonly index: InstrumentIndex;
   /** Minutes stepped, and those that ended with some position open. */
   minutes = 0;
@@ -416,7 +419,10 @@ export class Runner {
 
   private gate(s: Symbol, q: Queued, bar: Bar): void {
     const sym = `${s.inst.exchange}:${s.inst.tradingsymbol}`;
-    const refuse = (reason: string): void => void this.blocked.push({ symbol: sym, at: bar.time, side: q.side, quantity: q.quantity, reason });
+    const refuse = (reason: string): void => {
+      this.blockedCount++;
+      if (this.blocked.length < MAX_BLOCKED) this.blocked.push({ symbol: sym, at: bar.time, side: q.side, quantity: q.quantity, reason });
+    };
     if (!(q.quantity > 0) || !Number.isSafeInteger(q.quantity)) return refuse(`quantity ${q.quantity} is not a positive whole number (the sizing gives no shares at ${formatINR(bar.close)})`);
     if (!s.bot.warm) return refuse('entries wait for the warm-up');
     if (this.window) {
