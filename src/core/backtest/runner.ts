@@ -341,7 +341,9 @@ export class Runner {
     if (w.target !== null) {
       const x = limitFillOnPath(w.target, exitSide, path);
       if (x !== null) {
-        this.place(s, c.t, x, exitSide, qty, 'LIMIT', x, 'target');
+        const o = this.place(s, c.t, x, exitSide, qty, 'LIMIT', x, 'target');
+        // a price the instrument's tick does not allow (a feed whose tick changed mid-run): out at the market there
+        if (o.status === 'REJECTED') this.place(s, c.t, x, exitSide, qty, 'MARKET', undefined, 'target');
         this.watchFor(s);
         return;
       }
