@@ -26,3 +26,24 @@ describe('the fill timing rule', () => {
     expect(r.trades).toEqual([expect.objectContaining({ side: 'LONG', quantity: 10, entry_time: `${D} 09:18:00`, entry_price: 1003.55, exit_reason: 'end', exit_price: 1003.5 })]);
   });
 });
+
+describe('edges', () => {
+  it('an empty feed: no trades, the capital throughout', async () => {
+    const r = await runStrategy(specOf(), scripted({}), {}, feedOf([[INFY, []]]));
+    expect(r.trades).toEqual([]);
+    expect(r.stats).toMatchObject({ trades: 0, net_pnl: 0, equity: 1_00_000_00, exposure_pct: 0 });
+    expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('a range backwards is one line', async () => {
+    await expect(runStrategy(specOf({ from: '2026-11-26', to: '2026-11-25' }), scripted({}), {}, feedOf([[INFY, []]]))).rejects.toThrow('the range 2026-11-26 to 2026-11-25 is not two dates YYYY-MM-DD, the first not after the second');
+  });
+
+  it('minutes out of order are a programming error, not skipped', async () => {
+    const { Runner } = await import('../../src/core/backtest/runner.js');
+    const run = new Runner(specOf(), scripted({}), {}, [INFY]);
+    const [a, b] = flat(D, '09:15', 2, 1000);
+    run.step(b!.t, [{ token: INFY.instrument_token, candle: b! }]);
+    expect(() => run.step(a!.t, [{ token: INFY.instrument_token, candle: a! }])).toThrow(/time order/);
+  });
+});
