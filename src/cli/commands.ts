@@ -13,6 +13,7 @@ import { registerQuote } from './quote.js';
 import { registerDashboard } from './dashboard.js';
 import { registerPaper } from './paper/index.js';
 import { registerStrategy } from './strategy/index.js';
+import { registerBacktest } from './backtest/index.js';
 
 /**
  * Each command group lives in its own file and registers its commands here.
@@ -33,4 +34,5 @@ export function registerAll(program: Command): void {
   registerDashboard(program);
   registerPaper(program);
   registerStrategy(program);
+  registerBacktest(program);
 }

@@ -81,7 +81,7 @@ describe('schema 3: after-market orders', () => {
     expect(open).toBeUndefined(); // the damaged open row is refused on load, as before
     await store.close();
     const after = new Database(file);
-    expect(after.pragma('user_version', { simple: true })).toBe(3);
+    expect(after.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const docs = after.prepare("SELECT order_id, doc FROM orders WHERE order_id != 'O4' ORDER BY order_id").all() as Array<{ order_id: string; doc: string }>;
     expect(docs.map((r) => [r.order_id, (JSON.parse(r.doc) as { variety?: string }).variety])).toEqual([['O1', 'regular'], ['O2', 'regular'], ['O3', 'amo']]);
     expect(after.prepare("SELECT doc FROM orders WHERE order_id = 'O4'").pluck().get()).toBe('not json');

@@ -5,6 +5,16 @@ import type { EquityPoint, PaperOrder, PaperTrade, Product } from '../paper/type
 import type { ExitPlan } from '../strategy/types.js';
 
 /**
+ * Changes since the first version (runner side, see runner.ts):
+ * - `equity` is `stats.equity_curve` (the same points: the capital at the start, each fill whose
+ *   equity is exact, one mark per IST day, the end).
+ * - `entryWindow` on the spec (optional): the risk gate's entry window.
+ * - `blocked`: the intents the risk gate refused, with the reason (bots.md: never a silent drop).
+ * - `feed_digest`: a fingerprint of the candles fed, in the hash (a one-paisa change in the feed changes it).
+ * - `RunOptions` (run.ts) takes the run id, the time it ran and a clock for elapsed_ms from the face.
+ */
+
+/**
  * The backtest contract (issue 13, ../shared/bots.md): one runner, the paper engine's own fills.
  * A face builds a BacktestSpec (flags, API body), a BarFeed (the sandbox's market, or Kite's
  * historical minutes cached in the store), runs it (in a worker thread), and stores the result.
@@ -37,6 +47,8 @@ export interface BacktestSpec {
   /** The paper account's starting capital (default ₹1,00,000). */
   capital: Paise;
   fills: FillSettings;
+  /** The IST "HH:MM" window entries may be decided in (from inclusive, until exclusive); absent: any time. */
+  entryWindow?: { from: string; until: string };
 }
 
 /** Minute candles for a run, in time order, a batch at a time (a trading day per batch is typical). */
@@ -86,6 +98,10 @@ export interface BacktestResult {
   orders: PaperOrder[];
   fills: PaperTrade[];
   equity: EquityPoint[];
+  /** A fingerprint of every candle the run was fed ("<16 hex>-<candles>"), so the hash covers the input too. */
+  feed_digest?: string;
+  /** Intents the risk gate refused (warm-up, no quantity, outside the entry window), in time order. */
+  blocked?: Array<{ symbol: string; at: number; side: 'BUY' | 'SELL'; quantity: number; reason: string }>;
   /** sha256 of the canonical result (everything above but run_id and timings): same inputs, same hash. */
   hash: string;
   /** When it ran and how long it took (not in the hash). */

@@ -1,3 +1,4 @@
+import type { BacktestStore } from '../backtest/store.js';
 import type { AccountChange, AccountState, OrderStatus, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../paper/types.js';
 
 /**
@@ -17,6 +18,8 @@ export interface OrderQuery {
  */
 export interface PaperStore {
   readonly kind: 'sqlite' | 'mongodb' | 'memory';
+  /** Backtest runs (per user) and the candle cache, in the same database (src/core/backtest/store.ts). */
+  readonly backtests: BacktestStore;
   /**
    * The one way to change an account: load its state, let `fn` (pure, may be retried) compute
    * the change, and commit it atomically. Returns fn's result from the committed attempt.

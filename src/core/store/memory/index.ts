@@ -4,6 +4,7 @@ import { compareText } from '../sqlite/accounts.js';
 import type { OrderQuery, PaperStore } from '../types.js';
 import { checkDocId, checkMeta, checkOrderQuery, checkUserId } from '../validate.js';
 import { copyIn, MemoryAccount } from './account.js';
+import { MemoryBacktestStore } from './backtests.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -27,6 +28,8 @@ export class MemoryPaperStore implements PaperStore {
   #closed = false;
   /** Set while an update function runs: it may not change the store itself. */
   #changing = false;
+  /** Backtest runs and the candle cache (src/core/backtest/store.ts). */
+  readonly backtests = new MemoryBacktestStore(() => this.#live());
 
   constructor(opts: MemoryStoreOptions = {}) {
     const replays = opts.replays ?? 0;
@@ -107,6 +110,7 @@ export class MemoryPaperStore implements PaperStore {
   async close(): Promise<void> {
     this.#closed = true;
     this.#accounts.clear();
+    this.backtests.clear();
   }
 
   #live(): void {

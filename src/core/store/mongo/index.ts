@@ -1,6 +1,7 @@
 import { AlgoError } from '../../errors.js';
 import type { AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../../paper/types.js';
 import type { AccountData } from '../migrate/account.js';
+import { MongoBacktestStore } from './backtests.js';
 import { connectMongo, type ConnectOptions, type MongoConnection } from './connect.js';
 import { ensureUserIndexes } from './ensure.js';
 import { importIntoMongo } from './import.js';
@@ -40,6 +41,8 @@ export class MongoPaperStore implements PaperStore {
   private readonly indexed = new Map<string, Promise<void>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private closed = false;
+  /** Backtest runs (`user_{id}_backtests`) and the shared candle cache (src/core/backtest/store.ts). */
+  readonly backtests: MongoBacktestStore = new MongoBacktestStore(() => this.connection.db, () => this.live());
 
   constructor(
     readonly connection: MongoConnection,

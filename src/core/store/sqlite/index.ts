@@ -5,6 +5,7 @@ import { isBusyError, retryWhileBusy, sqliteCode, type BusyPolicy } from './busy
 import { AccountCache, CachedAccount, jsonCopy, type OpenRow, type Written } from './accounts.js';
 import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
 import { TurnQueue } from './turn.js';
+import { SqliteBacktestStore } from './backtests.js';
 import type { OrderQuery, PaperStore } from '../types.js';
 import { checkChange, checkDocId, checkMeta, checkOrderQuery, checkUserId, OPEN_STATUSES, refusedChange } from '../validate.js';
 
@@ -120,6 +121,7 @@ class SqliteStore implements SqlitePaperStore {
   /** The accounts this connection read or updated last, kept parsed (sqlite-accounts.ts). */
   readonly #accounts = new AccountCache();
   readonly #loads = new TurnQueue<WaitingLoad>((batch) => this.#loadBatch(batch));
+  readonly backtests: SqliteBacktestStore;
 
   constructor(file: string, db: Db, policy: BusyPolicy) {
     this.file = file;
@@ -133,6 +135,7 @@ class SqliteStore implements SqlitePaperStore {
       this.#accounts.put(userId, account);
       return account;
     });
+    this.backtests = new SqliteBacktestStore({ file, db: () => this.#conn(), read: (body) => this.#read(body), write: (body) => this.#write(body) });
   }
 
   async update<T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T> {

@@ -70,6 +70,28 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE orders SET doc = json_set(doc, '$.variety', 'regular')
         WHERE CASE WHEN json_valid(doc) AND json_type(doc) = 'object' THEN json_type(doc, '$.variety') IS NULL ELSE 0 END;
     `),
+  // Backtests (issue 13): each user's stored runs (no paper account needed), and the candle cache
+  // shared by the store's users: one row per market source, instrument and IST day. A user's runs
+  // are few: the list sorts them when read (the unique key finds them) instead of keeping an index.
+  (db) =>
+    db.exec(`
+      CREATE TABLE backtest_runs (
+        seq INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        ran_at INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        UNIQUE (user_id, run_id)
+      );
+      CREATE TABLE candle_cache (
+        source TEXT NOT NULL,
+        token INTEGER NOT NULL,
+        date TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (source, token, date)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 function schemaVersion(db: Db): number {

@@ -1,0 +1,72 @@
+import { UsageError } from '../errors.js';
+import type { Candle } from '../market/types.js';
+import type { Paise } from '../money.js';
+import type { BacktestResult } from './types.js';
+
+/**
+ * Where backtests keep what they made and what they read, beside the paper accounts in the same
+ * store (SQLite tables, MongoDB collections, or maps in memory):
+ * - runs, per user: a run is the user's only (another user's id answers "not found", null);
+ * - the candle cache, shared by every user of the store: a market's minute candles of one
+ *   instrument on one IST day, kept once that day is over, so a rerun asks Kite nothing.
+ * One contract suite (tests/contract/backtest-store-contract.ts) for the three.
+ */
+export interface BacktestStore {
+  /** Save a finished run under its user (a run id saved twice is refused). */
+  saveRun(userId: string, result: BacktestResult): Promise<void>;
+  /** The user's runs, newest first (ran_at descending, then the most recently saved first). */
+  listRuns(userId: string): Promise<RunSummary[]>;
+  /** The user's run, or null (unknown id, or another user's run). */
+  getRun(userId: string, runId: string): Promise<BacktestResult | null>;
+  /**
+   * The cached candles of `source` (e.g. "kite", "sandbox:http://host:port") for the instrument on
+   * the IST date, or null when that day was never cached ([] is a day cached with no candles).
+   */
+  cachedCandles(source: string, token: number, date: string): Promise<Candle[] | null>;
+  /** Cache a whole day (replaces what was there). */
+  cacheCandles(source: string, token: number, date: string, candles: readonly Candle[]): Promise<void>;
+}
+
+/** One line of `algo backtest list`. */
+export interface RunSummary {
+  run_id: string;
+  strategy: string;
+  symbols: string[];
+  from: string;
+  to: string;
+  trades: number;
+  net_pnl: Paise;
+  hash: string;
+  ran_at: number;
+}
+
+export function summaryOf(r: BacktestResult): RunSummary {
+  return {
+    run_id: r.run_id,
+    strategy: r.strategy.id,
+    symbols: [...r.symbols],
+    from: r.from,
+    to: r.to,
+    trades: r.trades.length,
+    net_pnl: r.stats.net_pnl,
+    hash: r.hash,
+    ran_at: r.ran_at,
+  };
+}
+
+const RUN_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A run id given to a read or a save: letters, digits, - and _, at most 64. */
+export function checkRunId(id: unknown): string {
+  if (typeof id !== 'string' || !RUN_ID_RE.test(id)) {
+    throw new UsageError(`run id ${JSON.stringify(String(id)).slice(0, 40)} is not valid`, 'give a run id from algo backtest list');
+  }
+  return id;
+}
+
+export function checkCacheKey(source: string, token: number, date: string): void {
+  if (typeof source !== 'string' || source.length === 0 || source.length > 200) throw new UsageError('a candle cache source must be 1 to 200 characters');
+  if (!Number.isSafeInteger(token) || token <= 0) throw new UsageError(`instrument token ${String(token)} is not valid`);
+  if (typeof date !== 'string' || !DATE_RE.test(date)) throw new UsageError(`date ${JSON.stringify(date)} is not YYYY-MM-DD`);
+}

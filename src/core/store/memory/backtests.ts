@@ -1,0 +1,58 @@
+import { AlgoError } from '../../errors.js';
+import type { Candle } from '../../market/types.js';
+import { checkCacheKey, checkRunId, summaryOf, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import type { BacktestResult } from '../../backtest/types.js';
+import { checkUserId } from '../validate.js';
+
+/** Backtest runs and the candle cache in this process's memory (copies in, copies out). */
+export class MemoryBacktestStore implements BacktestStore {
+  readonly #runs = new Map<string, Map<string, { seq: number; result: BacktestResult }>>();
+  readonly #candles = new Map<string, Candle[]>();
+  #seq = 0;
+
+  constructor(private readonly live: () => void) {}
+
+  async saveRun(userId: string, result: BacktestResult): Promise<void> {
+    const uid = checkUserId(userId);
+    const id = checkRunId(result.run_id);
+    this.live();
+    const mine = this.#runs.get(uid) ?? new Map();
+    if (mine.has(id)) throw new AlgoError(`backtest run ${id} is already saved`);
+    mine.set(id, { seq: ++this.#seq, result: structuredClone(result) });
+    this.#runs.set(uid, mine);
+  }
+
+  async listRuns(userId: string): Promise<RunSummary[]> {
+    const uid = checkUserId(userId);
+    this.live();
+    const rows = [...(this.#runs.get(uid)?.values() ?? [])];
+    rows.sort((a, b) => b.result.ran_at - a.result.ran_at || b.seq - a.seq);
+    return rows.map((r) => summaryOf(r.result));
+  }
+
+  async getRun(userId: string, runId: string): Promise<BacktestResult | null> {
+    const uid = checkUserId(userId);
+    const id = checkRunId(runId);
+    this.live();
+    const row = this.#runs.get(uid)?.get(id);
+    return row ? structuredClone(row.result) : null;
+  }
+
+  async cachedCandles(source: string, token: number, date: string): Promise<Candle[] | null> {
+    checkCacheKey(source, token, date);
+    this.live();
+    const day = this.#candles.get(`${source}\n${token}\n${date}`);
+    return day ? structuredClone(day) : null;
+  }
+
+  async cacheCandles(source: string, token: number, date: string, candles: readonly Candle[]): Promise<void> {
+    checkCacheKey(source, token, date);
+    this.live();
+    this.#candles.set(`${source}\n${token}\n${date}`, structuredClone([...candles]));
+  }
+
+  clear(): void {
+    this.#runs.clear();
+    this.#candles.clear();
+  }
+}

@@ -1,0 +1,81 @@
+import type { Db } from 'mongodb';
+import { AlgoError } from '../../errors.js';
+import type { Candle } from '../../market/types.js';
+import { checkCacheKey, checkRunId, summaryOf, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import type { BacktestResult } from '../../backtest/types.js';
+import { checkStoreUserId } from './names.js';
+
+/** A user's stored backtests: `user_{user_id}_backtests` (beside the user's paper collections). */
+export const backtestsCollectionName = (userId: string): string => `user_${checkStoreUserId(userId)}_backtests`;
+/** The candle cache every user of the database shares. */
+export const CANDLE_CACHE_COLLECTION = 'candle_cache';
+
+interface RunDoc {
+  _id: string;
+  seq: number;
+  ran_at: number;
+  summary: RunSummary;
+  /** The result as JSON text: kept exactly as saved (numbers, key order), whatever the driver does. */
+  doc: string;
+}
+
+interface CandleDoc {
+  _id: string;
+  source: string;
+  token: number;
+  date: string;
+  candles: string;
+}
+
+/** Backtest runs and the candle cache in the MongoDB store's database. */
+export class MongoBacktestStore implements BacktestStore {
+  constructor(
+    private readonly db: () => Db,
+    private readonly live: () => void,
+  ) {}
+
+  #runs(userId: string) {
+    this.live();
+    return this.db().collection<RunDoc>(backtestsCollectionName(userId));
+  }
+
+  #cache() {
+    this.live();
+    return this.db().collection<CandleDoc>(CANDLE_CACHE_COLLECTION);
+  }
+
+  async saveRun(userId: string, result: BacktestResult): Promise<void> {
+    const id = checkRunId(result.run_id);
+    const runs = this.#runs(userId);
+    try {
+      // seq: a tiebreak among runs saved in the same millisecond (newest first).
+      await runs.insertOne({ _id: id, seq: Date.now() * 1000 + Math.floor(performance.now() % 1000), ran_at: result.ran_at, summary: summaryOf(result), doc: JSON.stringify(result) });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw new AlgoError(`backtest run ${id} is already saved`);
+      throw err;
+    }
+  }
+
+  async listRuns(userId: string): Promise<RunSummary[]> {
+    const rows = await this.#runs(userId).find({}, { projection: { summary: 1 } }).sort({ ran_at: -1, seq: -1 }).toArray();
+    return rows.map((r) => r.summary);
+  }
+
+  async getRun(userId: string, runId: string): Promise<BacktestResult | null> {
+    const id = checkRunId(runId);
+    const row = await this.#runs(userId).findOne({ _id: id });
+    return row ? (JSON.parse(row.doc) as BacktestResult) : null;
+  }
+
+  async cachedCandles(source: string, token: number, date: string): Promise<Candle[] | null> {
+    checkCacheKey(source, token, date);
+    const row = await this.#cache().findOne({ _id: `${source}|${token}|${date}` });
+    return row ? (JSON.parse(row.candles) as Candle[]) : null;
+  }
+
+  async cacheCandles(source: string, token: number, date: string, candles: readonly Candle[]): Promise<void> {
+    checkCacheKey(source, token, date);
+    const _id = `${source}|${token}|${date}`;
+    await this.#cache().replaceOne({ _id }, { source, token, date, candles: JSON.stringify(candles) }, { upsert: true });
+  }
+}

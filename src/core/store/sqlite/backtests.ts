@@ -1,0 +1,86 @@
+import { AlgoError } from '../../errors.js';
+import type { Candle } from '../../market/types.js';
+import { checkCacheKey, checkRunId, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import { summaryOf } from '../../backtest/store.js';
+import type { BacktestResult } from '../../backtest/types.js';
+import { checkUserId } from '../validate.js';
+import { sqliteCode } from './busy.js';
+import type { Db } from './open.js';
+
+/** How the SQLite store lends its connection: reads and IMMEDIATE write transactions, busy retries included. */
+export interface SqliteAccess {
+  file: string;
+  db(): Db;
+  read<T>(body: () => T): Promise<T>;
+  write<T>(body: () => T): Promise<T>;
+}
+
+const SQL = {
+  saveRun: 'INSERT INTO backtest_runs (user_id, run_id, ran_at, summary, doc) VALUES (?, ?, ?, ?, ?)',
+  listRuns: 'SELECT summary FROM backtest_runs WHERE user_id = ? ORDER BY ran_at DESC, seq DESC',
+  getRun: 'SELECT doc FROM backtest_runs WHERE user_id = ? AND run_id = ?',
+  cached: 'SELECT doc FROM candle_cache WHERE source = ? AND token = ? AND date = ?',
+  cache: `INSERT INTO candle_cache (source, token, date, doc) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source, token, date) DO UPDATE SET doc = excluded.doc`,
+} as const;
+
+function parsed<T>(text: unknown, file: string, what: string): T {
+  try {
+    if (typeof text !== 'string') throw new Error('not text');
+    return JSON.parse(text) as T;
+  } catch {
+    throw new AlgoError(`the paper store ${file} has a damaged ${what} row`, { hint: 'restore the file from a backup (or delete the row); `algo doctor` checks the store' });
+  }
+}
+
+/** Backtest runs (rows per user) and the candle cache in the SQLite store's own file (migration 4). */
+export class SqliteBacktestStore implements BacktestStore {
+  constructor(private readonly a: SqliteAccess) {}
+
+  #stmt(name: keyof typeof SQL) {
+    return this.a.db().prepare(SQL[name]);
+  }
+
+  async saveRun(userId: string, result: BacktestResult): Promise<void> {
+    const uid = checkUserId(userId);
+    const id = checkRunId(result.run_id);
+    const summary = JSON.stringify(summaryOf(result));
+    const doc = JSON.stringify(result);
+    await this.a.write(() => {
+      try {
+        this.#stmt('saveRun').run(uid, id, result.ran_at, summary, doc);
+      } catch (err) {
+        if (sqliteCode(err) === 'SQLITE_CONSTRAINT_UNIQUE') throw new AlgoError(`backtest run ${id} is already saved`);
+        throw err;
+      }
+    });
+  }
+
+  async listRuns(userId: string): Promise<RunSummary[]> {
+    const uid = checkUserId(userId);
+    return this.a.read(() => (this.#stmt('listRuns').pluck().all(uid) as unknown[]).map((t) => parsed<RunSummary>(t, this.a.file, 'backtest run')));
+  }
+
+  async getRun(userId: string, runId: string): Promise<BacktestResult | null> {
+    const uid = checkUserId(userId);
+    const id = checkRunId(runId);
+    return this.a.read(() => {
+      const text = this.#stmt('getRun').pluck().get(uid, id);
+      return text === undefined ? null : parsed<BacktestResult>(text, this.a.file, 'backtest run');
+    });
+  }
+
+  async cachedCandles(source: string, token: number, date: string): Promise<Candle[] | null> {
+    checkCacheKey(source, token, date);
+    return this.a.read(() => {
+      const text = this.#stmt('cached').pluck().get(source, token, date);
+      return text === undefined ? null : parsed<Candle[]>(text, this.a.file, 'candle cache');
+    });
+  }
+
+  async cacheCandles(source: string, token: number, date: string, candles: readonly Candle[]): Promise<void> {
+    checkCacheKey(source, token, date);
+    const doc = JSON.stringify(candles);
+    await this.a.write(() => void this.#stmt('cache').run(source, token, date, doc));
+  }
+}
