@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StrategyBot } from '../../src/core/backtest/bot.js';
+import { StrategyInstance } from '../../src/core/strategy/instance.js';
 import { parseIst } from '../../src/core/ist.js';
 import type { Bar } from '../../src/core/strategy/bars.js';
 import { BUILTINS } from '../../src/core/strategy/builtins/index.js';
@@ -18,7 +18,7 @@ describe("the runner's strategy instance decides as runSignals does", () => {
     const p = defaultsOf(s.params);
     // runSignals' position is the one its decisions asked for: feed the bot the same
     const theirs = runSignals(s, p, bars, { quantity: 7 });
-    const bot = new StrategyBot(s, p);
+    const bot = new StrategyInstance(s, p);
     let position = 0;
     const ours: Array<{ time: number; decision: unknown }> = [];
     for (const m of bars) {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 /** The runner reads no clock, no randomness and nothing global (the face passes its clock and run id in). */
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/core/backtest');
-const RUNNER = ['account.ts', 'bot.ts', 'digest.ts', 'exits.ts', 'result.ts', 'run.ts', 'runner.ts'];
+const RUNNER = ['account.ts', 'digest.ts', 'exits.ts', 'result.ts', 'run.ts', 'runner.ts'];
 
 const FORBIDDEN: Array<[RegExp, string]> = [
   [/\bDate\.now\b/, 'the clock (Date.now)'],

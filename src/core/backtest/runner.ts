@@ -15,7 +15,7 @@ import { minuteOfDayIst, type Bar } from '../strategy/bars.js';
 import type { AnyParams } from '../strategy/params.js';
 import type { Decision, Distance, ExitPlan, Strategy } from '../strategy/types.js';
 import { MemoryAccount } from './account.js';
-import { StrategyBot } from './bot.js';
+import { StrategyInstance } from '../strategy/instance.js';
 import { FeedDigest } from './digest.js';
 import { mergePlans, minuteOf, planLevel, distanceOf, levelOf } from './exits.js';
 import type { BacktestSpec } from './types.js';
@@ -56,7 +56,7 @@ interface Watch {
 interface Symbol {
   inst: Instrument;
   key: string;
-  bot: StrategyBot;
+  bot: StrategyInstance;
   queued: Queued[];
   plan: ExitPlan | undefined;
   watch: Watch | undefined;
@@ -118,7 +118,7 @@ export class Runner {
     this.account = new MemoryAccount(spec.capital, start, spec.fills);
     this.index = new InstrumentIndex(instruments);
     this.symbols = instruments.map((inst) => {
-      const bot = new StrategyBot(strategy, params);
+      const bot = new StrategyInstance(strategy, params);
       // ATR(14) always (a rule file's "2atr" exits ride on its decisions), and the run's own periods
       bot.trackAtr(ATR_PERIOD);
       for (const d of [spec.exits.stopLoss, spec.exits.target, spec.exits.trailing]) if (d && 'atr' in d) bot.trackAtr(d.period);

@@ -1,8 +1,7 @@
-import { Aggregator, minuteOfDayIst, type Bar } from './bars.js';
-import { makeIndicator, type Indicator } from './indicators.js';
+import type { Bar } from './bars.js';
+import { StrategyInstance, type BarDecision } from './instance.js';
 import type { AnyParams } from './params.js';
-import { HOLD, timeframeOf, type BarContext, type Decision, type Strategy } from './types.js';
-import { RingWindow } from './window.js';
+import type { Decision, Strategy } from './types.js';
 
 /** One closed strategy bar: the decision taken at its close (HOLD during warm-up is not recorded). */
 export interface SignalRecord {
@@ -24,72 +23,27 @@ export interface SignalOptions {
   from?: number;
 }
 
-const HISTORY = 8;
-
 /**
- * The test driver (not the backtest runner): minute bars through the aggregator and the
- * indicators, one decision per closed strategy bar once the declared warm-up has passed. The
- * position is the one the decisions asked for, as if every order filled.
+ * The test driver (not the backtest runner): minute bars through a StrategyInstance (the
+ * aggregator, the indicators, the declared warm-up), one decision per closed strategy bar once
+ * the warm-up has passed. The position is the one the decisions asked for, as if every order filled.
  */
 export function runSignals(strategy: Strategy, params: AnyParams, minutes: readonly Bar[], opts: SignalOptions = {}): SignalRecord[] {
-  const timeframe = timeframeOf(strategy, params);
-  const warmup = Math.max(1, strategy.warmup(params));
   const quantity = opts.quantity ?? 1;
-  // A value older than the warm-up would show where the feed started: ago stays below both.
-  const maxAgo = Math.min(HISTORY, warmup) - 1;
-  const from = opts.from ?? -Infinity;
-  const names: string[] = [];
-  const indicators: Indicator[] = [];
-  const history: Array<Array<number | null>> = [];
-  strategy.init({
-    params,
-    timeframe,
-    indicator(name, spec) {
-      if (names.includes(name)) throw new Error(`indicator "${name}" registered twice`);
-      names.push(name);
-      indicators.push(makeIndicator(spec, timeframe));
-      history.push([]);
-    },
-  });
-  const window = new RingWindow(warmup);
-  const bars = Object.freeze({ last: (n: number) => window.last(n), at: (k: number) => window.at(k) });
-  const agg = new Aggregator(timeframe);
+  const instance = new StrategyInstance(strategy, params);
   const out: SignalRecord[] = [];
-  let seen = 0;
   let position = 0;
-
-  const value = (name: string, ago = 0): number | null => {
-    const i = names.indexOf(name);
-    if (i < 0) throw new Error(`no indicator "${name}" was registered (registered: ${names.join(', ') || 'none'})`);
-    if (!Number.isInteger(ago) || ago < 0 || ago > maxAgo) throw new RangeError(`value("${name}", ${ago}): ago must be from 0 to ${maxAgo} (below the warm-up, at most ${HISTORY - 1})`);
-    const h = history[i]!;
-    return h[h.length - 1 - ago] ?? null;
+  let minute = 0;
+  const decided = (d: BarDecision): void => {
+    const decision = d.decision;
+    if (decision.kind === 'target') position = decision.position === 'flat' ? 0 : decision.position;
+    else if (decision.kind === 'orders') for (const o of decision.orders) position += o.side === 'BUY' ? o.quantity : -o.quantity;
+    out.push({ time: d.bar.time, at: minute, decision, stable: d.asked, values: d.values ?? {} });
   };
-
+  const push = { values: true, decided, ...(opts.from !== undefined ? { from: opts.from } : {}) };
   for (const m of minutes) {
-    for (const raw of agg.push(m)) {
-      const bar = Object.freeze(raw);
-      seen++;
-      window.push(bar);
-      for (let i = 0; i < indicators.length; i++) {
-        indicators[i]!.update(bar);
-        const h = history[i]!;
-        h.push(indicators[i]!.value);
-        if (h.length > HISTORY) h.shift();
-      }
-      if (seen <= warmup || bar.time < from) continue;
-      const stable = indicators.every((x) => x.stable);
-      const values: Record<string, number | null> = {};
-      names.forEach((n, i) => (values[n] = indicators[i]!.value));
-      let decision: Decision = HOLD;
-      if (stable) {
-        const ctx: BarContext = Object.freeze({ params, timeframe, bar, bars, value, position, quantity, minuteOfDay: minuteOfDayIst(bar.time) });
-        decision = strategy.onBar(ctx);
-      }
-      if (decision.kind === 'target') position = decision.position === 'flat' ? 0 : decision.position;
-      else if (decision.kind === 'orders') for (const o of decision.orders) position += o.side === 'BUY' ? o.quantity : -o.quantity;
-      out.push({ time: bar.time, at: m.time, decision, stable, values });
-    }
+    minute = m.time;
+    instance.push(m, () => position, () => quantity, push);
   }
   return out;
 }

@@ -1,26 +1,37 @@
-import { Aggregator, minuteOfDayIst, type Bar } from '../strategy/bars.js';
-import { makeIndicator, type Indicator, type IndicatorSpec } from '../strategy/indicators.js';
-import type { AnyParams } from '../strategy/params.js';
-import { HOLD, timeframeOf, type BarContext, type Decision, type Strategy } from '../strategy/types.js';
-import { RingWindow } from '../strategy/window.js';
+import { Aggregator, minuteOfDayIst, type Bar } from './bars.js';
+import { makeIndicator, type Indicator, type IndicatorSpec } from './indicators.js';
+import type { AnyParams } from './params.js';
+import { HOLD, timeframeOf, type BarContext, type Decision, type Strategy } from './types.js';
+import { RingWindow } from './window.js';
 
 /** A strategy bar just closed and what the strategy decided at its close. */
 export interface BarDecision {
   bar: Bar;
   decision: Decision;
-  /** false: HOLD without asking the strategy (warm-up, or an indicator not stable yet). */
+  /** false: HOLD without asking the strategy (an indicator not stable yet). */
   asked: boolean;
+  /** Every registered indicator's value after this bar (only when `push` is asked for them). */
+  values?: Record<string, number | null>;
+}
+
+export interface PushOptions {
+  /** No decision on strategy bars closing before this instant (they only warm up). */
+  from?: number;
+  /** Record every indicator's value on each decision (the test driver's, not the runner's). */
+  values?: boolean;
+  /** Told each decision as it is taken, before the next bar the same minute releases (after a gap). */
+  decided?: (d: BarDecision) => void;
 }
 
 const HISTORY = 8;
 
 /**
  * One symbol's strategy instance, fed one closed minute bar at a time: the aggregator, the
- * indicators, the read-only window and the declared warm-up, exactly as src/core/strategy's
- * `runSignals` (tests/unit/backtest-bot.test.ts holds them equal), but incremental and with the
- * runner's position and entry quantity instead of the decisions' own.
+ * indicators, the read-only window and the declared warm-up. The one way a strategy is stepped:
+ * the backtest runner (with its position and entry quantity) and the test driver `runSignals`
+ * (driver.ts, with the position its decisions ask for) both push minutes through it.
  */
-export class StrategyBot {
+export class StrategyInstance {
   readonly warmup: number;
   private readonly names: string[] = [];
   private readonly indicators: Indicator[] = [];
@@ -69,6 +80,13 @@ export class StrategyBot {
     return this.atrs.get(period)?.value ?? null;
   }
 
+  /** Every registered indicator's value now, by name. */
+  values(): Record<string, number | null> {
+    const out: Record<string, number | null> = {};
+    this.names.forEach((n, i) => (out[n] = this.indicators[i]!.value));
+    return out;
+  }
+
   /** Whether the warm-up has passed (entries are allowed only after it). */
   get warm(): boolean {
     return this.seen > this.warmup;
@@ -86,7 +104,7 @@ export class StrategyBot {
    * One closed minute bar; the decisions at the close of every strategy bar it releases.
    * `position` is the bot's own position now, `quantity` the entry size for a bar (sizing).
    */
-  push(minute: Bar, position: number, quantity: (bar: Bar) => number): BarDecision[] {
+  push(minute: Bar, position: number | (() => number), quantity: (bar: Bar) => number, opts: PushOptions = NO_OPTIONS): BarDecision[] {
     const released = this.agg.push(minute);
     if (released.length === 0) return NONE;
     const out: BarDecision[] = [];
@@ -102,18 +120,22 @@ export class StrategyBot {
         if (h.length > HISTORY) h.shift();
       }
       for (const a of this.atrs.values()) a.update(bar);
-      if (this.seen <= this.warmup) continue;
+      if (this.seen <= this.warmup || (opts.from !== undefined && bar.time < opts.from)) continue;
       const stable = this.indicators.every((x) => x.stable);
       let decision: Decision = HOLD;
       if (stable) {
         const { params, bars, value } = this;
-        const ctx: BarContext = Object.freeze({ params, timeframe: this.agg.timeframe, bar, bars, value, position, quantity: quantity(bar), minuteOfDay: minuteOfDayIst(bar.time) });
+        const now = typeof position === 'number' ? position : position();
+        const ctx: BarContext = Object.freeze({ params, timeframe: this.agg.timeframe, bar, bars, value, position: now, quantity: quantity(bar), minuteOfDay: minuteOfDayIst(bar.time) });
         decision = this.strategy.onBar(ctx);
       }
-      out.push({ bar, decision, asked: stable });
+      const d: BarDecision = opts.values ? { bar, decision, asked: stable, values: this.values() } : { bar, decision, asked: stable };
+      out.push(d);
+      opts.decided?.(d);
     }
     return out;
   }
 }
 
 const NONE: BarDecision[] = [];
+const NO_OPTIONS: PushOptions = {};
