@@ -7,6 +7,7 @@ import { EXAMPLES } from '../../src/cli/backtest/index.js';
 import { captureIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
 import { BUILTINS } from '../../src/core/strategy/builtins/index.js';
+import { runCli as runBuiltCli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 /**
@@ -83,6 +84,18 @@ describe('algo backtest run, list, show, trades, compare', () => {
     const sum = first.trades.reduce((s, x) => s + Math.round((x.pnl as number) * 100), 0);
     expect(Math.round((first.stats.net_pnl as number) * 100)).toBe(sum);
   });
+
+  it('in two other processes (the built CLI), the same inputs give the same hash', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'processes-'));
+    expect((await runBuiltCli(['login', '--sandbox', '--user', 'SB0001', '--profile', 'asha'], { dataDir: dir, env: { ALGO_CLOCK: CLOCK } })).code).toBe(0);
+    for (let i = 0; i < 2; i++) {
+      const r = await runBuiltCli([...EMA, '--json', '--profile', 'asha'], { dataDir: dir, env: { ALGO_CLOCK: CLOCK } });
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as RunJson;
+      expect(doc.run_id).not.toBe(first.run_id);
+      expect(doc.hash).toBe(first.hash);
+    }
+  }, 60_000);
 
   it('the same inputs twice: two runs, the same hash', () => {
     expect(second.run_id).not.toBe(first.run_id);
