@@ -15,7 +15,8 @@ import type { AppContext } from './context.js';
  * under the user. The faces (CLI, API, dashboard) call these.
  */
 
-export type BacktestRequest = Omit<BacktestSpec, 'capital' | 'fills'>;
+import type { BacktestRequest } from './backtest-request.js';
+export type { BacktestRequest } from './backtest-request.js';
 
 /** The spec a request makes with the profile's settings: the paper account's capital and fill settings. */
 export function specOf(settings: Pick<Settings, 'capital' | 'slippageBps' | 'marketProtectionPct' | 'volumeSharePct'>, req: BacktestRequest): BacktestSpec {
