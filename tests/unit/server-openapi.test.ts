@@ -37,6 +37,11 @@ describe('OpenAPI document', () => {
         'DELETE /api/paper-trading/orders/{id}',
         'POST /api/paper-trading/squareoff',
         'POST /api/paper-trading/reset',
+        'GET /api/strategies',
+        'GET /api/strategies/{id}',
+        'POST /api/backtests',
+        'GET /api/backtests',
+        'GET /api/backtests/{id}',
       ].sort(),
     );
   });
