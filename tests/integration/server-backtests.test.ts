@@ -230,3 +230,18 @@ describe('POST /api/backtests: one at a time per user', () => {
     expect(runs.every((r) => r.status === 'done')).toBe(true);
   });
 });
+
+describe('POST /api/backtests: a rule file as JSON text', () => {
+  it('compiles it as algo strategy validate does, runs it, and names it rules', async () => {
+    const rules = fs.readFileSync(path.join(import.meta.dirname, '../../examples/rules/ema-rsi-trend.json'), 'utf8');
+    const r = await api.call('POST', '/api/backtests', { token: b, body: { rules, symbols: ['INFY'], ...RANGE } });
+    expect(r.status, r.text).toBe(202);
+    const end = await finished(b, r.json.data.run_id);
+    expect(end.json.data).toMatchObject({ status: 'done', strategy: 'ema-rsi-trend', settings: { rules_file: 'rules', sizing: { quantity: 1 }, product: 'MIS' } });
+    const bad = await api.call('POST', '/api/backtests', { token: b, body: { rules: 'not json', symbols: ['INFY'], ...RANGE } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.data).toEqual({ field: 'rules' });
+    expect(bad.json.message).toMatch(/^rules: /);
+  });
+});
+
