@@ -15,7 +15,8 @@ import type { AppContext } from './context.js';
  * under the user. The faces (CLI, API, dashboard) call these.
  */
 
-export type BacktestRequest = Omit<BacktestSpec, 'capital' | 'fills'>;
+import type { BacktestRequest } from './backtest-request.js';
+export type { BacktestRequest } from './backtest-request.js';
 
 /** The spec a request makes with the profile's settings: the paper account's capital and fill settings. */
 export function specOf(settings: Pick<Settings, 'capital' | 'slippageBps' | 'marketProtectionPct' | 'volumeSharePct'>, req: BacktestRequest): BacktestSpec {
@@ -37,7 +38,7 @@ export class BacktestBusyError extends AlgoError {
 const running = new Set<string>();
 
 /** Hold the user's backtest slot: in this process, and across processes on the data folder (a lock file). */
-function claim(dataDir: string, userId: string, now: number): () => void {
+export function claimBacktest(dataDir: string, userId: string, now: number): () => void {
   const file = path.join(dataDir, `backtest-${userId}.lock`);
   if (running.has(userId)) throw new BacktestBusyError(userId, sinceOf(file));
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -114,7 +115,7 @@ export async function runProfileBacktest(ctx: AppContext, req: BacktestRequest, 
   checkRange(spec.from, spec.to, istDate(ctx.clock.now()));
   const [{ requireSession }, { openStore }] = await Promise.all([import('../core/auth/require.js'), import('../core/store/open.js')]);
   const session = await requireSession(ctx);
-  const release = claim(ctx.settings.dataDir, session.user_id, ctx.clock.now());
+  const release = claimBacktest(ctx.settings.dataDir, session.user_id, ctx.clock.now());
   const closers: Array<() => Promise<void>> = [];
   try {
     const store = await openStore(ctx.settings.store);
@@ -133,7 +134,7 @@ export async function runProfileBacktest(ctx: AppContext, req: BacktestRequest, 
 }
 
 /** "bt-" and 8 hex digits: short to type, unique per user in practice (a clash is refused by the store). */
-const newRunId = (): string => `bt-${randomBytes(4).toString('hex')}`;
+export const newRunId = (): string => `bt-${randomBytes(4).toString('hex')}`;
 
 /** The profile's feed: the sandbox's market in process on the connect plan, else Kite's historical API (cached). */
 async function feedFor(ctx: AppContext, sandbox: boolean, spec: BacktestSpec, cache: BacktestStore, closers: Array<() => Promise<void>>, onFeed?: (s: string) => void): Promise<BarFeed> {

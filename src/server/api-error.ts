@@ -1,3 +1,5 @@
+import { BacktestBusyError } from '../app/backtest.js';
+import { BacktestInputError } from '../app/backtest-request.js';
 import { KITE_ERROR_STATUS, type KiteErrorType } from '../core/kite/error-types.js';
 import { OrderInputError } from '../core/order/input-error.js';
 import { PaperNotFoundError } from '../core/paper/errors.js';
@@ -38,6 +40,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof AuthError) return unauthorized(withHint(err));
   if (err instanceof RejectedError) return new ApiError(400, 'OrderException', withHint(err));
   if (err instanceof OrderInputError) return new ApiError(400, 'InputException', withHint(err), { field: err.field });
+  if (err instanceof BacktestInputError) return new ApiError(400, 'InputException', withHint(err), { field: err.field });
+  if (err instanceof BacktestBusyError) return new ApiError(409, 'GeneralException', withHint(err));
   if (err instanceof UsageError) return badInput(withHint(err));
   if (err instanceof AlgoError) return new ApiError(500, 'GeneralException', withHint(err));
   return new ApiError(500, 'GeneralException', 'internal error; see the server output');

@@ -14,6 +14,7 @@ import { TokenBuckets } from './rate-limit.js';
 import { badParam, rawRouteMatcher } from './route-match.js';
 import type { RouteSpec } from './route-spec.js';
 import { authRoutes } from './routes/auth.js';
+import { backtestRoutes } from './routes/backtests.js';
 import { metaRoutes } from './routes/meta.js';
 import { paperRoutes } from './routes/paper.js';
 import { portfolioRoutes } from './routes/portfolio.js';
@@ -85,7 +86,7 @@ function fromFastifyError(err: FastifyError): ApiError {
 /** Every route of the API, in the order of the OpenAPI document. */
 export function apiRoutes(states: LoginStates): RouteSpec[] {
   const routes: RouteSpec[] = [];
-  routes.push(...metaRoutes(() => routes), ...authRoutes(states), ...portfolioRoutes, ...paperRoutes);
+  routes.push(...metaRoutes(() => routes), ...authRoutes(states), ...portfolioRoutes, ...paperRoutes, ...backtestRoutes);
   return routes;
 }
 

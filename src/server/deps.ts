@@ -1,3 +1,4 @@
+import type { BacktestJobs } from '../app/backtest-jobs.js';
 import type { PaperAccounts } from '../app/paper-accounts.js';
 
 /**
@@ -60,6 +61,8 @@ export interface ApiDeps {
   broker: BrokerGateway;
   /** Every user's paper account (src/app): the API reaches the paper engine only through it. */
   paper: PaperAccounts;
+  /** Every user's backtests (src/app): started in the background, stored under the user when they end. */
+  backtests: BacktestJobs;
   /** 'sandbox' or 'live': shown by health and at start-up. */
   mode: 'sandbox' | 'live';
   /** The paper store, fit to print (no password). */

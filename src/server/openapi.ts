@@ -48,7 +48,7 @@ function operation(set: SchemaSet, route: RouteSpec): Json {
     responses[String(route.raw.status)] = { description: route.raw.description, content: { [route.raw.contentType]: {} } };
   } else {
     const data = route.data ?? z.unknown();
-    responses['200'] = { description: 'success', content: { 'application/json': { schema: set.convert(successEnvelope(data), 'output') } } };
+    responses[String(route.success?.status ?? 200)] = { description: route.success?.description ?? 'success', content: { 'application/json': { schema: set.convert(successEnvelope(data), 'output') } } };
   }
   const failures: Record<number, string> = { ...(route.failures ?? {}) };
   if (route.access === 'user') Object.assign(failures, { 401: STANDARD_FAILURES[401], 429: STANDARD_FAILURES[429] });

@@ -26,6 +26,8 @@ interface Common {
   query?: z.ZodType;
   /** The schema of `data` in the success envelope (for the OpenAPI document). */
   data?: z.ZodType;
+  /** A success answered with another status than 200 (e.g. 202 Accepted), for the OpenAPI document. */
+  success?: { status: number; description: string };
   /** Extra failures worth documenting, by status. */
   failures?: Record<number, string>;
   /** Answered outside the JSON envelope (redirect, HTML, the OpenAPI document). */

@@ -90,3 +90,36 @@ export const OrderIdData = z.object({ order_id: z.string(), status: z.string().o
 export const KiteShaped = (description: string) => z.unknown().describe(description);
 
 export const successEnvelope = (data: z.ZodType) => z.object({ status: z.literal('success'), data });
+
+/**
+ * POST /api/backtests: the flags of `algo backtest run` as JSON. The shapes are checked here; the
+ * rules (and their messages, the CLI's own) are the shared backtest input (src/app/backtest-request.ts).
+ */
+const textOrNumber = z.union([z.string(), z.number()]);
+export const StartBacktestBody = z
+  .strictObject({
+    strategy: z.string().optional().describe('a built-in strategy id (GET /api/strategies); or give rules'),
+    rules: z.string().optional().describe("a rule file's JSON text (algo strategy validate FILE); instead of strategy"),
+    symbols: z.array(z.string()).optional().describe('1 to 50 symbols, e.g. ["INFY", "BSE:TCS"]'),
+    from: z.string().optional().describe('first IST date, YYYY-MM-DD'),
+    to: z.string().optional().describe('last IST date, YYYY-MM-DD (inclusive; default from)'),
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional().describe("the strategy's parameters by name (GET /api/strategies/{id} lists them)"),
+    qty: textOrNumber.optional().describe('shares per entry, 1 to 1,00,000 (default 1)'),
+    capital: textOrNumber.optional().describe('rupees per entry instead of qty (quantity = capital / entry price)'),
+    product: z.string().optional().describe('MIS (default, squared off at 15:20) or CNC'),
+    sl: textOrNumber.optional().describe('stop-loss: a percentage, "1%" or 1'),
+    target: textOrNumber.optional().describe('target: a percentage, "2%" or 2'),
+    trail: textOrNumber.optional().describe('trailing stop: a percentage, "0.5%" or 0.5'),
+  })
+  .meta({ id: 'StartBacktest' });
+export type StartBacktestBody = z.output<typeof StartBacktestBody>;
+
+export const RunIdParams = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a run id'),
+});
+
+export const StrategyIdParams = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a strategy id'),
+});
+
+export const RunIdData = z.object({ run_id: z.string(), status: z.literal('running') }).meta({ id: 'RunId' });

@@ -1,6 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { badInput, type ApiError } from './api-error.js';
+import { ApiError, badInput } from './api-error.js';
 
 const PART_NAME: Record<string, string> = { body: 'body', querystring: 'query', params: 'path' };
 
@@ -18,10 +18,20 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], part: string
   return where ? `${part} field ${where}: ${message}` : `${part}: ${message}`;
 }
 
-/** Parse a request part: its output (with defaults), or one line naming the first bad field. */
-export function check(schema: z.ZodType, input: unknown, part: string): { ok: true; value: unknown } | { ok: false; message: string } {
+/** The body field the first issue is about (an unknown field: the first of them), or undefined. */
+function fieldOf(issues: readonly z.core.$ZodIssue[]): string | undefined {
+  const issue = issues[0];
+  if (!issue) return undefined;
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  return path.length > 0 ? path.join('.') : undefined;
+}
+
+/** Parse a request part: its output (with defaults), or one line naming the first bad field (and the field, for data.field). */
+export function check(schema: z.ZodType, input: unknown, part: string): { ok: true; value: unknown } | { ok: false; message: string; field?: string } {
   const result = schema.safeParse(input, { reportInput: true });
-  return result.success ? { ok: true, value: result.data } : { ok: false, message: describeIssues(result.error.issues, part) };
+  if (result.success) return { ok: true, value: result.data };
+  const field = fieldOf(result.error.issues);
+  return { ok: false, message: describeIssues(result.error.issues, part), ...(field !== undefined ? { field } : {}) };
 }
 
 /** Carries the validation failure to the error handler. */
@@ -40,6 +50,9 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
   return (data: unknown) => {
     const input = data === null && httpPart === 'body' ? {} : data;
     const result = check(schema, input, part);
-    return result.ok ? { value: result.value } : { error: new ValidationFailure(badInput(result.message)) };
+    if (result.ok) return { value: result.value };
+    // A body's bad field is named in data.field too (as the order language's and the backtest inputs' refusals are).
+    const e = httpPart === 'body' && result.field !== undefined ? new ApiError(400, 'InputException', result.message, { field: result.field }) : badInput(result.message);
+    return { error: new ValidationFailure(e) };
   };
 };

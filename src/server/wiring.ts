@@ -1,4 +1,5 @@
 import { appCredentials, kiteRoots, type EnvContext } from '../app/kite-env.js';
+import { openBacktestJobs } from '../app/backtest-jobs.js';
 import { openPaperAccounts } from '../app/paper-accounts.js';
 import { loginProfile, otherUserThan, profilesOfUser, type LoginProfile } from '../core/auth/login-profile.js';
 import { readConfig } from '../core/auth/profiles.js';
@@ -93,6 +94,15 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       onError: (m) => process.stderr.write(`algo serve: paper engine: ${redact(m)}\n`),
     });
     closers.push(() => paper.close());
+    const backtests = openBacktestJobs({
+      store,
+      settings,
+      clock: ctx.clock,
+      sandbox: roots.sandbox,
+      apiRoot: roots.apiRoot,
+      onError: (m) => process.stderr.write(`algo serve: backtest: ${redact(m)}\n`),
+    });
+    closers.push(() => backtests.close());
     const { broker, login } = kiteGateways(site, settings.dataDir, ctx.clock);
     const sessions = new SessionIndex(settings.dataDir, roots.sandbox);
     closers.push(() => sessions.close());
@@ -101,6 +111,7 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       login,
       broker,
       paper,
+      backtests,
       mode: roots.sandbox ? 'sandbox' : 'live',
       defaultProfile: settings.profile,
       storeLabel: redact(settings.store),

@@ -37,8 +37,24 @@ describe('OpenAPI document', () => {
         'DELETE /api/paper-trading/orders/{id}',
         'POST /api/paper-trading/squareoff',
         'POST /api/paper-trading/reset',
+        'GET /api/strategies',
+        'GET /api/strategies/{id}',
+        'POST /api/backtests',
+        'GET /api/backtests',
+        'GET /api/backtests/{id}',
       ].sort(),
     );
+  });
+
+  it('documents POST /api/backtests: its body, 202 with the run id, 400 and 409', () => {
+    const post = doc.paths['/api/backtests'].post;
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['202', '400', '401', '409']));
+    expect(post.responses['200']).toBeUndefined();
+    const body = post.requestBody.content['application/json'].schema;
+    const schema = body.$ref ? doc.components.schemas[body.$ref.split('/').pop()] : body;
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties).sort()).toEqual(['capital', 'from', 'params', 'product', 'qty', 'rules', 'sl', 'strategy', 'symbols', 'target', 'to', 'trail']);
+    expect(doc.paths['/api/backtests/{id}'].get.responses['404']).toBeDefined();
   });
 
   it('describes the order body from the zod schema the server validates with', () => {

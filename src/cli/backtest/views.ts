@@ -1,8 +1,8 @@
 import type { RunSummary } from '../../core/backtest/store.js';
 import type { BacktestResult, BacktestSpec, BacktestTrade } from '../../core/backtest/types.js';
 import { formatIst } from '../../core/ist.js';
-import { formatINR, toRupees, type Paise } from '../../core/money.js';
-import { orderToKite, statsToJson } from '../../core/paper/shapes.js';
+import { formatINR, type Paise } from '../../core/money.js';
+import { settingsJson } from '../../app/backtest-json.js';
 import type { Distance, ExitPlan } from '../../core/strategy/types.js';
 import { formatCount, renderTable, signedINR, type Styles } from '../output.js';
 
@@ -11,45 +11,7 @@ import { formatCount, renderTable, signedINR, type Styles } from '../output.js';
 const pct = (n: number): string => `${(Math.round(n * 100) / 100).toFixed(2)}%`;
 const rupees = (r: number): string => formatINR(Math.round(r * 100));
 
-export function statsJson(r: BacktestResult) {
-  const { equity_curve: _curve, ...stats } = statsToJson({ ...r.stats, equity_curve: [], closed_trades: [] });
-  return { ...stats, exposure_pct: Math.round(r.stats.exposure_pct * 100) / 100 };
-}
-
-/** The --json document of a run: `run_id, strategy, params, symbols, from, to, stats, trades, orders` and the rest of the spec. */
-export function runJson(r: BacktestResult) {
-  return {
-    run_id: r.run_id,
-    strategy: r.strategy.id,
-    strategy_version: r.strategy.version,
-    strategy_title: r.strategy.title,
-    params: r.params,
-    symbols: r.symbols,
-    from: r.from,
-    to: r.to,
-    settings: settingsJson(r.spec),
-    stats: statsJson(r),
-    trades: r.trades,
-    orders: r.orders.map(orderToKite),
-    equity: r.equity.map((p) => ({ time: formatIst(p.t), equity: toRupees(p.equity) })),
-    hash: r.hash,
-    ran_at: formatIst(r.ran_at),
-    elapsed_ms: r.elapsed_ms,
-  };
-}
-
-function settingsJson(s: BacktestSpec) {
-  return {
-    sizing: 'quantity' in s.sizing ? { quantity: s.sizing.quantity } : { capital: toRupees(s.sizing.capital) },
-    product: s.product,
-    exits: s.exits,
-    capital: toRupees(s.capital),
-    fills: s.fills,
-    ...(s.strategy.kind === 'rules' ? { rules_file: s.strategy.name } : {}),
-  };
-}
-
-export const summaryJson = (s: RunSummary) => ({ ...s, net_pnl: toRupees(s.net_pnl), ran_at: formatIst(s.ran_at) });
+export { runJson, statsJson, summaryJson } from '../../app/backtest-json.js';
 
 const distance = (d: Distance): string =>
   'percent' in d ? `${d.percent}%` : 'points' in d ? `${formatINR(d.points)}` : 'atr' in d ? `${d.atr} ATR(${d.period})` : `at ${formatINR(d.price)}`;

@@ -3,30 +3,8 @@ import { defaultsOf } from '../../core/strategy/params.js';
 import { timeframeOf, type Strategy } from '../../core/strategy/types.js';
 import { renderTable, type Styles } from '../output.js';
 
-/** A strategy as JSON (list, show, validate): parameters with their defaults, ranges and descriptions. */
-export function strategyJson(s: Strategy) {
-  const defaults = defaultsOf(s.params);
-  return {
-    id: s.id,
-    version: s.version,
-    title: s.title,
-    description: s.description,
-    timeframe: timeframeOf(s, defaults),
-    warmup_bars: s.warmup(defaults),
-    params: Object.entries(s.params).map(([name, p]) => paramJson(name, p)),
-  };
-}
-
-function paramJson(name: string, p: ParamSpec) {
-  return {
-    name,
-    type: p.type,
-    default: p.default,
-    ...(p.type === 'number' || p.type === 'integer' ? { min: p.min, max: p.max } : {}),
-    ...(p.type === 'enum' ? { values: [...p.values] } : {}),
-    description: p.description,
-  };
-}
+/** A strategy as JSON (list, show, validate): one shape with the API's /api/strategies. */
+export { strategyJson } from '../../app/backtest-json.js';
 
 export function listText(all: readonly Strategy[], st: Styles): string {
   return renderTable(
