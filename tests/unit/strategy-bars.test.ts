@@ -97,6 +97,21 @@ describe('Aggregator: a bar is released only when complete', () => {
   });
 });
 
+describe('Aggregator: buckets of different days never merge', () => {
+  it("a 3m bucket late on one day and an early one the next day are two bars (fast-check's counterexample)", () => {
+    // the minute closing 14:25 on Mon 23 Nov is in 3m bucket 103 (14:24-14:27: (14:24 - 09:15) / 3); the one
+    // closing 09:25 on Tue is in bucket 3 (09:24-09:27). A key of day x 100 + bucket gave both d x 100 + 103 =
+    // (d + 1) x 100 + 3, and made them one bar; a session has up to 375 buckets (1m)
+    const minute = (iso: string, price: number): Bar => ({ time: parseIst(iso), open: price, high: price, low: price, close: price, volume: 100 });
+    const agg = new Aggregator('3m');
+    const out = [minute('2026-11-23 14:25:00', 111_00), minute('2026-11-24 09:25:00', 97_00), minute('2026-11-24 14:43:00', 92_00)].flatMap((m) => [...agg.push(m)]);
+    expect(out.map((b) => [formatIst(b.time), b.close])).toEqual([
+      ['2026-11-23 14:27:00', 111_00],
+      ['2026-11-24 09:27:00', 97_00],
+    ]);
+  });
+});
+
 describe('Aggregator against a plain grouping (property)', () => {
   it('any subset of two sessions of minutes gives the groups by day and bucket, the last one only if complete', async () => {
     const fc = (await import('fast-check')).default;

@@ -68,7 +68,7 @@ export class Aggregator {
     if (!(m.time > this.last)) throw new RangeError(`minute bars must come in time order (${new Date(m.time).toISOString()} after ${new Date(this.last).toISOString()})`);
     this.last = m.time;
     const b = bucketOf(m.time, this.timeframe);
-    const key = b.day * 100 + b.index;
+    const key = b.day * 1000 + b.index; // a session has at most 375 buckets (1m)
     let out: Bar[] | undefined;
     if (this.open && this.open.key !== key) {
       out = [this.open.bar];
