@@ -96,7 +96,9 @@ describe('a sandbox session at 06:00 IST in the dashboard', () => {
     await waitForFrame(d.frame, 'Paper BUY', WAIT);
     d.key('INFY');
     d.key('\r');
-    await waitForFrame(d.frame, /paper order \S+ BUY 1 INFY COMPLETE/, WAIT);
+    // the order's row in Paper orders (the status line's "paper order ... COMPLETE" may already be replaced by
+    // the refresh's "refreshed" when the machine is slow)
+    await waitForFrame(d.frame, /BUY\s+INFY\s+MARKET CNC\s+1\/1\s+[\d,]+\.\d\d\s+COMPLETE/, WAIT);
   }, 60_000);
 });
 
