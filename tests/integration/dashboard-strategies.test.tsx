@@ -82,8 +82,8 @@ describe('the dashboard Strategies tab', () => {
       await waitForFrame(frame, (f) => !f.includes("✖ ") && /› Params\s+e\.g\./.test(f), 10_000);
       key('\r');
       const report = await waitForFrame(frame, /hash [0-9a-f]{64}/, 60_000);
-      expect(report).toMatch(/bt-[0-9a-f]{8} ema-cross v\d+ · NSE:INFY · 2026-11-30 to 2026-12-01 · qty 1 MIS/);
-      expect(report).toMatch(/trades \d+ · win rate [\d.]+% · net P&L [+-]?[\d,.]+ · charges ₹[\d,.]+/);
+      expect(report).toMatch(/bt-[0-9a-f]{8} ema-cross v\d+ NSE:INFY 2026-11-30 to 2026-12-01 · qty 1 MIS/);
+      expect(report).toMatch(/trades \d+ · win rate [\d.]+% · net P&L [+-]?[\d,.]+ after charges ₹[\d,.]+/);
       expect(report).toMatch(/equity  ₹1,00,000\.00 [▁▂▃▄▅▆▇█]+ ₹[\d,.]+/);
       expect(report).toMatch(/Backtest trades \(\d+\)/);
       const shownHash = /hash ([0-9a-f]{64})/.exec(report)![1]!;

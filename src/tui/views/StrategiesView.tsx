@@ -4,7 +4,7 @@ import { Line, type Segment } from '../components/Line.js';
 import { Table, type Column } from '../components/Table.js';
 import { useTheme } from '../theme-context.js';
 import { signColor } from '../theme.js';
-import { price, qty, rupees, signed } from '../format.js';
+import { clip, price, qty, rupees, signed } from '../format.js';
 import { allocateHeights } from '../state/layout.js';
 import type { BacktestState } from '../state/data.js';
 import { equityChart, pct, profitFactorText } from '../../core/backtest/report.js';
@@ -25,8 +25,8 @@ export interface StrategiesViewProps {
 
 const BAR = 20;
 
-/** One line: the backtest running (a bar and the instant reached), the last failure, or what Enter does. */
-export function backtestStatus(b: BacktestState, selected: string | undefined): string {
+/** One line: the backtest running (a bar and the instant reached), the last failure, or what the keys do (on the list or the report). */
+export function backtestStatus(b: BacktestState, selected: string | undefined, pane: 'list' | 'report' = 'list'): string {
   if (b.running) {
     const r = b.running;
     const frac = r.total > 0 ? Math.min(1, r.done / r.total) : 0;
@@ -35,7 +35,8 @@ export function backtestStatus(b: BacktestState, selected: string | undefined): 
     return `running ${r.label} [${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${at}`;
   }
   if (b.error) return `backtest failed: ${b.error}`;
-  const last = b.result ? ` · ${b.result.run_id}: → report` : '';
+  if (pane === 'report') return b.result ? `${b.result.run_id}, kept (algo backtest show ${b.result.run_id}) · ← the strategies` : '← the strategies';
+  const last = b.result ? ` · → the report of ${b.result.run_id}` : '';
   return `Enter: backtest ${selected ?? 'the selected strategy'}${last}`;
 }
 
@@ -46,9 +47,10 @@ export function reportLines(r: BacktestResult, width: number): string[] {
   const s = r.stats;
   const sizing = 'quantity' in r.spec.sizing ? `qty ${qty(r.spec.sizing.quantity)}` : `${rupees(r.spec.sizing.capital)} per entry`;
   return [
-    `${r.run_id} ${r.strategy.id} v${r.strategy.version} · ${r.symbols.join(', ')} · ${r.from} to ${r.to} · ${sizing} ${r.spec.product}`,
-    `trades ${s.trades} · win rate ${pct(s.win_rate)} · net P&L ${signed(s.net_pnl)} · charges ${rupees(s.total_charges)} · return ${pct(s.return_pct)}`,
-    `max drawdown ${rupees(s.max_drawdown)} (${pct(s.max_drawdown_pct)}) · profit factor ${profitFactorText(s.profit_factor)} · expectancy ${signed(s.expectancy)} · exposure ${pct(s.exposure_pct)}`,
+    `${r.run_id} ${r.strategy.id} v${r.strategy.version} ${r.symbols.join(',')} ${r.from} to ${r.to} · ${sizing} ${r.spec.product}`,
+    `trades ${s.trades} · win rate ${pct(s.win_rate)} · net P&L ${signed(s.net_pnl)} after charges ${rupees(s.total_charges)}`,
+    `return ${pct(s.return_pct)} · max drawdown ${rupees(s.max_drawdown)} (${pct(s.max_drawdown_pct)}) · profit factor ${profitFactorText(s.profit_factor)}`,
+    `expectancy ${signed(s.expectancy)} per trade · exposure ${pct(s.exposure_pct)} of the minutes`,
     ...equityChart(r.equity.map((p) => p.equity), width),
     `hash ${r.hash}`,
   ];
@@ -59,7 +61,7 @@ export function StrategiesView(p: StrategiesViewProps): React.ReactElement {
   const theme = useTheme();
   const selected = p.strategies[Math.min(p.selection.strategies, p.strategies.length - 1)];
   const b = p.backtest;
-  const status: Segment = { text: backtestStatus(b, selected?.id), color: b.running ? theme.accent : b.error ? theme.danger : theme.muted };
+  const status: Segment = { text: backtestStatus(b, selected?.id, p.focus === 1 ? 'report' : 'list'), color: b.running ? theme.accent : b.error ? theme.danger : theme.muted };
   const body = p.height - 1;
   if (p.focus === 1) return <Report {...p} status={status} height={body} />;
   const listCols: Column<Strategy>[] = [
@@ -75,15 +77,36 @@ export function StrategiesView(p: StrategiesViewProps): React.ReactElement {
     { title: 'Allowed', cell: ([, s]) => allowed(s), min: 10 },
     { title: 'Description', cell: ([, s]) => s.description, min: 10 },
   ];
-  const [hList, hParams] = allocateHeights(body - 1, [p.strategies.length, params.length], 0);
+  const about = selected ? wrap(`${selected.id}: ${selected.description}`, p.width, body >= 17 ? 2 : 1) : [];
+  const [hList, hParams] = allocateHeights(body - about.length, [p.strategies.length, params.length], 0);
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       <Line width={p.width} segments={[status]} />
       <Table title="Strategies" columns={listCols} rows={p.strategies} height={hList!} width={p.width} selected={p.selection.strategies} focused empty="no strategies" />
-      <Line width={p.width} segments={[{ text: selected ? `${selected.id}: ${selected.description}` : '', color: theme.muted }]} />
+      {about.map((text, i) => (
+        <Line key={i} width={p.width} segments={[{ text, color: theme.muted }]} />
+      ))}
       <Table title={`Parameters of ${selected?.id ?? '-'}`} columns={paramCols} rows={params} height={hParams!} width={p.width} selected={0} focused={false} empty="no parameters" />
     </Box>
   );
+}
+
+/** Words into at most `max` lines of `width` (the last one clipped with an ellipsis when more is left). */
+export function wrap(text: string, width: number, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const words = text.split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const next = line ? `${line} ${words[i]}` : words[i]!;
+    if (next.length <= width) {
+      line = next;
+      continue;
+    }
+    if (lines.length === max - 1) return [...lines, clip(`${line} ${words.slice(i).join(' ')}`, width)];
+    lines.push(line);
+    line = words[i]!;
+  }
+  return line ? [...lines, clip(line, width)] : lines;
 }
 
 function Report(p: StrategiesViewProps & { status: Segment }): React.ReactElement {
@@ -98,8 +121,10 @@ function Report(p: StrategiesViewProps & { status: Segment }): React.ReactElemen
     );
   }
   const lines = reportLines(r, p.width);
+  // one symbol: it is in the line above, and the times and prices need the room
+  const symbol: Column<BacktestTrade>[] = r.symbols.length > 1 ? [{ title: 'Symbol', cell: (t) => t.symbol.replace(/^NSE:/, ''), min: 6 }] : [];
   const cols: Column<BacktestTrade>[] = [
-    { title: 'Symbol', cell: (t) => t.symbol.replace(/^NSE:/, ''), min: 6 },
+    ...symbol,
     { title: 'Side', cell: (t) => t.side },
     { title: 'Qty', cell: (t) => qty(t.quantity), align: 'right' },
     { title: 'Entry', cell: (t) => t.entry_time.slice(5, 16) },
