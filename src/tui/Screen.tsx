@@ -147,7 +147,7 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
         {o.kind === 'watch-add' ? <Prompt label="Add symbol" text={o.text} error={o.error} busy={o.busy} width={width} /> : null}
         {view}
       </Box>
-      <StatusLine message={ui.message} width={width} signedOut={data.sessionExpired !== null} />
+      <StatusLine message={ui.message} width={width} signedOut={data.sessionExpired !== null} tab={ui.tab} />
     </Box>
   );
 }

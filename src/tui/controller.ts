@@ -437,6 +437,7 @@ export class DashboardController {
     let started: (() => void) | null = null;
     const begun = new Promise<void>((r) => (started = r));
     const onProgress = (p: BacktestProgress): void => {
+      if (gen !== this.generation) return;
       if (!this.state.backtest.running) this.dispatch({ type: 'backtest-start', label });
       started?.();
       const now = this.opts.clock.now();
@@ -445,9 +446,12 @@ export class DashboardController {
       this.dispatch({ type: 'backtest-progress', done: p.done, total: p.total, at: p.at });
     };
     const profile = this.current;
+    const gen = this.generation;
     const done = run(profile, req, { onProgress }).then(
       (result) => {
         this.backtestRunning = false;
+        // (kept in the store either way; another profile's screen does not show it)
+        if (gen !== this.generation) return null;
         this.dispatch({ type: 'backtest-done', result });
         const s = result.stats;
         this.tell({ type: 'backtest-done', message: `backtest ${result.run_id} done: ${s.trades} trades, net P&L ${signed(s.net_pnl)} (kept: algo backtest list)` });
@@ -456,7 +460,7 @@ export class DashboardController {
       (e: unknown) => {
         this.backtestRunning = false;
         const message = describeError(e);
-        this.dispatch({ type: 'backtest-failed', message });
+        if (gen === this.generation) this.dispatch({ type: 'backtest-failed', message });
         return message;
       },
     );

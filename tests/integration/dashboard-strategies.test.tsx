@@ -102,6 +102,30 @@ describe('the dashboard Strategies tab', () => {
       // ← back to the list: the keys still work after the run
       key('h');
       await waitForFrame(frame, 'Parameters of ema-cross', 10_000);
+
+      // a longer run (November, 19 sessions, ~0.4 s here in-thread): keys work while it runs (help opens while it
+      // is running, closes, tabs switch; the report shows on tab 4 when it ends)
+      key('\r');
+      await waitForFrame(frame, 'Backtest ema-cross', 10_000);
+      key('\t');
+      await waitForFrame(frame, /› From/, 10_000);
+      key('2026-11-02');
+      await waitForFrame(frame, /› From\s+2026-11-02/, 10_000);
+      const began = Date.now();
+      key('\r');
+      await waitForFrame(frame, 'running in the background', 20_000);
+      key('?');
+      await waitForFrame(frame, 'Keys', 10_000);
+      const duringRun = controller.state.backtest.running;
+      key('?'); // closes the help
+      await waitForFrame(frame, (f) => !f.includes('LIVE means'), 10_000);
+      key('1');
+      await waitForFrame(frame, /Holdings \(\d+\)/, 10_000);
+      key('4');
+      const second = await waitForFrame(frame, /hash [0-9a-f]{64}/, 60_000);
+      if (process.env.ALGO_TEST_TIMES) console.log(`19 sessions in ${Date.now() - began} ms`);
+      expect(duringRun?.label).toBe('ema-cross NSE:INFY 2026-11-02 to 2026-12-01');
+      expect(second).toMatch(/NSE:INFY 2026-11-02 to 2026-12-01/);
     } finally {
       ink.unmount();
       await controller.stop();
