@@ -17,6 +17,7 @@ import type { BacktestProgress } from '../core/backtest/types.js';
 
 /** Backtest progress reaches the screen at most this often (core tells it per 1%; the throttle is the face's). */
 const PROGRESS_MS = 250;
+const PROGRESS_STEP = 0.05;
 
 export interface ControllerOptions {
   factory: BackendFactory;
@@ -434,15 +435,19 @@ export class DashboardController {
     this.backtestRunning = true;
     const label = `${req.strategy.kind === 'builtin' ? req.strategy.id : req.strategy.name} ${req.symbols.join(',')} ${req.from} to ${req.to}`;
     let told = 0;
+    let toldShare = 0;
     let started: (() => void) | null = null;
     const begun = new Promise<void>((r) => (started = r));
     const onProgress = (p: BacktestProgress): void => {
       if (gen !== this.generation) return;
       if (!this.state.backtest.running) this.dispatch({ type: 'backtest-start', label });
       started?.();
+      // at most every PROGRESS_MS of the clock, or every PROGRESS_STEP of the range (a clock held still, as ALGO_CLOCK's, still moves the bar)
       const now = this.opts.clock.now();
-      if (p.done < p.total && now - told < PROGRESS_MS && told !== 0) return;
+      const share = p.total > 0 ? p.done / p.total : 1;
+      if (told !== 0 && share < 1 && now - told < PROGRESS_MS && share - toldShare < PROGRESS_STEP) return;
       told = now || 1;
+      toldShare = share;
       this.dispatch({ type: 'backtest-progress', done: p.done, total: p.total, at: p.at });
     };
     const profile = this.current;

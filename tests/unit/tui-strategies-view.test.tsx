@@ -94,9 +94,9 @@ describe('the status line', () => {
   it('a bar and the instant reached while it runs, the failure after one, what Enter does otherwise', () => {
     const at = parseIst('2026-09-02 12:00:00');
     expect(backtestStatus({ ...NO_BACKTEST, running: { label: 'ema-cross NSE:INFY', done: 375, total: 750, at } }, 'ema-cross')).toBe(
-      'running ema-cross NSE:INFY [##########----------]  50% 2026-09-02 12:00',
+      '[######------]  50% 2026-09-02 12:00 ema-cross NSE:INFY',
     );
-    expect(backtestStatus({ ...NO_BACKTEST, running: { label: 'x', done: 0, total: 0, at: null } }, 'x')).toMatch(/0% starting$/);
+    expect(backtestStatus({ ...NO_BACKTEST, running: { label: 'x', done: 0, total: 0, at: null } }, 'x')).toBe('[------------]   0% starting x');
     expect(backtestStatus({ ...NO_BACKTEST, error: 'unknown symbol NSE:NOPE' }, 'orb')).toBe('backtest failed: unknown symbol NSE:NOPE');
     expect(backtestStatus(NO_BACKTEST, 'orb')).toBe('Enter: backtest orb');
   });

@@ -23,7 +23,7 @@ export interface StrategiesViewProps {
   height: number;
 }
 
-const BAR = 20;
+const BAR = 12;
 
 /** One line: the backtest running (a bar and the instant reached), the last failure, or what the keys do (on the list or the report). */
 export function backtestStatus(b: BacktestState, selected: string | undefined, pane: 'list' | 'report' = 'list'): string {
@@ -32,7 +32,8 @@ export function backtestStatus(b: BacktestState, selected: string | undefined, p
     const frac = r.total > 0 ? Math.min(1, r.done / r.total) : 0;
     const filled = Math.round(frac * BAR);
     const at = r.at === null ? 'starting' : formatIst(r.at).slice(0, 16);
-    return `running ${r.label} [${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${at}`;
+    // the bar first: at 80 columns a long label is what gets clipped
+    return `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${at} ${r.label}`;
   }
   if (b.error) return `backtest failed: ${b.error}`;
   if (pane === 'report') return b.result ? `${b.result.run_id}, kept (algo backtest show ${b.result.run_id}) · ← the strategies` : '← the strategies';
