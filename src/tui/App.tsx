@@ -1,7 +1,8 @@
-import React, { useMemo, useRef, useState } from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, useApp, useInput } from 'ink';
 import type { Clock } from '../core/clock.js';
 import { describeError } from '../core/errors.js';
+import { istDate } from '../core/ist.js';
 import { ThemeContext } from './theme-context.js';
 import type { Theme } from './theme.js';
 import type { DataAction, DataState } from './state/data.js';
@@ -18,6 +19,8 @@ export interface DashboardPort {
   readonly store: Store<DataState, DataAction>;
   readonly profileName: string;
   run(effect: Effect): Promise<UiEvent | null>;
+  /** Events after their effect answered (a backtest's end); returns the unsubscribe. */
+  events?(listener: (e: UiEvent) => void): () => void;
 }
 
 export interface AppProps {
@@ -42,6 +45,7 @@ export function App({ port, clock, theme, initial }: AppProps): React.ReactEleme
     uiRef.current = next;
     setUi(next);
   };
+  useEffect(() => port.events?.((e) => update(applyEvent(uiRef.current, e))), [port]);
 
   const onKey = (input: string, key: KeyInfo): void => {
     const result = handleKey(uiRef.current, input, key, {
@@ -50,6 +54,8 @@ export function App({ port, clock, theme, initial }: AppProps): React.ReactEleme
       currentProfile: port.profileName,
       signedOut: data.sessionExpired !== null,
       signingIn: data.signingIn !== null,
+      backtestSymbol: rows.watchlist[Math.min(uiRef.current.selection.watchlist, rows.watchlist.length - 1)]?.key ?? 'NSE:INFY',
+      today: istDate(clock.now()),
     });
     update(result.ui);
     const effect = result.effect;

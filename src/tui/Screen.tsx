@@ -11,6 +11,8 @@ import { HelpView } from './components/HelpView.js';
 import { PortfolioView } from './views/PortfolioView.js';
 import { PaperView } from './views/PaperView.js';
 import { WatchlistView } from './views/WatchlistView.js';
+import { StrategiesView } from './views/StrategiesView.js';
+import { BacktestForm, backtestFormHeight } from './components/BacktestForm.js';
 import type { DataState } from './state/data.js';
 import type { SectionRows } from './state/rows.js';
 import type { UiState } from './state/ui.js';
@@ -53,6 +55,8 @@ function overlayHeight(ui: UiState, profiles: number): number {
   switch (o.kind) {
     case 'form':
       return visibleFields(o.form).length + 4 + (o.form.error ? 2 : 0);
+    case 'backtest-form':
+      return backtestFormHeight(o.form);
     case 'profiles':
       return Math.max(profiles, 1) + 4 + (o.note ? 2 : 0);
     case 'watch-add':
@@ -114,6 +118,17 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
         height={viewHeight}
       />
     );
+  } else if (ui.tab === 'strategies') {
+    view = (
+      <StrategiesView
+        strategies={rows.strategies}
+        backtest={data.backtest}
+        focus={ui.focus.strategies}
+        selection={{ strategies: sel.strategies, backtestTrades: sel.backtestTrades }}
+        width={width}
+        height={viewHeight}
+      />
+    );
   } else {
     view = <WatchlistView rows={rows.watchlist} selected={sel.watchlist} width={width} height={viewHeight} />;
   }
@@ -127,11 +142,12 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
       ))}
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {o.kind === 'form' ? <OrderForm form={o.form} width={width} /> : null}
+        {o.kind === 'backtest-form' ? <BacktestForm form={o.form} width={width} /> : null}
         {o.kind === 'profiles' ? <ProfileSwitcher profiles={data.profiles} index={o.index} current={profileName} note={o.note} width={width} /> : null}
         {o.kind === 'watch-add' ? <Prompt label="Add symbol" text={o.text} error={o.error} busy={o.busy} width={width} /> : null}
         {view}
       </Box>
-      <StatusLine message={ui.message} width={width} signedOut={data.sessionExpired !== null} />
+      <StatusLine message={ui.message} width={width} signedOut={data.sessionExpired !== null} tab={ui.tab} />
     </Box>
   );
 }

@@ -10,6 +10,14 @@ import { keyOf } from './state/derive.js';
 import { parseInstrument } from '../core/order/index.js';
 import { Store } from './state/store.js';
 import { SIGNED_OUT_KEYS, type Effect, type UiEvent } from './state/ui.js';
+import { fieldOfError } from './state/backtest-form.js';
+import { signed } from './format.js';
+import type { BacktestRequest } from '../app/backtest.js';
+import type { BacktestProgress } from '../core/backtest/types.js';
+
+/** Backtest progress reaches the screen at most this often (core tells it per 1%; the throttle is the face's). */
+const PROGRESS_MS = 250;
+const PROGRESS_STEP = 0.05;
 
 export interface ControllerOptions {
   factory: BackendFactory;
@@ -53,9 +61,21 @@ export class DashboardController {
   /** A sandbox session refused by its sandbox is renewed once, silently, until the portfolio loads again. */
   private renewTried = false;
   private signInAbort: AbortController | null = null;
+  private backtestRunning = false;
+  private readonly listeners = new Set<(e: UiEvent) => void>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.current = opts.profile;
+  }
+
+  /** Events that arrive after their effect has answered (a backtest's end); returns the unsubscribe. */
+  events(listener: (e: UiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(e: UiEvent): void {
+    for (const l of this.listeners) l(e);
   }
 
   get profileName(): string {
@@ -359,6 +379,8 @@ export class DashboardController {
       case 'cancel-sign-in':
         this.signInAbort?.abort();
         return null;
+      case 'backtest':
+        return this.backtest(effect.request);
       default: {
         const port = b?.paper ?? this.paperOnly?.paper;
         if (!port) return { type: 'message', text: 'not signed in: nothing to do', tone: 'error' };
@@ -401,6 +423,58 @@ export class DashboardController {
     return { type: 'message', text: `signed profile ${name} in again${this.state.profile ? ` as ${this.state.profile.userId}` : ''}`, tone: 'ok' };
   }
 
+  /**
+   * A backtest in the worker (src/app): answers once it has started (its first progress) or was
+   * refused (a field named when it can be); its progress goes to the data store at most every
+   * PROGRESS_MS, and its end to the store and, through `onBacktestDone`, to the screen.
+   */
+  private async backtest(req: BacktestRequest): Promise<UiEvent> {
+    const run = this.opts.factory.backtest;
+    if (!run) return { type: 'backtest-error', message: 'backtests are not available here' };
+    if (this.backtestRunning) return { type: 'backtest-error', message: `a backtest is running (${this.state.backtest.running?.label ?? 'one'}): wait for it to finish` };
+    this.backtestRunning = true;
+    const label = `${req.strategy.kind === 'builtin' ? req.strategy.id : req.strategy.name} ${req.symbols.join(',')} ${req.from} to ${req.to}`;
+    let told = 0;
+    let toldShare = 0;
+    let started: (() => void) | null = null;
+    const begun = new Promise<void>((r) => (started = r));
+    const onProgress = (p: BacktestProgress): void => {
+      if (gen !== this.generation) return;
+      if (!this.state.backtest.running) this.dispatch({ type: 'backtest-start', label });
+      started?.();
+      // at most every PROGRESS_MS of the clock, or every PROGRESS_STEP of the range (a clock held still, as ALGO_CLOCK's, still moves the bar)
+      const now = this.opts.clock.now();
+      const share = p.total > 0 ? p.done / p.total : 1;
+      if (told !== 0 && share < 1 && now - told < PROGRESS_MS && share - toldShare < PROGRESS_STEP) return;
+      told = now || 1;
+      toldShare = share;
+      this.dispatch({ type: 'backtest-progress', done: p.done, total: p.total, at: p.at });
+    };
+    const profile = this.current;
+    const gen = this.generation;
+    const done = run(profile, req, { onProgress }).then(
+      (result) => {
+        this.backtestRunning = false;
+        // (kept in the store either way; another profile's screen does not show it)
+        if (gen !== this.generation) return null;
+        this.dispatch({ type: 'backtest-done', result });
+        const s = result.stats;
+        this.tell({ type: 'backtest-done', message: `backtest ${result.run_id} done: ${s.trades} trades, net P&L ${signed(s.net_pnl)} (kept: algo backtest list)` });
+        return null;
+      },
+      (e: unknown) => {
+        this.backtestRunning = false;
+        const message = describeError(e);
+        if (gen === this.generation) this.dispatch({ type: 'backtest-failed', message });
+        return message;
+      },
+    );
+    const first = await Promise.race([begun.then(() => 'started' as const), done]);
+    if (first === 'started' || first === null) return { type: 'backtest-started', message: `backtest ${label}: running in the background (keys still work)` };
+    const field = fieldOfError(first);
+    return { type: 'backtest-error', message: first, ...(field ? { field } : {}) };
+  }
+
   private async watchAdd(text: string): Promise<UiEvent> {
     const sym = parseInstrument(text);
     if (!sym) return { type: 'watch-add-error', message: `"${text}" is not a symbol: type INFY or NSE:INFY` };
@@ -418,7 +492,7 @@ export class DashboardController {
 
   private async paperEffect(
     paper: PaperPort,
-    effect: Exclude<Effect, { type: 'quit' | 'switch-profile' | 'refresh' | 'watch-add' | 'watch-remove' | 'sign-in' | 'cancel-sign-in' }>,
+    effect: Exclude<Effect, { type: 'quit' | 'switch-profile' | 'refresh' | 'watch-add' | 'watch-remove' | 'sign-in' | 'cancel-sign-in' | 'backtest' }>,
   ): Promise<UiEvent> {
     const describeOrder = (o: PaperOrder): string => `${o.order_id} ${o.transaction_type} ${o.quantity} ${o.tradingsymbol} ${o.status}`;
     // Without a session there are no prices to place an order at: refused here, nothing stored. A cancel needs none.

@@ -16,6 +16,11 @@ export async function startDashboard(ctx: DashboardContext, stderr: { write(text
     profiles: async () => (await backend).factory.profiles(),
     open: async (profile) => (await backend).factory.open(profile),
     openPaperOnly: async (profile) => (await backend).factory.openPaperOnly?.(profile) ?? null,
+    backtest: async (profile, req, opts) => {
+      const f = (await backend).factory;
+      if (!f.backtest) throw new Error('backtests from the dashboard are not available');
+      return f.backtest(profile, req, opts);
+    },
     signIn: async (profile, opts) => {
       const f = (await backend).factory;
       if (!f.signIn) throw new Error('signing in from the dashboard is not available');

@@ -23,6 +23,8 @@ const rows = (over: Partial<Record<SectionId, RowRef[]>> = {}): Record<SectionId
   ],
   paperTrades: [],
   watchlist: [{ exchange: 'NSE', tradingsymbol: 'INFY' }],
+  strategies: [],
+  backtestTrades: [],
   ...over,
 });
 

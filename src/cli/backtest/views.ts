@@ -1,14 +1,14 @@
 import type { RunSummary } from '../../core/backtest/store.js';
 import type { BacktestResult, BacktestSpec, BacktestTrade } from '../../core/backtest/types.js';
+import { equityChart, pct, profitFactorText } from '../../core/backtest/report.js';
 import { formatIst } from '../../core/ist.js';
-import { formatINR, type Paise } from '../../core/money.js';
+import { formatINR } from '../../core/money.js';
 import { settingsJson } from '../../app/backtest-json.js';
 import type { Distance, ExitPlan } from '../../core/strategy/types.js';
 import { formatCount, renderTable, signedINR, type Styles } from '../output.js';
 
 /** What `algo backtest` prints: the report, the equity chart, the tables, and the --json documents. */
 
-const pct = (n: number): string => `${(Math.round(n * 100) / 100).toFixed(2)}%`;
 const rupees = (r: number): string => formatINR(Math.round(r * 100));
 
 export { runJson, statsJson, summaryJson } from '../../app/backtest-json.js';
@@ -33,7 +33,7 @@ export function reportText(r: BacktestResult, st: Styles, width: number): string
     `${sizingText(r.spec)} ${r.spec.product}  ${exitsText(r.spec.exits)}  capital ${formatINR(r.spec.capital)}  slippage ${r.spec.fills.slippageBps} bps`,
     '',
     `trades ${s.trades}  win rate ${pct(s.win_rate)}  net P&L ${signedINR(s.net_pnl, st)} after charges ${formatINR(s.total_charges)}`,
-    `max drawdown ${formatINR(s.max_drawdown)} (${pct(s.max_drawdown_pct)})  return ${pct(s.return_pct)}  profit factor ${s.profit_factor === null ? '-' : s.profit_factor.toFixed(2)}  expectancy ${signedINR(s.expectancy, st)}  exposure ${pct(s.exposure_pct)}`,
+    `max drawdown ${formatINR(s.max_drawdown)} (${pct(s.max_drawdown_pct)})  return ${pct(s.return_pct)}  profit factor ${profitFactorText(s.profit_factor)}  expectancy ${signedINR(s.expectancy, st)}  exposure ${pct(s.exposure_pct)}`,
     '',
     ...equityChart(r.equity.map((p) => p.equity), width),
     '',
@@ -59,26 +59,6 @@ export function tradesText(trades: readonly BacktestTrade[], st: Styles): string
     ],
     st,
   );
-}
-
-const BLOCKS = '▁▂▃▄▅▆▇█';
-
-/**
- * The equity curve as one line of block characters (a sparkline) between its first and last
- * value, with the low and the high below: at most `width` columns wide, each column the last
- * point of its share of the curve.
- */
-export function equityChart(points: readonly Paise[], width: number): string[] {
-  if (points.length === 0) return ['equity: no points'];
-  const first = formatINR(points[0]!);
-  const last = formatINR(points[points.length - 1]!);
-  const room = Math.max(8, Math.min(120, width) - first.length - last.length - 10);
-  const cols = Math.min(room, points.length);
-  const sampled = Array.from({ length: cols }, (_, i) => points[Math.min(points.length - 1, Math.floor(((i + 1) * points.length) / cols) - 1)]!);
-  const lo = Math.min(...points);
-  const hi = Math.max(...points);
-  const line = sampled.map((p) => (hi === lo ? BLOCKS[3]! : BLOCKS[Math.min(7, Math.floor(((p - lo) / (hi - lo)) * 8))]!)).join('');
-  return [`equity  ${first} ${line} ${last}`, `        low ${formatINR(lo)}  high ${formatINR(hi)}`];
 }
 
 export function listText(runs: readonly RunSummary[], st: Styles): string {
@@ -126,7 +106,7 @@ export function compareText(a: BacktestResult, b: BacktestResult, st: Styles): s
     ['charges', (r) => formatINR(r.stats.total_charges)],
     ['max drawdown', (r) => formatINR(r.stats.max_drawdown)],
     ['return', (r) => pct(r.stats.return_pct)],
-    ['profit factor', (r) => (r.stats.profit_factor === null ? '-' : r.stats.profit_factor.toFixed(2))],
+    ['profit factor', (r) => profitFactorText(r.stats.profit_factor)],
     ['expectancy', (r) => signedINR(r.stats.expectancy, st)],
     ['exposure', (r) => pct(r.stats.exposure_pct)],
     ['hash', (r) => r.hash.slice(0, 12)],

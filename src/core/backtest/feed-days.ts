@@ -13,7 +13,9 @@ export const MAX_RANGE_DAYS = 3660;
 /** "YYYY-MM-DD" that is a real calendar date, or a UsageError naming the flag. */
 export function checkDate(flag: string, text: string): string {
   const m = DATE_RE.exec(text);
-  const ok = m !== null && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  const t = m === null ? Number.NaN : Date.parse(`${text}T00:00:00Z`);
+  // (an impossible month or day, "2026-13-01", is NaN: no toISOString of it)
+  const ok = Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === text;
   if (!ok) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a date`, `give an IST date as YYYY-MM-DD, e.g. ${flag} 2026-11-23`);
   return text;
 }

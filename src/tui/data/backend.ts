@@ -1,3 +1,5 @@
+import type { BacktestRequest, BacktestRunOptions } from '../../app/backtest.js';
+import type { BacktestResult } from '../../core/backtest/types.js';
 import type { OrderChanges, OrderRequest, PaperOrder } from '../../core/paper/types.js';
 import type { PaperSnapshot, PortfolioSnapshot, ProfileEntry, ProfileInfo, QuoteView, TickerStatus } from '../model.js';
 
@@ -72,4 +74,6 @@ export interface BackendFactory {
   openPaperOnly?(profile: string): Promise<PaperOnly | null>;
   /** Sign the profile in again: a sandbox one as its demo user, a live one in the browser. Resolves once signed in. */
   signIn?(profile: string, opts: SignInOptions): Promise<void>;
+  /** Run a backtest for the profile's user in a worker thread and store it (src/app/backtest.ts runProfileBacktest). */
+  backtest?(profile: string, req: BacktestRequest, opts: BacktestRunOptions): Promise<BacktestResult>;
 }

@@ -93,6 +93,10 @@ export async function loadBackend(
         close: () => paper.close(),
       };
     },
+    async backtest(profile, req, runOpts) {
+      const { runProfileBacktest } = await import('../../app/backtest.js');
+      return runProfileBacktest(contextFor(profile), req, runOpts);
+    },
     async signIn(profile, { signal, onUrl }) {
       const c = contextFor(profile);
       const p = profileNamed(c.configFile, profile);

@@ -1,3 +1,4 @@
+import type { BacktestResult } from '../../core/backtest/types.js';
 import type { PaperSnapshot, PortfolioSnapshot, ProfileEntry, ProfileInfo, QuoteView, TickerStatus } from '../model.js';
 
 /** What the dashboard knows about the world, and the pure reducer that updates it. */
@@ -23,7 +24,17 @@ export interface DataState {
   paperOnly: boolean;
   watchlist: readonly string[];
   loading: boolean;
+  backtest: BacktestState;
 }
+
+/** The Strategies view's backtest: the one running (with its progress), the last report, the last failure. */
+export interface BacktestState {
+  running: { label: string; done: number; total: number; at: number | null } | null;
+  result: BacktestResult | null;
+  error: string | null;
+}
+
+export const NO_BACKTEST: BacktestState = { running: null, result: null, error: null };
 
 /** Sparklines: one point per 5 minutes of quote time (4 hours), the last point following the live price. */
 export const HISTORY_POINTS = 48;
@@ -46,6 +57,7 @@ export function initialData(): DataState {
     paperOnly: false,
     watchlist: [],
     loading: true,
+    backtest: NO_BACKTEST,
   };
 }
 
@@ -65,7 +77,11 @@ export type DataAction =
   | { type: 'paper-only'; on: boolean }
   | { type: 'watchlist'; keys: readonly string[] }
   | { type: 'loaded' }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  | { type: 'backtest-start'; label: string }
+  | { type: 'backtest-progress'; done: number; total: number; at: number }
+  | { type: 'backtest-done'; result: BacktestResult }
+  | { type: 'backtest-failed'; message: string };
 
 function applyQuotes(s: DataState, batch: readonly QuoteView[]): DataState {
   if (batch.length === 0) return s;
@@ -125,6 +141,14 @@ export function dataReducer(s: DataState, a: DataAction): DataState {
       return { ...s, watchlist: a.keys };
     case 'loaded':
       return { ...s, loading: false };
+    case 'backtest-start':
+      return { ...s, backtest: { ...s.backtest, running: { label: a.label, done: 0, total: 0, at: null }, error: null } };
+    case 'backtest-progress':
+      return s.backtest.running ? { ...s, backtest: { ...s.backtest, running: { ...s.backtest.running, done: a.done, total: a.total, at: a.at } } } : s;
+    case 'backtest-done':
+      return { ...s, backtest: { running: null, result: a.result, error: null } };
+    case 'backtest-failed':
+      return { ...s, backtest: { ...s.backtest, running: null, error: a.message } };
     case 'reset':
       return { ...initialData(), profiles: s.profiles, signingIn: s.signingIn };
   }

@@ -1,6 +1,9 @@
 import type { OrderRow, PaperOrder, PaperTrade, QuoteView } from '../model.js';
 import { isOpenOrder } from '../model.js';
 import type { DataState } from './data.js';
+import type { BacktestTrade } from '../../core/backtest/types.js';
+import { BUILTINS } from '../../core/strategy/builtins/index.js';
+import type { Strategy } from '../../core/strategy/types.js';
 import { liveHolding, livePaperHolding, livePaperPosition, livePosition, type LiveHolding, type LivePaperHolding, type LivePaperPosition, type LivePosition } from './derive.js';
 import type { RowRef, SectionId } from './ui.js';
 
@@ -23,6 +26,10 @@ export interface SectionRows {
   paperOrders: PaperOrder[];
   paperTrades: PaperTrade[];
   watchlist: WatchRow[];
+  /** The built-in strategies, in `algo strategy list` order. */
+  strategies: readonly Strategy[];
+  /** The last backtest's round trips, in time order. */
+  backtestTrades: readonly BacktestTrade[];
 }
 
 const bySymbol = (a: { tradingsymbol: string }, b: { tradingsymbol: string }): number => a.tradingsymbol.localeCompare(b.tradingsymbol);
@@ -46,6 +53,8 @@ export function sectionRows(d: DataState): SectionRows {
     paperOrders: [...(paper?.orders ?? [])].sort((a, b) => Number(isOpenOrder(b)) - Number(isOpenOrder(a)) || b.placed_at - a.placed_at),
     paperTrades: [...(paper?.trades ?? [])].sort((a, b) => b.filled_at - a.filled_at),
     watchlist: d.watchlist.map((key) => ({ key, ...splitKey(key), quote: q[key] ?? null, history: d.history[key] ?? [] })),
+    strategies: BUILTINS,
+    backtestTrades: d.backtest.result?.trades ?? [],
   };
 }
 
@@ -81,5 +90,7 @@ export function rowRefs(r: SectionRows): Record<SectionId, RowRef[]> {
     })),
     paperTrades: r.paperTrades.map((t) => ({ exchange: t.exchange, tradingsymbol: t.tradingsymbol, quantity: t.quantity, product: t.product })),
     watchlist: r.watchlist.map((w) => ({ exchange: w.exchange, tradingsymbol: w.tradingsymbol })),
+    strategies: r.strategies.map((s) => ({ exchange: '', tradingsymbol: '', strategy: s.id })),
+    backtestTrades: r.backtestTrades.map((t) => ({ ...splitKey(t.symbol), quantity: t.quantity })),
   };
 }

@@ -3,22 +3,27 @@ import type { OrderChanges, OrderRequest, OrderType, Product, Side } from '../..
 import { loginCommand } from '../../core/auth/hints.js';
 import type { ProfileEntry } from '../model.js';
 import { formReducer, formToChanges, formToRequest, modifyOrderForm, newOrderForm, type OrderFormState } from './order-form.js';
+import type { BacktestRequest } from '../../app/backtest.js';
+import { backtestFormReducer, formToBacktest, newBacktestForm, type BacktestFormState } from './backtest-form.js';
 
 /** The dashboard's interface state and the pure function from a keystroke to the next state. */
 
-export type TabId = 'portfolio' | 'paper' | 'watchlist' | 'help';
+export type TabId = 'portfolio' | 'paper' | 'watchlist' | 'strategies' | 'help';
 export const TABS: readonly { id: TabId; label: string }[] = [
   { id: 'portfolio', label: 'Portfolio' },
   { id: 'paper', label: 'Paper' },
   { id: 'watchlist', label: 'Watchlist' },
+  { id: 'strategies', label: 'Strategies' },
   { id: 'help', label: 'Help' },
 ];
 
-export type SectionId = 'holdings' | 'positions' | 'orders' | 'paperPositions' | 'paperHoldings' | 'paperOrders' | 'paperTrades' | 'watchlist';
+export type SectionId = 'holdings' | 'positions' | 'orders' | 'paperPositions' | 'paperHoldings' | 'paperOrders' | 'paperTrades' | 'watchlist' | 'strategies' | 'backtestTrades';
 export const TAB_SECTIONS: Readonly<Record<TabId, readonly SectionId[]>> = {
   portfolio: ['holdings', 'positions', 'orders'],
   paper: ['paperPositions', 'paperHoldings', 'paperOrders', 'paperTrades'],
   watchlist: ['watchlist'],
+  /** The list (with the selected one's parameters), then the last backtest's report (its trades). */
+  strategies: ['strategies', 'backtestTrades'],
   help: [],
 };
 const ALL_SECTIONS = Object.values(TAB_SECTIONS).flat();
@@ -29,6 +34,7 @@ export type Overlay =
   | { kind: 'none' }
   | { kind: 'help' }
   | { kind: 'form'; form: OrderFormState }
+  | { kind: 'backtest-form'; form: BacktestFormState }
   | { kind: 'profiles'; index: number; note: string | null }
   | { kind: 'watch-add'; text: string; error: string | null; busy: boolean };
 
@@ -44,7 +50,7 @@ export interface UiState {
 export function initialUi(): UiState {
   return {
     tab: 'portfolio',
-    focus: { portfolio: 0, paper: 0, watchlist: 0, help: 0 },
+    focus: { portfolio: 0, paper: 0, watchlist: 0, strategies: 0, help: 0 },
     selection: Object.fromEntries(ALL_SECTIONS.map((s) => [s, 0])) as Record<SectionId, number>,
     overlay: { kind: 'none' },
     message: null,
@@ -64,6 +70,8 @@ export interface RowRef {
   positionKey?: string;
   /** A paper holding (a CNC buy from an earlier day): sold, never squared off. */
   holding?: boolean;
+  /** A strategy of the Strategies list (its id): no symbol to prefill an order with. */
+  strategy?: string;
 }
 
 export interface KeyContext {
@@ -74,6 +82,10 @@ export interface KeyContext {
   signedOut?: boolean;
   /** A sign-in from the dashboard (L) is under way: Esc stops it. */
   signingIn?: boolean;
+  /** The symbol a backtest form starts with: the watchlist's selected one (default NSE:INFY). */
+  backtestSymbol?: string;
+  /** The clock's IST date (YYYY-MM-DD): the form's default range ends before it. */
+  today?: string;
 }
 
 /** What b, s, m and x (and an order sent meanwhile) get while the profile is signed out. */
@@ -112,7 +124,9 @@ export type Effect =
   | { type: 'watch-add'; symbol: string }
   | { type: 'watch-remove'; key: string }
   | { type: 'sign-in' }
-  | { type: 'cancel-sign-in' };
+  | { type: 'cancel-sign-in' }
+  /** Run a backtest in the worker; the effect answers once it has started (or was refused). */
+  | { type: 'backtest'; request: BacktestRequest };
 
 export interface KeyResult {
   ui: UiState;
@@ -126,7 +140,11 @@ export type UiEvent =
   | { type: 'watch-add-error'; message: string }
   | { type: 'watch-add-done'; message: string }
   | { type: 'message'; text: string; tone: Tone }
-  | { type: 'profile-switched'; name: string };
+  | { type: 'profile-switched'; name: string }
+  | { type: 'backtest-error'; message: string; field?: BacktestFormState['focus'] }
+  | { type: 'backtest-started'; message: string }
+  /** A backtest ended: show its report. */
+  | { type: 'backtest-done'; message: string };
 
 export function applyEvent(ui: UiState, e: UiEvent): UiState {
   switch (e.type) {
@@ -140,6 +158,14 @@ export function applyEvent(ui: UiState, e: UiEvent): UiState {
       return { ...ui, overlay: { kind: 'none' }, message: { text: e.message, tone: 'ok' } };
     case 'message':
       return { ...ui, message: { text: e.text, tone: e.tone } };
+    case 'backtest-error':
+      return ui.overlay.kind === 'backtest-form'
+        ? { ...ui, overlay: { kind: 'backtest-form', form: backtestFormReducer(ui.overlay.form, { type: 'error', message: e.message, ...(e.field ? { field: e.field } : {}) }) } }
+        : { ...ui, message: { text: e.message, tone: 'error' } };
+    case 'backtest-started':
+      return { ...ui, overlay: ui.overlay.kind === 'backtest-form' ? { kind: 'none' } : ui.overlay, message: { text: e.message, tone: 'info' } };
+    case 'backtest-done':
+      return { ...ui, focus: { ...ui.focus, strategies: 1 }, selection: { ...ui.selection, backtestTrades: 0 }, message: { text: e.message, tone: 'ok' } };
     case 'profile-switched': {
       const fresh = initialUi();
       return { ...fresh, tab: ui.tab, message: { text: `switched to profile ${e.name}`, tone: 'ok' } };
@@ -186,7 +212,8 @@ function stepSection(ui: UiState, delta: number): UiState {
 const say = (ui: UiState, text: string, tone: Tone = 'info'): KeyResult => ({ ui: { ...ui, message: { text, tone } } });
 
 function openForm(ui: UiState, ctx: KeyContext, side: Side): KeyResult {
-  const row = selectedRow(ui, ctx);
+  const selected = selectedRow(ui, ctx);
+  const row = selected?.strategy ? null : selected;
   const form = newOrderForm({
     side,
     ...(row ? { symbol: `${row.exchange}:${row.tradingsymbol}` } : {}),
@@ -214,7 +241,8 @@ function globalKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyContext): K
   if (key.escape && ctx.signingIn) return { ui: { ...ui, message: { text: 'stopping the sign-in…', tone: 'info' } }, effect: { type: 'cancel-sign-in' } };
   if (key.escape) return { ui: { ...ui, message: null } };
   if (ctx.signedOut && 'bsmx'.includes(input) && input.length === 1) return say(ui, SIGNED_OUT_KEYS, 'error');
-  const tabIndex = '1234'.indexOf(input);
+  if (key.return && focusedSection(ui) === 'strategies') return openBacktestForm(ui, ctx);
+  const tabIndex = '12345'.indexOf(input);
   if (input.length === 1 && tabIndex >= 0) return { ui: switchTab(ui, TABS[tabIndex]!.id) };
   switch (input) {
     case 'q':
@@ -266,6 +294,33 @@ function globalKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyContext): K
     default:
       return { ui };
   }
+}
+
+/** Enter on a strategy: the run form, on the watchlist's selected symbol and the last trading days. */
+function openBacktestForm(ui: UiState, ctx: KeyContext): KeyResult {
+  const id = selectedRow(ui, ctx)?.strategy;
+  if (!id) return say(ui, 'select a strategy first');
+  const form = newBacktestForm(id, ctx.backtestSymbol ?? 'NSE:INFY', ctx.today ?? '');
+  return { ui: { ...ui, overlay: { kind: 'backtest-form', form }, message: null } };
+}
+
+function backtestFormKey(ui: UiState, form: BacktestFormState, input: string, key: KeyInfo, ctx: KeyContext): KeyResult {
+  const set = (f: BacktestFormState): KeyResult => ({ ui: { ...ui, overlay: { kind: 'backtest-form', form: f } } });
+  if (key.escape) return { ui: { ...ui, overlay: { kind: 'none' }, message: { text: 'backtest form closed', tone: 'info' } } };
+  if (form.busy) return { ui };
+  if (key.return) {
+    const parsed = formToBacktest(form, ctx.today ?? '');
+    if (!parsed.ok) return set(backtestFormReducer(form, { type: 'error', message: parsed.error, field: parsed.field }));
+    return { ui: set(backtestFormReducer(form, { type: 'busy', busy: true })).ui, effect: { type: 'backtest', request: parsed.value } };
+  }
+  if (key.tab) return set(backtestFormReducer(form, { type: key.shift ? 'prev' : 'next' }));
+  if (key.downArrow) return set(backtestFormReducer(form, { type: 'next' }));
+  if (key.upArrow) return set(backtestFormReducer(form, { type: 'prev' }));
+  if (key.leftArrow || key.rightArrow) return set(backtestFormReducer(form, { type: 'cycle' }));
+  if (key.backspace || key.delete) return set(backtestFormReducer(form, { type: 'backspace' }));
+  if (key.ctrl && input === 'u') return set(backtestFormReducer(form, { type: 'clear' }));
+  if (key.ctrl || key.meta || !input) return { ui };
+  return set(backtestFormReducer(form, { type: 'type', text: input }));
 }
 
 function formKey(ui: UiState, form: OrderFormState, input: string, key: KeyInfo): KeyResult {
@@ -331,6 +386,8 @@ export function handleKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyCont
   switch (o.kind) {
     case 'form':
       return formKey(ui, o.form, input, key);
+    case 'backtest-form':
+      return backtestFormKey(ui, o.form, input, key, ctx);
     case 'profiles':
       return profilesKey(ui, o.index, input, key, ctx);
     case 'watch-add':
