@@ -78,24 +78,8 @@ export function openBacktestJobs(opts: BacktestJobsOptions): BacktestJobs {
       sandboxMarket ??= market.sandboxMarket(opts.settings, opts.clock);
       return sandboxFeed(await sandboxMarket, spec.symbols, spec.from, spec.to, opts.clock);
     }
-    const [{ readSession, expiresAt }, { KiteClient }, { kiteFeed }, { AuthError }, { rateLimitDir }] = await Promise.all([
-      import('../core/auth/sessions.js'),
-      import('../core/kite/client.js'),
-      import('../core/backtest/feed-kite.js'),
-      import('../core/errors.js'),
-      import('./kite-env.js'),
-    ]);
-    const session = readSession(opts.settings.dataDir, userId);
-    if (!session || session.sandbox !== opts.sandbox) throw new AuthError(`no ${opts.sandbox ? 'sandbox' : 'live Kite'} session for this user`, 'sign in again');
-    const client = await KiteClient.open({
-      apiKey: session.api_key,
-      accessToken: session.access_token,
-      apiRoot: opts.apiRoot,
-      clock: opts.clock,
-      expiresAt: expiresAt(session),
-      ...(opts.sandbox ? {} : { rateLimitDir: rateLimitDir(opts.settings) }),
-    });
-    const m = await market.kiteMarket(client, opts.settings, opts.clock, undefined, opts.sandbox ? 'sandbox' : 'live');
+    const { kiteFeed } = await import('../core/backtest/feed-kite.js');
+    const m = await market.userKiteMarket(opts, userId);
     const source = opts.sandbox ? `sandbox:${opts.apiRoot}` : 'kite';
     return kiteFeed(m, spec.symbols, spec.from, spec.to, { cache: opts.store.backtests, source, clock: opts.clock });
   };

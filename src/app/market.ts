@@ -59,3 +59,37 @@ export async function paperMarket(
   if (kite.session.sandbox && !sandboxOverHttp(settings)) return sandboxMarket(settings, clock);
   return kiteMarket(kite.client, settings, clock, ticker, kite.session.sandbox ? 'sandbox' : 'live');
 }
+
+/** Where a server opens a signed-in user's own Kite market: their session file, the REST root, live or the sandbox over HTTP. */
+export interface UserMarketOptions {
+  settings: Settings;
+  clock: Clock;
+  sandbox: boolean;
+  apiRoot: string;
+}
+
+/**
+ * One user's Kite market from their stored session (a server serving many users: the paper
+ * accounts, the backtests). No session of that kind: an AuthError. Live clients share the app's
+ * rate-limit files; the server's own sandbox counts only its requests.
+ */
+export async function userKiteMarket(opts: UserMarketOptions, userId: string): Promise<MarketData> {
+  const [{ readSession, expiresAt }, { KiteClient }, { AuthError }, { rateLimitDir }] = await Promise.all([
+    import('../core/auth/sessions.js'),
+    import('../core/kite/client.js'),
+    import('../core/errors.js'),
+    import('./kite-env.js'),
+  ]);
+  const session = readSession(opts.settings.dataDir, userId);
+  if (!session || session.sandbox !== opts.sandbox) throw new AuthError(`no ${opts.sandbox ? 'sandbox' : 'live Kite'} session for this user`, 'sign in again');
+  const client = await KiteClient.open({
+    apiKey: session.api_key,
+    accessToken: session.access_token,
+    apiRoot: opts.apiRoot,
+    clock: opts.clock,
+    expiresAt: expiresAt(session),
+    ...(opts.sandbox ? {} : { rateLimitDir: rateLimitDir(opts.settings) }),
+  });
+  return kiteMarket(client, opts.settings, opts.clock, undefined, opts.sandbox ? 'sandbox' : 'live');
+}
+

@@ -48,25 +48,8 @@ export async function openPaperAccounts(opts: PaperAccountsOptions): Promise<Pap
   }
   const desks = new Map<string, Promise<PaperDesk>>();
   const open = async (userId: string): Promise<PaperDesk> => {
-    const [{ readSession, expiresAt }, { KiteClient }, { kiteMarket }, { AuthError }, { rateLimitDir }] = await Promise.all([
-      import('../core/auth/sessions.js'),
-      import('../core/kite/client.js'),
-      import('./market.js'),
-      import('../core/errors.js'),
-      import('./kite-env.js'),
-    ]);
-    const session = readSession(opts.settings.dataDir, userId);
-    if (!session || session.sandbox !== opts.sandbox) throw new AuthError(`no ${opts.sandbox ? 'sandbox' : 'live Kite'} session for this user`, 'sign in again');
-    const client = await KiteClient.open({
-      apiKey: session.api_key,
-      accessToken: session.access_token,
-      apiRoot: opts.apiRoot,
-      clock: opts.clock,
-      expiresAt: expiresAt(session),
-      // The server's own sandbox counts only its requests; Kite counts every process of the app.
-      ...(opts.sandbox ? {} : { rateLimitDir: rateLimitDir(opts.settings) }),
-    });
-    const market = await kiteMarket(client, opts.settings, opts.clock, undefined, opts.sandbox ? 'sandbox' : 'live');
+    const { userKiteMarket } = await import('./market.js');
+    const market = await userKiteMarket(opts, userId);
     return paperDesk({ ...base, market, sandbox: opts.sandbox, catchUpEachCall: true });
   };
   return {
