@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { peeksAtFormingBar, peeksAtFuture, shortWarmup } from '../helpers/cheats.js';
 import { fromFor, runCheck, sandboxMinutes, sessionsNeeded, verdictText } from '../../src/cli/backtest/check.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Bar } from '../../src/core/strategy/bars.js';
 import { emaCross } from '../../src/core/strategy/builtins/ma-cross.js';
 import { defaultsOf } from '../../src/core/strategy/params.js';
-import { HOLD, target, type Strategy } from '../../src/core/strategy/types.js';
 import { createMarket } from '../../src/sandbox/market.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
 
@@ -15,35 +15,6 @@ import { SandboxMarketData } from '../../src/sandbox/market-data.js';
  */
 const market = new SandboxMarketData(createMarket({}), new ManualClock(Date.parse('2026-12-02T18:00:00+05:30')));
 
-/** At each 1m bar's close it looks up the NEXT minute in the data it was given. */
-const peeksAtFuture = (minutes: readonly Bar[]): Strategy => ({
-  id: 'peek-future',
-  version: 1,
-  title: 'reads the next bar',
-  description: '',
-  params: {},
-  timeframe: '1m',
-  warmup: () => 1,
-  init: () => {},
-  onBar(ctx) {
-    const next = minutes.find((m) => m.time > ctx.bar.time);
-    return next && next.close > ctx.bar.close ? target(1) : target('flat');
-  },
-});
-
-/** On 5m bars: reads the first minute of the bar still forming. */
-const peeksAtFormingBar = (minutes: readonly Bar[]): Strategy => ({
-  ...peeksAtFuture(minutes),
-  id: 'peek-forming',
-  timeframe: '5m',
-  onBar(ctx) {
-    const forming = minutes.find((m) => m.time === ctx.bar.time + 60_000);
-    return forming && forming.close > ctx.bar.close ? target(1) : HOLD;
-  },
-});
-
-/** An EMA crossover declaring only its slow period (21 bars) as warm-up, not the 145 its seed needs. */
-const shortWarmup: Strategy = { ...emaCross, id: 'short-warmup', warmup: (p) => Number(p.slow) };
 
 describe('the checks of algo backtest check catch planted cheats on sandbox bars', () => {
   it('lookahead: a strategy reading the next minute fails, with the first difference', async () => {

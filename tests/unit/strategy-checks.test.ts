@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { peeksAtFormingBar, peeksAtFuture, shortWarmup } from '../helpers/cheats.js';
 import type { Bar } from '../../src/core/strategy/bars.js';
 import { BUILTINS } from '../../src/core/strategy/builtins/index.js';
-import { emaCross } from '../../src/core/strategy/builtins/ma-cross.js';
 import { checkLookahead, checkWarmup } from '../../src/core/strategy/checks.js';
 import { runSignals } from '../../src/core/strategy/driver.js';
 import { defaultsOf } from '../../src/core/strategy/params.js';
-import { HOLD, target, type Strategy } from '../../src/core/strategy/types.js';
+import { HOLD, type Strategy } from '../../src/core/strategy/types.js';
 import { minutesFrom, walk, weekdays } from '../helpers/bars.js';
 
 // Eight sessions of a deterministic walk: 3,000 minute bars, 600 five-minute bars; for the warm-up
@@ -13,35 +13,6 @@ import { minutesFrom, walk, weekdays } from '../helpers/bars.js';
 const bars = walk(weekdays('2026-11-02', 8));
 const long = walk(weekdays('2026-10-01', 24), 11);
 
-/** A planted cheat: at each 1m bar's close it looks up the NEXT minute in the data it was given. */
-const peeksAtFuture = (minutes: readonly Bar[]): Strategy => ({
-  id: 'peek-future',
-  version: 1,
-  title: 'reads the next bar',
-  description: '',
-  params: {},
-  timeframe: '1m',
-  warmup: () => 1,
-  init: () => {},
-  onBar(ctx) {
-    const next = minutes.find((m) => m.time > ctx.bar.time);
-    return next && next.close > ctx.bar.close ? target(1) : target('flat');
-  },
-});
-
-/** A planted cheat on 5m bars: reads the first minute of the 5m bar still forming. */
-const peeksAtFormingBar = (minutes: readonly Bar[]): Strategy => ({
-  ...peeksAtFuture(minutes),
-  id: 'peek-forming',
-  timeframe: '5m',
-  onBar(ctx) {
-    const forming = minutes.find((m) => m.time === ctx.bar.time + 60_000);
-    return forming && forming.close > ctx.bar.close ? target(1) : HOLD;
-  },
-});
-
-/** An EMA crossover that declares a warm-up of only its slow period (21) instead of the 145 the seed needs. */
-const shortWarmup: Strategy = { ...emaCross, id: 'short-warmup', warmup: (p) => Number(p.slow) };
 
 describe('lookahead: decisions up to t are the same in a run cut at t', () => {
   it.each(BUILTINS.map((s) => [s.id, s] as const))('%s passes', (_id, s) => {
