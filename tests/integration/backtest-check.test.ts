@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { peeksAtFormingBar, peeksAtFuture, shortWarmup } from '../helpers/cheats.js';
 import { fromFor, runCheck, sandboxMinutes, sessionsNeeded, verdictText } from '../../src/cli/backtest/check.js';
 import { ManualClock } from '../../src/core/clock.js';
-import type { Bar } from '../../src/core/strategy/bars.js';
 import { emaCross } from '../../src/core/strategy/builtins/ma-cross.js';
 import { defaultsOf } from '../../src/core/strategy/params.js';
 import { createMarket } from '../../src/sandbox/market.js';
