@@ -1,5 +1,3 @@
-import type { Clock } from '../core/clock.js';
-import type { Settings } from '../core/config.js';
 import { AlgoError, UsageError } from '../core/errors.js';
 import { istDate } from '../core/ist.js';
 import type { MarketData } from '../core/market/types.js';
@@ -9,6 +7,7 @@ import type { PaperStore } from '../core/store/types.js';
 import { strategyOf } from '../core/backtest/run.js';
 import { claimBacktest, newRunId, specOf } from './backtest.js';
 import { BacktestInputError, paramsFrom, rangeOf, type BacktestRequest } from './backtest-request.js';
+import type { UserMarketOptions } from './market.js';
 
 /**
  * Backtests for a server's users (`algo serve`): a run starts in the background (its worker
@@ -48,14 +47,9 @@ export interface BacktestJobs {
   close(): Promise<void>;
 }
 
-export interface BacktestJobsOptions {
+/** `sandbox`: sandbox minutes (in process on the connect plan), else live Kite's history through each user's session. */
+export interface BacktestJobsOptions extends UserMarketOptions {
   store: PaperStore;
-  settings: Settings;
-  clock: Clock;
-  /** The server's kind: sandbox minutes (in process on the connect plan) or live Kite's history. */
-  sandbox: boolean;
-  /** Kite's (or the sandbox's) REST root, for history over HTTP. */
-  apiRoot: string;
   onError?: (message: string) => void;
 }
 

@@ -1,8 +1,7 @@
-import type { Clock } from '../core/clock.js';
-import type { Settings } from '../core/config.js';
 import type { PaperStore } from '../core/store/types.js';
 import type { PaperAccount } from './paper-account.js';
 import { paperDesk, type PaperDesk } from './paper.js';
+import type { UserMarketOptions } from './market.js';
 
 /** Every signed-in user's paper account, for a server that serves many users (`algo serve`). */
 export interface PaperAccounts {
@@ -11,14 +10,9 @@ export interface PaperAccounts {
   close(): Promise<void>;
 }
 
-export interface PaperAccountsOptions {
+/** `sandbox`: the market is the sandbox's; else each live user trades on Kite's quotes through their own session. */
+export interface PaperAccountsOptions extends UserMarketOptions {
   store: PaperStore;
-  settings: Settings;
-  clock: Clock;
-  /** The market is the sandbox's; else each live user trades on Kite's quotes through their own session. */
-  sandbox: boolean;
-  /** Kite's REST root (live users). */
-  apiRoot: string;
   onError?: (message: string) => void;
 }
 

@@ -8,16 +8,10 @@ import * as views from './views.js';
 
 export type BacktestCommand = 'run' | 'list' | 'show' | 'trades' | 'compare' | 'check';
 
-export interface CheckOptions {
-  strategy?: string;
-  rules?: string;
-  symbol?: string[];
-  from?: string;
-  to?: string;
-  param?: string[];
-}
+/** `algo backtest check` takes run's strategy, symbol, range and parameter flags. */
+export type CheckOptions = Pick<RunOptions, 'strategy' | 'rules' | 'symbol' | 'from' | 'to' | 'param'>;
 
-export async function runBacktestCommand(ctx: Context, name: BacktestCommand, args: string[], opts: RunOptions & CheckOptions): Promise<void> {
+export async function runBacktestCommand(ctx: Context, name: BacktestCommand, args: string[], opts: RunOptions): Promise<void> {
   switch (name) {
     case 'run':
       return run(ctx, opts);
