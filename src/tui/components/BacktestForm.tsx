@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme-context.js';
+import { FormFooter } from './FormFooter.js';
 import { BACKTEST_FIELDS, type BacktestField, type BacktestFormState } from '../state/backtest-form.js';
 
 const LABELS: Record<BacktestField, string> = { symbol: 'Symbol', from: 'From', to: 'To', qty: 'Qty', product: 'Product', params: 'Params' };
@@ -30,14 +31,7 @@ export function BacktestForm({ form, width }: { form: BacktestFormState; width: 
           </Text>
         );
       })}
-      {form.error ? (
-        <Text color={theme.danger} wrap="wrap">
-          ✖ {form.error}
-        </Text>
-      ) : null}
-      <Text color={theme.muted} wrap="truncate">
-        {form.busy ? 'starting the backtest…' : 'Tab next field · Ctrl-U clear · Enter run · Esc cancel'}
-      </Text>
+      <FormFooter error={form.error} busy={form.busy ? 'starting the backtest…' : null} keys="Tab next field · Ctrl-U clear · Enter run · Esc cancel" />
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme-context.js';
+import { FormFooter } from './FormFooter.js';
 import { visibleFields, type FormField, type OrderFormState } from '../state/order-form.js';
 
 const LABELS: Record<FormField, string> = {
@@ -70,14 +71,7 @@ export function OrderForm({ form, width }: { form: OrderFormState; width: number
           </Text>
         );
       })}
-      {form.error ? (
-        <Text color={theme.danger} wrap="wrap">
-          ✖ {form.error}
-        </Text>
-      ) : null}
-      <Text color={theme.muted} wrap="truncate">
-        {form.busy ? 'sending…' : `Tab next field · Ctrl-U clear · Enter ${form.mode === 'modify' ? 'modify' : 'place'} · Esc cancel`}
-      </Text>
+      <FormFooter error={form.error} busy={form.busy ? 'sending…' : null} keys={`Tab next field · Ctrl-U clear · Enter ${form.mode === 'modify' ? 'modify' : 'place'} · Esc cancel`} />
     </Box>
   );
 }
