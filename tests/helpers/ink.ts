@@ -39,3 +39,6 @@ export async function waitForStdin(stdin: EventEmitter, timeoutMs = 3000): Promi
     await pause(POLL_MS);
   }
 }
+
+/** A frame without its ANSI colour codes (what a person reads). */
+export const plain = (frame: string | undefined): string => (frame ?? '').replace(/\x1b\[[0-9;]*m/g, '');

@@ -13,7 +13,7 @@ import { App } from '../../src/tui/App.js';
 import { DashboardController } from '../../src/tui/controller.js';
 import { loadBackend } from '../../src/tui/data/load-backend.js';
 import { themeFor } from '../../src/tui/theme.js';
-import { waitForFrame, waitForStdin } from '../helpers/ink.js';
+import { plain, waitForFrame, waitForStdin } from '../helpers/ink.js';
 import { freePort } from '../helpers/ports.js';
 
 /**
@@ -40,7 +40,6 @@ async function cli(dir: string, args: string[], clock: string): Promise<{ code: 
   return { code, out: io.out(), err: io.err() };
 }
 
-const plain = (f: string | undefined): string => (f ?? '').replace(/\x1b\[[0-9;]*m/g, '');
 
 describe('the dashboard the day after a delivery buy', () => {
   it('lists it under Paper holdings (as `algo paper holdings` does), not positions; x says to sell it; the trade shows its date', async () => {

@@ -12,7 +12,7 @@ import { App } from '../../src/tui/App.js';
 import { DashboardController } from '../../src/tui/controller.js';
 import { loadBackend } from '../../src/tui/data/load-backend.js';
 import { themeFor } from '../../src/tui/theme.js';
-import { waitForFrame, waitForStdin } from '../helpers/ink.js';
+import { plain, waitForFrame, waitForStdin } from '../helpers/ink.js';
 import { freePort } from '../helpers/ports.js';
 
 /**
@@ -36,7 +36,6 @@ async function cli(dir: string, args: string[]): Promise<{ code: number; out: st
   return { code, out: io.out(), err: io.err() };
 }
 
-const plain = (f: string | undefined): string => (f ?? '').replace(/\x1b\[[0-9;]*m/g, '');
 
 describe('the dashboard Strategies tab', () => {
   it('runs an ema-cross backtest on INFY from the form, shows the report, and keeps the run as the CLI lists it', async () => {

@@ -18,7 +18,7 @@ import { App } from '../../src/tui/App.js';
 import { DashboardController } from '../../src/tui/controller.js';
 import { loadBackend, type DashboardContext } from '../../src/tui/data/load-backend.js';
 import { themeFor } from '../../src/tui/theme.js';
-import { waitForFrame, waitForStdin } from '../helpers/ink.js';
+import { plain, waitForFrame, waitForStdin } from '../helpers/ink.js';
 import { freePort } from '../helpers/ports.js';
 import { loginViaPage, startTestSandbox, tempDataDir, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -30,7 +30,6 @@ import { loginViaPage, startTestSandbox, tempDataDir, type TestSandbox } from '.
  * page of a sandbox that plays Kite).
  */
 
-const plain = (s: string | undefined): string => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
 const quiet = (): void => undefined;
 const WAIT = 15_000;
 

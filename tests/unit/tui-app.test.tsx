@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 
 /** A frame without colour codes. */
-const plain = (s: string | undefined): string => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
 const frame = (last: () => string | undefined): string => plain(last());
 const renderPlain = (tree: React.ReactElement) => {
   const r = render(tree);
@@ -15,7 +14,7 @@ import { themeFor } from '../../src/tui/theme.js';
 import { Store } from '../../src/tui/state/store.js';
 import { dataReducer, initialData, type DataAction, type DataState } from '../../src/tui/state/data.js';
 import type { Effect, UiEvent } from '../../src/tui/state/ui.js';
-import { waitForFrame, waitForStdin } from '../helpers/ink.js';
+import { plain, waitForFrame, waitForStdin } from '../helpers/ink.js';
 
 /** The whole screen in ink-testing-library: keys in, frames out; effects recorded by a port. */
 

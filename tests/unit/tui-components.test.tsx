@@ -1,9 +1,9 @@
 import React from 'react';
 import { describe, expect, it } from 'vitest';
+import { plain } from '../helpers/ink.js';
 import { render } from 'ink-testing-library';
 
-/** A frame without colour codes. */
-const plain = (s: string | undefined): string => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+
 const frame = (last: () => string | undefined): string => plain(last());
 const renderPlain = (tree: React.ReactElement) => {
   const r = render(tree);

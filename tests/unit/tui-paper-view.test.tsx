@@ -1,8 +1,6 @@
 import React from 'react';
 import { describe, expect, it } from 'vitest';
-import { render } from 'ink-testing-library';
-import { ThemeContext } from '../../src/tui/theme-context.js';
-import { themeFor } from '../../src/tui/theme.js';
+import { show } from '../helpers/ink-show.js';
 import { PaperHoldings } from '../../src/tui/components/PaperHoldings.js';
 import { PaperView } from '../../src/tui/views/PaperView.js';
 import { livePaperHolding, type LivePaperHolding } from '../../src/tui/state/derive.js';
@@ -10,13 +8,6 @@ import type { PaperHolding, PaperOrder, PaperTrade } from '../../src/tui/model.j
 
 /** The paper tab's tables as a person reads them: holdings apart from positions, and the date on an earlier day's rows. */
 
-const plain = (s: string | undefined): string => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-const show = (tree: React.ReactElement): string => {
-  const r = render(<ThemeContext.Provider value={themeFor({ NO_COLOR: '1' })}>{tree}</ThemeContext.Provider>);
-  const f = plain(r.lastFrame());
-  r.unmount();
-  return f;
-};
 
 const TODAY = '2026-11-25';
 const YESTERDAY_11 = Date.parse('2026-11-24T11:00:00+05:30');

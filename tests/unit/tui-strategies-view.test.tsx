@@ -1,6 +1,6 @@
 import React from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { render } from 'ink-testing-library';
+import { show } from '../helpers/ink-show.js';
 import { runBacktest } from '../../src/core/backtest/run.js';
 import type { BacktestResult } from '../../src/core/backtest/types.js';
 import { parseIst } from '../../src/core/ist.js';
@@ -9,8 +9,6 @@ import { pct } from '../../src/core/backtest/report.js';
 import type { Candle, Instrument } from '../../src/core/market/types.js';
 import { BUILTINS } from '../../src/core/strategy/builtins/index.js';
 import { createMarket } from '../../src/sandbox/market.js';
-import { ThemeContext } from '../../src/tui/theme-context.js';
-import { themeFor } from '../../src/tui/theme.js';
 import { BacktestForm } from '../../src/tui/components/BacktestForm.js';
 import { newBacktestForm } from '../../src/tui/state/backtest-form.js';
 import { NO_BACKTEST } from '../../src/tui/state/data.js';
@@ -19,13 +17,6 @@ import { feedOf, specOf } from '../fixtures/backtest-feed.js';
 
 /** The Strategies tab at 80x24 (the tab gets 20 lines): the list, a strategy's parameters, a real run's report. */
 
-const plain = (s: string | undefined): string => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-const show = (tree: React.ReactElement): string => {
-  const r = render(<ThemeContext.Provider value={themeFor({ NO_COLOR: '1' })}>{tree}</ThemeContext.Provider>);
-  const f = plain(r.lastFrame());
-  r.unmount();
-  return f;
-};
 const fits = (f: string, width: number, height: number): void => {
   const lines = f.split('\n');
   expect(lines.length).toBeLessThanOrEqual(height);
