@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { plain } from '../helpers/ink.js';
 import { render } from 'ink-testing-library';
 
-
 const frame = (last: () => string | undefined): string => plain(last());
 const renderPlain = (tree: React.ReactElement) => {
   const r = render(tree);
