@@ -51,6 +51,15 @@ function firstOfMonth(k: number): number {
   return Date.UTC(Math.floor(k / 12), k % 12, 1) - IST_OFFSET_MS;
 }
 
+/** NSE's tick bands change at these prices (paise); see tickForPrice. */
+const BAND_EDGES = [250_00, 1_000_00, 5_000_00, 10_000_00, 20_000_00];
+
+/** More than ₹5 (the largest tick) from every band edge: rounding to any tick keeps the price's band. */
+function clearOfBandEdges(paise: number): boolean {
+  for (const e of BAND_EDGES) if (Math.abs(paise - e) <= 500) return false;
+  return true;
+}
+
 /** The index of the last session of the month before month number k. */
 function lastSessionBefore(k: number): number {
   return nseCalendar.latestAt(firstOfMonth(k)).index;
@@ -148,8 +157,10 @@ export class PriceModel {
 
   /**
    * The instrument's tick in month number k: the price band of the previous month's last close
-   * (indices keep their fixed tick). Worked out forward from the last month known, so a far date
-   * costs one pass, and later ones nothing.
+   * (indices keep their fixed tick). That close is on the month before's tick, but rounding moves a
+   * price by less than ₹2.50 (half the largest tick), so a close more than ₹5 from every band edge
+   * has its band whatever that tick was: only a close near an edge needs the month before (so a
+   * process's first instrument list costs one close per stock, not a chain from May 2025).
    */
   tickOfMonth(spec: InstrumentSpec, k: number): number {
     if (spec.isIndex) return spec.tick_size;
@@ -157,19 +168,13 @@ export class PriceModel {
     if (!memo) this.ticks.set(spec.pathKey, (memo = new Map()));
     const hit = memo.get(k);
     if (hit !== undefined) return hit;
-    if (k <= FIRST_REVIEWED_MONTH) {
-      const tick = tickForPrice(Math.round(this.rawClose(spec, lastSessionBefore(k))));
-      memo.set(k, tick);
-      return tick;
-    }
-    let j = k;
-    while (j - 1 > FIRST_REVIEWED_MONTH && !memo.has(j - 1)) j--;
-    let previous = this.tickOfMonth(spec, j - 1);
-    for (; j <= k; j++) {
-      previous = tickForPrice(roundToTick(this.rawClose(spec, lastSessionBefore(j)), previous));
-      memo.set(j, previous);
-    }
-    return previous;
+    const raw = this.rawClose(spec, lastSessionBefore(k));
+    const tick =
+      k <= FIRST_REVIEWED_MONTH || clearOfBandEdges(raw)
+        ? tickForPrice(Math.round(raw))
+        : tickForPrice(roundToTick(raw, this.tickOfMonth(spec, k - 1)));
+    memo.set(k, tick);
+    return tick;
   }
 
   /** The instrument's tick on the IST date of t (what that date's instrument list says). */
