@@ -42,13 +42,47 @@ export function parseInstant(text: string, field = 'ALGO_CLOCK'): number {
   return t;
 }
 
+/** A clock that starts at a given instant and runs `speed` times faster than its base (60: a minute per second). */
+export class ScaledClock implements Clock {
+  private readonly origin: number;
+  constructor(
+    private readonly start: number,
+    private readonly speed: number,
+    private readonly base: Clock = systemClock,
+  ) {
+    this.origin = base.now();
+  }
+  now(): number {
+    return this.start + Math.floor((this.base.now() - this.origin) * this.speed);
+  }
+}
+
+export const MIN_SPEED = 0.1;
+export const MAX_SPEED = 1000;
+
+/** ALGO_CLOCK_SPEED: a number from 0.1 to 1000 (default 1), only with ALGO_CLOCK_RUN=1. */
+export function speedFromEnv(env: NodeJS.ProcessEnv): number {
+  const text = env.ALGO_CLOCK_SPEED;
+  if (text === undefined || text === '') return 1;
+  if (env.ALGO_CLOCK_RUN !== '1') throw new UsageError('ALGO_CLOCK_SPEED needs ALGO_CLOCK_RUN=1 (a frozen clock has no speed)', 'set ALGO_CLOCK_RUN=1, or unset ALGO_CLOCK_SPEED');
+  const speed = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) throw new UsageError(`ALGO_CLOCK_SPEED must be a number from ${MIN_SPEED} to ${MAX_SPEED} (60: one market minute per second), got "${text.slice(0, 20)}"`);
+  return speed;
+}
+
 /**
  * The process clock. ALGO_CLOCK pins it to an ISO instant (frozen);
- * ALGO_CLOCK_RUN=1 lets it run on from that instant at real speed (for demos).
+ * ALGO_CLOCK_RUN=1 lets it run on from that instant, at real speed or ALGO_CLOCK_SPEED times it (for demos).
  */
-export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env, base: Clock = systemClock): Clock {
   const text = env.ALGO_CLOCK;
-  if (!text) return systemClock;
+  if (!text) {
+    // ALGO_CLOCK_RUN=1 alone is the system clock, which runs anyway; a speed needs an instant to start from
+    if (env.ALGO_CLOCK_SPEED) throw new UsageError('ALGO_CLOCK_SPEED needs ALGO_CLOCK (the instant to start from) and ALGO_CLOCK_RUN=1', 'set ALGO_CLOCK=2026-11-25T09:15:00+05:30 ALGO_CLOCK_RUN=1, or unset ALGO_CLOCK_SPEED');
+    return systemClock;
+  }
   const t = parseInstant(text);
-  return env.ALGO_CLOCK_RUN === '1' ? new OffsetClock(t) : new ManualClock(t);
+  const speed = speedFromEnv(env);
+  if (env.ALGO_CLOCK_RUN !== '1') return new ManualClock(t);
+  return speed === 1 ? new OffsetClock(t, base) : new ScaledClock(t, speed, base);
 }
