@@ -21,19 +21,6 @@ export class ManualClock implements Clock {
   }
 }
 
-/** A clock that starts at a given instant and runs at real speed from there. */
-export class OffsetClock implements Clock {
-  private readonly offset: number;
-  constructor(start: number, base: Clock = systemClock) {
-    this.offset = start - base.now();
-    this.base = base;
-  }
-  private readonly base: Clock;
-  now(): number {
-    return this.base.now() + this.offset;
-  }
-}
-
 export function parseInstant(text: string, field = 'ALGO_CLOCK'): number {
   const t = Date.parse(text);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(t)) {
@@ -54,6 +41,13 @@ export class ScaledClock implements Clock {
   }
   now(): number {
     return this.start + Math.floor((this.base.now() - this.origin) * this.speed);
+  }
+}
+
+/** A clock that starts at a given instant and runs at real speed from there. */
+export class OffsetClock extends ScaledClock {
+  constructor(start: number, base: Clock = systemClock) {
+    super(start, 1, base);
   }
 }
 
