@@ -176,6 +176,9 @@ export function runBotStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(await store.bots.orderByKey(A, bot.id, 'K8')).toBeNull();
       expect((await store.bots.orders(A, bot.id)).map((r) => r.key)).toEqual(['K1', 'K2', 'K0']);
       await expect(store.bots.putOrders(A, bot.id, lease.token, T0 + 2, [order('bad-key', T0)])).rejects.toThrow(UsageError);
+      // Another user holds no lease on it, whatever token it gives.
+      await expect(store.bots.putOrders(B, bot.id, lease.token, T0 + 2, [order('K7', T0)])).rejects.toThrow(StaleLeaseError);
+      expect(await store.bots.orderByKey(A, bot.id, 'K7')).toBeNull();
     });
 
     it('orders sort by minute then key; markOrder changes the status and keeps what it leaves out', async () => {
