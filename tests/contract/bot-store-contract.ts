@@ -191,6 +191,9 @@ export function runBotStoreContract(name: string, makeStore: () => Promise<{ sto
       const failed = await store.bots.markOrder(A, bot.id, 'a9', { status: 'failed', error: 'margin' }, T0 + 20);
       expect(failed).toMatchObject({ status: 'failed', order_id: 'PAPER-1', error: 'margin', updated_at: T0 + 20 });
       expect(await store.bots.orderByKey(A, bot.id, 'a9')).toEqual(failed);
+      const cleared = await store.bots.markOrder(A, bot.id, 'Z1', { status: 'failed', error: 'x' }, T0 + 30);
+      expect(await store.bots.markOrder(A, bot.id, 'Z1', { status: 'pending' }, T0 + 40)).toEqual({ ...cleared, status: 'pending', updated_at: T0 + 40 });
+      expect(await store.bots.markOrder(A, bot.id, 'Z1', { status: 'pending', error: null }, T0 + 50)).toMatchObject({ error: null });
       expect((await store.bots.orders(A, bot.id, { status: 'pending' })).map((r) => r.key)).toEqual(['c1', 'Z1', 'b2']);
       expect((await store.bots.orders(A, bot.id, { status: 'failed' })).map((r) => r.key)).toEqual(['a9']);
       await expect(store.bots.markOrder(A, bot.id, 'nokey', { status: 'placed' }, T0)).rejects.toThrow(UsageError);
