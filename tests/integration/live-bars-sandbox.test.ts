@@ -1,11 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MinuteBars, type MinuteGroup } from '../../src/core/bot/live-bars.js';
+import { ScaledClock } from '../../src/core/clock.js';
 import { parseIst } from '../../src/core/ist.js';
 import type { Candle } from '../../src/core/market/types.js';
 import { SANDBOX_APP } from '../../src/sandbox/types.js';
 import { KiteTickerClient } from '../helpers/kite-ticker-client.js';
 import type { KiteTick } from '../helpers/kite-ticks.js';
-import { sandboxGet, startSandboxWithUser } from '../helpers/sandbox.js';
+import { loggedInKite, sandboxGet, startSandboxWithUser, tempDataDir } from '../helpers/sandbox.js';
+import { waitUntil } from '../helpers/ticker-server.js';
+import { startSandbox } from '../../src/sandbox/server.js';
+import fs from 'node:fs';
 
 /**
  * Live minute bars built from the sandbox's ticker (the real KiteTicker client, full mode, so each
@@ -14,6 +18,7 @@ import { sandboxGet, startSandboxWithUser } from '../helpers/sandbox.js';
  * tick at once, so the test decides exactly which instants are streamed.
  */
 const INFY = 408065;
+const RELIANCE = 738561;
 const DATE = '2026-01-07';
 const at = (hms: string): number => parseIst(`${DATE} ${hms}`);
 const FROM = at('09:15:00');
@@ -55,10 +60,10 @@ function liveBars(ticks: readonly KiteTick[]): Candle[] {
 }
 
 /** The sandbox's historical minute candles of [FROM, END), through its REST route. */
-async function historical(): Promise<Candle[]> {
-  sb.clock.set(END); // candles never reach past the last completed minute
+async function historical(handle = sb.handle, accessToken = sb.accessToken): Promise<Candle[]> {
+  if (handle === sb.handle) sb.clock.set(END); // candles never reach past the last completed minute
   const q = `from=${DATE}+09:15:00&to=${DATE}+09:${String(15 + MINUTES - 1)}:00`;
-  const res = await sandboxGet(sb.handle, `/instruments/historical/${INFY}/minute?${q}`, sb.accessToken);
+  const res = await sandboxGet(handle, `/instruments/historical/${INFY}/minute?${q}`, accessToken);
   const rows = (res.body as { data: { candles: Array<[string, number, number, number, number, number]> } }).data.candles;
   return rows.map(([iso, o, h, l, c, v]) => ({ t: parseIst(iso.slice(0, 19).replace('T', ' ')), open: Math.round(o * 100), high: Math.round(h * 100), low: Math.round(l * 100), close: Math.round(c * 100), volume: v }));
 }
@@ -81,4 +86,31 @@ describe('live minute bars from the sandbox ticker', () => {
     const same = got.filter((c, i) => c.high === want[i]!.high && c.low === want[i]!.low).length;
     expect(same).toBe(0);
   });
+});
+
+describe('live minute bars from the sandbox ticker on an accelerated clock', () => {
+  it('equal the historical candles at ALGO_CLOCK_SPEED=60: each frame carries the path since the last one', async () => {
+    const clock = new ScaledClock(at('09:14:00'), 60); // a market minute per real second, the ticker's frame interval
+    const dataDir = tempDataDir();
+    const handle = await startSandbox({ port: 0, dataDir, clock, rateLimits: false });
+    try {
+      const { accessToken } = await loggedInKite(handle);
+      client = await KiteTickerClient.open({ root: handle.tickerUrl, api_key: SANDBOX_APP.apiKey, access_token: accessToken });
+      client.subscribe([INFY, RELIANCE]); // RELIANCE stays in quote mode: its ticks carry no time, so no catch-up
+      client.setMode('full', [INFY]);
+      expect(clock.now()).toBeLessThan(FROM); // subscribed before the first minute, so every one of them is streamed
+      const ticks = () => client!.ticks.filter((k) => k.mode === 'full');
+      await waitUntil(() => ticks().some((k) => (k.exchange_timestamp as Date).getTime() >= END), 'a tick after the fifth minute', 20_000);
+      const got = liveBars(ticks());
+      expect(ticks().length).toBeGreaterThan(4 * MINUTES); // more than the one tick a frame the ticker sent before
+      expect(got).toEqual(await historical(handle, accessToken));
+      expect(client.ticks.filter((k) => k.instrument_token === RELIANCE).length).toBeGreaterThan(MINUTES);
+      expect(client.frames.every((f) => f.filter((k) => k.instrument_token === RELIANCE).length <= 1)).toBe(true);
+    } finally {
+      await client?.close();
+      client = undefined;
+      await handle.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
