@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MinuteBars, type MinuteGroup } from '../../src/core/bot/live-bars.js';
 import { ScaledClock } from '../../src/core/clock.js';
+import { KiteStream } from '../../src/core/market/kite-stream.js';
 import { parseIst } from '../../src/core/ist.js';
-import type { Candle } from '../../src/core/market/types.js';
+import type { Candle, Quote } from '../../src/core/market/types.js';
 import { SANDBOX_APP } from '../../src/sandbox/types.js';
 import { KiteTickerClient } from '../helpers/kite-ticker-client.js';
 import type { KiteTick } from '../helpers/kite-ticks.js';
@@ -89,23 +90,48 @@ describe('live minute bars from the sandbox ticker', () => {
 });
 
 describe('live minute bars from the sandbox ticker on an accelerated clock', () => {
-  it('equal the historical candles at ALGO_CLOCK_SPEED=60: each frame carries the path since the last one', async () => {
+  it('equal the historical candles at ALGO_CLOCK_SPEED=60 through the app\'s stream: each frame carries the path since the last one', async () => {
     const clock = new ScaledClock(at('09:14:00'), 60); // a market minute per real second, the ticker's frame interval
+    const dataDir = tempDataDir();
+    const handle = await startSandbox({ port: 0, dataDir, clock, rateLimits: false });
+    const quotes: Quote[] = [];
+    let stream: KiteStream | undefined;
+    try {
+      const { accessToken } = await loggedInKite(handle);
+      // full mode, as KiteMarketData.stream asks: its ticks carry the exchange timestamp
+      stream = new KiteStream({ root: handle.tickerUrl, apiKey: SANDBOX_APP.apiKey, accessToken, clock, mode: 'full' }, { quote: (q) => quotes.push(q), state: () => undefined });
+      stream.setInstruments(new Map([[INFY, 'NSE:INFY']]));
+      stream.start();
+      await waitUntil(() => quotes.length > 0, 'a first quote', 20_000);
+      expect(quotes[0]!.timestamp).toBeLessThan(FROM); // streaming before the first minute, so every one of them is streamed
+      await waitUntil(() => quotes.some((q) => q.timestamp >= END), 'a quote after the fifth minute', 20_000);
+      const bars = new MinuteBars();
+      for (const q of quotes) bars.pushQuote(q);
+      const got = bars.close(END).map((g) => g.candles[0]!.candle);
+      expect(quotes.length).toBeGreaterThan(4 * MINUTES); // the ticker sent one tick a frame before
+      expect(got).toEqual(await historical(handle, accessToken));
+    } finally {
+      stream?.stop();
+      await handle.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('keeps one tick a frame for a quote-mode subscription, whose ticks carry no time to place the path in', async () => {
+    const clock = new ScaledClock(at('09:15:00'), 60);
     const dataDir = tempDataDir();
     const handle = await startSandbox({ port: 0, dataDir, clock, rateLimits: false });
     try {
       const { accessToken } = await loggedInKite(handle);
       client = await KiteTickerClient.open({ root: handle.tickerUrl, api_key: SANDBOX_APP.apiKey, access_token: accessToken });
-      client.subscribe([INFY, RELIANCE]); // RELIANCE stays in quote mode: its ticks carry no time, so no catch-up
+      client.subscribe([INFY, RELIANCE]);
       client.setMode('full', [INFY]);
-      expect(clock.now()).toBeLessThan(FROM); // subscribed before the first minute, so every one of them is streamed
-      const ticks = () => client!.ticks.filter((k) => k.mode === 'full');
-      await waitUntil(() => ticks().some((k) => (k.exchange_timestamp as Date).getTime() >= END), 'a tick after the fifth minute', 20_000);
-      const got = liveBars(ticks());
-      expect(ticks().length).toBeGreaterThan(4 * MINUTES); // more than the one tick a frame the ticker sent before
-      expect(got).toEqual(await historical(handle, accessToken));
-      expect(client.ticks.filter((k) => k.instrument_token === RELIANCE).length).toBeGreaterThan(MINUTES);
-      expect(client.frames.every((f) => f.filter((k) => k.instrument_token === RELIANCE).length <= 1)).toBe(true);
+      const count = (f: KiteTick[], token: number) => f.filter((k) => k.instrument_token === token).length;
+      const timed = () => client!.frames.filter((f) => count(f, INFY) > 0 && count(f, RELIANCE) > 0); // the ticker's frames, not the answers to subscribe and mode
+      await waitUntil(() => timed().length >= 3, 'three frames of the ticker', 20_000);
+      const frames = timed();
+      expect(frames.every((f) => count(f, RELIANCE) === 1)).toBe(true);
+      expect(frames.some((f) => count(f, INFY) > 1)).toBe(true);
     } finally {
       await client?.close();
       client = undefined;

@@ -126,6 +126,15 @@ describe('MinuteBars: session, hooks and bad ticks', () => {
     expect(bars.openOf(INFY, at('10:01:00'))).toBe(150_500);
   });
 
+  it('takes a stream quote at its timestamp (the exchange\'s, or its arrival time), with its day volume', () => {
+    const bars = new MinuteBars();
+    const quote = { instrument_token: INFY, last_price: 150_000, volume: 1_000, timestamp: at('09:15:59') };
+    bars.pushQuote(quote);
+    bars.pushQuote({ ...quote, last_price: 150_400, volume: 1_300, timestamp: at('09:16:00') });
+    const candles = bars.close(at('09:17:00')).map((g) => g.candles[0]!.candle);
+    expect(candles.map((c) => [c.t, c.close, c.volume])).toEqual([[at('09:15:00'), 150_000, 1_000], [at('09:16:00'), 150_400, 300]]);
+  });
+
   it('drops and counts malformed ticks, and refuses a bad close time in one line', () => {
     const bars = new MinuteBars();
     bars.push(INFY, 1500.5, undefined, at('10:00:00'));

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { isTradingDay, istParts, MARKET } from '../ist.js';
-import type { Candle } from '../market/types.js';
+import type { Candle, Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
 
 const MINUTE_MS = 60_000;
@@ -113,6 +113,11 @@ export class MinuteBars {
     this.lastTotal.set(token, total);
     if (last === undefined) return istParts(t).minuteOfDay === MARKET.open ? total : 0;
     return total >= last ? total - last : total;
+  }
+
+  /** A stream's quote: its exchange timestamp, or its arrival time when the tick had none (kite-quote.ts). */
+  pushQuote(q: Pick<Quote, 'instrument_token' | 'last_price' | 'volume' | 'timestamp'>): void {
+    this.push(q.instrument_token, q.last_price, q.volume, q.timestamp);
   }
 
   /** The open of token's minute holding t while that minute is forming, else undefined. */
