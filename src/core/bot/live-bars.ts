@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { isTradingDay, istParts, MARKET } from '../ist.js';
+import { istParts, MARKET, marketStatus } from '../ist.js';
 import type { Candle, Quote } from '../market/types.js';
 import type { Paise } from '../money.js';
 
@@ -26,12 +26,6 @@ interface Forming {
 /** The start of the minute holding t (IST is a whole number of minutes from UTC, so Kite's minute too). */
 export function minuteOf(t: number): number {
   return Math.floor(t / MINUTE_MS) * MINUTE_MS;
-}
-
-/** Whether the minute starting at t is one of NSE's session minutes (09:15-15:29 IST on a trading day). */
-export function isSessionMinute(t: number): boolean {
-  const m = istParts(t).minuteOfDay;
-  return m >= MARKET.open && m < MARKET.close && isTradingDay(t);
 }
 
 /** Candles grouped by minute, minutes in time order and each minute's candles by token. */
@@ -68,6 +62,7 @@ export class MinuteBars {
   /** The last cumulative volume and tick time seen per token. */
   private readonly lastTotal = new Map<number, number>();
   private readonly lastAt = new Map<number, number>();
+  private checked = { t: Number.NaN, open: false };
   /** Every minute starting before this has been released. */
   private releasedBefore = -Infinity;
 
@@ -84,7 +79,7 @@ export class MinuteBars {
       this.late++;
       return;
     }
-    if (!isSessionMinute(t)) {
+    if (!this.inSession(t)) {
       this.outside++;
       return;
     }
@@ -105,6 +100,12 @@ export class MinuteBars {
     if (at < bar.openAt) [c.open, bar.openAt] = [price, at];
     if (at >= bar.closeAt) [c.close, bar.closeAt] = [price, at];
     c.volume += volume;
+  }
+
+  /** Whether the minute starting at t is a session minute (09:15-15:29 IST on a trading day); asked once a minute. */
+  private inSession(t: number): boolean {
+    if (t !== this.checked.t) this.checked = { t, open: marketStatus(t).phase === 'open' };
+    return this.checked.open;
   }
 
   private volumeDelta(token: number, total: number | undefined, t: number): number {
@@ -130,14 +131,12 @@ export class MinuteBars {
     if (!Number.isFinite(now)) throw new UsageError(`MinuteBars.close needs a time in ms since the epoch, got ${String(now)}`);
     const before = minuteOf(now);
     if (before > this.releasedBefore) this.releasedBefore = before;
-    const out: MinuteGroup[] = [];
-    for (const t of [...this.forming.keys()].sort((a, b) => a - b)) {
-      if (t >= this.releasedBefore) break;
-      const minute = this.forming.get(t)!;
+    const done: Array<{ token: number; candle: Candle }> = [];
+    for (const [t, minute] of this.forming) {
+      if (t >= this.releasedBefore) continue;
       this.forming.delete(t);
-      const candles = [...minute].sort((a, b) => a[0] - b[0]).map(([token, bar]) => ({ token, candle: bar.candle }));
-      out.push({ t, candles });
+      for (const [token, bar] of minute) done.push({ token, candle: bar.candle });
     }
-    return out;
+    return groupByMinute(done);
   }
 }
