@@ -45,7 +45,9 @@ export function groupByMinute(items: Iterable<{ token: number; candle: Candle }>
  * Closed 1-minute candles built from a stream of ticks, the same shape a backtest replays.
  *
  * `at` is the tick's exchange timestamp when it has one (Kite's full mode), else the clock's time
- * when the tick arrived (quote mode has none). Volume is the minute's share of the day's cumulative
+ * when the tick arrived (quote mode has none): stream in full mode, or a tick sent late lands in
+ * the minute it arrived in. Release a minute with close(now) a little after it ends (the stream's
+ * delay), since its ticks arriving after that are late. Volume is the minute's share of the day's cumulative
  * volume: what the total grew by since the last tick of the token before this minute. The first
  * minute a token is seen counts from zero at 09:15 (nothing traded before) and from its first tick
  * otherwise (what traded earlier is unknown); a drop in the total (a new day, a reset) counts again
