@@ -198,6 +198,29 @@ export class Market implements SandboxMarket {
     return out;
   }
 
+  /**
+   * The instants in (from, to) where the price path turns, oldest first: each minute's second 0 (its
+   * open), its two knots and its second 59 (its close). Between them the price moves straight, so
+   * ticks at these instants make exactly the minute's candle (and its volume, at second 59).
+   */
+  turnsBetween(token: number, from: number, to: number): number[] {
+    const out: number[] = [];
+    if (!(to > from)) return out;
+    const whole = (t: number, round: (x: number) => number) => round(t / MINUTE_MS) * MINUTE_MS; // spans counts whole minutes
+    for (const path of this.spans(this.spec(token), whole(from, Math.floor), whole(to, Math.ceil), true)) {
+      const start = path.session.start;
+      const first = Math.max(0, Math.floor((from - start) / MINUTE_MS));
+      const end = Math.min(path.session.minutes, Math.ceil((to - start) / MINUTE_MS));
+      for (let m = first; m < end; m++) {
+        for (const s of [0, path.knotSecond[2 * m]!, path.knotSecond[2 * m + 1]!, 59]) {
+          const t = start + m * MINUTE_MS + s * 1000;
+          if (t > from && t < to) out.push(t);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The paths that trade some minute of [from, to), in time order: sessions, and bridges when asked (always open). */
   private *spans(spec: InstrumentSpec, from: number, to: number, afterHours: boolean): Generator<DayPath> {
     const bridges = afterHours && this.alwaysOpen;

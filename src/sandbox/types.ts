@@ -75,6 +75,8 @@ export interface SandboxMarket {
   snapshot(token: number, t: number): MarketSnapshot;
   /** Candles of `intervalMinutes` in [from, to), only for minutes the market traded. */
   candles(token: number, from: number, to: number, intervalMinutes: number): SandboxCandle[];
+  /** The instants in (from, to) where the token's price path turns: every tick a minute candle is made of. */
+  turnsBetween?(token: number, from: number, to: number): number[];
 }
 
 export interface SandboxOptions {

@@ -1,7 +1,7 @@
 import { WebSocket, type RawData } from 'ws';
 import { encodeFrame, HEARTBEAT } from './encode.js';
 import { parseCommand } from './messages.js';
-import type { PacketLookup } from './packets.js';
+import type { PacketLookup, TurnLookup } from './packets.js';
 import { MAX_SUBSCRIPTIONS, Subscriptions } from './subscriptions.js';
 
 /** A client that has this much unsent data gets no more ticks until it catches up (ticks are dropped, not queued). */
@@ -67,12 +67,16 @@ export class TickerConnection {
     this.sendTicks(this.ctx.packetsNow(), added);
   }
 
-  /** One binary frame with a packet for each of `tokens` (default: every subscription) in its mode. */
-  sendTicks(lookup: PacketLookup, tokens?: readonly number[]): void {
+  /**
+   * One binary frame with a packet for each of `tokens` (default: every subscription) in its mode;
+   * with `turns`, a full-mode subscription's packets of the instants since the last frame come first.
+   */
+  sendTicks(lookup: PacketLookup, tokens?: readonly number[], turns?: TurnLookup): void {
     if (!this.writable) return;
     const packets: Buffer[] = [];
     const add = (token: number): void => {
       const mode = this.subscriptions.modeOf(token);
+      if (mode === 'full' && turns) packets.push(...turns(token));
       const packet = mode && lookup(token, mode);
       if (packet) packets.push(packet);
     };

@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import type { SandboxMarket } from '../types.js';
 import { TickerConnection, type ConnectionContext } from './connection.js';
 import { checkHandshake, refuseUpgrade, type VerifyAccessToken } from './handshake.js';
-import { packetsAt } from './packets.js';
+import { packetsAt, turnsBetween } from './packets.js';
 import { MAX_SUBSCRIPTIONS } from './subscriptions.js';
 
 export { encodeFrame, encodePacket, HEARTBEAT, PACKET_LENGTH, type TickerMode } from './encode.js';
@@ -41,6 +41,12 @@ export interface Ticker {
 
 /** Open connections get this long to finish the closing handshake before they are cut. */
 const CLOSE_GRACE_MS = 1000;
+/**
+ * A frame carries the path's turns of at most this much market time before it (4 a minute, so at
+ * most 17 packets an instrument): enough for ALGO_CLOCK_SPEED up to 240 at one frame a second, and
+ * 3,000 full-mode instruments still fit a frame's 65,535 packets.
+ */
+const MAX_CATCH_UP_MS = 4 * 60_000;
 /** Enough for a subscribe message of thousands of tokens. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -82,12 +88,17 @@ export function attachTicker(server: http.Server, deps: TickerDeps): Ticker {
   };
   server.on('upgrade', onUpgrade);
 
+  let lastFrameAt = clock.now();
   const tickTimer = setInterval(() => {
+    const now = clock.now();
+    const since = Math.max(lastFrameAt, now - MAX_CATCH_UP_MS);
+    lastFrameAt = now;
     if (connections.size === 0) return;
-    const lookup = packetsAt(market, clock.now());
+    const lookup = packetsAt(market, now);
+    const turns = turnsBetween(market, since, now);
     for (const c of connections) {
       try {
-        if (c.subscriptions.size > 0) c.sendTicks(lookup);
+        if (c.subscriptions.size > 0) c.sendTicks(lookup, undefined, turns);
       } catch {
         // a failure for one connection must not stop the others' ticks
       }

@@ -35,3 +35,35 @@ export function packetsAt(market: SandboxMarket, t: number): PacketLookup {
     return packet;
   };
 }
+
+/** Full-mode packets of a token at the instants a frame interval passed over, oldest first. */
+export type TurnLookup = (token: number) => Buffer[];
+
+/**
+ * The full-mode packets of the instants in (from, to) where each token's price path turns
+ * (market.turnsBetween): sent before the current tick, they give a client the whole path since the
+ * last frame, so minute bars built from the stream equal the historical candles even when the
+ * clock runs faster than the frames (ALGO_CLOCK_SPEED) or a timer fires late. Only full-mode
+ * packets carry their own timestamp, so only they can be put in the right minute.
+ */
+export function turnsBetween(market: SandboxMarket, from: number, to: number): TurnLookup {
+  const instants = new Map<number, PacketLookup>();
+  const byToken = new Map<number, Buffer[]>();
+  return (token) => {
+    let packets = byToken.get(token);
+    if (packets) return packets;
+    packets = [];
+    try {
+      for (const t of market.turnsBetween?.(token, from, to) ?? []) {
+        let lookup = instants.get(t);
+        if (!lookup) instants.set(t, (lookup = packetsAt(market, t)));
+        const p = lookup(token, 'full');
+        if (p) packets.push(p);
+      }
+    } catch {
+      packets = []; // one bad instrument must not stop everyone's ticks
+    }
+    byToken.set(token, packets);
+    return packets;
+  };
+}
