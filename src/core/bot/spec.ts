@@ -1,0 +1,28 @@
+import type { BacktestSpec, FillSettings } from '../backtest/types.js';
+import type { BotConfig } from './types.js';
+
+/**
+ * The capital of a bot's private book (₹1 crore): large enough that the book never refuses an
+ * order for funds; the owner's paper account, where the orders are mirrored, checks the funds.
+ */
+export const BOT_BOOK_CAPITAL = 1_00_00_000_00;
+
+/**
+ * The backtest spec of a bot's day: the Runner a paper bot steps is the Runner a backtest of the
+ * same minutes runs (and `algo bot parity` compares them through this one function).
+ */
+export function botSpec(config: BotConfig, date: string, fills: FillSettings): BacktestSpec {
+  return {
+    strategy: config.strategy,
+    params: config.params,
+    symbols: [...config.symbols],
+    from: date,
+    to: date,
+    sizing: config.sizing,
+    product: config.product,
+    exits: config.exits,
+    capital: BOT_BOOK_CAPITAL,
+    fills,
+    entryWindow: config.entryWindow,
+  };
+}
