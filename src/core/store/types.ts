@@ -1,4 +1,5 @@
 import type { BacktestStore } from '../backtest/store.js';
+import type { BotStore } from '../bot/store.js';
 import type { AccountChange, AccountState, OrderStatus, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../paper/types.js';
 
 /**
@@ -20,6 +21,8 @@ export interface PaperStore {
   readonly kind: 'sqlite' | 'mongodb' | 'memory';
   /** Backtest runs (per user) and the candle cache, in the same database (src/core/backtest/store.ts). */
   readonly backtests: BacktestStore;
+  /** The user's bots, their events, outbox and leases, in the same database (src/core/bot/store.ts). */
+  readonly bots: BotStore;
   /**
    * The one way to change an account: load its state, let `fn` (pure, may be retried) compute
    * the change, and commit it atomically. Returns fn's result from the committed attempt.

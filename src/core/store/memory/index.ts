@@ -5,6 +5,7 @@ import type { OrderQuery, PaperStore } from '../types.js';
 import { checkDocId, checkMeta, checkOrderQuery, checkUserId } from '../validate.js';
 import { copyIn, MemoryAccount } from './account.js';
 import { MemoryBacktestStore } from './backtests.js';
+import { MemoryBotStore } from './bots.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -30,6 +31,8 @@ export class MemoryPaperStore implements PaperStore {
   #changing = false;
   /** Backtest runs and the candle cache (src/core/backtest/store.ts). */
   readonly backtests = new MemoryBacktestStore(() => this.#live());
+  /** Bots, their events, outbox and leases (src/core/bot/store.ts). */
+  readonly bots = new MemoryBotStore(() => this.#live());
 
   constructor(opts: MemoryStoreOptions = {}) {
     const replays = opts.replays ?? 0;
@@ -111,6 +114,7 @@ export class MemoryPaperStore implements PaperStore {
     this.#closed = true;
     this.#accounts.clear();
     this.backtests.clear();
+    this.bots.clear();
   }
 
   #live(): void {

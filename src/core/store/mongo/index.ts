@@ -2,6 +2,7 @@ import { AlgoError } from '../../errors.js';
 import type { AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../../paper/types.js';
 import type { AccountData } from '../migrate/account.js';
 import { MongoBacktestStore } from './backtests.js';
+import { MongoBotStore } from './bots.js';
 import { connectMongo, type ConnectOptions, type MongoConnection } from './connect.js';
 import { ensureUserIndexes } from './ensure.js';
 import { importIntoMongo } from './import.js';
@@ -43,6 +44,8 @@ export class MongoPaperStore implements PaperStore {
   private closed = false;
   /** Backtest runs (`user_{id}_backtests`) and the shared candle cache (src/core/backtest/store.ts). */
   readonly backtests: MongoBacktestStore = new MongoBacktestStore(() => this.connection.db, () => this.live());
+  /** Bots (src/core/bot/store.ts): not in MongoDB yet. */
+  readonly bots: MongoBotStore = new MongoBotStore();
 
   constructor(
     readonly connection: MongoConnection,

@@ -6,6 +6,7 @@ import { AccountCache, CachedAccount, jsonCopy, type OpenRow, type Written } fro
 import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
 import { TurnQueue } from './turn.js';
 import { SqliteBacktestStore } from './backtests.js';
+import { MongoBotStore } from '../mongo/bots.js';
 import type { OrderQuery, PaperStore } from '../types.js';
 import { checkChange, checkDocId, checkMeta, checkOrderQuery, checkUserId, OPEN_STATUSES, refusedChange } from '../validate.js';
 
@@ -122,6 +123,7 @@ class SqliteStore implements SqlitePaperStore {
   readonly #accounts = new AccountCache();
   readonly #loads = new TurnQueue<WaitingLoad>((batch) => this.#loadBatch(batch));
   readonly backtests: SqliteBacktestStore;
+  readonly bots = new MongoBotStore(); // for now: SQLite bots come next
 
   constructor(file: string, db: Db, policy: BusyPolicy) {
     this.file = file;

@@ -1,0 +1,405 @@
+import { randomBytes } from 'node:crypto';
+import { AlgoError, UsageError } from '../../errors.js';
+import { checkBotId, checkBotName, checkOrderKey, ConflictError, isBotId, StaleLeaseError, type BotPatch, type BotStore } from '../../bot/store.js';
+import type { BotConfig, BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
+import { compareText } from '../sqlite/accounts.js';
+import { checkUserId, findNonFinite } from '../validate.js';
+
+/*
+ * The checks and rules every BotStore shares (the SQLite and MongoDB stores import them), then
+ * the store in memory.
+ */
+
+const DESIRED = ['running', 'paused', 'stopped'] as const;
+const STATUSES = ['stopped', 'running', 'paused', 'flattening', 'halted', 'needs_review'] as const;
+const ORDER_STATUSES = ['pending', 'placed', 'failed'] as const;
+const MAX_TEXT = 2000;
+
+function shown(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+/** A time or a duration in whole milliseconds. */
+export function checkMs(what: string, value: unknown, min = 0): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`${what} ${shown(value)} is not valid`, `give whole milliseconds, ${min} or more`);
+  }
+  return value;
+}
+
+/** A plain object that JSON holds exactly (no NaN or Infinity anywhere). */
+function checkJsonObject(what: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${what} must be an object`);
+  const bad = findNonFinite(value);
+  if (bad !== null) throw new UsageError(`${what} has a number that is not finite at ${bad}`);
+  return value as Record<string, unknown>;
+}
+
+function checkOneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw new UsageError(`${what} ${shown(value)} is not valid`, `use one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function checkText(what: string, value: unknown, max = MAX_TEXT): string {
+  if (typeof value !== 'string' || value.length > max) throw new UsageError(`${what} must be text of at most ${max} characters`);
+  return value;
+}
+
+export const checkConfig = (config: unknown): BotConfig => checkJsonObject('bot config', config) as unknown as BotConfig;
+
+export function checkHolder(holder: unknown): string {
+  if (typeof holder !== 'string' || holder.length === 0 || holder.length > 200) throw new UsageError(`lease holder ${shown(holder)} is not valid`, 'give 1 to 200 characters naming the runner');
+  return holder;
+}
+
+export function checkToken(token: unknown): number {
+  if (typeof token !== 'number' || !Number.isSafeInteger(token) || token < 1) throw new UsageError(`lease token ${shown(token)} is not valid`, 'give the token acquireLease answered');
+  return token;
+}
+
+/** A fresh bot id: "b" and 7 lowercase hex digits, retried while `taken` says it is in use. */
+export function newBotId(taken: (id: string) => boolean): string {
+  for (let i = 0; i < 100; i++) {
+    const id = `b${randomBytes(4).toString('hex').slice(0, 7)}`;
+    if (!taken(id)) return id;
+  }
+  throw new AlgoError('could not find a free bot id after 100 tries');
+}
+
+export function nameTaken(name: string, existing: string): UsageError {
+  return new UsageError(`a bot named "${existing}" already exists, so "${name}" is taken`, 'pick another name, or edit that bot');
+}
+
+export function unknownBot(botId: string): UsageError {
+  return new UsageError(`there is no bot ${botId}`, 'give a bot id or name from algo bot list');
+}
+
+/** A new bot's record (the caller checks the name is free and stores it). */
+export function newRecord(uid: string, id: string, bot: { name: string; config: BotConfig; now: number }): BotRecord {
+  if (bot === null || typeof bot !== 'object') throw new UsageError('a new bot must be an object with name, config and now');
+  const name = checkBotName(bot.name);
+  const config = checkConfig(bot.config);
+  const now = checkMs('now', bot.now);
+  return {
+    id, user_id: uid, name, config: structuredClone(config), version: 1, rev: 1,
+    desired: 'stopped', status: 'stopped', status_reason: null, entries_blocked: false,
+    epoch: now, created_at: now, updated_at: now,
+  };
+}
+
+export function checkPatch(patch: BotPatch): BotPatch {
+  if (patch === null || typeof patch !== 'object') throw new UsageError('a bot patch must be an object');
+  if (patch.name !== undefined) checkBotName(patch.name);
+  if (patch.config !== undefined) checkConfig(patch.config);
+  if (patch.desired !== undefined) checkOneOf('desired state', patch.desired, DESIRED);
+  if (patch.status !== undefined) checkOneOf('bot status', patch.status, STATUSES);
+  if (patch.status_reason !== undefined && patch.status_reason !== null) checkText('status reason', patch.status_reason);
+  if (patch.entries_blocked !== undefined && typeof patch.entries_blocked !== 'boolean') throw new UsageError('entries_blocked must be true or false');
+  return patch;
+}
+
+/**
+ * The record after a checked patch: rev + 1 (ConflictError unless `expectRev` is the current
+ * rev); a config raises the version and starts a new epoch at `now`.
+ */
+export function patched(current: BotRecord, expectRev: number, patch: BotPatch, now: number): BotRecord {
+  if (current.rev !== expectRev) throw new ConflictError(`bot ${current.name} (rev ${current.rev}, not ${expectRev})`);
+  const next: BotRecord = { ...structuredClone(current), rev: current.rev + 1, updated_at: now };
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.config !== undefined) {
+    next.config = structuredClone(patch.config);
+    next.version = current.version + 1;
+    next.epoch = now;
+  }
+  if (patch.desired !== undefined) next.desired = patch.desired;
+  if (patch.status !== undefined) next.status = patch.status;
+  if (patch.status_reason !== undefined) next.status_reason = patch.status_reason;
+  if (patch.entries_blocked !== undefined) next.entries_blocked = patch.entries_blocked;
+  return next;
+}
+
+export function checkUpdateArgs(botId: string, expectRev: number, patch: BotPatch, now: number): void {
+  checkBotId(botId);
+  checkMs('expected rev', expectRev, 1);
+  checkPatch(patch);
+  checkMs('now', now);
+}
+
+/** A released lease keeps its row (and token) with no holder. */
+export const RELEASED = '';
+
+/**
+ * The lease after `holder` asks for it at `now`, or null when someone else holds it unexpired.
+ * Live and already the holder's: the same token, extended. Free, released or expired: the next token.
+ */
+export function acquired(current: Lease | null, botId: string, holder: string, now: number, ttlMs: number): Lease | null {
+  const live = current !== null && current.holder !== RELEASED && current.expires_at > now;
+  if (live && current.holder !== holder) return null;
+  const token = live ? current.token : (current?.token ?? 0) + 1;
+  return { bot_id: botId, holder, token, expires_at: now + ttlMs };
+}
+
+/** Whether the lease is still `holder`'s with `token` and unexpired at `now`. */
+export function holds(current: Lease | null, holder: string | null, token: number, now: number): boolean {
+  if (current === null || current.holder === RELEASED || current.token !== token || current.expires_at <= now) return false;
+  return holder === null || current.holder === holder;
+}
+
+export function checkLeaseArgs(botId: string, holder: string, now: number, ttlMs: number): void {
+  checkBotId(botId);
+  checkHolder(holder);
+  checkMs('now', now);
+  checkMs('lease ttl', ttlMs, 1);
+}
+
+/** What `lease()` answers for a stored row: a released lease is no lease. */
+export const shownLease = (row: Lease | null): Lease | null => (row === null || row.holder === RELEASED ? null : { ...row });
+
+export function checkEvents(events: readonly NewBotEvent[]): NewBotEvent[] {
+  if (!Array.isArray(events)) throw new UsageError('bot events must be a list');
+  return events.map((e, i) => {
+    if (e === null || typeof e !== 'object') throw new UsageError(`bot event ${i} is not an object`);
+    checkBotId(e.bot_id);
+    checkMs(`bot event ${i}'s time`, e.at);
+    if (typeof e.kind !== 'string' || !/^[a-z_]{1,40}$/.test(e.kind)) throw new UsageError(`bot event kind ${shown(e.kind)} is not valid`, 'use 1 to 40 lowercase letters or _');
+    checkText(`bot event ${i}'s message`, e.message);
+    const out: NewBotEvent = { bot_id: e.bot_id, at: e.at, kind: e.kind, message: e.message };
+    if (e.data !== undefined) out.data = structuredClone(checkJsonObject(`bot event ${i}'s data`, e.data));
+    return out;
+  });
+}
+
+export function checkEventQuery(query: { botId?: string; after?: number; limit?: number } | undefined): { botId: string | null; after: number; limit: number } {
+  const botId = query?.botId === undefined ? null : checkBotId(query.botId);
+  const after = checkMs('events after', query?.after ?? 0);
+  const limit = checkMs('event limit', query?.limit ?? 1000);
+  return { botId, after, limit };
+}
+
+/** Checked outbox rows: valid keys, none twice among them, a JSON request each. */
+export function checkNewOrders(botId: string, token: number, now: number, rows: readonly NewBotOrder[]): NewBotOrder[] {
+  checkBotId(botId);
+  checkToken(token);
+  checkMs('now', now);
+  if (!Array.isArray(rows)) throw new UsageError('bot orders must be a list');
+  const seen = new Set<string>();
+  return rows.map((r) => {
+    const key = checkOrderKey(r?.key);
+    if (seen.has(key)) throw repeatedKey(botId, key);
+    seen.add(key);
+    return { key, minute: checkMs(`order ${key}'s minute`, r.minute), request: structuredClone(checkJsonObject(`order ${key}'s request`, r.request)) };
+  });
+}
+
+export function repeatedKey(botId: string, key: string): AlgoError {
+  return new AlgoError(`bot ${botId}: order key ${key} is already in the outbox; nothing was written`, { hint: 'each order of a bot needs its own key' });
+}
+
+export function pendingRow(botId: string, r: NewBotOrder, now: number): BotOrderRow {
+  return { bot_id: botId, key: r.key, minute: r.minute, status: 'pending', request: r.request, order_id: null, error: null, created_at: now, updated_at: now };
+}
+
+export type OrderMark = { status: BotOrderRow['status']; order_id?: string | null; error?: string | null };
+
+export function checkMark(botId: string, key: string, mark: OrderMark, now: number): void {
+  checkBotId(botId);
+  checkOrderKey(key);
+  if (mark === null || typeof mark !== 'object') throw new UsageError('an order mark must be an object');
+  checkOneOf('order status', mark.status, ORDER_STATUSES);
+  if (mark.order_id !== undefined && mark.order_id !== null) checkText('order id', mark.order_id, 64);
+  if (mark.error !== undefined && mark.error !== null) checkText('order error', mark.error);
+  checkMs('now', now);
+}
+
+/** The row after a mark: a field the mark leaves out keeps its value. */
+export function marked(row: BotOrderRow, mark: OrderMark, now: number): BotOrderRow {
+  return {
+    ...structuredClone(row),
+    status: mark.status,
+    order_id: mark.order_id === undefined ? row.order_id : mark.order_id,
+    error: mark.error === undefined ? row.error : mark.error,
+    updated_at: now,
+  };
+}
+
+export function unknownOrder(botId: string, key: string): UsageError {
+  return new UsageError(`bot ${botId} has no order ${key} in its outbox`);
+}
+
+export function checkOrderStatus(query: { status?: BotOrderRow['status'] } | undefined): BotOrderRow['status'] | null {
+  return query?.status === undefined ? null : checkOneOf('order status', query.status, ORDER_STATUSES);
+}
+
+export const byMinuteThenKey = (a: BotOrderRow, b: BotOrderRow): number => a.minute - b.minute || compareText(a.key, b.key);
+export const byName = (a: BotRecord, b: BotRecord): number => compareText(a.name.toLowerCase(), b.name.toLowerCase()) || compareText(a.name, b.name);
+
+/** The id to look up: a bot id as it is, else a checked name. */
+export function idOrNameOf(idOrName: string): { id: string } | { name: string } {
+  return isBotId(idOrName) ? { id: idOrName } : { name: checkBotName(idOrName) };
+}
+
+interface UserBots {
+  bots: Map<string, BotRecord>;
+  orders: Map<string, Map<string, BotOrderRow>>;
+  leases: Map<string, Lease>;
+  events: BotEvent[];
+  seq: number;
+}
+
+/** Bots in this process's memory (copies in, copies out). */
+export class MemoryBotStore implements BotStore {
+  readonly #users = new Map<string, UserBots>();
+
+  constructor(private readonly live: () => void) {}
+
+  #user(userId: string): UserBots {
+    const uid = checkUserId(userId);
+    this.live();
+    let u = this.#users.get(uid);
+    if (!u) {
+      u = { bots: new Map(), orders: new Map(), leases: new Map(), events: [], seq: 0 };
+      this.#users.set(uid, u);
+    }
+    return u;
+  }
+
+  #byName(u: UserBots, name: string): BotRecord | undefined {
+    const lower = name.toLowerCase();
+    return [...u.bots.values()].find((b) => b.name.toLowerCase() === lower);
+  }
+
+  async create(userId: string, bot: { name: string; config: BotConfig; now: number }): Promise<BotRecord> {
+    const u = this.#user(userId);
+    const rec = newRecord(userId, newBotId((id) => u.bots.has(id)), bot);
+    const clash = this.#byName(u, rec.name);
+    if (clash) throw nameTaken(rec.name, clash.name);
+    u.bots.set(rec.id, rec);
+    return structuredClone(rec);
+  }
+
+  async list(userId: string): Promise<BotRecord[]> {
+    return [...this.#user(userId).bots.values()].sort(byName).map((b) => structuredClone(b));
+  }
+
+  async get(userId: string, idOrName: string): Promise<BotRecord | null> {
+    const u = this.#user(userId);
+    const q = idOrNameOf(idOrName);
+    const rec = 'id' in q ? u.bots.get(q.id) : this.#byName(u, q.name);
+    return rec ? structuredClone(rec) : null;
+  }
+
+  async update(userId: string, botId: string, expectRev: number, patch: BotPatch, now: number): Promise<BotRecord> {
+    const u = this.#user(userId);
+    checkUpdateArgs(botId, expectRev, patch, now);
+    const current = u.bots.get(botId);
+    if (!current) throw unknownBot(botId);
+    const next = patched(current, expectRev, patch, now);
+    const clash = this.#byName(u, next.name);
+    if (clash && clash.id !== botId) throw nameTaken(next.name, clash.name);
+    u.bots.set(botId, next);
+    return structuredClone(next);
+  }
+
+  async remove(userId: string, botId: string): Promise<boolean> {
+    const u = this.#user(userId);
+    checkBotId(botId);
+    u.orders.delete(botId);
+    u.leases.delete(botId);
+    return u.bots.delete(botId);
+  }
+
+  async users(): Promise<string[]> {
+    this.live();
+    return [...this.#users].filter(([, u]) => u.bots.size > 0).map(([uid]) => uid).sort(compareText);
+  }
+
+  async acquireLease(userId: string, botId: string, holder: string, now: number, ttlMs: number): Promise<Lease | null> {
+    const u = this.#user(userId);
+    checkLeaseArgs(botId, holder, now, ttlMs);
+    if (!u.bots.has(botId)) return null;
+    const next = acquired(u.leases.get(botId) ?? null, botId, holder, now, ttlMs);
+    if (next) u.leases.set(botId, next);
+    return next && { ...next };
+  }
+
+  async renewLease(userId: string, botId: string, holder: string, token: number, now: number, ttlMs: number): Promise<boolean> {
+    const u = this.#user(userId);
+    checkLeaseArgs(botId, holder, now, ttlMs);
+    checkToken(token);
+    const current = u.leases.get(botId) ?? null;
+    if (!holds(current, holder, token, now)) return false;
+    u.leases.set(botId, { ...current!, expires_at: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(userId: string, botId: string, holder: string, token: number): Promise<void> {
+    const u = this.#user(userId);
+    checkBotId(botId);
+    checkHolder(holder);
+    checkToken(token);
+    const current = u.leases.get(botId);
+    if (current && current.holder === holder && current.token === token) u.leases.set(botId, { ...current, holder: RELEASED, expires_at: 0 });
+  }
+
+  async lease(userId: string, botId: string): Promise<Lease | null> {
+    const u = this.#user(userId);
+    checkBotId(botId);
+    return shownLease(u.leases.get(botId) ?? null);
+  }
+
+  async appendEvents(userId: string, events: readonly NewBotEvent[]): Promise<BotEvent[]> {
+    const u = this.#user(userId);
+    const added = checkEvents(events).map((e) => ({ seq: ++u.seq, ...e }));
+    u.events.push(...added);
+    return structuredClone(added);
+  }
+
+  async events(userId: string, query?: { botId?: string; after?: number; limit?: number }): Promise<BotEvent[]> {
+    const u = this.#user(userId);
+    const { botId, after, limit } = checkEventQuery(query);
+    return structuredClone(u.events.filter((e) => e.seq > after && (botId === null || e.bot_id === botId)).slice(0, limit));
+  }
+
+  async putOrders(userId: string, botId: string, token: number, now: number, rows: readonly NewBotOrder[]): Promise<BotOrderRow[]> {
+    const u = this.#user(userId);
+    const checked = checkNewOrders(botId, token, now, rows);
+    if (!holds(u.leases.get(botId) ?? null, null, token, now)) throw new StaleLeaseError(botId, token);
+    const outbox = u.orders.get(botId) ?? new Map<string, BotOrderRow>();
+    const clash = checked.find((r) => outbox.has(r.key));
+    if (clash) throw repeatedKey(botId, clash.key);
+    const added = checked.map((r) => pendingRow(botId, r, now));
+    for (const row of added) outbox.set(row.key, row);
+    u.orders.set(botId, outbox);
+    return structuredClone(added);
+  }
+
+  async markOrder(userId: string, botId: string, key: string, mark: OrderMark, now: number): Promise<BotOrderRow> {
+    const u = this.#user(userId);
+    checkMark(botId, key, mark, now);
+    const row = u.orders.get(botId)?.get(key);
+    if (!row) throw unknownOrder(botId, key);
+    const next = marked(row, mark, now);
+    u.orders.get(botId)!.set(key, next);
+    return structuredClone(next);
+  }
+
+  async orders(userId: string, botId: string, query?: { status?: BotOrderRow['status'] }): Promise<BotOrderRow[]> {
+    const u = this.#user(userId);
+    checkBotId(botId);
+    const status = checkOrderStatus(query);
+    const rows = [...(u.orders.get(botId)?.values() ?? [])].filter((r) => status === null || r.status === status);
+    return structuredClone(rows.sort(byMinuteThenKey));
+  }
+
+  async orderByKey(userId: string, botId: string, key: string): Promise<BotOrderRow | null> {
+    const u = this.#user(userId);
+    checkBotId(botId);
+    checkOrderKey(key);
+    return structuredClone(u.orders.get(botId)?.get(key) ?? null);
+  }
+
+  clear(): void {
+    this.#users.clear();
+  }
+}
