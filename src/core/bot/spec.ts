@@ -1,4 +1,5 @@
 import type { BacktestSpec, FillSettings } from '../backtest/types.js';
+import type { PaperConfig } from '../paper/config.js';
 import type { BotConfig } from './types.js';
 
 /**
@@ -25,4 +26,9 @@ export function botSpec(config: BotConfig, date: string, fills: FillSettings): B
     fills,
     entryWindow: config.entryWindow,
   };
+}
+
+/** The fill settings of the owner's paper account, for its bots' private books. */
+export function fillsOf(config: Pick<PaperConfig, 'slippageBps' | 'marketProtectionPct' | 'volumeSharePct'>): FillSettings {
+  return { slippageBps: config.slippageBps, marketProtectionPct: config.marketProtectionPct, volumeSharePct: config.volumeSharePct };
 }
