@@ -3,6 +3,7 @@ import { sandboxFeed } from '../../src/core/backtest/feed-sandbox.js';
 import { runBacktest } from '../../src/core/backtest/run.js';
 import type { BacktestResult } from '../../src/core/backtest/types.js';
 import { parseOrderKey } from '../../src/core/bot/keys.js';
+import { reconcile } from '../../src/core/bot/reconcile.js';
 import { BotSession, botOrders, type Minute } from '../../src/core/bot/session.js';
 import { botSpec, fillsOf } from '../../src/core/bot/spec.js';
 import type { BotStore } from '../../src/core/bot/store.js';
@@ -75,6 +76,10 @@ function desk(kind: 'memory' | 'sqlite') {
     const fresh = (await bots.get(U, rec.id))!;
     return new BotSession({ bot: fresh, instruments, fills, bots, token: lease.token, place: (req, price, fence) => service.placeFenced(U, req, price, fence), now: () => clock.now(), date: DATE });
   }
+  /** A session that only replays (no lease, never places). */
+  function probe(rec: BotRecord): BotSession {
+    return new BotSession({ bot: rec, instruments, fills, bots, token: 1, place: () => Promise.reject(new Error('a probe places nothing')), now: () => clock.now(), date: DATE });
+  }
   async function release(rec: BotRecord): Promise<void> {
     const l = (await bots.lease(U, rec.id))!;
     await bots.releaseLease(U, rec.id, l.holder, l.token);
@@ -84,7 +89,7 @@ function desk(kind: 'memory' | 'sqlite') {
     for (const s of sessions) await s.step(m.t, m.candles);
   }
   const accountOrders = async (rec: BotRecord): Promise<PaperOrder[]> => botOrders(await store.orders(U), rec.id);
-  return { store, bots, clock, service, fills, bot, session, release, step, accountOrders };
+  return { store, bots, clock, service, fills, bot, session, probe, release, step, accountOrders };
 }
 
 async function backtestOf(cfg: BotConfig, fills: ReturnType<typeof fillsOf>): Promise<BacktestResult> {
@@ -117,10 +122,12 @@ function expectSameAsBacktest(orders: PaperOrder[], bt: BacktestResult): void {
 describe.each(['memory', 'sqlite'] as const)('a bot session on the %s store over a sandbox day', (kind) => {
   it('mirrors the fills of a backtest of the same minutes into the account, each once, with its events', async () => {
     const d = desk(kind);
-    const rec = await d.bot('Trend', config());
+    // entries until 14:00: the 14:06 cross's entry is blocked (its exit is not)
+    const cfg = config(10, { entryWindow: { from: '09:20', until: '14:00' } });
+    const rec = await d.bot('Trend', cfg);
     const s = await d.session(rec);
     for (const m of minutes) await d.step([s], m);
-    const bt = await backtestOf(config(), d.fills);
+    const bt = await backtestOf(cfg, d.fills);
     expect(bt.fills.length).toBeGreaterThanOrEqual(4);
     // the private book is the backtest's account, fill for fill
     expect(s.runner.account.trades.map(noIds)).toEqual(bt.fills.map(noIds));
@@ -132,7 +139,8 @@ describe.each(['memory', 'sqlite'] as const)('a bot session on the %s store over
     expect(outbox.map((r) => [r.key, r.status, r.order_id])).toEqual([...orders].sort((a, b) => (a.bot_key! < b.bot_key! ? -1 : 1)).map((o) => [o.bot_key, 'placed', o.order_id]));
     const events = await d.bots.events(U, { botId: rec.id });
     expect(events.filter((e) => e.kind === 'fill')).toHaveLength(bt.fills.length);
-    expect(events.filter((e) => e.kind === 'blocked').length).toBe(bt.blocked?.length ?? 0);
+    expect(bt.blocked?.length).toBeGreaterThan(0);
+    expect(events.filter((e) => e.kind === 'blocked').map((e) => e.data)).toEqual(bt.blocked);
     expect(events.find((e) => e.kind === 'fill')?.data).toMatchObject({ symbol: 'NSE:INFY', reason: 'signal' });
     expect(s.stopped).toBeNull();
   });
@@ -159,5 +167,109 @@ describe.each(['memory', 'sqlite'] as const)('a bot session on the %s store over
     expect(apart).toBeGreaterThan(0);
     expectSameAsBacktest(await d.accountOrders(a), await backtestOf(config(10), d.fills));
     expectSameAsBacktest(await d.accountOrders(b), await backtestOf(config(3, { params: { fast: 5, slow: 30, timeframe: '1m', allowShort: false } }), d.fills));
+  });
+
+  it('restart: a second session replaying the same minutes reconciles, places nothing again, and carries on as the backtest', async () => {
+    const d = desk(kind);
+    const rec = await d.bot('Trend', config());
+    const s1 = await d.session(rec);
+    const half = minutes.findIndex((m) => m.t >= parseIst(`${DATE} 13:00:00`));
+    for (const m of minutes.slice(0, half)) await d.step([s1], m);
+    const before = await d.accountOrders(rec);
+    expect(before.length).toBeGreaterThan(0);
+    await d.release(rec);
+    const s2 = await d.session(rec);
+    expect(await s2.recover(minutes.slice(0, half), before)).toEqual({ ok: true, toPlace: [], toMark: [] });
+    expect(await d.accountOrders(rec)).toHaveLength(before.length);
+    for (const m of minutes.slice(half)) await d.step([s2], m);
+    expectSameAsBacktest(await d.accountOrders(rec), await backtestOf(config(), d.fills));
+  });
+
+  it.each(['before the account saw them', 'after the account placed them, before the outbox was marked'])('a crash with orders in the outbox %s is resolved by reconcile without a duplicate', async (when) => {
+    const d = desk(kind);
+    const rec = await d.bot('Trend', config());
+    const produced = d.probe(rec).replay(minutes);
+    const crash = produced[2]!.minute;
+    const rows = produced.filter((o) => o.minute === crash).map(({ key, minute, request }) => ({ key, minute, request: { ...request } }));
+    const s1 = await d.session(rec);
+    for (const m of minutes.filter((x) => x.t < crash)) await d.step([s1], m);
+    // the step of the crash minute wrote its outbox rows, and (in the second case) placed them, then the process died
+    d.clock.set(crash + 60_000);
+    const token = (await d.bots.lease(U, rec.id))!.token;
+    await d.bots.putOrders(U, rec.id, token, d.clock.now(), rows);
+    const placedBefore = when.startsWith('after');
+    if (placedBefore) for (const r of rows) await d.service.placeFenced(U, r.request, r.request.price as number, { botId: rec.id, token, key: r.key });
+    await d.release(rec); // the dead runner's lease expires
+    const s2 = await d.session(rec);
+    const upTo = minutes.filter((x) => x.t <= crash);
+    const r = await s2.recover(upTo, await d.accountOrders(rec));
+    const keys = rows.map((x) => x.key);
+    expect(r.ok && { toPlace: r.toPlace, toMark: r.toMark.map((x) => x.key) }).toEqual(placedBefore ? { toPlace: [], toMark: keys } : { toPlace: keys, toMark: [] });
+    const outbox = await d.bots.orders(U, rec.id);
+    expect(outbox.every((x) => x.status === 'placed' && x.order_id !== null)).toBe(true);
+    const orders = await d.accountOrders(rec);
+    expect(new Set(orders.map((o) => o.bot_key)).size).toBe(orders.length);
+    expect(orders).toHaveLength(produced.filter((o) => o.minute <= crash).length);
+    for (const m of minutes.filter((x) => x.t > crash)) await d.step([s2], m);
+    expectSameAsBacktest(await d.accountOrders(rec), await backtestOf(config(), d.fills));
+  });
+
+  it('an outbox row the replay does not produce, or stored minutes that replay to another order, stop the bot in needs_review; it trades nothing', async () => {
+    const d = desk(kind);
+    const rec = await d.bot('Trend', config());
+    const s1 = await d.session(rec);
+    const half = minutes.findIndex((m) => m.t >= parseIst(`${DATE} 13:00:00`));
+    for (const m of minutes.slice(0, half)) await d.step([s1], m);
+    const produced = d.probe(rec).replay(minutes.slice(0, half));
+    // stored minutes changed by a paisa at the first fill's open: the replay's order differs from the outbox's
+    const first = minutes.findIndex((m) => m.t === produced[0]!.minute);
+    const tampered = minutes.slice(0, half).map((m, i) => (i === first ? { t: m.t, candles: m.candles.map((c) => ({ ...c, candle: { ...c.candle, open: c.candle.open + 5, high: Math.max(c.candle.high, c.candle.open + 5) } })) } : m));
+    const bad = reconcile(d.probe(rec).replay(tampered), await d.bots.orders(U, rec.id), await d.accountOrders(rec));
+    expect(bad).toEqual({ ok: false, reason: expect.stringMatching(new RegExp(`^order ${produced[0]!.key} in the outbox differs from the replay's \\(.*"price":`)) });
+    // an extra row in the outbox
+    const token = (await d.bots.lease(U, rec.id))!.token;
+    const extra = { ...produced[0]!, key: produced.at(-1)!.key.slice(0, 14) + 'zz' };
+    await d.bots.putOrders(U, rec.id, token, d.clock.now(), [{ key: extra.key, minute: extra.minute, request: { ...extra.request } }]);
+    await d.release(rec);
+    const s2 = await d.session(rec);
+    const before = await d.accountOrders(rec);
+    const r = await s2.recover(minutes.slice(0, half), before);
+    expect(r).toEqual({ ok: false, reason: `the outbox holds order ${extra.key}, which the replay did not produce` });
+    expect(await d.bots.get(U, rec.id)).toMatchObject({ status: 'needs_review', status_reason: r.ok ? '' : r.reason });
+    expect((await d.bots.events(U, { botId: rec.id })).at(-1)).toMatchObject({ kind: 'needs_review', message: r.ok ? '' : r.reason });
+    for (const m of minutes.slice(half)) expect((await d.step([s2], m), s2.stopped?.kind)).toBe('needs_review');
+    expect(await d.accountOrders(rec)).toHaveLength(before.length);
+  });
+
+  it('an order the account rejects halts the bot (status, reason, event); it sends nothing more', async () => {
+    const d = desk(kind);
+    await d.service.reset(U, 100_00); // ₹100: not the margin of 10 INFY
+    const rec = await d.bot('Trend', config());
+    const s = await d.session(rec);
+    for (const m of minutes) await d.step([s], m);
+    const orders = await d.accountOrders(rec);
+    expect(orders.map((o) => o.status)).toEqual(['REJECTED']);
+    expect(s.stopped?.kind).toBe('halted');
+    const bot = (await d.bots.get(U, rec.id))!;
+    expect(bot.status).toBe('halted');
+    expect(bot.status_reason).toMatch(/^the account rejected order b[0-9a-f]{7}[0-9a-z]{8}: /);
+    expect((await d.bots.orders(U, rec.id)).map((o) => o.status)).toEqual(['failed']);
+    expect((await d.bots.events(U, { botId: rec.id })).filter((e) => e.kind === 'halted')).toHaveLength(1);
+  });
+
+  it('a session whose lease another runner took stops at its next order; the new holder goes on', async () => {
+    const d = desk(kind);
+    const rec = await d.bot('Trend', config());
+    const s1 = await d.session(rec);
+    const half = minutes.findIndex((m) => m.t >= parseIst(`${DATE} 13:00:00`));
+    for (const m of minutes.slice(0, half)) await d.step([s1], m);
+    await d.release(rec);
+    const s2 = await d.session(rec);
+    expect((await s2.recover(minutes.slice(0, half), await d.accountOrders(rec))).ok).toBe(true);
+    for (const m of minutes.slice(half)) await d.step([s2, s1], m);
+    expect(s1.stopped?.kind).toBe('lease');
+    expect(s2.stopped).toBeNull();
+    expect((await d.bots.events(U, { botId: rec.id })).filter((e) => e.kind === 'lease_lost')).toHaveLength(1);
+    expectSameAsBacktest(await d.accountOrders(rec), await backtestOf(config(), d.fills));
   });
 });
