@@ -59,8 +59,7 @@ const sqlite = sqliteFixture(afterEach);
 /** A paper account on the store, its service's clock at the close of each minute stepped (as live). */
 function desk(kind: 'memory' | 'sqlite') {
   const store: PaperStore = kind === 'memory' ? new MemoryPaperStore() : sqlite.open(sqlite.file());
-  // SQLite bots are being built on another branch: until then the outbox lives in a memory store beside it
-  const bots: BotStore = kind === 'memory' ? store.bots : new MemoryPaperStore().bots;
+  const bots: BotStore = store.bots;
   const clock = new ManualClock(parseIst(`${DATE} 09:00:00`));
   const sandbox = new SandboxMarketData(createMarket({}), clock);
   const service = new PaperService({ store, market: sandbox, clock, onError: (e) => { throw e; } });
