@@ -78,14 +78,11 @@ export class BotSession {
     const orders = this.newOrders(t);
     let placed: PaperOrder[] = [];
     if (orders.length > 0) {
-      try {
+      await this.fenced(events, async () => {
         const rows = orders.map((o) => ({ key: o.key, minute: o.minute, request: { ...o.request } }));
         await this.opts.bots.putOrders(this.bot.user_id, this.bot.id, this.opts.token, this.opts.now(), rows);
         placed = await this.send(orders, events);
-      } catch (err) {
-        if (!(err instanceof StaleLeaseError)) throw err;
-        this.loseLease(err, events);
-      }
+      });
     }
     await this.flush(events);
     return { placed, events, stopped: this.stopped };
@@ -119,12 +116,7 @@ export class BotSession {
     } else {
       for (const m of r.toMark) await this.opts.bots.markOrder(this.bot.user_id, this.bot.id, m.key, { status: 'placed', order_id: m.order_id }, this.opts.now());
       const byKey = new Map(replayed.map((o) => [o.key, o]));
-      try {
-        await this.send(r.toPlace.map((k) => byKey.get(k)!), events);
-      } catch (err) {
-        if (!(err instanceof StaleLeaseError)) throw err;
-        this.loseLease(err, events);
-      }
+      await this.fenced(events, () => this.send(r.toPlace.map((k) => byKey.get(k)!), events));
     }
     await this.flush(events);
     return r;
@@ -206,9 +198,15 @@ export class BotSession {
     }
   }
 
-  private loseLease(err: StaleLeaseError, events: NewBotEvent[]): void {
-    this.stopped = { kind: 'lease', reason: err.message };
-    events.push(this.event('lease_lost', err.message));
+  /** Run `fn`; a StaleLeaseError (the store's or the account's) stops the session: another runner has the bot. */
+  private async fenced(events: NewBotEvent[], fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      if (!(err instanceof StaleLeaseError)) throw err;
+      this.stopped = { kind: 'lease', reason: err.message };
+      events.push(this.event('lease_lost', err.message));
+    }
   }
 
   private event(kind: string, message: string, data?: Record<string, unknown>): NewBotEvent {
