@@ -23,14 +23,14 @@ const U = 'AB1234';
 const DATE = '2026-11-25';
 const DAY_MS = 86_400_000;
 
-/** EMA 9/21 on 1-minute bars, long and short, out by 15:10 (the account refuses MIS from 15:20). */
+/** EMA 9/21 on 1-minute bars, long and short, MIS (so out at 15:10 IST, botSpec's default: the account refuses MIS from 15:20). */
 const config = (quantity = 10, over: Partial<BotConfig> = {}): BotConfig => ({
   strategy: { kind: 'builtin', id: 'ema-cross' },
   params: { timeframe: '1m', allowShort: true },
   symbols: ['NSE:INFY'],
   sizing: { quantity },
   product: 'MIS',
-  exits: { exitAt: '15:10' },
+  exits: {},
   entryWindow: { from: '09:20', until: '15:00' },
   risk: {},
   ...over,
@@ -182,6 +182,10 @@ describe.each(['memory', 'sqlite'] as const)('a bot session on the %s store over
     expect(await d.accountOrders(rec)).toHaveLength(before.length);
     for (const m of minutes.slice(half)) await d.step([s2], m);
     expectSameAsBacktest(await d.accountOrders(rec), await backtestOf(config(), d.fills));
+    // out at the MIS exit time (15:10, at that minute's close), before the account's own 15:20 square-off
+    const fills = (await d.bots.events(U, { botId: rec.id })).filter((e) => e.kind === 'fill');
+    expect(fills.at(-1)?.data).toMatchObject({ reason: 'exit-time' });
+    expect(Math.max(...(await d.accountOrders(rec)).map((o) => o.placed_at))).toBe(parseIst(`${DATE} 15:10:00`));
   });
 
   it.each(['before the account saw them', 'after the account placed them, before the outbox was marked'])('a crash with orders in the outbox %s is resolved by reconcile without a duplicate', async (when) => {

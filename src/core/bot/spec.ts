@@ -9,6 +9,12 @@ import type { BotConfig } from './types.js';
 export const BOT_BOOK_CAPITAL = 1_00_00_000_00;
 
 /**
+ * An MIS bot without an exit time is out at 15:10 IST (bots.md): the account's own engine refuses
+ * MIS orders and squares MIS off from 15:20, so the book's 15:20 square-off could not be mirrored.
+ */
+export const MIS_EXIT_AT = '15:10';
+
+/**
  * The backtest spec of a bot's day: the Runner a paper bot steps is the Runner a backtest of the
  * same minutes runs (and `algo bot parity` compares them through this one function).
  */
@@ -21,7 +27,7 @@ export function botSpec(config: BotConfig, date: string, fills: FillSettings): B
     to: date,
     sizing: config.sizing,
     product: config.product,
-    exits: config.exits,
+    exits: config.product === 'MIS' && !config.exits.exitAt ? { ...config.exits, exitAt: MIS_EXIT_AT } : config.exits,
     capital: BOT_BOOK_CAPITAL,
     fills,
     entryWindow: config.entryWindow,
