@@ -12,6 +12,7 @@ import { candleNeeds, catchUpEnds, catchUpStep, type CatchUpProgress, type Catch
 import { DEFAULT_PAPER_CONFIG, type PaperConfig } from './config.js';
 import { isOpen, newMeta, type Ctx } from './draft.js';
 import { PaperNotFoundError } from './errors.js';
+import { fencedPlaceStep, fillQuote, type Fence, type FencedResult } from './fenced.js';
 import { tickPath } from './fills.js';
 import { InstrumentIndex } from './instruments.js';
 import { QuoteSource, type Instrumented } from './quotes.js';
@@ -246,6 +247,22 @@ export class PaperService {
     const order = await this.run(userId, (s, ctx) => placeStep(s, ctx, req, { instruments, quote }));
     this.track(order);
     return order;
+  }
+
+  /**
+   * Place a bot's mirrored order (src/core/paper/fenced.ts): checked like any order, priced by a
+   * quote at `price` (no book; the market's band), fenced by the bot's lease token and deduplicated
+   * by its key inside the account's update. StaleLeaseError when a newer runner has the bot.
+   */
+  async placeFenced(userId: string, request: OrderRequest, price: Paise, fence: Fence): Promise<FencedResult> {
+    const req = parseOrderRequest({ ...request, tag: fence.botId });
+    const instruments = await this.instrumentsFor(req.exchange, req.tradingsymbol);
+    const inst = assertOrderInput(req, instruments, null);
+    const quote = fillQuote(inst, price, this.clock.now(), await this.orderQuote(inst));
+    assertOrderInput(req, instruments, quote);
+    const r = await this.run(userId, (s, ctx) => fencedPlaceStep(s, { ...ctx, now: quote.timestamp }, req, { instruments, quote }, fence));
+    if (!r.duplicate) this.track(r.order);
+    return r;
   }
 
   async cancel(userId: string, orderId: string): Promise<PaperOrder> {

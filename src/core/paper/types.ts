@@ -73,6 +73,8 @@ export interface PaperOrder {
   /** Margin this order holds while it rests. */
   blocked_margin: Paise;
   tag: string | null;
+  /** A bot's order: its deterministic key (src/core/bot/keys.ts); the tag is then the bot id. Absent: a person's order. */
+  bot_key?: string;
   placed_at: number;
   updated_at: number;
 }
@@ -215,6 +217,8 @@ export interface PaperMeta {
   day?: DayLedger;
   /** BTST credit held back from `available` until the next trading day (absent: none). */
   unsettled?: Paise;
+  /** Per bot id: the fencing token and the key of the last order it placed here (src/core/paper/fenced.ts). Absent: no bot has. */
+  bots?: Record<string, { token: number; key: string }>;
 }
 
 /** What the engine reads to make one change. */

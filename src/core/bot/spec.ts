@@ -1,0 +1,40 @@
+import type { BacktestSpec, FillSettings } from '../backtest/types.js';
+import type { PaperConfig } from '../paper/config.js';
+import type { BotConfig } from './types.js';
+
+/**
+ * The capital of a bot's private book (₹1 crore): large enough that the book never refuses an
+ * order for funds; the owner's paper account, where the orders are mirrored, checks the funds.
+ */
+export const BOT_BOOK_CAPITAL = 1_00_00_000_00;
+
+/**
+ * An MIS bot without an exit time is out at 15:10 IST (bots.md): the account's own engine refuses
+ * MIS orders and squares MIS off from 15:20, so the book's 15:20 square-off could not be mirrored.
+ */
+export const MIS_EXIT_AT = '15:10';
+
+/**
+ * The backtest spec of a bot's day: the Runner a paper bot steps is the Runner a backtest of the
+ * same minutes runs (and `algo bot parity` compares them through this one function).
+ */
+export function botSpec(config: BotConfig, date: string, fills: FillSettings): BacktestSpec {
+  return {
+    strategy: config.strategy,
+    params: config.params,
+    symbols: [...config.symbols],
+    from: date,
+    to: date,
+    sizing: config.sizing,
+    product: config.product,
+    exits: config.product === 'MIS' && !config.exits.exitAt ? { ...config.exits, exitAt: MIS_EXIT_AT } : config.exits,
+    capital: BOT_BOOK_CAPITAL,
+    fills,
+    entryWindow: config.entryWindow,
+  };
+}
+
+/** The fill settings of the owner's paper account, for its bots' private books. */
+export function fillsOf(config: Pick<PaperConfig, 'slippageBps' | 'marketProtectionPct' | 'volumeSharePct'>): FillSettings {
+  return { slippageBps: config.slippageBps, marketProtectionPct: config.marketProtectionPct, volumeSharePct: config.volumeSharePct };
+}

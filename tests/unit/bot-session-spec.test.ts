@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { BOT_BOOK_CAPITAL, botSpec, fillsOf, MIS_EXIT_AT } from '../../src/core/bot/spec.js';
+import type { BotConfig } from '../../src/core/bot/types.js';
+import { DEFAULT_PAPER_CONFIG } from '../../src/core/paper/config.js';
+
+const config: BotConfig = {
+  strategy: { kind: 'builtin', id: 'ema-cross' },
+  params: { fast: 5 },
+  symbols: ['NSE:INFY', 'NSE:TCS'],
+  sizing: { quantity: 3 },
+  product: 'CNC',
+  exits: { stopLoss: { percent: 1 } },
+  entryWindow: { from: '09:20', until: '15:00' },
+  risk: {},
+};
+
+describe("a bot's backtest spec", () => {
+  it('is the config over one IST day, on a private book of ₹1 crore, with the account\'s fill settings', () => {
+    const fills = fillsOf(DEFAULT_PAPER_CONFIG);
+    expect(fills).toEqual({ slippageBps: DEFAULT_PAPER_CONFIG.slippageBps, marketProtectionPct: DEFAULT_PAPER_CONFIG.marketProtectionPct, volumeSharePct: DEFAULT_PAPER_CONFIG.volumeSharePct });
+    expect(botSpec(config, '2026-11-25', fills)).toEqual({
+      strategy: config.strategy, params: { fast: 5 }, symbols: ['NSE:INFY', 'NSE:TCS'], from: '2026-11-25', to: '2026-11-25',
+      sizing: { quantity: 3 }, product: 'CNC', exits: { stopLoss: { percent: 1 } }, capital: 1_00_00_000_00, fills, entryWindow: { from: '09:20', until: '15:00' },
+    });
+    expect(BOT_BOOK_CAPITAL).toBe(1_00_00_000_00);
+  });
+
+  it('an MIS bot without an exit time is out at 15:10 IST; one with its own keeps it', () => {
+    const fills = fillsOf(DEFAULT_PAPER_CONFIG);
+    expect(botSpec({ ...config, product: 'MIS' }, '2026-11-25', fills).exits).toEqual({ stopLoss: { percent: 1 }, exitAt: MIS_EXIT_AT });
+    expect(MIS_EXIT_AT).toBe('15:10');
+    expect(botSpec({ ...config, product: 'MIS', exits: { exitAt: '14:45' } }, '2026-11-25', fills).exits).toEqual({ exitAt: '14:45' });
+  });
+});
