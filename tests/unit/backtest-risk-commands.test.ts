@@ -10,12 +10,13 @@ const D = '2026-11-25';
 const hhmm = (t: number) => new Date(t + 330 * 60_000).toISOString().slice(11, 16);
 
 /**
- * A Runner driven minute by minute as a paper bot will drive it: `before(start)` runs before the
+ * A Runner driven minute by minute as a paper bot will drive it (the commands work without any
+ * risk controls in the spec): `before(start)` runs before the
  * minute starting at "HH:MM" is stepped (a command, or the bar's arrival time). 1m bars, warm-up 1,
  * no slippage: a decision at the close of bar HH:MM fills at the open of the minute starting HH:MM.
  */
-function drive(script: Record<string, Decision>, cs: Candle[], risk: RunnerRisk = {}, before: (start: string, run: Runner, c: Candle) => void = () => {}) {
-  const run = new Runner(specOf({ risk }), scripted(script), {}, [INFY]);
+function drive(script: Record<string, Decision>, cs: Candle[], risk: RunnerRisk | undefined, before: (start: string, run: Runner, c: Candle) => void = () => {}) {
+  const run = new Runner(specOf(risk ? { risk } : {}), scripted(script), {}, [INFY]);
   for (const c of cs) {
     before(hhmm(c.t), run, c);
     run.step(c.t, [{ token: INFY.instrument_token, candle: c }]);
@@ -50,7 +51,7 @@ describe('flatten(reason)', () => {
     // long 10 from 09:18; flatten called after the minute closing 09:20 (before the 09:20 minute): out at its open.
     // The entry decided at 09:21 is refused; allowed again before the 09:22 minute, the one at 09:23 goes.
     const script = { '09:18': target(10), '09:21': target(10), '09:23': target(10) };
-    const run = drive(script, flat(D, '09:15', 10, 1000), {}, (start, r) => {
+    const run = drive(script, flat(D, '09:15', 10, 1000), undefined, (start, r) => {
       if (start === '09:20') r.flatten('the kill switch');
       if (start === '09:22') r.allowEntries();
     });
@@ -66,7 +67,7 @@ describe('flatten(reason)', () => {
     // 09:17: a BUY LIMIT at ₹990 rests under the market (₹1,000); 09:18 queues "be long 10";
     // flatten before the 09:18 minute: the queued entry is dropped, the limit cancelled, nothing fills
     const limit: Decision = { kind: 'orders', orders: [{ side: 'BUY', quantity: 5, type: 'LIMIT', price: 990_00 }] };
-    const run = drive({ '09:17': limit, '09:18': target(15) }, flat(D, '09:15', 6, 1000), {}, (start, r) => {
+    const run = drive({ '09:17': limit, '09:18': target(15) }, flat(D, '09:15', 6, 1000), undefined, (start, r) => {
       if (start === '09:18') r.flatten('stop now');
     });
     expect(run.account.trades).toEqual([]);
@@ -81,7 +82,7 @@ describe('flatten(reason)', () => {
 describe('blockEntries(reason)', () => {
   it('refuses entries, never exits', async () => {
     const script = { '09:18': target(10), '09:20': target('flat'), '09:21': target(10) };
-    const run = drive(script, flat(D, '09:15', 8, 1000), {}, (start, r) => {
+    const run = drive(script, flat(D, '09:15', 8, 1000), undefined, (start, r) => {
       if (start === '09:19') r.blockEntries('maintenance');
     });
     expect(fillsOf(run)).toEqual(['BUY 10 09:18', 'SELL 10 09:20']);

@@ -89,6 +89,95 @@ export function cooldownLeft(cooldown: number, barsSinceExit: number): string | 
   return barsSinceExit <= cooldown ? `cooling down after an exit: bar ${barsSinceExit} of ${cooldown} (entries from bar ${cooldown + 1})` : null;
 }
 
+/** What the gate needs to know of an entry the strategy asks for. */
+export interface EntryAsk {
+  quantity: number;
+  /** The close time of the strategy bar that decided it, and its close price. */
+  decidedAt: number;
+  close: Paise;
+  /** Strategy bars since the symbol's last exit (Infinity: none yet). */
+  barsSinceExit: number;
+  /** The open positions' and queued entries' value at their last close (asked only with maxExposure). */
+  exposure: () => Paise;
+}
+
+/**
+ * The risk controls over one run, as the Runner steps it: why entries are refused now (a bot's
+ * command until allowed again, the day's loss limit until the next IST day, a halt for good) and
+ * the first control an entry fails. No clock: the Runner tells it the day, the equity and the bar.
+ */
+export class RiskGate {
+  command: string | null = null;
+  private dayBlock: string | null = null;
+  private halt: string | null = null;
+  private dayStart = 0;
+  private entries = 0;
+  /** The wall time the latest bar arrived (a live driver; never set in a backtest). */
+  receivedAt: number | undefined;
+  private readonly squareOffAt: number | null;
+  private readonly noEntriesAt: number | null;
+
+  constructor(readonly risk: RunnerRisk) {
+    this.squareOffAt = risk.squareOff ? hhmmOf(risk.squareOff) : null;
+    this.noEntriesAt = risk.noEntriesAfter ? hhmmOf(risk.noEntriesAfter) : null;
+  }
+
+  get halted(): string | null {
+    return this.halt;
+  }
+
+  /** A new IST day: the day's block and entry count start again, from the equity at the day's start. */
+  newDay(equity: () => Paise): void {
+    this.dayBlock = null;
+    this.entries = 0;
+    if (this.risk.maxLossDay) this.dayStart = equity();
+  }
+
+  /** The day's loss limit against the equity now: the note's line the first time it is reached (then blocked or halted), else null. */
+  dayLoss(equity: Paise): { line: string; halt: boolean } | null {
+    const limit = this.risk.maxLossDay;
+    if (!limit || this.dayBlock !== null || this.halt !== null) return null;
+    const pnl = equity - this.dayStart;
+    if (!lossReached(limit, pnl)) return null;
+    const line = lossNote(limit, pnl);
+    if (limit.action === 'halt') this.halt = line;
+    else this.dayBlock = line;
+    return { line, halt: limit.action === 'halt' };
+  }
+
+  /** Whether a minute closing at `minuteOfDay` (IST) is at or after the run's square-off time. */
+  squareOffDue(minuteOfDay: number): boolean {
+    return this.squareOffAt !== null && minuteOfDay >= this.squareOffAt;
+  }
+
+  /** The first control the entry fails (its reason), or null, and then it counts as the day's entry. */
+  refusal(ask: EntryAsk, minuteOfDay: number): string | null {
+    const why = this.why(ask, minuteOfDay);
+    if (why === null) this.entries++;
+    return why;
+  }
+
+  private why(ask: EntryAsk, m: number): string | null {
+    const r = this.risk;
+    if (this.halt !== null) return `halted: ${this.halt}`;
+    if (this.command !== null) return this.command;
+    if (this.dayBlock !== null) return this.dayBlock;
+    if (this.squareOffDue(m)) return `at or after the square-off time ${r.squareOff} IST`;
+    if (this.noEntriesAt !== null && m >= this.noEntriesAt) return `no entries from ${r.noEntriesAfter} IST`;
+    const stale = r.staleAfterMs === undefined ? null : staleBy(r.staleAfterMs, ask.decidedAt, this.receivedAt);
+    if (stale !== null) return stale;
+    if (r.maxQuantity !== undefined && ask.quantity > r.maxQuantity) return `quantity ${ask.quantity} is above the maximum ${r.maxQuantity} per entry`;
+    const cooling = r.cooldownBars === undefined ? null : cooldownLeft(r.cooldownBars, ask.barsSinceExit);
+    if (cooling !== null) return cooling;
+    if (r.maxOrdersDay !== undefined && this.entries >= r.maxOrdersDay) return `the day's ${r.maxOrdersDay} entries are used`;
+    if (r.maxExposure !== undefined) {
+      const after = ask.exposure() + ask.quantity * ask.close;
+      if (after > r.maxExposure) return `exposure ${formatINR(after)} with this entry is above the maximum ${formatINR(r.maxExposure)}`;
+    }
+    return null;
+  }
+}
+
 /** A bar's age when it arrived (receivedAt - its close), against the guard: the refusal's reason, or null. */
 export function staleBy(staleAfterMs: number, barClose: number, receivedAt: number | undefined): string | null {
   if (receivedAt === undefined) return null;

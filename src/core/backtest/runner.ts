@@ -18,7 +18,7 @@ import { MemoryAccount } from './account.js';
 import { StrategyInstance } from '../strategy/instance.js';
 import { FeedDigest } from './digest.js';
 import { mergePlans, minuteOf, planLevel, distanceOf, levelOf } from './exits.js';
-import { cooldownLeft, lossNote, lossReached, riskOf, staleBy, type RunnerRisk } from './risk.js';
+import { RiskGate, riskOf } from './risk.js';
 import type { BacktestSpec } from './types.js';
 
 const MINUTE = 60_000;
@@ -86,13 +86,15 @@ export interface RunnerOptions {
 
 /**
  * The one minute-by-minute path (issue 13, bots.md "One runner"): a backtest feeds it the feed's
- * minutes, a paper bot will feed it live minute bars. Per minute, in this order: the orders the
- * previous strategy bar's close queued are placed (MARKET at this minute's open, through the
- * engine's place step against a quote priced at the open: no visible book, so the open plus
- * slippage inside the protection); resting orders are matched against the minute by the engine;
- * the exits (stop, trailing stop, target, exit time) are checked; then the minute goes to each
- * symbol's strategy, whose decisions at a strategy bar's close are queued for the next minute.
- * MIS is cancelled and squared off by the engine at 15:20 IST.
+ * minutes, a paper bot will feed it live minute bars. Per minute, in this order: for every
+ * symbol, a flatten due and the orders the previous strategy bar's close queued are placed (MARKET
+ * at this minute's open, through the engine's place step against a quote priced at the open: no
+ * visible book, so the open plus slippage inside the protection; a live driver may do this at the
+ * first tick, openMinute); then per symbol resting orders are matched against the minute by the
+ * engine, the exits (stop, trailing stop, target, exit time) are checked, and the run's square-off
+ * time; the day's loss limit at the minute's close; then the minute goes to each symbol's
+ * strategy, whose decisions at a strategy bar's close pass the risk gate (risk.ts) and are queued
+ * for the next minute. MIS is cancelled and squared off by the engine at 15:20 IST.
  */
 export class Runner {
   readonly account: MemoryAccount;
@@ -113,16 +115,8 @@ export class Runner {
   private dayIndex = Number.NaN;
   private cutoff = Infinity;
   private readonly window: { from: number; until: number } | null;
-  private readonly risk: RunnerRisk | undefined;
-  private readonly squareOffAt: number | null;
-  private readonly noEntriesAt: number | null;
-  /** Why entries are refused: a bot's command (until allowEntries), the day's loss limit (until the next day), a halt (the rest of the run). */
-  private commandBlock: string | null = null;
-  private dayBlock: string | null = null;
-  private halt: string | null = null;
-  private dayStartEquity = 0;
-  private dayEntries = 0;
-  private receivedAt: number | undefined;
+  /** The risk controls (none when the spec has no risk) and the bot's commands. */
+  private readonly gateOf: RiskGate;
   /** The minute openMinute placed the queued orders of, and for which instruments. */
   private openedAt = Number.NaN;
   private readonly opened = new Set<number>();
@@ -134,9 +128,7 @@ export class Runner {
     instruments: Instrument[],
     readonly opts: RunnerOptions = {},
   ) {
-    this.risk = spec.risk ? riskOf(spec.risk) : undefined;
-    this.squareOffAt = this.risk?.squareOff ? minuteOf(this.risk.squareOff) : null;
-    this.noEntriesAt = this.risk?.noEntriesAfter ? minuteOf(this.risk.noEntriesAfter) : null;
+    this.gateOf = new RiskGate(spec.risk ? riskOf(spec.risk) : {});
     const start = Date.parse(`${spec.from}T09:15:00+05:30`);
     this.account = new MemoryAccount(spec.capital, start, spec.fills);
     this.index = new InstrumentIndex(instruments);
@@ -184,7 +176,7 @@ export class Runner {
       const s = this.byToken.get(token);
       if (s) this.engineMinute(s, candle);
     }
-    if (this.risk?.maxLossDay) this.checkDayLoss(t + MINUTE, this.risk.maxLossDay);
+    if (this.gateOf.risk.maxLossDay) this.checkDayLoss(t + MINUTE);
     for (const { token, candle } of list) {
       const s = this.byToken.get(token);
       if (s) this.decide(s, candle);
@@ -218,31 +210,31 @@ export class Runner {
 
   /** The wall time the next bar arrived (a live driver; a backtest never sets it, so no bar is stale). */
   setReceivedAt(ms: number): void {
-    this.receivedAt = ms;
+    this.gateOf.receivedAt = ms;
   }
 
   /** A bot's command: every position exits at its next minute's open, and entries are refused until allowEntries(). */
   flatten(reason: string): void {
     const at = this.last + MINUTE;
-    this.commandBlock = `flattened: ${reason}`;
+    this.gateOf.command = `flattened: ${reason}`;
     this.note(at, `flatten: ${reason}; every position exits at the next open, entries refused until allowed again`);
     this.flattenAll('flatten', at, `dropped by the flatten (${reason})`);
   }
 
   /** A bot's command: entries are refused until allowEntries() (exits go on). */
   blockEntries(reason: string): void {
-    this.commandBlock = `entries blocked: ${reason}`;
+    this.gateOf.command = `entries blocked: ${reason}`;
     this.note(this.last + MINUTE, `entries blocked: ${reason}`);
   }
 
   /** Lifts flatten() and blockEntries() (not the day's loss limit, nor a halt). */
   allowEntries(): void {
-    this.commandBlock = null;
+    this.gateOf.command = null;
   }
 
   /** Why the run stopped entering for good (the day's loss limit with action 'halt'), or null. */
   get halted(): string | null {
-    return this.halt;
+    return this.gateOf.halted;
   }
 
   /** The end of the run: the last day's equity mark (open positions stay open, marked at their last close). */
@@ -287,9 +279,7 @@ export class Runner {
       rollover(d);
     });
     if (this.cutoff === Infinity) this.cutoff = nextMisCutoff(t);
-    this.dayBlock = null;
-    this.dayEntries = 0;
-    if (this.risk?.maxLossDay) this.dayStartEquity = this.equity();
+    this.gateOf.newDay(() => this.equity());
   }
 
   /** The account's equity at the last closes. */
@@ -298,18 +288,11 @@ export class Runner {
   }
 
   /** The day's loss limit, at a minute's close: noted once; 'block' ends the day's entries, 'halt' flattens and ends the run's. */
-  private checkDayLoss(at: number, limit: NonNullable<RunnerRisk['maxLossDay']>): void {
-    if (this.dayBlock !== null || this.halt !== null) return;
-    const pnl = this.equity() - this.dayStartEquity;
-    if (!lossReached(limit, pnl)) return;
-    const line = lossNote(limit, pnl);
-    this.note(at, line);
-    if (limit.action === 'block') {
-      this.dayBlock = line;
-      return;
-    }
-    this.halt = line;
-    this.flattenAll('max-loss', at, 'dropped by the halt at the loss limit');
+  private checkDayLoss(at: number): void {
+    const hit = this.gateOf.dayLoss(this.equity());
+    if (!hit) return;
+    this.note(at, hit.line);
+    if (hit.halt) this.flattenAll('max-loss', at, 'dropped by the halt at the loss limit');
   }
 
   /** A run-wide note in blocked (symbol "*"): a limit reached, a halt, a command. */
@@ -448,8 +431,8 @@ export class Runner {
     // (3) the exits
     if (s.watch) this.exits(s, c, candlePath(c));
     s.lastClose = c.close;
-    if (this.squareOffAt !== null) this.squareOffTime(s, c, this.squareOffAt);
-    if (this.risk?.cooldownBars !== undefined) {
+    if (this.gateOf.risk.squareOff) this.squareOffTime(s, c);
+    if (this.gateOf.risk.cooldownBars !== undefined) {
       const q = this.account.quantity(s.key);
       if (s.held !== 0 && Math.sign(q) !== Math.sign(s.held)) s.exitBars = s.bars;
       s.held = q;
@@ -457,10 +440,10 @@ export class Runner {
   }
 
   /** risk.squareOff: out at the close of the first minute closing at or after it (the engine's 15:20 for MIS after that). */
-  private squareOffTime(s: Symbol, c: Candle, at: number): void {
+  private squareOffTime(s: Symbol, c: Candle): void {
     const end = c.t + MINUTE;
     const m = minuteOfDayIst(end);
-    if (m < at || (this.spec.product === 'MIS' && istParts(end).minuteOfDay >= 15 * 60 + 20)) return;
+    if (!this.gateOf.squareOffDue(m) || (this.spec.product === 'MIS' && m >= 15 * 60 + 20)) return;
     if (this.account.quantity(s.key) !== 0 || this.hasResting(s)) this.exitAll(s, end, c.close, 'square-off-time');
   }
 
@@ -614,33 +597,10 @@ export class Runner {
       const m = minuteOfDayIst(bar.time);
       if (m < this.window.from || m >= this.window.until) return refuse(`outside the entry window ${this.spec.entryWindow!.from}-${this.spec.entryWindow!.until} IST`);
     }
-    if (this.risk) {
-      const why = this.riskGate(s, q, bar, this.risk);
-      if (why !== null) return refuse(why);
-      this.dayEntries++;
-    }
+    const ask = { quantity: q.quantity, decidedAt: bar.time, close: bar.close, barsSinceExit: s.bars - s.exitBars, exposure: () => this.exposure() };
+    const why = this.gateOf.refusal(ask, minuteOfDayIst(bar.time));
+    if (why !== null) return refuse(why);
     s.queued.push(q);
-  }
-
-  /** The risk controls' refusal of an entry (the first that applies), or null. */
-  private riskGate(s: Symbol, q: Queued, bar: Bar, r: RunnerRisk): string | null {
-    if (this.halt !== null) return `halted: ${this.halt}`;
-    if (this.commandBlock !== null) return this.commandBlock;
-    if (this.dayBlock !== null) return this.dayBlock;
-    const m = minuteOfDayIst(bar.time);
-    if (this.squareOffAt !== null && m >= this.squareOffAt) return `at or after the square-off time ${r.squareOff} IST`;
-    if (this.noEntriesAt !== null && m >= this.noEntriesAt) return `no entries from ${r.noEntriesAfter} IST`;
-    const stale = r.staleAfterMs === undefined ? null : staleBy(r.staleAfterMs, bar.time, this.receivedAt);
-    if (stale !== null) return stale;
-    if (r.maxQuantity !== undefined && q.quantity > r.maxQuantity) return `quantity ${q.quantity} is above the maximum ${r.maxQuantity} per entry`;
-    const cooling = r.cooldownBars === undefined ? null : cooldownLeft(r.cooldownBars, s.bars - s.exitBars);
-    if (cooling !== null) return cooling;
-    if (r.maxOrdersDay !== undefined && this.dayEntries >= r.maxOrdersDay) return `the day's ${r.maxOrdersDay} entries are used`;
-    if (r.maxExposure !== undefined) {
-      const after = this.exposure() + q.quantity * bar.close;
-      if (after > r.maxExposure) return `exposure ${formatINR(after)} with this entry is above the maximum ${formatINR(r.maxExposure)}`;
-    }
-    return null;
   }
 
   /** The open positions at their last close, plus the entries queued and not placed. */
