@@ -101,3 +101,12 @@ describe('halted', () => {
     expect(fillsOf(run)).toEqual(['BUY 10 09:18', 'SELL 10 09:20']);
   });
 });
+
+describe('a command before the first minute', () => {
+  it('is noted at the run’s start (09:15 of its first day), and holds from the first bar', () => {
+    const run = new Runner(specOf(), scripted({ '09:18': target(10) }), {}, [INFY]);
+    run.blockEntries('not yet');
+    for (const c of flat(D, '09:15', 5, 1000)) run.step(c.t, [{ token: INFY.instrument_token, candle: c }]);
+    expect(refused(run)).toEqual([['*', '09:15', 'entries blocked: not yet'], ['NSE:INFY', '09:18', 'entries blocked: not yet']]);
+  });
+});

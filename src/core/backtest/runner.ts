@@ -215,7 +215,7 @@ export class Runner {
 
   /** A bot's command: every position exits at its next minute's open, and entries are refused until allowEntries(). */
   flatten(reason: string): void {
-    const at = this.last + MINUTE;
+    const at = this.now();
     this.gateOf.command = `flattened: ${reason}`;
     this.note(at, `flatten: ${reason}; every position exits at the next open, entries refused until allowed again`);
     this.flattenAll('flatten', at, `dropped by the flatten (${reason})`);
@@ -224,7 +224,7 @@ export class Runner {
   /** A bot's command: entries are refused until allowEntries() (exits go on). */
   blockEntries(reason: string): void {
     this.gateOf.command = `entries blocked: ${reason}`;
-    this.note(this.last + MINUTE, `entries blocked: ${reason}`);
+    this.note(this.now(), `entries blocked: ${reason}`);
   }
 
   /** Lifts flatten() and blockEntries() (not the day's loss limit, nor a halt). */
@@ -251,6 +251,11 @@ export class Runner {
 
   get lastMinute(): number {
     return this.last;
+  }
+
+  /** The run's time: the close of the last minute stepped (the run's start before any). */
+  private now(): number {
+    return this.last === -Infinity ? this.account.meta.created_at : this.last + MINUTE;
   }
 
   /** Time order, the 15:20 square-off due, the day roll: what comes before a minute's first order. */
