@@ -43,6 +43,16 @@ describe('squareOff: the run’s own square-off time', () => {
     ]);
   });
 
+  it('an order resting at the square-off time is cancelled, so it cannot open a position later', async () => {
+    // a BUY LIMIT at ₹990 rests from the 09:20 open under the market (₹1,000); cancelled at 09:25;
+    // the 09:27 minute trades down to ₹985, through it: nothing fills
+    const limit: Decision = { kind: 'orders', orders: [{ side: 'BUY', quantity: 10, type: 'LIMIT', price: 990_00 }] };
+    const cs = [...flat(D, '09:15', 12, 1000), candle(`${D} 09:27`, 1000, 1000, 985, 986), ...flat(D, '09:28', 2, 986)];
+    const r = await runOf({ squareOff: '09:25' }, { '09:20': limit }, cs);
+    expect(r.fills).toEqual([]);
+    expect(r.orders.map((o) => [o.order_type, o.status])).toEqual([['LIMIT', 'CANCELLED']]);
+  });
+
   it('without it the same run stays open to the end', async () => {
     const cs = [...flat(D, '09:15', 9, 1000), candle(`${D} 09:24`, 1000, 1005, 999, 1004), ...flat(D, '09:25', 4, 1004)];
     const r = await runStrategy(specOf(), scripted({ '09:18': target(10) }), {}, feedOf([[INFY, cs]]));

@@ -105,7 +105,7 @@ export interface BacktestResult {
   equity: EquityPoint[];
   /** A fingerprint of every candle the run was fed ("<16 hex>-<candles>"), so the hash covers the input too. */
   feed_digest?: string;
-  /** Intents the risk gate refused (warm-up, no quantity, outside the entry window), in time order. */
+  /** Intents the risk gate refused (warm-up, no quantity, outside the entry window, a risk control), in time order; symbol "*" is a run-wide note (a day's loss limit reached, a halt, a bot's flatten or block). */
   blocked?: Array<{ symbol: string; at: number; side: 'BUY' | 'SELL'; quantity: number; reason: string }>;
   /** sha256 of the canonical result (everything above but run_id and timings): same inputs, same hash. */
   hash: string;
