@@ -1,5 +1,6 @@
 import type { BacktestSpec, StrategyRef } from '../core/backtest/types.js';
 import { checkDate, checkRange } from '../core/backtest/feed-days.js';
+import { riskOf } from '../core/backtest/risk.js';
 import { paramsOf, strategyOf } from '../core/backtest/run.js';
 import { UsageError } from '../core/errors.js';
 import { toPaise } from '../core/money.js';
@@ -16,7 +17,7 @@ import type { Distance, ExitPlan } from '../core/strategy/types.js';
 
 export type BacktestRequest = Omit<BacktestSpec, 'capital' | 'fills'>;
 
-export type BacktestField = 'strategy' | 'rules' | 'symbols' | 'from' | 'to' | 'params' | 'qty' | 'capital' | 'product' | 'sl' | 'target' | 'trail';
+export type BacktestField = 'strategy' | 'rules' | 'symbols' | 'from' | 'to' | 'params' | 'qty' | 'capital' | 'product' | 'sl' | 'target' | 'trail' | 'risk';
 
 export class BacktestInputError extends UsageError {
   readonly field: BacktestField;
@@ -56,6 +57,8 @@ export interface BacktestInput {
   sl?: string;
   target?: string;
   trail?: string;
+  /** The risk controls as JSON (src/core/backtest/risk.ts RunnerRisk: HH:MM times, paise); no flags yet. */
+  risk?: unknown;
 }
 
 /** --strategy ID or --rules FILE (exactly one), as the spec's strategy reference. */
@@ -143,5 +146,6 @@ export function requestOf(o: BacktestInput, today?: string): BacktestRequest {
   if (o.sl !== undefined) exits.stopLoss = percentOf('--sl', o.sl);
   if (o.target !== undefined) exits.target = percentOf('--target', o.target);
   if (o.trail !== undefined) exits.trailing = percentOf('--trail', o.trail);
-  return { strategy, params, symbols, from, to, sizing: sizingOf(o), product: productOf(o.product), exits };
+  const risk = o.risk === undefined ? undefined : named('risk', () => riskOf(o.risk));
+  return { strategy, params, symbols, from, to, sizing: sizingOf(o), product: productOf(o.product), exits, ...(risk ? { risk } : {}) };
 }

@@ -2,14 +2,14 @@ import { IST_OFFSET_MS, istDate, istParts } from '../ist.js';
 import type { Candle, Instrument, Quote } from '../market/types.js';
 import { formatINR, type Paise } from '../money.js';
 import { candlePath } from '../paper/catchup.js';
-import { markDay } from '../paper/equity.js';
+import { equityOf, markDay, unrealisedTotal } from '../paper/equity.js';
 import { limitFillOnPath, triggerOnPath, type PricePath } from '../paper/fills.js';
 import { expireOrders, rollover, squareOffDue } from '../paper/housekeeping.js';
 import { InstrumentIndex } from '../paper/instruments.js';
 import { fillEnv, fillModel } from '../paper/models.js';
 import { positionKey } from '../paper/positions.js';
 import { nextMisCutoff } from '../paper/session.js';
-import { matchStep, placeStep } from '../paper/steps.js';
+import { cancelStep, matchStep, placeStep } from '../paper/steps.js';
 import type { OrderRequest, PaperOrder } from '../paper/types.js';
 import { minuteOfDayIst, type Bar } from '../strategy/bars.js';
 import type { AnyParams } from '../strategy/params.js';
@@ -18,6 +18,7 @@ import { MemoryAccount } from './account.js';
 import { StrategyInstance } from '../strategy/instance.js';
 import { FeedDigest } from './digest.js';
 import { mergePlans, minuteOf, planLevel, distanceOf, levelOf } from './exits.js';
+import { RiskGate, riskOf } from './risk.js';
 import type { BacktestSpec } from './types.js';
 
 const MINUTE = 60_000;
@@ -27,7 +28,7 @@ const ATR_PERIOD = 14;
 const MAX_BLOCKED = 1000;
 
 /** Why an order was sent: the trades table's exit_reason when it closes a position. */
-export type OrderReason = 'signal' | 'stop' | 'target' | 'trailing' | 'exit-time';
+export type OrderReason = 'signal' | 'stop' | 'target' | 'trailing' | 'exit-time' | 'square-off-time' | 'flatten' | 'max-loss';
 
 interface Queued {
   side: 'BUY' | 'SELL';
@@ -61,6 +62,12 @@ interface Symbol {
   plan: ExitPlan | undefined;
   watch: Watch | undefined;
   lastClose: Paise | undefined;
+  /** A flatten due at this symbol's next minute open (the exit's reason). */
+  flatten: OrderReason | null;
+  /** Strategy bars decided on, and that count when the position last went flat or flipped (cooldown). */
+  bars: number;
+  exitBars: number;
+  held: number;
 }
 
 /** A blocked intent: what the risk gate refused, and why (never a silent drop). */
@@ -79,13 +86,15 @@ export interface RunnerOptions {
 
 /**
  * The one minute-by-minute path (issue 13, bots.md "One runner"): a backtest feeds it the feed's
- * minutes, a paper bot will feed it live minute bars. Per minute, in this order: the orders the
- * previous strategy bar's close queued are placed (MARKET at this minute's open, through the
- * engine's place step against a quote priced at the open: no visible book, so the open plus
- * slippage inside the protection); resting orders are matched against the minute by the engine;
- * the exits (stop, trailing stop, target, exit time) are checked; then the minute goes to each
- * symbol's strategy, whose decisions at a strategy bar's close are queued for the next minute.
- * MIS is cancelled and squared off by the engine at 15:20 IST.
+ * minutes, a paper bot will feed it live minute bars. Per minute, in this order: for every
+ * symbol, a flatten due and the orders the previous strategy bar's close queued are placed (MARKET
+ * at this minute's open, through the engine's place step against a quote priced at the open: no
+ * visible book, so the open plus slippage inside the protection; a live driver may do this at the
+ * first tick, openMinute); then per symbol resting orders are matched against the minute by the
+ * engine, the exits (stop, trailing stop, target, exit time) are checked, and the run's square-off
+ * time; the day's loss limit at the minute's close; then the minute goes to each symbol's
+ * strategy, whose decisions at a strategy bar's close pass the risk gate (risk.ts) and are queued
+ * for the next minute. MIS is cancelled and squared off by the engine at 15:20 IST.
  */
 export class Runner {
   readonly account: MemoryAccount;
@@ -106,6 +115,11 @@ export class Runner {
   private dayIndex = Number.NaN;
   private cutoff = Infinity;
   private readonly window: { from: number; until: number } | null;
+  /** The risk controls (none when the spec has no risk) and the bot's commands. */
+  private readonly gateOf: RiskGate;
+  /** The minute openMinute placed the queued orders of, and for which instruments. */
+  private openedAt = Number.NaN;
+  private readonly opened = new Set<number>();
 
   constructor(
     readonly spec: BacktestSpec,
@@ -114,6 +128,7 @@ export class Runner {
     instruments: Instrument[],
     readonly opts: RunnerOptions = {},
   ) {
+    this.gateOf = new RiskGate(spec.risk ? riskOf(spec.risk) : {});
     const start = Date.parse(`${spec.from}T09:15:00+05:30`);
     this.account = new MemoryAccount(spec.capital, start, spec.fills);
     this.index = new InstrumentIndex(instruments);
@@ -122,7 +137,19 @@ export class Runner {
       // ATR(14) always (a rule file's "2atr" exits ride on its decisions), and the run's own periods
       bot.trackAtr(ATR_PERIOD);
       for (const d of [spec.exits.stopLoss, spec.exits.target, spec.exits.trailing]) if (d && 'atr' in d) bot.trackAtr(d.period);
-      const s: Symbol = { inst, key: positionKey(inst.exchange, inst.tradingsymbol, spec.product), bot, queued: [], plan: undefined, watch: undefined, lastClose: undefined };
+      const s: Symbol = {
+        inst,
+        key: positionKey(inst.exchange, inst.tradingsymbol, spec.product),
+        bot,
+        queued: [],
+        plan: undefined,
+        watch: undefined,
+        lastClose: undefined,
+        flatten: null,
+        bars: 0,
+        exitBars: -Infinity,
+        held: 0,
+      };
       this.byToken.set(inst.instrument_token, s);
       return s;
     });
@@ -135,22 +162,21 @@ export class Runner {
    * it; minutes in time order.
    */
   step(t: number, candles: ReadonlyArray<{ token: number; candle: Candle }>): void {
-    if (!(t > this.last)) throw new RangeError(`minutes must come in time order (${new Date(t).toISOString()} after ${new Date(this.last).toISOString()})`);
-    const before = this.last;
-    this.last = t;
-    while (this.cutoff <= t) this.settle(this.cutoff, t, candles);
-    const dayIndex = Math.floor((t + IST_OFFSET_MS) / DAY);
-    if (dayIndex !== this.dayIndex) {
-      this.dayIndex = dayIndex;
-      this.newDay(t, istDate(t), before);
-    }
-    while (this.cutoff <= t) this.settle(this.cutoff, t, candles);
+    const early = this.openedAt === t;
+    if (!early) this.begin(t, (token) => candles.find((c) => c.token === token)?.candle.open);
+    this.openedAt = Number.NaN;
     const list = candles.length > 1 ? [...candles].sort((a, b) => a.token - b.token) : candles;
     for (const { token, candle } of list) this.digest.add(token, candle);
+    // (1) at the open for every instrument first (a live driver may have done it at the first tick: openMinute)
+    for (const { token, candle } of list) {
+      const s = this.byToken.get(token);
+      if (s && !(early && this.opened.has(token))) this.atOpen(s, t, candle.open);
+    }
     for (const { token, candle } of list) {
       const s = this.byToken.get(token);
       if (s) this.engineMinute(s, candle);
     }
+    if (this.gateOf.risk.maxLossDay) this.checkDayLoss(t + MINUTE);
     for (const { token, candle } of list) {
       const s = this.byToken.get(token);
       if (s) this.decide(s, candle);
@@ -162,6 +188,53 @@ export class Runner {
         break;
       }
     }
+  }
+
+  /**
+   * Step (1) of minute t early, at its first tick (a live driver): the orders the previous bar
+   * queued are placed at these opens; the later step(t, candles) skips them. The same orders,
+   * fills and hash as step alone when the opens are the candles' opens.
+   */
+  openMinute(t: number, opens: ReadonlyArray<{ token: number; open: Paise }>): void {
+    this.begin(t, (token) => opens.find((o) => o.token === token)?.open);
+    this.openedAt = t;
+    this.opened.clear();
+    const list = opens.length > 1 ? [...opens].sort((a, b) => a.token - b.token) : opens;
+    for (const { token, open } of list) {
+      const s = this.byToken.get(token);
+      if (!s) continue;
+      this.atOpen(s, t, open);
+      this.opened.add(token);
+    }
+  }
+
+  /** The wall time the next bar arrived (a live driver; a backtest never sets it, so no bar is stale). */
+  setReceivedAt(ms: number): void {
+    this.gateOf.receivedAt = ms;
+  }
+
+  /** A bot's command: every position exits at its next minute's open, and entries are refused until allowEntries(). */
+  flatten(reason: string): void {
+    const at = this.now();
+    this.gateOf.command = `flattened: ${reason}`;
+    this.note(at, `flatten: ${reason}; every position exits at the next open, entries refused until allowed again`);
+    this.flattenAll('flatten', at, `dropped by the flatten (${reason})`);
+  }
+
+  /** A bot's command: entries are refused until allowEntries() (exits go on). */
+  blockEntries(reason: string): void {
+    this.gateOf.command = `entries blocked: ${reason}`;
+    this.note(this.now(), `entries blocked: ${reason}`);
+  }
+
+  /** Lifts flatten() and blockEntries() (not the day's loss limit, nor a halt). */
+  allowEntries(): void {
+    this.gateOf.command = null;
+  }
+
+  /** Why the run stopped entering for good (the day's loss limit with action 'halt'), or null. */
+  get halted(): string | null {
+    return this.gateOf.halted;
   }
 
   /** The end of the run: the last day's equity mark (open positions stay open, marked at their last close). */
@@ -180,6 +253,25 @@ export class Runner {
     return this.last;
   }
 
+  /** The run's time: the close of the last minute stepped (the run's start before any). */
+  private now(): number {
+    return this.last === -Infinity ? this.account.meta.created_at : this.last + MINUTE;
+  }
+
+  /** Time order, the 15:20 square-off due, the day roll: what comes before a minute's first order. */
+  private begin(t: number, openOf: (token: number) => Paise | undefined): void {
+    if (!(t > this.last)) throw new RangeError(`minutes must come in time order (${new Date(t).toISOString()} after ${new Date(this.last).toISOString()})`);
+    const before = this.last;
+    this.last = t;
+    while (this.cutoff <= t) this.settle(this.cutoff, t, openOf);
+    const dayIndex = Math.floor((t + IST_OFFSET_MS) / DAY);
+    if (dayIndex !== this.dayIndex) {
+      this.dayIndex = dayIndex;
+      this.newDay(t, istDate(t), before);
+    }
+    while (this.cutoff <= t) this.settle(this.cutoff, t, openOf);
+  }
+
   private newDay(t: number, date: string, before: number): void {
     if (before !== -Infinity) {
       // the previous day's equity mark at its last minute's close, then the day roll (CNC to holdings)
@@ -192,18 +284,69 @@ export class Runner {
       rollover(d);
     });
     if (this.cutoff === Infinity) this.cutoff = nextMisCutoff(t);
+    this.gateOf.newDay(() => this.equity());
+  }
+
+  /** The account's equity at the last closes. */
+  private equity(): Paise {
+    return equityOf(this.account.meta, unrealisedTotal(this.account.positions.values(), (token) => this.byToken.get(token)?.lastClose));
+  }
+
+  /** The day's loss limit, at a minute's close: noted once; 'block' ends the day's entries, 'halt' flattens and ends the run's. */
+  private checkDayLoss(at: number): void {
+    const hit = this.gateOf.dayLoss(this.equity());
+    if (!hit) return;
+    this.note(at, hit.line);
+    if (hit.halt) this.flattenAll('max-loss', at, 'dropped by the halt at the loss limit');
+  }
+
+  /** A run-wide note in blocked (symbol "*"): a limit reached, a halt, a command. */
+  private note(at: number, reason: string): void {
+    this.blockedCount++;
+    if (this.blocked.length < MAX_BLOCKED) this.blocked.push({ symbol: '*', at, side: 'SELL', quantity: 0, reason });
+  }
+
+  /** Every symbol exits at its next minute's open; entries queued and not placed are dropped (and recorded). */
+  private flattenAll(reason: OrderReason, at: number, why: string): void {
+    for (const s of this.symbols) {
+      s.flatten = reason;
+      const kept: Queued[] = [];
+      for (const q of s.queued) {
+        if (q.entry) this.refuse(s, q, at, why);
+        else kept.push(q);
+      }
+      s.queued = kept;
+    }
+  }
+
+  private refuse(s: Symbol, q: Pick<Queued, 'side' | 'quantity'>, at: number, reason: string): void {
+    this.blockedCount++;
+    if (this.blocked.length < MAX_BLOCKED) this.blocked.push({ symbol: `${s.inst.exchange}:${s.inst.tradingsymbol}`, at, side: q.side, quantity: q.quantity, reason });
+  }
+
+  /** The symbol's open orders cancelled (a flatten or a square-off leaves nothing resting). */
+  private cancelResting(s: Symbol, now: number): void {
+    for (const o of [...this.account.open.values()]) {
+      if (o.instrument_token === s.inst.instrument_token && o.product === this.spec.product) this.account.step(now, (state, ctx) => cancelStep(state, ctx, o.order_id));
+    }
+  }
+
+  /** Out of the whole position at `price` (MARKET), anything resting cancelled first. */
+  private exitAll(s: Symbol, now: number, price: Paise, reason: OrderReason): void {
+    this.cancelResting(s, now);
+    const q = this.account.quantity(s.key);
+    if (q !== 0) this.place(s, now, price, q > 0 ? 'SELL' : 'BUY', Math.abs(q), 'MARKET', undefined, reason);
+    this.watchFor(s);
   }
 
   /** 15:20 IST: open MIS orders cancelled, MIS positions squared off at the last price (this minute's open at 15:20, else the last close). */
-  private settle(cutoff: number, t: number, candles: ReadonlyArray<{ token: number; candle: Candle }>): void {
+  private settle(cutoff: number, t: number, openOf: (token: number) => Paise | undefined): void {
     this.cutoff = nextMisCutoff(cutoff + 1);
-    const opens = new Map<number, Paise>();
-    if (t === cutoff) for (const { token, candle } of candles) opens.set(token, candle.open);
     const fills = fillModel(this.account.ctx(cutoff));
     this.account.draft(cutoff, (d) => {
       expireOrders(d, cutoff);
       const done = squareOffDue(d, cutoff, (p) => {
-        const price = opens.get(p.instrument_token) ?? this.byToken.get(p.instrument_token)?.lastClose;
+        const price = (t === cutoff ? openOf(p.instrument_token) : undefined) ?? this.byToken.get(p.instrument_token)?.lastClose;
         if (price === undefined) return null;
         const tick = this.index.byToken(p.instrument_token)?.tick_size ?? 1;
         const band = this.opts.band?.(p.instrument_token, istDate(cutoff));
@@ -252,19 +395,29 @@ export class Runner {
     return order;
   }
 
-  private engineMinute(s: Symbol, c: Candle): void {
-    const t = c.t;
-    const token = s.inst.instrument_token;
-    // (1) what the last strategy bar's close queued, at this minute's open
+  /** (1) a flatten due, then what the last strategy bar's close queued, at this minute's open. */
+  private atOpen(s: Symbol, t: number, open: Paise): void {
+    if (s.flatten) {
+      // the flatten's exit replaces the queued exits (entries decided after it, once allowed, still go)
+      this.exitAll(s, t, open, s.flatten);
+      s.flatten = null;
+      s.queued = s.queued.filter((q) => q.entry);
+    }
     if (s.queued.length) {
       const queued = s.queued;
       s.queued = [];
       for (const q of queued) {
         if (q.entry) s.plan = q.plan;
-        this.place(s, t, c.open, q.side, q.quantity, q.type, q.price, 'signal');
+        this.place(s, t, open, q.side, q.quantity, q.type, q.price, 'signal');
       }
       this.watchFor(s);
     }
+  }
+
+  /** (2) resting orders, (3) the exits, then the run's square-off time. */
+  private engineMinute(s: Symbol, c: Candle): void {
+    const t = c.t;
+    const token = s.inst.instrument_token;
     // (2) resting orders against the minute
     let resting = false;
     if (this.account.open.size > 0) {
@@ -283,6 +436,25 @@ export class Runner {
     // (3) the exits
     if (s.watch) this.exits(s, c, candlePath(c));
     s.lastClose = c.close;
+    if (this.gateOf.risk.squareOff) this.squareOffTime(s, c);
+    if (this.gateOf.risk.cooldownBars !== undefined) {
+      const q = this.account.quantity(s.key);
+      if (s.held !== 0 && Math.sign(q) !== Math.sign(s.held)) s.exitBars = s.bars;
+      s.held = q;
+    }
+  }
+
+  /** risk.squareOff: out at the close of the first minute closing at or after it (the engine's 15:20 for MIS after that). */
+  private squareOffTime(s: Symbol, c: Candle): void {
+    const end = c.t + MINUTE;
+    const m = minuteOfDayIst(end);
+    if (!this.gateOf.squareOffDue(m) || (this.spec.product === 'MIS' && m >= 15 * 60 + 20)) return;
+    if (this.account.quantity(s.key) !== 0 || this.hasResting(s)) this.exitAll(s, end, c.close, 'square-off-time');
+  }
+
+  private hasResting(s: Symbol): boolean {
+    for (const o of this.account.open.values()) if (o.instrument_token === s.inst.instrument_token && o.product === this.spec.product) return true;
+    return false;
   }
 
   /** Start (or end) watching the symbol's position with its exit plan. */
@@ -369,7 +541,10 @@ export class Runner {
     const bar: Bar = { time: c.t + MINUTE, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
     const position = this.account.quantity(s.key);
     const decisions = s.bot.push(bar, position, (b) => this.sizeFor(b));
-    for (const d of decisions) if (d.decision.kind !== 'hold') this.queue(s, d.decision, d.bar);
+    for (const d of decisions) {
+      s.bars++;
+      if (d.decision.kind !== 'hold') this.queue(s, d.decision, d.bar);
+    }
   }
 
   private sizeFor(bar: Bar): number {
@@ -420,17 +595,24 @@ export class Runner {
   }
 
   private gate(s: Symbol, q: Queued, bar: Bar): void {
-    const sym = `${s.inst.exchange}:${s.inst.tradingsymbol}`;
-    const refuse = (reason: string): void => {
-      this.blockedCount++;
-      if (this.blocked.length < MAX_BLOCKED) this.blocked.push({ symbol: sym, at: bar.time, side: q.side, quantity: q.quantity, reason });
-    };
+    const refuse = (reason: string): void => this.refuse(s, q, bar.time, reason);
     if (!(q.quantity > 0) || !Number.isSafeInteger(q.quantity)) return refuse(`quantity ${q.quantity} is not a positive whole number (the sizing gives no shares at ${formatINR(bar.close)})`);
     if (!s.bot.warm) return refuse('entries wait for the warm-up');
     if (this.window) {
       const m = minuteOfDayIst(bar.time);
       if (m < this.window.from || m >= this.window.until) return refuse(`outside the entry window ${this.spec.entryWindow!.from}-${this.spec.entryWindow!.until} IST`);
     }
+    const ask = { quantity: q.quantity, decidedAt: bar.time, close: bar.close, barsSinceExit: s.bars - s.exitBars, exposure: () => this.exposure() };
+    const why = this.gateOf.refusal(ask, minuteOfDayIst(bar.time));
+    if (why !== null) return refuse(why);
     s.queued.push(q);
+  }
+
+  /** The open positions at their last close, plus the entries queued and not placed. */
+  private exposure(): Paise {
+    let sum = 0;
+    for (const p of this.account.positions.values()) if (p.quantity !== 0) sum += Math.abs(p.quantity) * (this.byToken.get(p.instrument_token)?.lastClose ?? 0);
+    for (const s of this.symbols) for (const q of s.queued) if (q.entry) sum += q.quantity * (s.lastClose ?? 0);
+    return sum;
   }
 }

@@ -3,6 +3,7 @@ import type { Paise } from '../money.js';
 import type { PaperStats } from '../paper/stats.js';
 import type { EquityPoint, PaperOrder, PaperTrade, Product } from '../paper/types.js';
 import type { ExitPlan } from '../strategy/types.js';
+import type { RunnerRisk } from './risk.js';
 
 /**
  * Changes since the first version (runner side, see runner.ts):
@@ -11,6 +12,8 @@ import type { ExitPlan } from '../strategy/types.js';
  * - `entryWindow` on the spec (optional): the risk gate's entry window.
  * - `blocked`: the intents the risk gate refused, with the reason (bots.md: never a silent drop).
  * - `feed_digest`: a fingerprint of the candles fed, in the hash (a one-paisa change in the feed changes it).
+ * - `risk` on the spec (optional): the Runner's risk controls (risk.ts); refusals and run-wide notes
+ *   (symbol "*": a day-loss limit reached, a halt, a flatten) in `blocked`.
  * - `RunOptions` (run.ts) takes the run id, the time it ran and a clock for elapsed_ms from the face.
  */
 
@@ -49,6 +52,8 @@ export interface BacktestSpec {
   fills: FillSettings;
   /** The IST "HH:MM" window entries may be decided in (from inclusive, until exclusive); absent: any time. */
   entryWindow?: { from: string; until: string };
+  /** The run's risk controls (risk.ts; absent: none, and the result is as before they existed). */
+  risk?: RunnerRisk;
 }
 
 /** Minute candles for a run, in time order, a batch at a time (a trading day per batch is typical). */
@@ -70,7 +75,7 @@ export interface BacktestTrade {
   entry_price: number;
   exit_time: string;
   exit_price: number;
-  /** "signal" | "stop" | "target" | "trailing" | "exit-time" | "square-off" | "end" */
+  /** "signal" | "stop" | "target" | "trailing" | "exit-time" | "square-off" (the engine's 15:20) | "square-off-time" (risk.squareOff) | "flatten" | "max-loss" | "end" */
   exit_reason: string;
   charges: number;
   pnl: number;
@@ -100,7 +105,7 @@ export interface BacktestResult {
   equity: EquityPoint[];
   /** A fingerprint of every candle the run was fed ("<16 hex>-<candles>"), so the hash covers the input too. */
   feed_digest?: string;
-  /** Intents the risk gate refused (warm-up, no quantity, outside the entry window), in time order. */
+  /** Intents the risk gate refused (warm-up, no quantity, outside the entry window, a risk control), in time order; symbol "*" is a run-wide note (a day's loss limit reached, a halt, a bot's flatten or block). */
   blocked?: Array<{ symbol: string; at: number; side: 'BUY' | 'SELL'; quantity: number; reason: string }>;
   /** sha256 of the canonical result (everything above but run_id and timings): same inputs, same hash. */
   hash: string;
