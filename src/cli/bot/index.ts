@@ -57,18 +57,18 @@ export function registerBot(program: Command): void {
 
 export const EXAMPLES: Record<string, string[]> = {
   bot: ['algo bot create orb-infy --strategy orb --symbol INFY --qty 10', 'algo bot list', 'algo bot start orb-infy'],
-  create: ['algo bot create orb-infy --strategy orb --symbol INFY --qty 10 --sl 1%', 'algo bot create trend --strategy ema-cross --param fast=5 --symbol TCS --symbol INFY --capital 50000 --max-loss-day 2000'],
+  create: ['algo bot create orb-infy --strategy orb --symbol INFY --qty 10 --sl 1%', 'algo bot create trend --strategy ema-cross --symbol TCS --capital 50000', 'algo bot create safe --strategy orb --symbol INFY --max-loss-day 2000'],
   list: ['algo bot list', 'algo bot list --json'],
   show: ['algo bot show orb-infy', 'algo bot show orb-infy --json'],
-  edit: ['algo bot edit orb-infy --qty 20 --square-off 15:00'],
-  rm: ['algo bot rm orb-infy'],
-  start: ['algo bot start orb-infy'],
-  stop: ['algo bot stop orb-infy'],
-  pause: ['algo bot pause orb-infy'],
-  resume: ['algo bot resume orb-infy'],
-  flatten: ['algo bot flatten orb-infy'],
-  kill: ['algo bot kill --yes'],
-  logs: ['algo bot logs orb-infy', 'algo bot logs orb-infy --after 12 --follow'],
+  edit: ['algo bot edit orb-infy --qty 20 --square-off 15:00', 'algo bot edit orb-infy --sl off --name orb-2'],
+  rm: ['algo bot rm orb-infy', 'algo bot rm orb-infy --json'],
+  start: ['algo bot start orb-infy', 'algo bot start orb-infy --profile work'],
+  stop: ['algo bot stop orb-infy', 'algo bot stop orb-infy --json'],
+  pause: ['algo bot pause orb-infy', 'algo bot pause orb-infy --json'],
+  resume: ['algo bot resume orb-infy', 'algo bot resume orb-infy --json'],
+  flatten: ['algo bot flatten orb-infy', 'algo bot flatten orb-infy --json'],
+  kill: ['algo bot kill', 'algo bot kill --yes', 'algo bot kill --yes --profile work'],
+  logs: ['algo bot logs orb-infy', 'algo bot logs orb-infy --after 12 --follow', 'algo bot logs orb-infy --json'],
   trades: ['algo bot trades orb-infy --date 2026-12-02', 'algo bot trades orb-infy --json'],
 };
 
