@@ -6,7 +6,7 @@ import { AccountCache, CachedAccount, jsonCopy, type OpenRow, type Written } fro
 import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
 import { TurnQueue } from './turn.js';
 import { SqliteBacktestStore } from './backtests.js';
-import { MongoBotStore } from '../mongo/bots.js';
+import { SqliteBotStore } from './bots.js';
 import type { OrderQuery, PaperStore } from '../types.js';
 import { checkChange, checkDocId, checkMeta, checkOrderQuery, checkUserId, OPEN_STATUSES, refusedChange } from '../validate.js';
 
@@ -123,7 +123,7 @@ class SqliteStore implements SqlitePaperStore {
   readonly #accounts = new AccountCache();
   readonly #loads = new TurnQueue<WaitingLoad>((batch) => this.#loadBatch(batch));
   readonly backtests: SqliteBacktestStore;
-  readonly bots = new MongoBotStore(); // for now: SQLite bots come next
+  readonly bots: SqliteBotStore;
 
   constructor(file: string, db: Db, policy: BusyPolicy) {
     this.file = file;
@@ -137,7 +137,9 @@ class SqliteStore implements SqlitePaperStore {
       this.#accounts.put(userId, account);
       return account;
     });
-    this.backtests = new SqliteBacktestStore({ file, db: () => this.#conn(), read: (body) => this.#read(body), write: (body) => this.#write(body) });
+    const access = { file, db: () => this.#conn(), read: <T>(body: () => T) => this.#read(body), write: <T>(body: () => T) => this.#write(body) };
+    this.backtests = new SqliteBacktestStore(access);
+    this.bots = new SqliteBotStore(access);
   }
 
   async update<T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T> {

@@ -92,6 +92,51 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (source, token, date)
       ) WITHOUT ROWID;
     `),
+  // Bots (issue 14): each user's bots (names unique whatever the case), their events (a per-user
+  // seq kept in bot_event_seq, so a seq is never reused even after the newest events' bot is
+  // removed), their outbox of orders, and one lease row per bot (kept when released, holder '',
+  // so the fencing token only goes up). Events are keyed by bot (one bot's events are one range);
+  // the unique (user, seq) is the index for all of a user's events.
+  (db) =>
+    db.exec(`
+      CREATE TABLE bots (
+        user_id TEXT NOT NULL,
+        bot_id TEXT NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (user_id, bot_id),
+        UNIQUE (user_id, name)
+      ) WITHOUT ROWID;
+      CREATE TABLE bot_event_seq (
+        user_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE bot_events (
+        user_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        bot_id TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (user_id, bot_id, seq),
+        UNIQUE (user_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE bot_orders (
+        user_id TEXT NOT NULL,
+        bot_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (user_id, bot_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE bot_leases (
+        user_id TEXT NOT NULL,
+        bot_id TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        token INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (user_id, bot_id)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 function schemaVersion(db: Db): number {

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
+import { botConfig, runBotStoreContract } from '../contract/bot-store-contract.js';
+import { sqliteFixture, tempStoreDir } from '../helpers/store-tmp.js';
+
+runBotStoreContract('sqlite', async () => {
+  const tmp = tempStoreDir();
+  const store = openSqliteStore(path.join(tmp.dir, 'algo.db'));
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      tmp.remove();
+    },
+  };
+});
+
+describe('SQLite bots: two store instances on one file', () => {
+  const sqlite = sqliteFixture(afterEach);
+  const A = 'AB1234';
+  const NOW = 1_795_000_000_000;
+
+  it('race 20 times for one lease at the same now: exactly one wins each time', async () => {
+    const file = sqlite.file();
+    const one = sqlite.open(file);
+    const two = sqlite.open(file);
+    const bot = await one.bots.create(A, { name: 'Raced', config: botConfig(), now: NOW });
+    for (let i = 0; i < 20; i++) {
+      // Each round starts after the last lease expired, so both ask for a free lease.
+      const now = NOW + i * 10_000;
+      const [a, b] = await Promise.all([one.bots.acquireLease(A, bot.id, 'one', now, 10_000), two.bots.acquireLease(A, bot.id, 'two', now, 10_000)]);
+      const winners = [a, b].filter((l) => l !== null);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]?.token).toBe(i + 1);
+      expect((await one.bots.lease(A, bot.id))?.holder).toBe(winners[0]?.holder);
+    }
+  });
+
+  it('what one instance writes the other reads, with event seqs going on', async () => {
+    const file = sqlite.file();
+    const one = sqlite.open(file);
+    const two = sqlite.open(file);
+    const bot = await one.bots.create(A, { name: 'Shared', config: botConfig(), now: NOW });
+    await expect(two.bots.create(A, { name: 'SHARED', config: botConfig(), now: NOW })).rejects.toThrow(/already exists/);
+    const ev = { bot_id: bot.id, at: NOW, kind: 'started', message: 'go' };
+    await one.bots.appendEvents(A, [ev]);
+    expect((await two.bots.appendEvents(A, [ev]))[0]?.seq).toBe(2);
+    expect((await one.bots.get(A, 'shared'))?.id).toBe(bot.id);
+  });
+
+  it('keeps bots, the lease token and the event seq across a reopen', async () => {
+    const file = sqlite.file();
+    const first = openSqliteStore(file);
+    const bot = await first.bots.create(A, { name: 'Durable', config: botConfig(), now: NOW });
+    const lease = await first.bots.acquireLease(A, bot.id, 'h1', NOW, 1000);
+    await first.bots.releaseLease(A, bot.id, 'h1', lease!.token);
+    await first.bots.appendEvents(A, [{ bot_id: bot.id, at: NOW, kind: 'started', message: 'go' }]);
+    await first.close();
+    const again = sqlite.open(file);
+    expect(await again.bots.get(A, bot.id)).toEqual(bot);
+    expect((await again.bots.acquireLease(A, bot.id, 'h2', NOW, 1000))?.token).toBe(2);
+    expect((await again.bots.appendEvents(A, [{ bot_id: bot.id, at: NOW, kind: 'stopped', message: 'end' }]))[0]?.seq).toBe(2);
+  });
+});
