@@ -1,6 +1,6 @@
 import { checkDate } from '../core/backtest/feed-days.js';
 import { checkBotName, ConflictError, type BotPatch, type BotStore } from '../core/bot/store.js';
-import type { BotEvent, BotRecord, NewBotEvent } from '../core/bot/types.js';
+import type { BotEvent, BotRecord, Lease, NewBotEvent } from '../core/bot/types.js';
 import type { Clock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import { istDate } from '../core/ist.js';
@@ -68,6 +68,7 @@ export class BotDesk {
 
   /** A new config version from the given inputs over the current config (and a new name with `name`); only when stopped. */
   async edit(userId: string, nameOrId: string, input: BotInput & { name?: string }): Promise<BotRecord> {
+    if (Object.values(input).every((v) => v === undefined)) throw new UsageError('nothing to change', 'give the flags to change, e.g. algo bot edit NAME --qty 20 (algo bot edit --help lists them)');
     return this.change(userId, nameOrId, async (bot) => {
       await this.mustBeStopped(userId, bot, 'edit');
       const patch: BotPatch = { config: configOf(input, this.limits, bot.config) };
@@ -159,9 +160,14 @@ export class BotDesk {
     return (await this.paper.trades(userId)).filter((t) => ids.has(t.order_id) && (q.date === undefined || istDate(t.filled_at) === q.date));
   }
 
-  private async runnerHolds(userId: string, bot: BotRecord): Promise<boolean> {
+  /** The runner that holds the bot now (an unexpired lease), or null. */
+  async runner(userId: string, bot: BotRecord): Promise<Lease | null> {
     const lease = await this.bots.lease(userId, bot.id);
-    return lease !== null && lease.expires_at > this.clock.now();
+    return lease !== null && lease.expires_at > this.clock.now() ? lease : null;
+  }
+
+  private async runnerHolds(userId: string, bot: BotRecord): Promise<boolean> {
+    return (await this.runner(userId, bot)) !== null;
   }
 
   private async mustBeStopped(userId: string, bot: BotRecord, what: 'edit' | 'remove'): Promise<void> {

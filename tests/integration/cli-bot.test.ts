@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/program.js';
  * market is open, so a paper order fills at once).
  */
 const CLOCK = '2026-12-02T10:00:00+05:30';
+const root = path.resolve(import.meta.dirname, '..', '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-bot-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 }));
 
@@ -69,6 +70,7 @@ describe('algo bot create, list, show, edit, rm', () => {
     expect(show).toContain('square-off      15:10 IST\n');
     expect(show).toContain('stop-loss       1%\n');
     expect(show).toContain('version         1\n');
+    expect(show).toContain('runner          none\n');
     const j = await json<BotJson>(['bot', 'show', 'orb-infy']);
     expect(j).toMatchObject({ name: 'orb-infy', desired: 'stopped', status: 'stopped', version: 1, symbols: ['NSE:INFY', 'NSE:TCS'], sizing: { capital: 150000 }, risk: { square_off: '15:10', max_loss_day: 2500, max_orders_day: null } });
     expect((await json<{ bots: BotJson[] }>(['bot', 'list'])).bots.map((b) => b.id)).toEqual([j.id]);
@@ -81,6 +83,23 @@ describe('algo bot create, list, show, edit, rm', () => {
     expect(await ok(['bot', 'stop', 'orb-infy'])).toBe('bot orb-infy: stop requested (desired stopped, status stopped)\n');
     expect(await ok(['bot', 'edit', 'orb-infy', '--qty', '5', '--square-off', '15:00'])).toBe('bot orb-infy is now version 2\n');
     expect(await json<BotJson>(['bot', 'show', 'orb-infy'])).toMatchObject({ version: 2, sizing: { quantity: 5 }, risk: { square_off: '15:00', max_loss_day: 2500 } });
+  });
+
+  it('edit with no flags changes nothing and says what to give', async () => {
+    await refused(['bot', 'edit', 'orb-infy'], 'nothing to change; give the flags to change, e.g. algo bot edit NAME --qty 20 (algo bot edit --help lists them)');
+    expect((await json<BotJson>(['bot', 'show', 'orb-infy'])).version).toBe(2);
+  });
+
+  it('--rules FILE: the rule file is compiled at create time and kept under its name', async () => {
+    const file = path.join(root, 'examples', 'rules', 'ema-rsi-trend.json');
+    await ok(['bot', 'create', 'ruled', '--rules', file, '--symbol', 'INFY']);
+    expect(await json<{ strategy: unknown }>(['bot', 'show', 'ruled'])).toMatchObject({ strategy: { kind: 'rules', name: 'ema-rsi-trend.json' } });
+    await ok(['bot', 'rm', 'ruled']);
+    const bad = path.join(tmp, 'bad-rules.json');
+    fs.writeFileSync(bad, '{"not": "rules"}');
+    const r = await algo(['bot', 'create', 'ruled', '--rules', bad, '--symbol', 'INFY', '--profile', 'asha']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^algo: bad-rules\.json: .*; algo strategy validate bad-rules\.json lists every problem\n$/);
   });
 
   it('names are unique per user whatever the case', async () => {

@@ -132,10 +132,12 @@ describe('BotDesk lifecycle', () => {
     await d.start(A, 'orb-infy');
     const lease = await r.store.bots.acquireLease(A, bot.id, 'runner-1', r.clock.now(), 30_000);
     expect(lease).not.toBeNull();
+    expect(await d.runner(A, bot)).toMatchObject({ holder: 'runner-1' });
     await r.store.bots.update(A, bot.id, (await d.show(A, bot.id)).rev, { status: 'running' }, r.clock.now());
     expect(await d.stop(A, 'orb-infy')).toMatchObject({ desired: 'stopped', status: 'running' });
     expect(await refusal(d.edit(A, 'orb-infy', { qty: '5' }))).toBe('bot orb-infy is still stopping (a runner holds it); wait until algo bot show orb-infy says stopped, then edit it');
     r.clock.advance(31_000);
+    expect(await d.runner(A, bot)).toBeNull();
     expect((await d.edit(A, 'orb-infy', { qty: '5' })).version).toBe(2);
   });
 

@@ -1,6 +1,7 @@
 import { botJson, eventJson } from '../../app/bot-json.js';
 import type { ProfileBots } from '../../app/bots.js';
 import type { BotEvent, BotRecord } from '../../core/bot/types.js';
+import { formatIst } from '../../core/ist.js';
 import { tradeToKite } from '../../core/paper/shapes.js';
 import type { Context } from '../context.js';
 import { colorEnabled, note, printJson, styles } from '../output.js';
@@ -56,7 +57,8 @@ async function dispatch(ctx: Context, b: ProfileBots, name: BotCommand, bot: str
     }
     case 'show': {
       const shown = await desk.show(userId, bot);
-      return ctx.json ? printJson(botJson(shown), ctx.io.stdout) : out(views.showText(shown));
+      const runner = await desk.runner(userId, shown);
+      return ctx.json ? printJson({ ...botJson(shown), runner: runner && { holder: runner.holder, lease_until: formatIst(runner.expires_at) } }, ctx.io.stdout) : out(views.showText(shown, runner));
     }
     case 'rm': {
       const gone = await desk.remove(userId, bot);

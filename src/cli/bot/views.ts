@@ -1,5 +1,5 @@
 import { distanceText, riskOf, strategyLabel } from '../../app/bot-json.js';
-import type { BotEvent, BotRecord } from '../../core/bot/types.js';
+import type { BotEvent, BotRecord, Lease } from '../../core/bot/types.js';
 import { formatIst } from '../../core/ist.js';
 import { formatINR, formatPrice } from '../../core/money.js';
 import type { PaperTrade } from '../../core/paper/types.js';
@@ -26,7 +26,7 @@ export function listText(bots: readonly BotRecord[], st: Styles): string {
   );
 }
 
-export function showText(b: BotRecord): string {
+export function showText(b: BotRecord, runner: Lease | null): string {
   const c = b.config;
   const risk = riskOf(c);
   const params = Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`);
@@ -47,6 +47,7 @@ export function showText(b: BotRecord): string {
     ['desired', b.desired],
     ['status', state(b)],
     ['entries', entries(b)],
+    ['runner', runner ? `${runner.holder} (lease until ${formatIst(runner.expires_at)})` : 'none'],
     ['version', String(b.version)],
     ['created', formatIst(b.created_at)],
     ['updated', formatIst(b.updated_at)],
