@@ -102,6 +102,14 @@ describe('algo bot create, list, show, edit, rm', () => {
     expect(r.err).toMatch(/^algo: bad-rules\.json: .*; algo strategy validate bad-rules\.json lists every problem\n$/);
   });
 
+  it('edit --name renames; create --json prints the bot', async () => {
+    const made = await json<BotJson>(['bot', 'create', 'tmp-1', '--strategy', 'orb', '--symbol', 'INFY']);
+    expect(made).toMatchObject({ name: 'tmp-1', version: 1, desired: 'stopped' });
+    expect(await json<BotJson>(['bot', 'edit', 'tmp-1', '--name', 'tmp-2'])).toMatchObject({ id: made.id, name: 'tmp-2', version: 2 });
+    await refused(['bot', 'edit', 'tmp-2', '--name', 'ORB-INFY'], 'a bot named "orb-infy" already exists, so "ORB-INFY" is taken; pick another name, or edit that bot');
+    await ok(['bot', 'rm', 'tmp-2']);
+  });
+
   it('names are unique per user whatever the case', async () => {
     await refused(['bot', 'create', 'Orb-Infy', '--strategy', 'orb', '--symbol', 'INFY'], 'a bot named "orb-infy" already exists, so "Orb-Infy" is taken; pick another name, or edit that bot');
   });

@@ -1,19 +1,9 @@
 import type { BotInput } from '../../app/bot-config.js';
 import { UsageError } from '../../core/errors.js';
-import { strategyRefOf } from '../backtest/args.js';
+import { strategyRefOf, type RunOptions } from '../backtest/args.js';
 
-/** The options of `algo bot create|edit` as commander gives them. */
-export interface BotOptions {
-  strategy?: string;
-  rules?: string;
-  param?: string[];
-  symbol?: string[];
-  qty?: string;
-  capital?: string;
-  product?: string;
-  sl?: string;
-  target?: string;
-  trail?: string;
+/** The options of `algo bot ...` as commander gives them: the backtest's, and the bot's own. */
+export interface BotOptions extends Omit<RunOptions, 'from' | 'to'> {
   entryWindow?: string;
   squareOff?: string;
   maxLossDay?: string;
