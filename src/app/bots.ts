@@ -111,7 +111,7 @@ export class BotDesk {
     return this.change(userId, nameOrId, async (bot) => {
       const desired = action === 'stop' ? 'stopped' : action === 'pause' ? 'paused' : 'running';
       if (action === 'pause' && bot.desired === 'stopped') throw new UsageError(`bot ${bot.name} is stopped; there is nothing to pause`, `start it: algo bot start ${bot.name}`);
-      if (action === 'resume' && bot.desired !== 'paused') throw new UsageError(`bot ${bot.name} is not paused (it is ${bot.desired})`, action === 'resume' && bot.desired === 'stopped' ? `start it: algo bot start ${bot.name}` : 'resume is for a paused bot');
+      if (action === 'resume' && bot.desired !== 'paused') throw new UsageError(`bot ${bot.name} is not paused (it is ${bot.desired})`, bot.desired === 'stopped' ? `start it: algo bot start ${bot.name}` : 'resume is for a paused bot');
       const unblock = action === 'start' && bot.entries_blocked;
       if (bot.desired === desired && !unblock) return null;
       const patch: BotPatch = { desired };
