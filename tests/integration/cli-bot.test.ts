@@ -71,6 +71,9 @@ describe('algo bot create, list, show, edit, rm', () => {
     expect(show).toContain('stop-loss       1%\n');
     expect(show).toContain('version         1\n');
     expect(show).toContain('runner          none\n');
+    expect(await ok(['bot', 'create', 'one', '--strategy', 'orb', '--symbol', 'INFY'])).toContain('created bot one');
+    expect(await ok(['bot', 'show', 'one'])).toContain('size            1 share per entry\n');
+    await ok(['bot', 'rm', 'one']);
     const j = await json<BotJson>(['bot', 'show', 'orb-infy']);
     expect(j).toMatchObject({ name: 'orb-infy', desired: 'stopped', status: 'stopped', version: 1, symbols: ['NSE:INFY', 'NSE:TCS'], sizing: { capital: 150000 }, risk: { square_off: '15:10', max_loss_day: 2500, max_orders_day: null } });
     expect((await json<{ bots: BotJson[] }>(['bot', 'list'])).bots.map((b) => b.id)).toEqual([j.id]);

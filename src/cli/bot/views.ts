@@ -35,7 +35,7 @@ export function showText(b: BotRecord, runner: Lease | null): string {
     ['strategy', strategyLabel(c)],
     ['params', params.length ? params.join(' ') : '(defaults)'],
     ['symbols', c.symbols.join(' ')],
-    ['size', 'quantity' in c.sizing ? `${formatCount(c.sizing.quantity)} shares per entry` : `${formatINR(c.sizing.capital)} per entry`],
+    ['size', 'quantity' in c.sizing ? `${formatCount(c.sizing.quantity)} share${c.sizing.quantity === 1 ? '' : 's'} per entry` : `${formatINR(c.sizing.capital)} per entry`],
     ['product', c.product],
     ['stop-loss', distanceText(c.exits.stopLoss) ?? '-'],
     ['target', distanceText(c.exits.target) ?? '-'],
