@@ -176,6 +176,9 @@ export function runBotStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(await store.bots.orderByKey(A, bot.id, 'K8')).toBeNull();
       expect((await store.bots.orders(A, bot.id)).map((r) => r.key)).toEqual(['K1', 'K2', 'K0']);
       await expect(store.bots.putOrders(A, bot.id, lease.token, T0 + 2, [order('bad-key', T0)])).rejects.toThrow(UsageError);
+      // Another user holds no lease on it, whatever token it gives.
+      await expect(store.bots.putOrders(B, bot.id, lease.token, T0 + 2, [order('K7', T0)])).rejects.toThrow(StaleLeaseError);
+      expect(await store.bots.orderByKey(A, bot.id, 'K7')).toBeNull();
     });
 
     it('orders sort by minute then key; markOrder changes the status and keeps what it leaves out', async () => {
@@ -188,6 +191,9 @@ export function runBotStoreContract(name: string, makeStore: () => Promise<{ sto
       const failed = await store.bots.markOrder(A, bot.id, 'a9', { status: 'failed', error: 'margin' }, T0 + 20);
       expect(failed).toMatchObject({ status: 'failed', order_id: 'PAPER-1', error: 'margin', updated_at: T0 + 20 });
       expect(await store.bots.orderByKey(A, bot.id, 'a9')).toEqual(failed);
+      const cleared = await store.bots.markOrder(A, bot.id, 'Z1', { status: 'failed', error: 'x' }, T0 + 30);
+      expect(await store.bots.markOrder(A, bot.id, 'Z1', { status: 'pending' }, T0 + 40)).toEqual({ ...cleared, status: 'pending', updated_at: T0 + 40 });
+      expect(await store.bots.markOrder(A, bot.id, 'Z1', { status: 'pending', error: null }, T0 + 50)).toMatchObject({ error: null });
       expect((await store.bots.orders(A, bot.id, { status: 'pending' })).map((r) => r.key)).toEqual(['c1', 'Z1', 'b2']);
       expect((await store.bots.orders(A, bot.id, { status: 'failed' })).map((r) => r.key)).toEqual(['a9']);
       await expect(store.bots.markOrder(A, bot.id, 'nokey', { status: 'placed' }, T0)).rejects.toThrow(UsageError);

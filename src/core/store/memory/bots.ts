@@ -75,12 +75,16 @@ export function unknownBot(botId: string): UsageError {
   return new UsageError(`there is no bot ${botId}`, 'give a bot id or name from algo bot list');
 }
 
-/** A new bot's record (the caller checks the name is free and stores it). */
-export function newRecord(uid: string, id: string, bot: { name: string; config: BotConfig; now: number }): BotRecord {
+export type NewBot = { name: string; config: BotConfig; now: number };
+
+export function checkNewBot(bot: NewBot): NewBot {
   if (bot === null || typeof bot !== 'object') throw new UsageError('a new bot must be an object with name, config and now');
-  const name = checkBotName(bot.name);
-  const config = checkConfig(bot.config);
-  const now = checkMs('now', bot.now);
+  return { name: checkBotName(bot.name), config: checkConfig(bot.config), now: checkMs('now', bot.now) };
+}
+
+/** A new bot's record (the caller checks the name is free and stores it). */
+export function newRecord(uid: string, id: string, bot: NewBot): BotRecord {
+  const { name, config, now } = checkNewBot(bot);
   return {
     id, user_id: uid, name, config: structuredClone(config), version: 1, rev: 1,
     desired: 'stopped', status: 'stopped', status_reason: null, entries_blocked: false,

@@ -44,8 +44,13 @@ export class MongoPaperStore implements PaperStore {
   private closed = false;
   /** Backtest runs (`user_{id}_backtests`) and the shared candle cache (src/core/backtest/store.ts). */
   readonly backtests: MongoBacktestStore = new MongoBacktestStore(() => this.connection.db, () => this.live());
-  /** Bots (src/core/bot/store.ts): not in MongoDB yet. */
-  readonly bots: MongoBotStore = new MongoBotStore();
+  /** Bots, their events, outbox and leases (`user_{id}_bots` and the like; src/core/bot/store.ts). */
+  readonly bots: MongoBotStore = new MongoBotStore({
+    db: () => this.connection.db,
+    client: () => this.connection.client,
+    transactions: () => this.transactions,
+    live: () => this.live(),
+  });
 
   constructor(
     readonly connection: MongoConnection,

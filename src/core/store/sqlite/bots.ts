@@ -1,11 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { AlgoError } from '../../errors.js';
 import { checkBotId, checkOrderKey, StaleLeaseError, type BotPatch, type BotStore } from '../../bot/store.js';
-import type { BotConfig, BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
+import type { BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
 import {
-  acquired, byName, checkEventQuery, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
+  acquired, byName, checkEventQuery, checkNewBot, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
   checkUpdateArgs, holds, idOrNameOf, marked, nameTaken, newBotId, newRecord, patched, pendingRow, RELEASED, repeatedKey, shownLease,
-  unknownBot, unknownOrder, type OrderMark,
+  unknownBot, unknownOrder, type NewBot, type OrderMark,
 } from '../memory/bots.js';
 import { checkUserId } from '../validate.js';
 import type { SqliteAccess } from './backtests.js';
@@ -85,9 +85,9 @@ export class SqliteBotStore implements BotStore {
     this.#s('putLease').run(uid, l.bot_id, l.holder, l.token, l.expires_at);
   }
 
-  async create(userId: string, bot: { name: string; config: BotConfig; now: number }): Promise<BotRecord> {
+  async create(userId: string, bot: NewBot): Promise<BotRecord> {
     const uid = checkUserId(userId);
-    newRecord(uid, 'b0000000', bot); // checked before the write lock is taken
+    checkNewBot(bot); // before the write lock is taken
     return this.a.write(() => {
       const rec = newRecord(uid, newBotId((id) => this.#bot(uid, id) !== null), bot);
       const clash = this.#s('nameOwner').get(uid, rec.name, rec.id) as string | undefined;
