@@ -1,5 +1,5 @@
 import { checkDate } from '../core/backtest/feed-days.js';
-import { checkBotName, ConflictError, type BotPatch, type BotStore } from '../core/bot/store.js';
+import { checkBotName, ConflictError, isBotId, type BotPatch, type BotStore } from '../core/bot/store.js';
 import type { BotEvent, BotRecord, Lease, NewBotEvent } from '../core/bot/types.js';
 import type { Clock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
@@ -62,7 +62,7 @@ export class BotDesk {
   /** By name (any case) or id; an unknown one (or another user's) is one line. */
   async show(userId: string, nameOrId: string): Promise<BotRecord> {
     const bot = await this.bots.get(userId, nameOrId);
-    if (!bot) throw new UsageError(`no bot named ${JSON.stringify(nameOrId)} for ${userId}`, 'algo bot list shows your bots');
+    if (!bot) throw unknownBot(userId, nameOrId);
     return bot;
   }
 
@@ -144,9 +144,10 @@ export class BotDesk {
     return out;
   }
 
-  /** The bot's events, oldest first, after seq `after`. */
+  /** The bot's events, oldest first, after seq `after`; a removed bot's by its id. */
   async logs(userId: string, nameOrId: string, q: { after?: number; limit?: number } = {}): Promise<BotEvent[]> {
-    const bot = await this.show(userId, nameOrId);
+    const bot = (await this.bots.get(userId, nameOrId)) ?? (isBotId(nameOrId) && (await this.bots.events(userId, { botId: nameOrId, limit: 1 })).length > 0 ? { id: nameOrId } : null);
+    if (!bot) throw unknownBot(userId, nameOrId);
     if (q.after !== undefined && !(Number.isSafeInteger(q.after) && q.after >= 0)) throw new UsageError(`--after ${JSON.stringify(String(q.after))} is not an event number`, 'give the SEQ of an event from algo bot logs, e.g. --after 12');
     if (q.limit !== undefined && !(Number.isSafeInteger(q.limit) && q.limit >= 1 && q.limit <= 1000)) throw new UsageError(`--limit ${JSON.stringify(String(q.limit))} is not a count`, 'give a whole number from 1 to 1000, e.g. --limit 50');
     return this.bots.events(userId, { botId: bot.id, ...(q.after !== undefined ? { after: q.after } : {}), ...(q.limit !== undefined ? { limit: q.limit } : {}) });
@@ -197,6 +198,8 @@ export class BotDesk {
     await this.bots.appendEvents(userId, [e]);
   }
 }
+
+const unknownBot = (userId: string, nameOrId: string): UsageError => new UsageError(`no bot named ${JSON.stringify(nameOrId)} for ${userId}`, 'algo bot list shows your bots');
 
 interface Change {
   patch: BotPatch;

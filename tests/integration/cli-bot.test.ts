@@ -122,6 +122,8 @@ describe('algo bot create, list, show, edit, rm', () => {
     expect(await ok(['bot', 'rm', 'orb-infy'])).toBe(`removed bot orb-infy (its log stays: algo bot logs ${id})\n`);
     expect(await ok(['bot', 'list'])).toBe('no bots yet; create one: algo bot create NAME --strategy ID --symbol SYM\n');
     await refused(['bot', 'show', 'orb-infy'], 'no bot named "orb-infy" for SB0001; algo bot list shows your bots');
+    expect((await json<{ events: Array<{ kind: string }> }>(['bot', 'logs', id])).events.map((e) => e.kind).at(-1)).toBe('removed');
+    await refused(['bot', 'logs', id], `no bot named "${id}" for SB0002; algo bot list shows your bots`, 'vikram');
   });
 });
 

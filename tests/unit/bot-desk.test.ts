@@ -165,6 +165,10 @@ describe('BotDesk lifecycle', () => {
     await d.remove(A, 'orb-infy');
     expect(await d.list(A)).toEqual([]);
     expect((await r.store.bots.events(A, { botId: bot.id })).map((e) => e.kind).at(-1)).toBe('removed');
+    // its log by id, for its owner only
+    expect((await d.logs(A, bot.id)).map((e) => e.kind)).toEqual(['created', 'start', 'stop', 'removed']);
+    expect(await refusal(d.logs(B, bot.id))).toBe(`no bot named "${bot.id}" for CD5678; algo bot list shows your bots`);
+    expect(await refusal(d.logs(A, 'orb-infy'))).toBe('no bot named "orb-infy" for AB1234; algo bot list shows your bots');
   });
 
   it('flatten blocks entries and keeps desired; start allows entries again', async () => {

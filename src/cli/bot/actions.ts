@@ -1,5 +1,6 @@
 import { botJson, eventJson } from '../../app/bot-json.js';
 import type { ProfileBots } from '../../app/bots.js';
+import { isBotId } from '../../core/bot/store.js';
 import type { BotEvent, BotRecord } from '../../core/bot/types.js';
 import { formatIst } from '../../core/ist.js';
 import { tradeToKite } from '../../core/paper/shapes.js';
@@ -107,7 +108,7 @@ async function logs(ctx: Context, b: ProfileBots, name: string, o: ReadOptions):
   }
   // --follow: one line (or one JSON document) per event, until Ctrl-C.
   const print = (e: BotEvent) => void ctx.io.stdout.write(ctx.json ? `${JSON.stringify(eventJson(e))}\n` : views.eventLine(e));
-  const bot = await b.desk.show(b.userId, name);
+  const botId = isBotId(name) ? name : (await b.desk.show(b.userId, name)).id;
   let after = o.after ?? 0;
   for (const e of first) {
     print(e);
@@ -122,7 +123,7 @@ async function logs(ctx: Context, b: ProfileBots, name: string, o: ReadOptions):
         const t = setTimeout(resolve, FOLLOW_MS);
         stop.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
       });
-      for (const e of await b.desk.logs(b.userId, bot.id, { after })) {
+      for (const e of await b.desk.logs(b.userId, botId, { after })) {
         print(e);
         after = e.seq;
       }
