@@ -1,3 +1,4 @@
+import { checkBotName } from '../core/bot/store.js';
 import type { BotConfig } from '../core/bot/types.js';
 import { AlgoError, ExitCode, UsageError } from '../core/errors.js';
 import { toPaise, type Paise } from '../core/money.js';
@@ -19,6 +20,28 @@ export interface BotInput extends Omit<BacktestInput, 'from' | 'to'> {
   /** Rupees. */
   maxLossDay?: string;
   maxOrdersDay?: string;
+}
+
+/** A bad input, naming its field (the BotInput key, for the API's data.field) as the message names its flag. */
+export class BotInputError extends UsageError {
+  readonly field: string;
+  constructor(field: string, message: string, hint?: string) {
+    super(message, hint);
+    this.field = field;
+  }
+}
+
+/** "--max-loss-day" -> the error for field maxLossDay. */
+const bad = (flag: string, message: string, hint?: string): BotInputError => new BotInputError(flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()), message, hint);
+
+/** A bot's name, checked by the store's rule (src/core/bot/store.ts), refused as field "name". */
+export function botNameOf(name: unknown): string {
+  try {
+    return checkBotName(name);
+  } catch (err) {
+    if (err instanceof UsageError) throw new BotInputError('name', err.message, err.hint);
+    throw err;
+  }
 }
 
 /** Per-user limits (the API answers 409 over one). */
@@ -89,36 +112,36 @@ function productOf(text: string | undefined, base: BotConfig['product'] | undefi
   if (text === undefined) return base ?? 'MIS';
   const p = text.trim().toUpperCase();
   if (p === 'MIS' || p === 'CNC') return p;
-  throw new UsageError(`--product ${JSON.stringify(text)} is not a product a bot trades`, 'use --product MIS (intraday, squared off by --square-off) or --product CNC (delivery)');
+  throw bad('--product', `--product ${JSON.stringify(text)} is not a product a bot trades`, 'use --product MIS (intraday, squared off by --square-off) or --product CNC (delivery)');
 }
 
 function sizingOf(o: Pick<BotInput, 'qty' | 'capital'>, base: BotConfig['sizing'] | undefined): BotConfig['sizing'] {
-  if (o.qty !== undefined && o.capital !== undefined) throw new UsageError('give --qty or --capital, not both', '--qty N trades N shares per entry; --capital RUPEES as many as that amount pays for');
+  if (o.qty !== undefined && o.capital !== undefined) throw bad('--capital', 'give --qty or --capital, not both', '--qty N trades N shares per entry; --capital RUPEES as many as that amount pays for');
   if (o.capital !== undefined) return { capital: rupeesOf('--capital', o.capital, 'give rupees per entry, e.g. --capital 50000') };
   if (o.qty === undefined) return base ?? { quantity: 1 };
   const q = o.qty.trim();
-  if (!/^\d+$/.test(q) || Number(q) < 1 || Number(q) > 100_000) throw new UsageError(`--qty ${JSON.stringify(o.qty)} is not a quantity`, 'give a whole number of shares from 1 to 1,00,000, e.g. --qty 10');
+  if (!/^\d+$/.test(q) || Number(q) < 1 || Number(q) > 100_000) throw bad('--qty', `--qty ${JSON.stringify(o.qty)} is not a quantity`, 'give a whole number of shares from 1 to 1,00,000, e.g. --qty 10');
   return { quantity: Number(q) };
 }
 
 function rupeesOf(flag: string, text: string, hint: string): Paise {
   const p = toPaise(text.trim().replace(/^₹/, '').replace(/,/g, ''));
-  if (p === null || p <= 0) throw new UsageError(`${flag} ${JSON.stringify(text)} is not an amount`, hint);
+  if (p === null || p <= 0) throw bad(flag, `${flag} ${JSON.stringify(text)} is not an amount`, hint);
   return p;
 }
 
 function timeOf(flag: string, text: string, example: string): string {
   const t = text.trim();
-  if (!HHMM.test(t)) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a time`, `give IST hours and minutes, e.g. ${flag} ${example}`);
+  if (!HHMM.test(t)) throw bad(flag, `${flag} ${JSON.stringify(text)} is not a time`, `give IST hours and minutes, e.g. ${flag} ${example}`);
   return t;
 }
 
 function windowOf(text: string): BotConfig['entryWindow'] {
   const [from, until, extra] = text.split('-');
-  if (from === undefined || until === undefined || extra !== undefined) throw new UsageError(`--entry-window ${JSON.stringify(text)} is not a window`, 'give FROM-UNTIL in IST, e.g. --entry-window 09:20-15:00');
+  if (from === undefined || until === undefined || extra !== undefined) throw bad('--entry-window', `--entry-window ${JSON.stringify(text)} is not a window`, 'give FROM-UNTIL in IST, e.g. --entry-window 09:20-15:00');
   const w = { from: timeOf('--entry-window', from, '09:20-15:00'), until: timeOf('--entry-window', until, '09:20-15:00') };
-  if (w.from >= w.until) throw new UsageError(`--entry-window ${text}: ${w.from} is not before ${w.until}`, 'give FROM-UNTIL with FROM first, e.g. --entry-window 09:20-15:00');
-  if (w.from < OPEN || w.until > CLOSE) throw new UsageError(`--entry-window ${text} is outside the market's hours (${OPEN}-${CLOSE})`, 'give a window within the session, e.g. --entry-window 09:20-15:00');
+  if (w.from >= w.until) throw bad('--entry-window', `--entry-window ${text}: ${w.from} is not before ${w.until}`, 'give FROM-UNTIL with FROM first, e.g. --entry-window 09:20-15:00');
+  if (w.from < OPEN || w.until > CLOSE) throw bad('--entry-window', `--entry-window ${text} is outside the market's hours (${OPEN}-${CLOSE})`, 'give a window within the session, e.g. --entry-window 09:20-15:00');
   return w;
 }
 
@@ -126,18 +149,18 @@ function windowOf(text: string): BotConfig['entryWindow'] {
 function riskOf(o: BotInput, product: BotConfig['product'], window: BotConfig['entryWindow'], base: Record<string, unknown> | undefined): Record<string, unknown> {
   const risk: Record<string, unknown> = { ...base };
   if (product === 'CNC') {
-    if (o.squareOff !== undefined) throw new UsageError('--square-off is for MIS bots; a CNC bot holds its positions overnight', 'drop --square-off, or use --product MIS');
+    if (o.squareOff !== undefined) throw bad('--square-off', '--square-off is for MIS bots; a CNC bot holds its positions overnight', 'drop --square-off, or use --product MIS');
     delete risk.squareOff;
   } else {
     const at = o.squareOff !== undefined ? timeOf('--square-off', o.squareOff, DEFAULT_SQUARE_OFF) : typeof risk.squareOff === 'string' ? risk.squareOff : DEFAULT_SQUARE_OFF;
-    if (at >= BROKER_SQUARE_OFF || at <= OPEN) throw new UsageError(`--square-off ${at} is not before ${BROKER_SQUARE_OFF}`, `Zerodha squares MIS off from ${BROKER_SQUARE_OFF}; give a time after ${OPEN} and before it, e.g. --square-off ${DEFAULT_SQUARE_OFF}`);
-    if (window.until > at) throw new UsageError(`--entry-window ends at ${window.until}, after the square-off at ${at}`, 'end the entry window at or before --square-off');
+    if (at >= BROKER_SQUARE_OFF || at <= OPEN) throw bad('--square-off', `--square-off ${at} is not before ${BROKER_SQUARE_OFF}`, `Zerodha squares MIS off from ${BROKER_SQUARE_OFF}; give a time after ${OPEN} and before it, e.g. --square-off ${DEFAULT_SQUARE_OFF}`);
+    if (window.until > at) throw bad('--entry-window', `--entry-window ends at ${window.until}, after the square-off at ${at}`, 'end the entry window at or before --square-off');
     risk.squareOff = at;
   }
   if (o.maxLossDay !== undefined) risk.maxLossDay = { amount: rupeesOf('--max-loss-day', o.maxLossDay, 'give the most rupees the bot may lose in a day, e.g. --max-loss-day 2000'), action: 'block' };
   if (o.maxOrdersDay !== undefined) {
     const n = o.maxOrdersDay.trim();
-    if (!/^\d+$/.test(n) || Number(n) < 1 || Number(n) > 10_000) throw new UsageError(`--max-orders-day ${JSON.stringify(o.maxOrdersDay)} is not a count`, 'give a whole number of orders from 1 to 10,000, e.g. --max-orders-day 20');
+    if (!/^\d+$/.test(n) || Number(n) < 1 || Number(n) > 10_000) throw bad('--max-orders-day', `--max-orders-day ${JSON.stringify(o.maxOrdersDay)} is not a count`, 'give a whole number of orders from 1 to 10,000, e.g. --max-orders-day 20');
     risk.maxOrdersDay = Number(n);
   }
   return risk;

@@ -1,15 +1,15 @@
 import { checkDate } from '../core/backtest/feed-days.js';
-import { checkBotName, ConflictError, isBotId, type BotPatch, type BotStore } from '../core/bot/store.js';
+import { ConflictError, isBotId, type BotPatch, type BotStore } from '../core/bot/store.js';
 import type { BotEvent, BotRecord, Lease, NewBotEvent } from '../core/bot/types.js';
 import type { Clock } from '../core/clock.js';
 import { UsageError } from '../core/errors.js';
 import { istDate } from '../core/ist.js';
 import type { PaperTrade } from '../core/paper/types.js';
 import type { PaperStore } from '../core/store/types.js';
-import { BOT_LIMITS, configOf, LimitError, type BotInput, type BotLimits } from './bot-config.js';
+import { BOT_LIMITS, botNameOf, configOf, LimitError, type BotInput, type BotLimits } from './bot-config.js';
 import type { AppContext } from './context.js';
 
-export { BOT_LIMITS, botLimitsFrom, LimitError, type BotInput, type BotLimits } from './bot-config.js';
+export { BOT_LIMITS, BotInputError, botLimitsFrom, LimitError, type BotInput, type BotLimits } from './bot-config.js';
 
 /**
  * The desk every face goes through to create and manage a user's bots (issue 14): the CLI now,
@@ -45,7 +45,7 @@ export class BotDesk {
   }
 
   async create(userId: string, input: BotInput & { name: string }): Promise<BotRecord> {
-    const name = checkBotName(input.name);
+    const name = botNameOf(input.name);
     const config = configOf(input, this.limits);
     const mine = await this.bots.list(userId);
     if (mine.length >= this.limits.botsPerUser) throw new LimitError(`${userId} has ${mine.length} bots, the most a user may have (${this.limits.botsPerUser})`, 'remove one first: algo bot rm NAME');
@@ -72,7 +72,7 @@ export class BotDesk {
     return this.change(userId, nameOrId, async (bot) => {
       await this.mustBeStopped(userId, bot, 'edit');
       const patch: BotPatch = { config: configOf(input, this.limits, bot.config) };
-      if (input.name !== undefined && input.name !== bot.name) patch.name = checkBotName(input.name);
+      if (input.name !== undefined && input.name !== bot.name) patch.name = botNameOf(input.name);
       return { patch, kind: 'edited', message: `edited (version ${bot.version + 1})`, data: { version: bot.version + 1 } };
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BotDesk, LimitError, botLimitsFrom } from '../../src/app/bots.js';
+import { BotDesk, BotInputError, LimitError, botLimitsFrom } from '../../src/app/bots.js';
 import type { BotInput } from '../../src/app/bot-config.js';
 import { UsageError, describeError } from '../../src/core/errors.js';
 import { buy, rig, sell, type Rig } from '../helpers/paper.js';
@@ -76,6 +76,19 @@ describe('BotDesk create', () => {
       expect(line).not.toContain('\n');
     }
     expect(await d.list(A)).toEqual([]);
+  });
+
+  it('names the field of each bad input (the API answers data.field), as the backtest inputs do', async () => {
+    const { d } = desk();
+    const fieldOf = (over: Partial<BotInput> & { name?: string }) => d.create(A, { ...ORB, ...over }).then(() => null, (e: { field?: string }) => e.field);
+    expect(await fieldOf({ maxLossDay: 'x' })).toBe('maxLossDay');
+    expect(await fieldOf({ entryWindow: 'x' })).toBe('entryWindow');
+    expect(await fieldOf({ squareOff: '16:00' })).toBe('squareOff');
+    expect(await fieldOf({ qty: '1', capital: '5' })).toBe('capital');
+    expect(await fieldOf({ name: '' })).toBe('name');
+    expect(await fieldOf({ sl: 'x' })).toBe('sl');
+    expect(await fieldOf({ symbols: ['!!'] })).toBe('symbols');
+    expect(await d.create(A, { ...ORB, product: 'x' }).catch((e: unknown) => e)).toBeInstanceOf(BotInputError);
   });
 
   it('names are unique per user whatever the case; another user may use the same name', async () => {
