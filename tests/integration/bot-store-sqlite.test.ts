@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { botConfig, runBotStoreContract } from '../contract/bot-store-contract.js';
+import { builtSqliteStoreUrl } from '../helpers/store-build.js';
 import { sqliteFixture, tempStoreDir } from '../helpers/store-tmp.js';
 
 runBotStoreContract('sqlite', async () => {
@@ -62,4 +65,51 @@ describe('SQLite bots: two store instances on one file', () => {
     expect((await again.bots.acquireLease(A, bot.id, 'h2', NOW, 1000))?.token).toBe(2);
     expect((await again.bots.appendEvents(A, [{ bot_id: bot.id, at: NOW, kind: 'stopped', message: 'end' }]))[0]?.seq).toBe(2);
   });
+});
+
+// A child process that asks for one bot's lease ROUNDS times through the built SQLite store: round
+// i at now = BASE + i * TTL (so the lease of round i - 1 has just expired), after "go" on stdin.
+// Prints the tokens it won as JSON.
+const LEASE_WORKER = `
+import { once } from 'node:events';
+const [url, file, user, botId, holder, rounds, base, ttl] = process.argv.slice(1);
+const { openSqliteStore } = await import(url);
+const store = openSqliteStore(file);
+process.stdout.write('ready\\n');
+await once(process.stdin, 'data');
+process.stdin.destroy();
+const won = [];
+for (let i = 0; i < Number(rounds); i++) {
+  const lease = await store.bots.acquireLease(user, botId, holder, Number(base) + i * Number(ttl), Number(ttl));
+  if (lease) won.push(lease.token);
+}
+await store.close();
+process.stdout.write(JSON.stringify(won) + '\\n');
+`;
+
+describe('SQLite bots: two processes on one file', () => {
+  const sqlite = sqliteFixture(afterEach);
+
+  it('race for one lease 200 times: exactly one wins each round, no token is won twice, tokens 1 to 200', async () => {
+    const url = builtSqliteStoreUrl();
+    const file = sqlite.file();
+    const store = sqlite.open(file);
+    const bot = await store.bots.create('AB1234', { name: 'Raced', config: botConfig(), now: 1 });
+    const ROUNDS = 200;
+    const workers = ['one', 'two'].map((holder) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', LEASE_WORKER, url, file, 'AB1234', bot.id, holder, String(ROUNDS), '1000', '10'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('ready') && resolve()));
+      return { child, ready, out: () => out, exit: once(child, 'exit') };
+    });
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.child.stdin.write('go\n');
+    await Promise.all(workers.map((w) => w.exit));
+    const won = workers.flatMap((w) => JSON.parse(w.out().split('\n').filter(Boolean).at(-1)!) as number[]);
+    // The first to ask in a round finds the last round's lease expired and wins; the other finds it live.
+    expect(won.length).toBe(ROUNDS);
+    expect([...won].sort((a, b) => a - b)).toEqual(Array.from({ length: won.length }, (_, i) => i + 1));
+    expect((await store.bots.lease('AB1234', bot.id))?.token).toBe(won.length);
+  }, 120_000);
 });

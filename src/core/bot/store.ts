@@ -11,7 +11,7 @@ import type { BotConfig, BotDesired, BotEvent, BotOrderRow, BotRecord, BotStatus
 export interface BotStore {
   /** A name already taken by the user (whatever the case) is refused with UsageError naming it. */
   create(userId: string, bot: { name: string; config: BotConfig; now: number }): Promise<BotRecord>;
-  /** The user's bots by name. */
+  /** The user's bots by name (ignoring case). */
   list(userId: string): Promise<BotRecord[]>;
   /** By id, or by name whatever the case; another user's bot is null. */
   get(userId: string, idOrName: string): Promise<BotRecord | null>;
@@ -25,12 +25,17 @@ export interface BotStore {
   /** Users with at least one bot, sorted. */
   users(): Promise<string[]>;
 
-  /** Take the lease when it is free, expired, or already this holder's (then renewed, same token); else null. */
+  /**
+   * Take the lease when it is free, expired (expires_at <= now), or already this holder's and live
+   * (then renewed, same token); else null (also for an unknown bot). Taking a free or expired lease
+   * gives the previous token + 1 (the first is 1), even for the same holder.
+   */
   acquireLease(userId: string, botId: string, holder: string, now: number, ttlMs: number): Promise<Lease | null>;
-  /** Extend the holder's lease if it still holds it with that token; false otherwise. */
+  /** Extend the holder's lease if it still holds it with that token, unexpired at `now`; false otherwise. */
   renewLease(userId: string, botId: string, holder: string, token: number, now: number, ttlMs: number): Promise<boolean>;
-  /** Give it up (nothing when it is no longer the holder's with that token). */
+  /** Give it up (nothing when it is no longer the holder's with that token); the token is kept for the next taker. */
   releaseLease(userId: string, botId: string, holder: string, token: number): Promise<void>;
+  /** The lease as stored (maybe expired); null when there was none or it was released. */
   lease(userId: string, botId: string): Promise<Lease | null>;
 
   /** Append events; each gets the user's next seq. */
@@ -44,6 +49,7 @@ export interface BotStore {
    * bot's outbox is refused (AlgoError) and nothing is written.
    */
   putOrders(userId: string, botId: string, token: number, now: number, rows: readonly NewBotOrder[]): Promise<BotOrderRow[]>;
+  /** Set an outbox row's status (order_id and error: left out keeps them, null clears them); an unknown key is UsageError. */
   markOrder(userId: string, botId: string, key: string, mark: { status: BotOrderRow['status']; order_id?: string | null; error?: string | null }, now: number): Promise<BotOrderRow>;
   /** By minute, then key. */
   orders(userId: string, botId: string, query?: { status?: BotOrderRow['status'] }): Promise<BotOrderRow[]>;

@@ -15,18 +15,19 @@ const STATUSES = ['stopped', 'running', 'paused', 'flattening', 'halted', 'needs
 const ORDER_STATUSES = ['pending', 'placed', 'failed'] as const;
 const MAX_TEXT = 2000;
 
-function shown(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
-}
+/** A bad value quoted and cut short, as src/core/bot/store.ts shows them. */
+const shown = (value: unknown): string => JSON.stringify(String(value)).slice(0, 40);
 
-/** A time or a duration in whole milliseconds. */
-export function checkMs(what: string, value: unknown, min = 0): number {
+/** A whole number, `min` or more. */
+function checkWhole(what: string, value: unknown, min: number, unit = 'a whole number'): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`${what} ${shown(value)} is not valid`, `give whole milliseconds, ${min} or more`);
+    throw new UsageError(`${what} ${shown(value)} is not valid`, `give ${unit}, ${min} or more`);
   }
   return value;
 }
+
+/** A time or a duration in whole milliseconds. */
+export const checkMs = (what: string, value: unknown, min = 0): number => checkWhole(what, value, min, 'whole milliseconds');
 
 /** A plain object that JSON holds exactly (no NaN or Infinity anywhere). */
 function checkJsonObject(what: string, value: unknown): Record<string, unknown> {
@@ -108,7 +109,7 @@ export function checkPatch(patch: BotPatch): BotPatch {
  * rev); a config raises the version and starts a new epoch at `now`.
  */
 export function patched(current: BotRecord, expectRev: number, patch: BotPatch, now: number): BotRecord {
-  if (current.rev !== expectRev) throw new ConflictError(`bot ${current.name} (rev ${current.rev}, not ${expectRev})`);
+  if (current.rev !== expectRev) throw new ConflictError(`bot ${current.name}`);
   const next: BotRecord = { ...structuredClone(current), rev: current.rev + 1, updated_at: now };
   if (patch.name !== undefined) next.name = patch.name;
   if (patch.config !== undefined) {
@@ -125,7 +126,7 @@ export function patched(current: BotRecord, expectRev: number, patch: BotPatch, 
 
 export function checkUpdateArgs(botId: string, expectRev: number, patch: BotPatch, now: number): void {
   checkBotId(botId);
-  checkMs('expected rev', expectRev, 1);
+  checkWhole('expected rev', expectRev, 1);
   checkPatch(patch);
   checkMs('now', now);
 }
@@ -176,8 +177,8 @@ export function checkEvents(events: readonly NewBotEvent[]): NewBotEvent[] {
 
 export function checkEventQuery(query: { botId?: string; after?: number; limit?: number } | undefined): { botId: string | null; after: number; limit: number } {
   const botId = query?.botId === undefined ? null : checkBotId(query.botId);
-  const after = checkMs('events after', query?.after ?? 0);
-  const limit = checkMs('event limit', query?.limit ?? 1000);
+  const after = checkWhole('events after seq', query?.after ?? 0, 0);
+  const limit = checkWhole('event limit', query?.limit ?? 1000, 0, 'a whole number of events');
   return { botId, after, limit };
 }
 
