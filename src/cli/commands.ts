@@ -14,6 +14,7 @@ import { registerDashboard } from './dashboard.js';
 import { registerPaper } from './paper/index.js';
 import { registerStrategy } from './strategy/index.js';
 import { registerBacktest } from './backtest/index.js';
+import { registerBot } from './bot/index.js';
 
 /**
  * Each command group lives in its own file and registers its commands here.
@@ -35,4 +36,5 @@ export function registerAll(program: Command): void {
   registerPaper(program);
   registerStrategy(program);
   registerBacktest(program);
+  registerBot(program);
 }

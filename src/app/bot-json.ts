@@ -1,0 +1,61 @@
+import type { BotConfig, BotEvent, BotRecord } from '../core/bot/types.js';
+import { formatIst } from '../core/ist.js';
+import { formatPrice, toRupees } from '../core/money.js';
+import type { Distance } from '../core/strategy/types.js';
+
+/**
+ * The JSON documents of bots and their events, one shape for every face (`algo bot ... --json`,
+ * the API's /api/bots later): rupees as numbers, times as IST text, a rule file by its name only.
+ */
+
+const strategyName = (c: BotConfig): string => (c.strategy.kind === 'builtin' ? c.strategy.id : c.strategy.name);
+
+/** "orb" or "rules:my-rules.json". */
+export const strategyLabel = (c: BotConfig): string => (c.strategy.kind === 'builtin' ? c.strategy.id : `rules:${c.strategy.name}`);
+
+/** "1%", "5.00 points", "2 ATR(14)", "at 1,412.95". */
+export function distanceText(d: Distance | undefined): string | null {
+  if (!d) return null;
+  if ('percent' in d) return `${d.percent}%`;
+  if ('points' in d) return `${formatPrice(d.points)} points`;
+  if ('atr' in d) return `${d.atr} ATR(${d.period})`;
+  return `at ${formatPrice(d.price)}`;
+}
+
+/** The config's risk fields we know (others pass through as stored). */
+export function riskOf(c: BotConfig): { squareOff: string | null; maxLossDay: number | null; maxOrdersDay: number | null } {
+  const r = c.risk as { squareOff?: unknown; maxLossDay?: { amount?: unknown }; maxOrdersDay?: unknown };
+  return {
+    squareOff: typeof r.squareOff === 'string' ? r.squareOff : null,
+    maxLossDay: typeof r.maxLossDay?.amount === 'number' ? r.maxLossDay.amount : null,
+    maxOrdersDay: typeof r.maxOrdersDay === 'number' ? r.maxOrdersDay : null,
+  };
+}
+
+export function botJson(b: BotRecord) {
+  const c = b.config;
+  const risk = riskOf(c);
+  return {
+    id: b.id,
+    name: b.name,
+    strategy: { kind: c.strategy.kind, name: strategyName(c) },
+    params: c.params,
+    symbols: c.symbols,
+    sizing: 'quantity' in c.sizing ? { quantity: c.sizing.quantity } : { capital: toRupees(c.sizing.capital) },
+    product: c.product,
+    exits: { stop_loss: distanceText(c.exits.stopLoss), target: distanceText(c.exits.target), trailing: distanceText(c.exits.trailing) },
+    entry_window: c.entryWindow,
+    risk: { square_off: risk.squareOff, max_loss_day: risk.maxLossDay === null ? null : toRupees(risk.maxLossDay), max_orders_day: risk.maxOrdersDay },
+    desired: b.desired,
+    status: b.status,
+    status_reason: b.status_reason,
+    entries_blocked: b.entries_blocked,
+    version: b.version,
+    created_at: formatIst(b.created_at),
+    updated_at: formatIst(b.updated_at),
+  };
+}
+
+export function eventJson(e: BotEvent) {
+  return { seq: e.seq, bot_id: e.bot_id, at: formatIst(e.at), kind: e.kind, message: e.message, ...(e.data ? { data: e.data } : {}) };
+}
