@@ -182,9 +182,9 @@ describe.each(['memory', 'sqlite'] as const)('a bot session on the %s store over
     expect(await d.accountOrders(rec)).toHaveLength(before.length);
     for (const m of minutes.slice(half)) await d.step([s2], m);
     expectSameAsBacktest(await d.accountOrders(rec), await backtestOf(config(), d.fills));
-    // out at the MIS exit time (15:10, at that minute's close), before the account's own 15:20 square-off
+    // out at the MIS square-off time (15:10, at that minute's close), before the account's own 15:20 square-off
     const fills = (await d.bots.events(U, { botId: rec.id })).filter((e) => e.kind === 'fill');
-    expect(fills.at(-1)?.data).toMatchObject({ reason: 'exit-time' });
+    expect(fills.at(-1)?.data).toMatchObject({ reason: 'square-off-time' });
     expect(Math.max(...(await d.accountOrders(rec)).map((o) => o.placed_at))).toBe(parseIst(`${DATE} 15:10:00`));
   });
 

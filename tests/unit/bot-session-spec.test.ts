@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOT_BOOK_CAPITAL, botSpec, fillsOf, MIS_EXIT_AT } from '../../src/core/bot/spec.js';
+import { BOT_BOOK_CAPITAL, botSpec, fillsOf, MIS_SQUARE_OFF } from '../../src/core/bot/spec.js';
 import type { BotConfig } from '../../src/core/bot/types.js';
 import { DEFAULT_PAPER_CONFIG } from '../../src/core/paper/config.js';
 
@@ -20,15 +20,16 @@ describe("a bot's backtest spec", () => {
     expect(fills).toEqual({ slippageBps: DEFAULT_PAPER_CONFIG.slippageBps, marketProtectionPct: DEFAULT_PAPER_CONFIG.marketProtectionPct, volumeSharePct: DEFAULT_PAPER_CONFIG.volumeSharePct });
     expect(botSpec(config, '2026-11-25', fills)).toEqual({
       strategy: config.strategy, params: { fast: 5 }, symbols: ['NSE:INFY', 'NSE:TCS'], from: '2026-11-25', to: '2026-11-25',
-      sizing: { quantity: 3 }, product: 'CNC', exits: { stopLoss: { percent: 1 } }, capital: 1_00_00_000_00, fills, entryWindow: { from: '09:20', until: '15:00' },
+      sizing: { quantity: 3 }, product: 'CNC', exits: { stopLoss: { percent: 1 } }, capital: 1_00_00_000_00, fills, entryWindow: { from: '09:20', until: '15:00' }, risk: {},
     });
     expect(BOT_BOOK_CAPITAL).toBe(1_00_00_000_00);
   });
 
-  it('an MIS bot without an exit time is out at 15:10 IST; one with its own keeps it', () => {
+  it('an MIS bot without a square-off time squares off at 15:10 IST; one with its own keeps it; the risk limits are checked', () => {
     const fills = fillsOf(DEFAULT_PAPER_CONFIG);
-    expect(botSpec({ ...config, product: 'MIS' }, '2026-11-25', fills).exits).toEqual({ stopLoss: { percent: 1 }, exitAt: MIS_EXIT_AT });
-    expect(MIS_EXIT_AT).toBe('15:10');
-    expect(botSpec({ ...config, product: 'MIS', exits: { exitAt: '14:45' } }, '2026-11-25', fills).exits).toEqual({ exitAt: '14:45' });
+    expect(botSpec({ ...config, product: 'MIS' }, '2026-11-25', fills).risk).toEqual({ squareOff: MIS_SQUARE_OFF });
+    expect(MIS_SQUARE_OFF).toBe('15:10');
+    expect(botSpec({ ...config, product: 'MIS', risk: { squareOff: '14:45', maxOrdersDay: 4 } }, '2026-11-25', fills).risk).toEqual({ squareOff: '14:45', maxOrdersDay: 4 });
+    expect(() => botSpec({ ...config, risk: { squareOff: '15:25' } }, '2026-11-25', fills)).toThrow(/squareOff/);
   });
 });

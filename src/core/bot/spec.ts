@@ -1,3 +1,4 @@
+import { riskOf } from '../backtest/risk.js';
 import type { BacktestSpec, FillSettings } from '../backtest/types.js';
 import type { PaperConfig } from '../paper/config.js';
 import type { BotConfig } from './types.js';
@@ -9,10 +10,11 @@ import type { BotConfig } from './types.js';
 export const BOT_BOOK_CAPITAL = 1_00_00_000_00;
 
 /**
- * An MIS bot without an exit time is out at 15:10 IST (bots.md): the account's own engine refuses
- * MIS orders and squares MIS off from 15:20, so the book's 15:20 square-off could not be mirrored.
+ * An MIS bot without a square-off time is out at 15:10 IST (bots.md): the account's own engine
+ * refuses MIS orders and squares MIS off from 15:20, so the book's 15:20 square-off could not be
+ * mirrored.
  */
-export const MIS_EXIT_AT = '15:10';
+export const MIS_SQUARE_OFF = '15:10';
 
 /**
  * The backtest spec of a bot's day: the Runner a paper bot steps is the Runner a backtest of the
@@ -27,10 +29,11 @@ export function botSpec(config: BotConfig, date: string, fills: FillSettings): B
     to: date,
     sizing: config.sizing,
     product: config.product,
-    exits: config.product === 'MIS' && !config.exits.exitAt ? { ...config.exits, exitAt: MIS_EXIT_AT } : config.exits,
+    exits: config.exits,
     capital: BOT_BOOK_CAPITAL,
     fills,
     entryWindow: config.entryWindow,
+    risk: riskOf(config.product === 'MIS' && config.risk.squareOff === undefined ? { ...config.risk, squareOff: MIS_SQUARE_OFF } : config.risk),
   };
 }
 
