@@ -110,6 +110,10 @@ export const StartBacktestBody = z
     sl: textOrNumber.optional().describe('stop-loss: a percentage, "1%" or 1'),
     target: textOrNumber.optional().describe('target: a percentage, "2%" or 2'),
     trail: textOrNumber.optional().describe('trailing stop: a percentage, "0.5%" or 0.5'),
+    risk: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('risk controls: squareOff and noEntriesAfter ("HH:MM" IST), maxQuantity, maxExposure (paise), maxLossDay { amount (paise), action "block" | "halt" }, cooldownBars, maxOrdersDay, staleAfterMs'),
   })
   .meta({ id: 'StartBacktest' });
 export type StartBacktestBody = z.output<typeof StartBacktestBody>;

@@ -34,6 +34,7 @@ export function inputOfBody(b: StartBacktestBody): BacktestInput {
   put('sl', percent(b.sl));
   put('target', percent(b.target));
   put('trail', percent(b.trail));
+  if (b.risk !== undefined) o.risk = b.risk;
   return o;
 }
 
