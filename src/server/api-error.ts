@@ -1,5 +1,6 @@
 import { BacktestBusyError } from '../app/backtest.js';
 import { BacktestInputError } from '../app/backtest-request.js';
+import { BotInputError, LimitError } from '../app/bot-config.js';
 import { KITE_ERROR_STATUS, type KiteErrorType } from '../core/kite/error-types.js';
 import { OrderInputError } from '../core/order/input-error.js';
 import { PaperNotFoundError } from '../core/paper/errors.js';
@@ -41,6 +42,9 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof RejectedError) return new ApiError(400, 'OrderException', withHint(err));
   if (err instanceof OrderInputError) return new ApiError(400, 'InputException', withHint(err), { field: err.field });
   if (err instanceof BacktestInputError) return new ApiError(400, 'InputException', withHint(err), { field: err.field });
+  // The desk names its input (maxLossDay); the body's field is max_loss_day.
+  if (err instanceof BotInputError) return new ApiError(400, 'InputException', withHint(err), { field: err.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) });
+  if (err instanceof LimitError) return new ApiError(409, 'GeneralException', withHint(err));
   if (err instanceof BacktestBusyError) return new ApiError(409, 'GeneralException', withHint(err));
   if (err instanceof UsageError) return badInput(withHint(err));
   if (err instanceof AlgoError) return new ApiError(500, 'GeneralException', withHint(err));

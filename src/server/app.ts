@@ -15,6 +15,7 @@ import { badParam, rawRouteMatcher } from './route-match.js';
 import type { RouteSpec } from './route-spec.js';
 import { authRoutes } from './routes/auth.js';
 import { backtestRoutes } from './routes/backtests.js';
+import { botRoutes } from './routes/bots.js';
 import { metaRoutes } from './routes/meta.js';
 import { paperRoutes } from './routes/paper.js';
 import { portfolioRoutes } from './routes/portfolio.js';
@@ -86,7 +87,7 @@ function fromFastifyError(err: FastifyError): ApiError {
 /** Every route of the API, in the order of the OpenAPI document. */
 export function apiRoutes(states: LoginStates): RouteSpec[] {
   const routes: RouteSpec[] = [];
-  routes.push(...metaRoutes(() => routes), ...authRoutes(states), ...portfolioRoutes, ...paperRoutes, ...backtestRoutes);
+  routes.push(...metaRoutes(() => routes), ...authRoutes(states), ...portfolioRoutes, ...paperRoutes, ...backtestRoutes, ...botRoutes);
   return routes;
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-const ALLOW_METHODS = 'GET, POST, PUT, DELETE';
+const ALLOW_METHODS = 'GET, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS = 'Content-Type, X-Session-Token';
 
 /** Without --cors no CORS header is ever sent; with it, only to requests from that one origin. */

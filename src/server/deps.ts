@@ -1,4 +1,5 @@
 import type { BacktestJobs } from '../app/backtest-jobs.js';
+import type { BotDesk } from '../app/bots.js';
 import type { PaperAccounts } from '../app/paper-accounts.js';
 
 /**
@@ -63,6 +64,8 @@ export interface ApiDeps {
   paper: PaperAccounts;
   /** Every user's backtests (src/app): started in the background, stored under the user when they end. */
   backtests: BacktestJobs;
+  /** Every user's bots (src/app/bots.ts): the same desk, checks and refusals as `algo bot`. */
+  bots: BotDesk;
   /** 'sandbox' or 'live': shown by health and at start-up. */
   mode: 'sandbox' | 'live';
   /** The paper store, fit to print (no password). */

@@ -1,5 +1,6 @@
 import { appCredentials, kiteRoots, type EnvContext } from '../app/kite-env.js';
 import { openBacktestJobs } from '../app/backtest-jobs.js';
+import { BotDesk, botLimitsFrom } from '../app/bots.js';
 import { openPaperAccounts } from '../app/paper-accounts.js';
 import { loginProfile, otherUserThan, profilesOfUser, type LoginProfile } from '../core/auth/login-profile.js';
 import { readConfig } from '../core/auth/profiles.js';
@@ -103,6 +104,8 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       onError: (m) => process.stderr.write(`algo serve: backtest: ${redact(m)}\n`),
     });
     closers.push(() => backtests.close());
+    // The per-user limits of algo bot (ALGO_MAX_BOTS, ALGO_MAX_BOT_SYMBOLS), read as the CLI reads them.
+    const bots = new BotDesk({ bots: store.bots, paper: store, clock: ctx.clock, limits: botLimitsFrom(process.env) });
     const { broker, login } = kiteGateways(site, settings.dataDir, ctx.clock);
     const sessions = new SessionIndex(settings.dataDir, roots.sandbox);
     closers.push(() => sessions.close());
@@ -112,6 +115,7 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       broker,
       paper,
       backtests,
+      bots,
       mode: roots.sandbox ? 'sandbox' : 'live',
       defaultProfile: settings.profile,
       storeLabel: redact(settings.store),

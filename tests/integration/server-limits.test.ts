@@ -84,7 +84,7 @@ describe('CORS with --cors', () => {
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe(ORIGIN);
     expect(pre.headers['access-control-allow-headers']).toBe('Content-Type, X-Session-Token');
-    expect(pre.headers['access-control-allow-methods']).toBe('GET, POST, PUT, DELETE');
+    expect(pre.headers['access-control-allow-methods']).toBe('GET, POST, PUT, PATCH, DELETE');
     const preOther = await api2.call('OPTIONS', '/api/paper-trading/orders', { headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
     expect(preOther.headers['access-control-allow-origin']).toBeUndefined();
     // Even with CORS on, the Host check comes first.

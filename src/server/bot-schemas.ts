@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { StartBacktestBody } from './schemas.js';
+
+/**
+ * /api/bots: the flags of `algo bot create|edit` as JSON. The shapes are checked here; the rules
+ * (and their messages, the CLI's own) are the bot desk's (src/app/bot-config.ts).
+ */
+const textOrNumber = z.union([z.string(), z.number()]);
+const fields = StartBacktestBody.omit({ from: true, to: true, risk: true }).extend({
+  entry_window: z.string().optional().describe('IST "FROM-UNTIL" for new entries (default 09:20-15:00)'),
+  square_off: z.string().optional().describe('MIS only: IST "HH:MM" before 15:20 when the bot exits (default 15:10)'),
+  max_loss_day: textOrNumber.optional().describe('rupees: no new entries for the day once the bot has lost this much'),
+  max_orders_day: textOrNumber.optional().describe('the most orders a day, 1 to 10,000'),
+});
+
+export const CreateBotBody = fields.extend({ name: z.string().describe('1 to 40 letters, digits, - or _ (unique for the user)') }).meta({ id: 'CreateBot' });
+export type CreateBotBody = z.output<typeof CreateBotBody>;
+
+export const EditBotBody = fields
+  .extend({ name: z.string().optional().describe('a new name') })
+  .describe('only the fields to change; "off" for sl, target or trail removes it; the bot must be stopped')
+  .meta({ id: 'EditBot' });
+export type EditBotBody = z.output<typeof EditBotBody>;
+
+export const BotIdParams = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be a bot id or name (1 to 40 letters, digits, - or _)'),
+});
+
+const count = (what: string) => z.string().regex(/^\d{1,16}$/, `must be a whole number (${what})`).transform(Number);
+
+export const BotEventsQuery = z.strictObject({
+  after: count('the seq of an event, e.g. after=12').optional().describe('only events after this seq'),
+  limit: count('1 to 1000, e.g. limit=50').optional().describe('at most this many events, 1 to 1000'),
+});
+
+export const BotTradesQuery = z.strictObject({
+  date: z.string().max(40).optional().describe('only fills on this IST day, YYYY-MM-DD'),
+});
