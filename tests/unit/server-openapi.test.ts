@@ -42,6 +42,19 @@ describe('OpenAPI document', () => {
         'POST /api/backtests',
         'GET /api/backtests',
         'GET /api/backtests/{id}',
+        'GET /api/bots',
+        'POST /api/bots',
+        'POST /api/bots/kill',
+        'GET /api/bots/{id}',
+        'PATCH /api/bots/{id}',
+        'DELETE /api/bots/{id}',
+        'POST /api/bots/{id}/start',
+        'POST /api/bots/{id}/stop',
+        'POST /api/bots/{id}/pause',
+        'POST /api/bots/{id}/resume',
+        'POST /api/bots/{id}/flatten',
+        'GET /api/bots/{id}/events',
+        'GET /api/bots/{id}/trades',
       ].sort(),
     );
   });
@@ -53,8 +66,31 @@ describe('OpenAPI document', () => {
     const body = post.requestBody.content['application/json'].schema;
     const schema = body.$ref ? doc.components.schemas[body.$ref.split('/').pop()] : body;
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties).sort()).toEqual(['capital', 'from', 'params', 'product', 'qty', 'rules', 'sl', 'strategy', 'symbols', 'target', 'to', 'trail']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['capital', 'from', 'params', 'product', 'qty', 'risk', 'rules', 'sl', 'strategy', 'symbols', 'target', 'to', 'trail']);
     expect(doc.paths['/api/backtests/{id}'].get.responses['404']).toBeDefined();
+  });
+
+  it('documents the bot routes: the create and edit bodies, 201, 404 for every bot by id, 409 over a limit, the query parameters', () => {
+    const schemaOf = (op: Json) => {
+      const body = op.requestBody.content['application/json'].schema;
+      return body.$ref ? doc.components.schemas[body.$ref.split('/').pop()] : body;
+    };
+    const create = doc.paths['/api/bots'].post;
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '409', '413']));
+    const fields = ['capital', 'entry_window', 'max_loss_day', 'max_orders_day', 'name', 'params', 'product', 'qty', 'rules', 'sl', 'square_off', 'strategy', 'symbols', 'target', 'trail'];
+    expect(schemaOf(create)).toMatchObject({ additionalProperties: false, required: ['name'] });
+    expect(Object.keys(schemaOf(create).properties).sort()).toEqual(fields);
+    const edit = doc.paths['/api/bots/{id}'].patch;
+    expect(Object.keys(schemaOf(edit).properties).sort()).toEqual(fields);
+    expect(schemaOf(edit).required).toBeUndefined();
+    for (const [p, item] of Object.entries(doc.paths as Json).filter(([p]) => p.startsWith('/api/bots/{id}'))) {
+      for (const [m, op] of Object.entries(item as Json)) {
+        expect(op.responses['404'], `${m} ${p}`).toBeDefined();
+        expect(op.parameters[0], `${m} ${p}`).toMatchObject({ name: 'id', in: 'path', required: true });
+      }
+    }
+    expect(doc.paths['/api/bots/{id}/events'].get.parameters.map((x: Json) => x.name)).toEqual(['id', 'after', 'limit']);
+    expect(doc.paths['/api/bots/{id}/trades'].get.parameters.map((x: Json) => x.name)).toEqual(['id', 'date']);
   });
 
   it('describes the order body from the zod schema the server validates with', () => {
