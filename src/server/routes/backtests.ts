@@ -12,7 +12,8 @@ import { userRoute, type RouteSpec } from '../route-spec.js';
  * `algo strategy` and `algo backtest` (src/app/backtest-*.ts), scoped to the session's user.
  */
 
-const text = (v: string | number | undefined): string | undefined => (v === undefined ? undefined : String(v));
+/** A number given as the flags' text. */
+export const text = (v: string | number | undefined): string | undefined => (v === undefined ? undefined : String(v));
 const percent = (v: string | number | undefined): string | undefined => (typeof v === 'number' ? `${v}%` : v);
 
 /** A body as the CLI's flags: the same rule and the same message for the same input. */

@@ -9,14 +9,12 @@ import { ApiError } from '../api-error.js';
 import { BotEventsQuery, BotIdParams, BotTradesQuery, CreateBotBody, EditBotBody } from '../bot-schemas.js';
 import { KiteShaped } from '../schemas.js';
 import { userRoute, type RouteSpec } from '../route-spec.js';
-import { inputOfBody } from './backtests.js';
+import { inputOfBody, text } from './backtests.js';
 
 /**
  * A user's bots (issue 14): only through the bot desk (src/app/bots.ts), so the checks, the
  * refusals and the JSON documents are those of `algo bot ... --json`. Another user's bot is 404.
  */
-
-const text = (v: string | number | undefined): string | undefined => (v === undefined ? undefined : String(v));
 
 /** A body as the flags of algo bot create|edit: the backtest's fields, then the bot's own. */
 export function botInputOfBody(b: EditBotBody): BotInput & { name?: string } {
@@ -33,28 +31,24 @@ export function botInputOfBody(b: EditBotBody): BotInput & { name?: string } {
   return o;
 }
 
-const NOT_FOUND_HINT = 'GET /api/bots lists your bots';
-
-/** The user's bot by id or name; 404 (the desk's line) for an unknown one or another user's. */
-async function mine(desk: BotDesk, userId: string, nameOrId: string): Promise<BotRecord> {
+/** The desk's "no bot named ..." (its only refusal here) as 404, with the API's hint. */
+async function found<T>(lookup: () => Promise<T>): Promise<T> {
   try {
-    return await desk.show(userId, nameOrId);
+    return await lookup();
   } catch (err) {
-    if (err instanceof UsageError) throw new ApiError(404, 'GeneralException', `${err.message}; ${NOT_FOUND_HINT}`);
+    if (err instanceof UsageError) throw new ApiError(404, 'GeneralException', `${err.message}; GET /api/bots lists your bots`);
     throw err;
   }
 }
 
+/** The user's bot by id or name; 404 for an unknown one or another user's. */
+const mine = (desk: BotDesk, userId: string, nameOrId: string): Promise<BotRecord> => found(() => desk.show(userId, nameOrId));
+
 /** The bot's id for its log: the user's bot, or a removed one of theirs by its id (its events stay). */
 async function logId(desk: BotDesk, userId: string, nameOrId: string): Promise<string> {
   if (!isBotId(nameOrId)) return (await mine(desk, userId, nameOrId)).id;
-  try {
-    await desk.logs(userId, nameOrId, { limit: 1 });
-    return nameOrId;
-  } catch (err) {
-    if (err instanceof UsageError) throw new ApiError(404, 'GeneralException', `${err.message}; ${NOT_FOUND_HINT}`);
-    throw err;
-  }
+  await found(() => desk.logs(userId, nameOrId, { limit: 1 }));
+  return nameOrId;
 }
 
 const BotData = KiteShaped('the bot, as algo bot show NAME --json');
