@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botJson } from '../../src/app/bot-json.js';
 import { openStore } from '../../src/core/store/open.js';
@@ -187,6 +189,15 @@ describe('/api/bots/:id/trades', () => {
   });
 });
 
+describe('POST /api/bots: a rule file as JSON text', () => {
+  it('compiles it as algo bot create --rules does, and names it rules', async () => {
+    const rules = fs.readFileSync(path.join(import.meta.dirname, '../../examples/rules/ema-rsi-trend.json'), 'utf8');
+    const r = await post(a, '/api/bots', { name: 'ruled', rules, symbols: ['INFY'], capital: '50,000' });
+    expect(r.status, r.text).toBe(201);
+    expect(r.json.data).toMatchObject({ strategy: { kind: 'rules', name: 'rules' }, sizing: { capital: 50000 }, product: 'MIS' });
+  });
+});
+
 describe('POST /api/bots: refusals (status, one line, nothing written)', () => {
   const refused = async (body: unknown, status: number, message: string | RegExp, field?: string | null) => {
     const before = await names(b);
@@ -219,6 +230,30 @@ describe('POST /api/bots: refusals (status, one line, nothing written)', () => {
     await refused({ ...ORB, name: 'x1', strategy: 'nope' }, 400, /nope/, 'strategy');
     await refused({ ...ORB, name: 'bad name!' }, 400, /^bot name "bad name!" is not valid; use 1 to 40 letters/, 'name');
     await refused({ ...ORB, name: 'b1234567' }, 400, /looks like a bot id/, 'name');
+  });
+
+  it('no symbols, a bad rule file', async () => {
+    await refused({ ...ORB, name: 'x1', symbols: [] }, 400, /symbol/, 'symbols');
+    await refused({ name: 'x1', rules: 'not json', symbols: ['INFY'] }, 400, /^rules: /, 'rules');
+  });
+
+  it('an edit refused changes nothing (unknown field, bad value, a taken name)', async () => {
+    const made = await post(b, '/api/bots', { ...ORB, name: 'steady' });
+    expect(made.status).toBe(201);
+    expect((await post(b, '/api/bots', { ...ORB, name: 'taken' })).status).toBe(201);
+    for (const [body, status, field] of [
+      [{ qty: 5, from: 'x' }, 400, 'from'],
+      [{ qty: 'ten' }, 400, 'qty'],
+      [{ symbols: ORB.symbols.concat('TCS', 'SBIN', 'ITC', 'WIPRO', 'HCLTECH', 'LT', 'AXISBANK', 'ICICIBANK', 'HDFCBANK', 'RELIANCE') }, 409, null],
+      [{ name: 'TAKEN' }, 400, null],
+    ] as const) {
+      const r = await api.call('PATCH', '/api/bots/steady', { token: b, body });
+      expect(r.status, r.text).toBe(status);
+      expect(r.json.data?.field ?? null).toBe(field);
+    }
+    const after = await api.call('GET', '/api/bots/steady', { token: b });
+    expect(after.json.data).toMatchObject({ version: 1, sizing: { quantity: 10 }, symbols: ['NSE:INFY'] });
+    for (const n of ['steady', 'taken']) expect((await api.call('DELETE', `/api/bots/${n}`, { token: b })).status).toBe(200);
   });
 
   it('a name the user already has (any case)', async () => {
