@@ -25,6 +25,9 @@ afterAll(async () => api?.close());
 
 const ORB = { name: 'orb-infy', strategy: 'orb', symbols: ['INFY'], qty: 10, sl: 1, target: '2%', entry_window: '09:20-15:00', square_off: '15:05', max_loss_day: 2000, max_orders_day: 20 };
 
+/** One symbol more than a bot may trade (10). */
+const ELEVEN = ['INFY', 'TCS', 'SBIN', 'ITC', 'WIPRO', 'HCLTECH', 'LT', 'AXISBANK', 'ICICIBANK', 'HDFCBANK', 'RELIANCE'];
+
 const names = async (token: string): Promise<string[]> => ((await api.call('GET', '/api/bots', { token })).json.data.bots as Array<{ name: string }>).map((x) => x.name);
 const post = (token: string, url: string, body?: unknown): Promise<Reply> => api.call('POST', url, { token, ...(body !== undefined ? { body } : {}) });
 
@@ -244,7 +247,7 @@ describe('POST /api/bots: refusals (status, one line, nothing written)', () => {
     for (const [body, status, field] of [
       [{ qty: 5, from: 'x' }, 400, 'from'],
       [{ qty: 'ten' }, 400, 'qty'],
-      [{ symbols: ORB.symbols.concat('TCS', 'SBIN', 'ITC', 'WIPRO', 'HCLTECH', 'LT', 'AXISBANK', 'ICICIBANK', 'HDFCBANK', 'RELIANCE') }, 409, null],
+      [{ symbols: ELEVEN }, 409, null],
       [{ name: 'TAKEN' }, 400, null],
     ] as const) {
       const r = await api.call('PATCH', '/api/bots/steady', { token: b, body });
@@ -262,7 +265,7 @@ describe('POST /api/bots: refusals (status, one line, nothing written)', () => {
   });
 
   it('over a per-bot or per-user limit: 409 with the limit line', async () => {
-    await refused({ ...ORB, name: 'x1', symbols: ['INFY', 'TCS', 'SBIN', 'ITC', 'WIPRO', 'HCLTECH', 'LT', 'AXISBANK', 'ICICIBANK', 'HDFCBANK', 'RELIANCE'] }, 409, '11 symbols is more than a bot may trade (10); give at most 10 --symbol, or split them over two bots', null);
+    await refused({ ...ORB, name: 'x1', symbols: ELEVEN }, 409, '11 symbols is more than a bot may trade (10); give at most 10 --symbol, or split them over two bots', null);
     // A third user fills the per-user limit (20 bots).
     const c = await api.addSession('ZZ0003');
     for (let i = 0; i < 20; i++) expect((await post(c, '/api/bots', { ...ORB, name: `c${i}` })).status).toBe(201);
