@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botJson } from '../../src/app/bot-json.js';
 import { openStore } from '../../src/core/store/open.js';
-import { startTestApi, type Reply, type TestApi } from '../helpers/server.js';
+import { rawCall, startTestApi, type Reply, type TestApi } from '../helpers/server.js';
 
 /**
  * /api/bots on the real server (in-process sandbox, SQLite), two demo users signed in: the CRUD
@@ -292,11 +292,21 @@ describe('POST /api/bots: refusals (status, one line, nothing written)', () => {
       expect(r.status, p).toBe(400);
       expect(r.json.message, p).toBe('path field id: must be a bot id or name (1 to 40 letters, digits, - or _)');
     }
-    for (const p of ['/api/bots/nope', '/api/bots/b0000000', '/api/bots/../bots/nope']) {
+    for (const p of ['/api/bots/nope', '/api/bots/b0000000']) {
       const r = await api.call('GET', p, { token: b });
       expect(r.status, p).toBe(404);
     }
     expect((await post(b, '/api/bots/nope/explode')).status).toBe(404);
+    const broken = await post(b, '/api/bots/%E0%A4%A/start');
+    expect(broken.status).toBe(400);
+    expect(broken.json.message).toBe('path field id is not valid percent-encoding');
+    expect((await api.call('POST', '/api/bots/%E0%A4%A/start')).status).toBe(401);
+    // Sent as they are (a client's URL parser would resolve the dots first).
+    for (const p of ['/api/bots/%2e%2e', '/api/bots/..', '/api/bots/%2e%2e%2f%2e%2e%2fsessions/events']) {
+      const raw = await rawCall(api.url, `GET ${p} HTTP/1.1\r\nHost: ${new URL(api.url).host}\r\nX-Session-Token: ${b}\r\nConnection: close\r\n\r\n`);
+      expect(raw.status, p).toBe(400);
+      expect(raw.json.message, p).toBe('path field id: must be a bot id or name (1 to 40 letters, digits, - or _)');
+    }
     expect((await api.call('PATCH', '/api/bots/a.b', { token: b, body: { qty: 1 } })).status).toBe(400);
   });
 });
