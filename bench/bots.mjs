@@ -2,7 +2,7 @@
 // sandbox stocks each) stepped minute by minute over one sandbox day, in one process, on the real
 // SQLite store: each minute's work is every bot's BotSession.step (the Runner, its outbox writes,
 // the fenced placements into the owner's paper account, the events), timed per minute.
-// Run after `npm run build`:  node --expose-gc bench/bots.mjs [users] [bots-per-user] [--no-backtest | --live-only]
+// Run after `npm run build`:  node --expose-gc bench/bots.mjs [users] [bots-per-user] [--no-backtest | --live-only] [--warm]
 // (200 x 10 by default; --expose-gc lets the memory figure be taken after a collection)
 // Cases, all in one run so the figures can be read on a noisy machine (per-minute CPU beside wall
 // time: on a loaded machine the wall time includes waiting for a core):
@@ -29,6 +29,7 @@ const { parseIst } = await import(dist('core/ist.js'));
 const { BotSession } = await import(dist('core/bot/session.js'));
 const { fillsOf } = await import(dist('core/bot/spec.js'));
 const { sandboxFeed } = await import(dist('core/backtest/feed-sandbox.js'));
+const { tradingDates } = await import(dist('core/backtest/feed-days.js'));
 const { runInThread } = await import(dist('app/backtest-thread.js'));
 const { createMarket } = await import(dist('sandbox/market.js'));
 const { SandboxMarketData } = await import(dist('sandbox/market-data.js'));
@@ -39,6 +40,11 @@ const USERS = Number(args[0] ?? 200);
 const PER_USER = Number(args[1] ?? 10);
 const LIVE_ONLY = process.argv.includes('--live-only'); // for node --cpu-prof: the live case alone
 const WITH_BACKTEST = !LIVE_ONLY && !process.argv.includes('--no-backtest');
+// --warm: each session first replays the trading days of the week before (execution off, untimed),
+// so its indicators are warm at 09:15 as if it had history (a 5m EMA 21 settles in 145 bars, an RSI
+// 14 in 202, VWAP and ORB want a session); without it a bot starts cold, as BotSession does today
+const WARM = process.argv.includes('--warm');
+const PREVIOUS = tradingDates('2026-11-18', '2026-11-24'); // 11-24 is a holiday
 const DATE = '2026-11-25'; // a Wednesday
 const DAY_MS = 86_400_000;
 const POOL = 20; // the sandbox NSE stocks the bots pick from
@@ -49,14 +55,20 @@ const STRATEGIES = ['sma-cross', 'ema-cross', 'rsi-reversion', 'orb', 'vwap-reve
 const sandbox = new SandboxMarketData(createMarket({}), new ManualClock(parseIst(`${DATE} 18:00:00`)));
 const all = (await sandbox.instruments()).filter((i) => i.exchange === 'NSE' && i.instrument_type === 'EQ').slice(0, POOL);
 const feed = await sandboxFeed(sandbox, all.map((i) => `NSE:${i.tradingsymbol}`), DATE, DATE);
-/** [t, Map token -> {token, candle}] in time order. */
-const minutes = [];
-for await (const batch of feed.batches()) {
-  for (const item of batch) {
-    if (minutes.at(-1)?.[0] !== item.candle.t) minutes.push([item.candle.t, new Map()]);
-    minutes.at(-1)[1].set(item.token, item);
+/** The pool's minutes from `from` to `to`: [t, Map token -> {token, candle}] in time order. */
+async function minutesOf(from, to = from) {
+  const out = [];
+  const f = await sandboxFeed(sandbox, all.map((i) => `NSE:${i.tradingsymbol}`), from, to);
+  for await (const batch of f.batches()) {
+    for (const item of batch) {
+      if (out.at(-1)?.[0] !== item.candle.t) out.push([item.candle.t, new Map()]);
+      out.at(-1)[1].set(item.token, item);
+    }
   }
+  return out;
 }
+const minutes = await minutesOf(DATE);
+const before = WARM ? await minutesOf(PREVIOUS[0], PREVIOUS.at(-1)) : [];
 
 /** Bot k's config: a strategy on 5-minute bars, 1 to 3 stocks, MIS, a 1% stop. */
 function configOf(k) {
@@ -114,7 +126,9 @@ async function desk(dir) {
       const fresh = await store.bots.get(uid, bot.id);
       const instruments = fresh.config.symbols.map((s) => feed.instruments.find((i) => `NSE:${i.tradingsymbol}` === s));
       const session = new BotSession({ bot: fresh, instruments, fills, bots, token: lease.token, place: timed('placeFenced', (req, price, fence) => service.placeFenced(uid, req, price, fence)), now: () => clock.now(), date: DATE });
-      sessions.push({ session, tokens: instruments.map((i) => i.instrument_token).join(',') });
+      const tokens = instruments.map((i) => i.instrument_token);
+      session.replay(before.map(([t, items]) => ({ t, candles: tokens.map((k) => items.get(k)).filter(Boolean) })));
+      sessions.push({ session, strategy: fresh.config.strategy.id, tokens: instruments.map((i) => i.instrument_token).join(',') });
     }
     users.push({ uid, sessions });
   }
@@ -127,6 +141,7 @@ async function runDay(d, execute) {
   const cpuPerMinute = [];
   const log = [];
   let placed = 0, events = 0, stopped = 0;
+  const byStrategy = {};
   const lag = monitorEventLoopDelay({ resolution: 5 });
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
@@ -140,7 +155,7 @@ async function runDay(d, execute) {
     const bySet = new Map();
     const candlesOf = (set) => bySet.get(set) ?? bySet.set(set, set.split(',').map((k) => items.get(Number(k))).filter(Boolean)).get(set);
     for (const { sessions } of d.users) {
-      for (const { session, tokens } of sessions) {
+      for (const { session, strategy, tokens } of sessions) {
         const candles = candlesOf(tokens);
         if (!execute) {
           session.replay([{ t, candles }]);
@@ -148,6 +163,7 @@ async function runDay(d, execute) {
         }
         const r = await timed('step', () => session.step(t, candles))();
         placed += r.placed.length;
+        byStrategy[strategy] = (byStrategy[strategy] ?? 0) + r.placed.length;
         events += r.events.length;
       }
       await yieldLoop();
@@ -165,7 +181,7 @@ async function runDay(d, execute) {
   perMinute.sort((a, b) => a - b);
   cpuPerMinute.sort((a, b) => a - b);
   const slowest = log.sort((a, b) => b.cpu - a.cpu).slice(0, 3);
-  return { perMinute, cpuPerMinute, slowest, wallMs, cpuMs: (c.user + c.system) / 1000, lag, placed, events, stopped };
+  return { perMinute, cpuPerMinute, slowest, byStrategy, wallMs, cpuMs: (c.user + c.system) / 1000, lag, placed, events, stopped };
 }
 
 /** Raw one-row SQLite commits per second on this disk (the floor of any store commit). */
@@ -246,7 +262,7 @@ try {
   }
 
   console.log(`bots: ${USERS} users x ${PER_USER} bots = ${USERS * PER_USER} bots (5m strategies: ${STRATEGIES.join(', ')}), ${POOL} sandbox stocks, ${DATE}, ${minutes.length} minutes, SQLite store`);
-  console.log(`  setup: ${USERS * PER_USER} bots created, leased and opened in ${setupS.toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
+  console.log(`  setup: ${USERS * PER_USER} bots created, leased, opened${WARM ? ` and warmed on ${PREVIOUS.join(', ')}` : ' (cold: no history before the day)'} in ${setupS.toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
   console.log(`  raw SQLite: ${rate.toFixed(0)} one-row transactions/s on this disk`);
   console.log('');
   console.log('case     per-minute wall ms           per-minute CPU ms            event-loop lag ms   CPU of one core');
@@ -257,6 +273,7 @@ try {
   console.log('');
   if (rReplay) console.log('  replay:  execution off (the Runner only, nothing written or placed)');
   console.log(`  live:    ${rLive.placed} orders placed into the accounts, ${rLive.events} events, ${rLive.stopped} bots stopped; ${fills} account orders in the store`);
+  console.log(`           orders by strategy: ${STRATEGIES.map((id) => `${id} ${rLive.byStrategy[id] ?? 0}`).join(', ')}`);
   if (rBt) console.log(`  live+bt: ${rBt.placed} orders; a backtest (INFY, 3 months of minutes) in a worker thread finished ${bt.rounds} times meanwhile (its CPU is in the CPU columns)`);
   const ist = (t) => new Date(t + 330 * 60_000).toISOString().slice(11, 16);
   const slow = (r) => r.slowest.map((m) => `${ist(m.t)} ${m.cpu.toFixed(0)} ms CPU (${m.placed} orders)`).join(', ');
