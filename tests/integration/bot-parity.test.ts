@@ -41,13 +41,13 @@ beforeAll(async () => {
 
 const sqlite = sqliteFixture(afterEach);
 
-const config = (id: string): BotConfig => ({
+const config = (id: string, exits: BotConfig['exits'] = {}): BotConfig => ({
   strategy: { kind: 'builtin', id },
   params: { timeframe: '1m' },
   symbols: SYMBOLS,
   sizing: { quantity: 5 },
   product: 'MIS',
-  exits: {},
+  exits,
   entryWindow: { from: '09:20', until: '15:00' },
   risk: {},
 });
@@ -57,13 +57,13 @@ const config = (id: string): BotConfig => ({
  * its first minute, each closed minute written to the BarLog and stepped (the session's clock at
  * its close). `feed` may change the minute the session sees (the BarLog keeps the true one).
  */
-async function runBot(id: string, from = 0, feed: (m: Minute) => Minute = (m) => m) {
+async function runBot(id: string, from = 0, feed: (m: Minute) => Minute = (m) => m, exits: BotConfig['exits'] = {}) {
   const file = sqlite.file();
   const store = sqlite.open(file);
   const clock = new ManualClock(parseIst(`${DATE} 09:00:00`));
   const service = new PaperService({ store, market: new SandboxMarketData(createMarket({}), clock), clock, onError: (e) => { throw e; } });
   const fills = fillsOf(service.config);
-  const bot = await store.bots.create(U, { name: `bot-${id}`, config: config(id), now: clock.now() });
+  const bot = await store.bots.create(U, { name: `bot-${id}`, config: config(id, exits), now: clock.now() });
   const lease = (await store.bots.acquireLease(U, bot.id, 'runner-1', clock.now(), 86_400_000))!;
   const session = new BotSession({ bot, instruments, fills, bots: store.bots, token: lease.token, place: (req, price, fence) => service.placeFenced(U, req, price, fence), now: () => clock.now(), date: DATE });
   const log = new BarLog(store.backtests, SOURCE);
@@ -89,6 +89,14 @@ describe('algo bot parity: a paper bot over a sandbox day against a backtest of 
     // orb and vwap-reversion warm up over a whole session (375 one-minute bars): a one-day bot never trades them
     if (WHOLE_SESSION_WARMUP.includes(id)) expect(r.backtest_fills).toBe(0);
     else expect(r.backtest_fills).toBeGreaterThan(0);
+  });
+
+  it('with a stop-loss and a target: the exits by stop and target agree too, reason and all', async () => {
+    const { parity, store, bot } = await runBot('ema-cross', 0, (m) => m, { stopLoss: { percent: 0.2 }, target: { percent: 0.3 } });
+    const reasons = new Set((await store.bots.events(U, { botId: bot.id })).filter((e) => e.kind === 'fill').map((e) => e.data?.reason));
+    expect(reasons).toContain('stop');
+    expect(reasons).toContain('target');
+    expect((await parity()).differences).toEqual([]);
   });
 
   it('a bot started mid-day is compared over its own segment only', async () => {
