@@ -24,8 +24,11 @@ import type { PaperStore } from '../core/store/types.js';
  *   later live), so the bot's time is the minute its order key names; the backtest's fill must lie in
  *   that minute, its open through its close (a book fill is at the bar's open, an intrabar stop,
  *   or the close).
- * - charges: per trade, the charge total without DP (DP is a per-scrip, per-day ledger item: a sell
- *   the person made in the account that day takes it, so the bot's own sell may not carry it).
+ * - charges: per trade, the charge total without DP. The account charges each fill the change in its
+ *   scrip's day charges (the day ledger: STT rounded to the rupee per side of the day, DP once per
+ *   scrip and day), so the bot's fills carry the book's charges to the paisa only while they are
+ *   the scrip's only trades that day. When the person or another bot traded the scrip in the
+ *   account that day, its charges are shares of a shared day and are not compared (a note says so).
  */
 
 export interface ParityDiff {
@@ -49,6 +52,8 @@ export interface ParityReport {
   backtest_fills: number;
   bot_fills: number;
   differences: ParityDiff[];
+  /** What was not compared, and why (e.g. charges of a scrip the account's day shares with other trades). */
+  notes: string[];
 }
 
 export interface ParityOptions {
@@ -81,12 +86,12 @@ export async function botParity(store: Store, userId: string, bot: BotRecord, da
   const tokens = opts.instruments.map((i) => i.instrument_token);
   const minutes: MinuteGroup[] = [];
   for (const s of segments) minutes.push(...(await log.minutes(tokens, date, s.from, s.to)));
-  const botFills = await botSide(store, userId, bot.id, date, events);
+  const { fills: botFills, shared } = await botSide(store, userId, bot.id, date, events);
   if (minutes.length === 0 && botFills.length === 0) throw new UsageError(`bot ${bot.name} has no live minutes logged on ${date}`, 'give a date the bot ran: algo bot logs NAME shows its sessions');
   const feed: BarFeed = { instruments: opts.instruments, async *batches() { yield minutes.flatMap((m) => m.candles); }, ...(opts.band ? { band: opts.band } : {}) };
   const result = await runBacktest(botSpec(bot.config, date, fills), feed);
   const bt = backtestSide(result);
-  return { bot_id: bot.id, name: bot.name, date, segments, minutes: minutes.length, backtest_fills: bt.length, bot_fills: botFills.length, differences: diff(bt, botFills) };
+  return { bot_id: bot.id, name: bot.name, date, segments, minutes: minutes.length, backtest_fills: bt.length, bot_fills: botFills.length, differences: diff(bt, botFills, shared), notes: [...shared].map(sharedNote) };
 }
 
 async function allEvents(store: Store, userId: string, botId: string): Promise<BotEvent[]> {
@@ -131,18 +136,27 @@ function backtestSide(r: BacktestResult): Side[] {
   });
 }
 
-/** The account's fills of the bot's orders on the date, in key order, each with the reason of its 'fill' event. */
-async function botSide(store: Store, userId: string, botId: string, date: string, events: readonly BotEvent[]): Promise<Side[]> {
+const sharedNote = (symbol: string): string => `charges of ${symbol} not compared: the account's day for it holds trades that are not this bot's, and each trade is charged its share of the whole day`;
+
+/**
+ * The account's fills of the bot's orders on the date, in key order, each with the reason of its
+ * 'fill' event; and the symbols whose day in the account holds other trades too.
+ */
+async function botSide(store: Store, userId: string, botId: string, date: string, events: readonly BotEvent[]): Promise<{ fills: Side[]; shared: Set<string> }> {
   const orders = new Map((await store.orders(userId)).filter((o) => o.tag === botId && o.bot_key).map((o) => [o.order_id, o.bot_key!]));
   const reasons = new Map(events.filter((e) => e.kind === 'fill' && typeof e.data?.order_id === 'string').map((e) => [e.data!.order_id as string, String(e.data!.reason)]));
-  const mine = (await store.trades(userId)).filter((t) => orders.has(t.order_id) && istDate(t.filled_at) === date);
+  const day = (await store.trades(userId)).filter((t) => istDate(t.filled_at) === date);
+  const mine = day.filter((t) => orders.has(t.order_id));
+  const symbols = new Set(mine.map((t) => `${t.exchange}:${t.tradingsymbol}`));
+  const shared = new Set(day.filter((t) => !orders.has(t.order_id) && symbols.has(`${t.exchange}:${t.tradingsymbol}`)).map((t) => `${t.exchange}:${t.tradingsymbol}`));
   const keyed = mine.map((t) => ({ t, key: parseOrderKey(orders.get(t.order_id)!) }));
   keyed.sort((a, b) => a.key.minute - b.key.minute || a.key.seq - b.key.seq || a.t.filled_at - b.t.filled_at);
-  return keyed.map(({ t, key }) => ({ minute: key.minute, at: t.filled_at, symbol: `${t.exchange}:${t.tradingsymbol}`, side: t.transaction_type, quantity: t.quantity, price: t.price, charges: chargesOf(t), reason: reasons.get(t.order_id) ?? 'unknown' }));
+  const fills = keyed.map(({ t, key }) => ({ minute: key.minute, at: t.filled_at, symbol: `${t.exchange}:${t.tradingsymbol}`, side: t.transaction_type, quantity: t.quantity, price: t.price, charges: chargesOf(t), reason: reasons.get(t.order_id) ?? 'unknown' }));
+  return { fills, shared };
 }
 
-/** Pair the fills in order and name every field that differs. */
-export function diff(bt: readonly Side[], bot: readonly Side[]): ParityDiff[] {
+/** Pair the fills in order and name every field that differs (charges not for the `shared` symbols). */
+export function diff(bt: readonly Side[], bot: readonly Side[], shared: ReadonlySet<string> = new Set()): ParityDiff[] {
   const out: ParityDiff[] = [];
   for (let i = 0; i < Math.max(bt.length, bot.length); i++) {
     const a = bt[i];
@@ -160,7 +174,7 @@ export function diff(bt: readonly Side[], bot: readonly Side[]): ParityDiff[] {
     push('side', a.side, b.side);
     push('quantity', a.quantity, b.quantity);
     push('price', toRupees(a.price), toRupees(b.price));
-    push('charges', toRupees(a.charges), toRupees(b.charges));
+    if (!shared.has(a.symbol)) push('charges', toRupees(a.charges), toRupees(b.charges));
     push('reason', a.reason, b.reason);
   }
   return out;

@@ -19,6 +19,7 @@ const U = 'AB1234';
 const DATE = '2026-11-25';
 const SYMBOLS = ['NSE:INFY', 'NSE:TCS', 'NSE:RELIANCE'];
 const SOURCE = 'sandbox';
+const at = (hms: string) => parseIst(`${DATE} ${hms}`);
 const WHOLE_SESSION_WARMUP = ['orb', 'vwap-reversion'];
 
 const market = new SandboxMarketData(createMarket({}), new ManualClock(parseIst(`${DATE} 18:00:00`)));
@@ -57,7 +58,7 @@ const config = (id: string, exits: BotConfig['exits'] = {}): BotConfig => ({
  * its first minute, each closed minute written to the BarLog and stepped (the session's clock at
  * its close). `feed` may change the minute the session sees (the BarLog keeps the true one).
  */
-async function runBot(id: string, from = 0, feed: (m: Minute) => Minute = (m) => m, exits: BotConfig['exits'] = {}) {
+async function runBot(id: string, from = 0, feed: (m: Minute) => Minute = (m) => m, exits: BotConfig['exits'] = {}, person?: (t: number, service: PaperService) => Promise<unknown>) {
   const file = sqlite.file();
   const store = sqlite.open(file);
   const clock = new ManualClock(parseIst(`${DATE} 09:00:00`));
@@ -74,6 +75,7 @@ async function runBot(id: string, from = 0, feed: (m: Minute) => Minute = (m) =>
     await log.append(m.t, m.candles);
     const seen = feed(m);
     await session.step(seen.t, seen.candles);
+    await person?.(m.t, service);
   }
   expect(session.stopped).toBeNull();
   return { file, store, bot, fills, parity: () => botParity(store, U, bot, DATE, fills, { instruments, source: SOURCE }) };
@@ -85,6 +87,7 @@ describe('algo bot parity: a paper bot over a sandbox day against a backtest of 
     const r = await parity();
     expect(r.minutes).toBe(minutes.length);
     expect(r.differences).toEqual([]);
+    expect(r.notes).toEqual([]);
     expect(r.bot_fills).toBe(r.backtest_fills);
     // orb and vwap-reversion warm up over a whole session (375 one-minute bars): a one-day bot never trades them
     if (WHOLE_SESSION_WARMUP.includes(id)) expect(r.backtest_fills).toBe(0);
@@ -97,6 +100,18 @@ describe('algo bot parity: a paper bot over a sandbox day against a backtest of 
     expect(reasons).toContain('stop');
     expect(reasons).toContain('target');
     expect((await parity()).differences).toEqual([]);
+  });
+
+  it("the person's own trades of two of the symbols that day: those symbols' charges are shares of a shared day, not compared (noted); the third's are", async () => {
+    const { parity, store } = await runBot('ema-cross', 0, (m) => m, {}, async (t, service) => {
+      if (t !== at('11:00:00') && t !== at('13:00:00')) return;
+      for (const sym of ['INFY', 'TCS']) await service.place(U, { exchange: 'NSE', tradingsymbol: sym, transaction_type: t === at('11:00:00') ? 'BUY' : 'SELL', quantity: 7, order_type: 'MARKET', product: 'MIS', validity: 'DAY' });
+    });
+    expect((await store.trades(U)).filter((x) => x.quantity === 7)).toHaveLength(4);
+    const r = await parity();
+    expect(r.differences).toEqual([]);
+    expect(r.notes).toEqual(['NSE:INFY', 'NSE:TCS'].map((s) => `charges of ${s} not compared: the account's day for it holds trades that are not this bot's, and each trade is charged its share of the whole day`));
+    expect(r.bot_fills).toBe(r.backtest_fills);
   });
 
   it('a bot started mid-day is compared over its own segment only', async () => {

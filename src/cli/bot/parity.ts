@@ -49,8 +49,9 @@ export function parityJson(r: ParityReport) {
 
 export function parityText(r: ParityReport): string {
   const head = `parity ${r.name} on ${r.date}: ${r.minutes} minutes replayed, backtest ${r.backtest_fills} fills, bot ${r.bot_fills} fills`;
-  if (r.differences.length === 0) return `${head}: identical\n`;
+  const notes = r.notes.map((n) => `  note: ${n}\n`).join('');
+  if (r.differences.length === 0) return `${head}: identical\n${notes}`;
   const n = r.differences.length;
   const rows = r.differences.map((d) => `  ${d.time}  ${d.symbol}  ${d.field}: backtest ${d.backtest ?? '-'}, bot ${d.bot ?? '-'}\n`);
-  return `${head}: ${n} difference${n === 1 ? '' : 's'}\n${rows.join('')}`;
+  return `${head}: ${n} difference${n === 1 ? '' : 's'}\n${rows.join('')}${notes}`;
 }
