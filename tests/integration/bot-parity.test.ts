@@ -135,6 +135,16 @@ describe('algo bot parity: a paper bot over a sandbox day against a backtest of 
     expect(r.differences).toEqual([expect.objectContaining({ symbol: 'NSE:TCS', field: 'price', backtest: victim.price / 100, bot: (victim.price + 5) / 100 })]);
   });
 
+  it("a fill event's exit reason changed in the store is reported naming the reason", async () => {
+    const { file, parity, store, bot } = await runBot('ema-cross');
+    const last = (await store.bots.events(U, { botId: bot.id })).filter((e) => e.kind === 'fill').at(-1)!;
+    expect(last.data?.reason).toBe('square-off-time');
+    const db = new Database(file);
+    db.prepare("UPDATE bot_events SET doc = json_set(doc, '$.data.reason', 'stop') WHERE user_id = ? AND seq = ?").run(U, last.seq);
+    db.close();
+    expect((await parity()).differences).toEqual([expect.objectContaining({ field: 'reason', backtest: 'square-off-time', bot: 'stop', time: '2026-11-25 15:10:00' })]);
+  });
+
   it('a session fed a different bar than the log kept trades differently: the differences name the fields', async () => {
     const { parity: clean } = await runBot('ema-cross');
     const first = (await clean()).differences;
