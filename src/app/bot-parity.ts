@@ -1,4 +1,4 @@
-import { checkDate } from '../core/backtest/feed-days.js';
+import { checkDate, sessionOf } from '../core/backtest/feed-days.js';
 import { runBacktest } from '../core/backtest/run.js';
 import type { BarFeed, BacktestResult, FillSettings } from '../core/backtest/types.js';
 import { BarLog } from '../core/bot/bar-log.js';
@@ -91,7 +91,13 @@ export async function botParity(store: Store, userId: string, bot: BotRecord, da
   const feed: BarFeed = { instruments: opts.instruments, async *batches() { yield minutes.flatMap((m) => m.candles); }, ...(opts.band ? { band: opts.band } : {}) };
   const result = await runBacktest(botSpec(bot.config, date, fills), feed);
   const bt = backtestSide(result);
-  return { bot_id: bot.id, name: bot.name, date, segments, minutes: minutes.length, backtest_fills: bt.length, bot_fills: botFills.length, differences: diff(bt, botFills, shared), notes: [...shared].map(sharedNote) };
+  return { bot_id: bot.id, name: bot.name, date, segments, minutes: minutes.length, backtest_fills: bt.length, bot_fills: botFills.length, differences: diff(bt, botFills, shared), notes: [...configNote(bot, date), ...[...shared].map(sharedNote)] };
+}
+
+/** The store keeps only the current config: one edited after the day is not the config that ran then. */
+export function configNote(bot: BotRecord, date: string): string[] {
+  if (bot.epoch < sessionOf(date).end) return [];
+  return [`the bot's config is version ${bot.version}, since ${formatIst(bot.epoch)}, after ${date}: the backtest ran that version, which may not be the one the bot traded then`];
 }
 
 async function allEvents(store: Store, userId: string, botId: string): Promise<BotEvent[]> {

@@ -21,7 +21,9 @@ import { SandboxMarketData } from '../../src/sandbox/market-data.js';
  * as SB0001. The bot is created through the CLI; its day (2026-11-25) is run by a BotSession on
  * the same store file, logging its minutes as a live runner does, before the CLI compares.
  */
-const CLOCK = '2026-11-26T10:00:00+05:30';
+/** Signed in and the bot created before the day's open; parity run after its close. */
+const MORNING = '2026-11-25T09:00:00+05:30';
+const CLOCK = '2026-11-25T18:00:00+05:30';
 const DATE = '2026-11-25';
 const U = 'SB0001';
 const SYMBOLS = ['NSE:INFY', 'NSE:TCS', 'NSE:RELIANCE'];
@@ -29,8 +31,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-parity-'));
 const dbFile = path.join(tmp, 'algo.db');
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5 }));
 
-async function algo(args: string[]) {
-  const io = captureIo({ ...process.env, NO_COLOR: '1', ALGO_DATA_DIR: tmp, ALGO_CLOCK: CLOCK });
+async function algo(args: string[], clock = CLOCK) {
+  const io = captureIo({ ...process.env, NO_COLOR: '1', ALGO_DATA_DIR: tmp, ALGO_CLOCK: clock });
   const code = await runCli(['node', 'algo', ...args], io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -63,9 +65,9 @@ async function runDay(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const login = await algo(['login', '--sandbox', '--user', U, '--profile', 'asha']);
+  const login = await algo(['login', '--sandbox', '--user', U, '--profile', 'asha'], MORNING);
   expect(login.code, login.err).toBe(0);
-  const made = await algo(['bot', 'create', 'trend', '--strategy', 'ema-cross', '--param', 'timeframe=1m', ...SYMBOLS.flatMap((s) => ['--symbol', s]), '--qty', '5', '--profile', 'asha']);
+  const made = await algo(['bot', 'create', 'trend', '--strategy', 'ema-cross', '--param', 'timeframe=1m', ...SYMBOLS.flatMap((s) => ['--symbol', s]), '--qty', '5', '--profile', 'asha'], MORNING);
   expect(made.code, made.err).toBe(0);
   await runDay('trend');
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diff, segmentsOf } from '../../src/app/bot-parity.js';
-import type { BotEvent } from '../../src/core/bot/types.js';
+import { configNote, diff, segmentsOf } from '../../src/app/bot-parity.js';
+import type { BotEvent, BotRecord } from '../../src/core/bot/types.js';
 import { parseIst } from '../../src/core/ist.js';
 
 const DATE = '2026-11-25';
@@ -46,5 +46,13 @@ describe('diff: the fills paired in order', () => {
       ['reason', 'signal', 'stop'],
       ['fill', 'BUY 10 at 1500', null],
     ]);
+  });
+});
+
+describe('configNote', () => {
+  const bot = { version: 3, epoch: parseIst('2026-11-26 09:00:00') } as BotRecord;
+  it('a config version begun after the day is noted; one begun before the close is not', () => {
+    expect(configNote(bot, DATE)).toEqual(["the bot's config is version 3, since 2026-11-26 09:00:00, after 2026-11-25: the backtest ran that version, which may not be the one the bot traded then"]);
+    expect(configNote({ ...bot, epoch: at('15:00:00') }, DATE)).toEqual([]);
   });
 });
