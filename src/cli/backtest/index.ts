@@ -28,6 +28,13 @@ export function registerBacktest(program: Command): void {
     .option('--sl <pct>', 'stop-loss, e.g. 1%')
     .option('--target <pct>', 'target, e.g. 2%')
     .option('--trail <pct>', 'trailing stop, e.g. 0.5%')
+    .option('--square-off <hh:mm>', 'exit everything at this IST time (before 15:20); no entries from then')
+    .option('--no-entries-after <hh:mm>', 'no new entries decided at or after this IST time')
+    .option('--max-qty <n>', 'refuse an entry of more shares than this')
+    .option('--max-exposure <rupees>', "refuse an entry that takes the open positions' value above this")
+    .option('--max-loss-day <rupees[:halt]>', "once the day's loss reaches this, no entries that day (:halt: exit everything and stop)")
+    .option('--cooldown <bars>', 'strategy bars after an exit before a new entry on that symbol')
+    .option('--max-orders-day <n>', 'at most this many entries a day')
     .action(act('run'));
   group.command('list').description('your backtests, newest first').action(act('list'));
   group.command('show <run>').description("a kept run's report").action(act('show'));
