@@ -51,6 +51,7 @@ export class UserEvents {
   readonly #store: PaperStore;
   readonly #backtests: BacktestJobs | undefined;
   readonly #readers = new Map<string, number>();
+  readonly #wakers = new Map<string, Set<() => void>>();
 
   constructor(opts: UserEventsOptions) {
     this.#store = opts.store;
@@ -70,6 +71,22 @@ export class UserEvents {
       if (left > 0) this.#readers.set(userId, left);
       else this.#readers.delete(userId);
     };
+  }
+
+  /** Run `wake` on every nudge for the user (a reader polls at once); returns the unsubscribe. */
+  onNudge(userId: string, wake: () => void): () => void {
+    const set = this.#wakers.get(userId) ?? new Set();
+    set.add(wake);
+    this.#wakers.set(userId, set);
+    return () => {
+      set.delete(wake);
+      if (set.size === 0 && this.#wakers.get(userId) === set) this.#wakers.delete(userId);
+    };
+  }
+
+  /** Something of the user's was just committed in this process: wake its readers (others still poll). */
+  nudge(userId: string): void {
+    for (const wake of this.#wakers.get(userId) ?? []) wake();
   }
 
   /** Whether paper orders and fills are in the feed (the store keeps a change log). */

@@ -205,6 +205,7 @@ export function buildApp(opts: AppOptions): App {
   app.addHook('onResponse', (req, reply, done) => {
     const session = req.apiSession;
     if (session) {
+      if (req.routeOptions.config.spec?.access === 'user' && req.routeOptions.config.spec.limit === 'write') deps.events.nudge(session.user_id);
       activity.record(session.user_id, {
         time: new Date(opts.clock.now()).toISOString(),
         method: req.method,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BacktestJob, BacktestJobs } from '../../src/app/backtest-jobs.js';
 import { formatCursor, parseCursor, UserEvents, type Cursor } from '../../src/app/user-events.js';
 import { UsageError } from '../../src/core/errors.js';
 import { CHANGE_LOG_KEEP } from '../../src/core/store/memory/changes.js';
@@ -85,5 +86,38 @@ describe('reader slots', () => {
     slots[0]!();
     expect(feed.open(U, 2)).not.toBeNull();
     expect(feed.open(U, 2)).toBeNull();
+  });
+});
+
+describe('nudges', () => {
+  it("wake only the user's own readers, until they unsubscribe", () => {
+    const feed = new UserEvents({ store: new MemoryPaperStore() });
+    const woke: string[] = [];
+    const stop = feed.onNudge(U, () => woke.push('u'));
+    feed.onNudge(V, () => woke.push('v'));
+    feed.nudge(U);
+    stop();
+    feed.nudge(U);
+    feed.nudge(V);
+    expect(woke).toEqual(['u', 'v']);
+  });
+});
+
+describe('backtest progress (live only)', () => {
+  it('tells each new progress once, and a run that left the list once as ended', () => {
+    let jobs: BacktestJob[] = [];
+    const backtests = { jobs: (user: string) => (user === U ? jobs : []) } as unknown as BacktestJobs;
+    const feed = new UserEvents({ store: new MemoryPaperStore(), backtests });
+    const seen = new Map<string, string>();
+    const job = (done: number): BacktestJob => ({ run_id: 'r1', status: 'running', strategy: 'ema', symbols: ['ITC'], from: '2026-11-01', to: '2026-11-20', ran_at: 0, progress: { done, total: 10, at: 0 } });
+    jobs = [job(1)];
+    expect(feed.backtestProgress(U, seen, START).map((e) => e.data)).toEqual([{ run_id: 'r1', status: 'running', strategy: 'ema', progress: { done: 1, total: 10, at: 0 } }]);
+    expect(feed.backtestProgress(U, seen, START)).toEqual([]);
+    expect(feed.backtestProgress(V, new Map(), START)).toEqual([]);
+    jobs = [job(5)];
+    expect(feed.backtestProgress(U, seen, START).map((e) => (e.data as { progress: { done: number } }).progress.done)).toEqual([5]);
+    jobs = [];
+    expect(feed.backtestProgress(U, seen, START).map((e) => e.data)).toEqual([{ run_id: 'r1', status: 'ended' }]);
+    expect(feed.backtestProgress(U, seen, START)).toEqual([]);
   });
 });

@@ -34,10 +34,15 @@ function frame(e: UserEvent): string {
   return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** Push the user's events to `res` until the client leaves, the server stops listening, or a read fails. */
+/**
+ * Push the user's events to `res` until the client leaves, the server stops listening, or a read
+ * fails: a read every POLL_MS, and at once when this server nudges the user's feed.
+ */
 function pump(deps: ApiDeps, userId: string, start: Cursor, res: ServerResponse, listening: () => boolean, heartbeatMs: number, done: () => void): void {
   let cursor = start;
   let ended = false;
+  let reading = false;
+  let again = false;
   let timer: NodeJS.Timeout | undefined;
   const seen = new Map<string, string>();
   const end = (): void => {
@@ -45,28 +50,41 @@ function pump(deps: ApiDeps, userId: string, start: Cursor, res: ServerResponse,
     ended = true;
     clearTimeout(timer);
     clearInterval(beat);
+    unsubscribe();
     done();
     res.end();
   };
   const beat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
   const poll = async (): Promise<void> => {
     if (ended) return;
+    if (reading) {
+      again = true;
+      return;
+    }
     if (!listening()) return end();
+    clearTimeout(timer);
+    reading = true;
     try {
-      for (;;) {
-        const batch = await deps.events.since(userId, cursor);
-        if (ended) return;
-        cursor = batch.cursor;
-        if (batch.events.length > 0) res.write(batch.events.map(frame).join(''));
-        if (batch.events.length === 0) break;
-      }
+      do {
+        again = false;
+        for (;;) {
+          const batch = await deps.events.since(userId, cursor);
+          if (ended) return;
+          cursor = batch.cursor;
+          if (batch.events.length === 0) break;
+          res.write(batch.events.map(frame).join(''));
+        }
+      } while (again);
       const progress = deps.events.backtestProgress(userId, seen, cursor);
       if (progress.length > 0) res.write(progress.map(frame).join(''));
     } catch {
       return end(); // the store is closing or failed: the client reconnects with its last id
+    } finally {
+      reading = false;
     }
-    timer = setTimeout(() => void poll(), POLL_MS);
+    if (!ended) timer = setTimeout(() => void poll(), POLL_MS);
   };
+  const unsubscribe = deps.events.onNudge(userId, () => void poll());
   res.on('close', end);
   void poll();
 }
