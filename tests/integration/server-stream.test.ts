@@ -158,7 +158,22 @@ describe('GET /api/stream', () => {
   });
 });
 
-describe('server shutdown', () => {
+describe('the end of a stream', () => {
+  it('comes when its session expires', async () => {
+    const own = await startTestApi();
+    try {
+      const token = await own.addSession('STE001');
+      const s = new SseClient(`${own.url}/api/stream`, { 'x-session-token': token });
+      expect(await s.ready).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(s.ended).toBe(false);
+      own.clock.advance(24 * 3600_000);
+      await s.until(() => s.ended, 'the end of the stream', 3000);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('ends an open stream, and the drain does not wait for it', async () => {
     const own = await startTestApi();
     const token = await own.addSession('STC001');

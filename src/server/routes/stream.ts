@@ -36,9 +36,12 @@ function frame(e: UserEvent): string {
 
 /**
  * Push the user's events to `res` until the client leaves, the server stops listening, or a read
- * fails: a read every POLL_MS, and at once when this server nudges the user's feed.
+ * fails, or its session ends (expired, logged out): a read every POLL_MS, and at once when this
+ * server nudges the user's feed.
  */
-function pump(deps: ApiDeps, userId: string, start: Cursor, res: ServerResponse, listening: () => boolean, heartbeatMs: number, done: () => void): void {
+function pump(deps: ApiDeps, session: ApiSession, start: Cursor, res: ServerResponse, listening: () => boolean, heartbeatMs: number, done: () => void): void {
+  const userId = session.user_id;
+  const live = (): boolean => listening() && deps.tickets.clock.now() < session.expiresAt && deps.sessions.byToken(session.session_token) !== null;
   let cursor = start;
   let ended = false;
   let reading = false;
@@ -61,7 +64,7 @@ function pump(deps: ApiDeps, userId: string, start: Cursor, res: ServerResponse,
       again = true;
       return;
     }
-    if (!listening()) return end();
+    if (!live()) return end();
     clearTimeout(timer);
     reading = true;
     try {
@@ -128,7 +131,7 @@ export const streamRoutes: RouteSpec[] = [
       });
       res.write(`retry: 2000\n: stream of ${session.user_id}${deps.events.paper ? '' : ' (this store keeps no change log: no paper events)'}\n\n`);
       const server = request.server.server;
-      pump(deps, session.user_id, start, res, () => server.listening, ctx.query.heartbeat_ms ?? HEARTBEAT_MS, release);
+      pump(deps, session, start, res, () => server.listening, ctx.query.heartbeat_ms ?? HEARTBEAT_MS, release);
       return reply;
     },
   }),
