@@ -62,6 +62,16 @@ for (const kind of ['memory', 'sqlite'] as const) {
       expect(other.events.map((e) => (e.data as { order_id: string }).order_id)).toEqual(['O9']);
     });
 
+    it('logs nothing for a refused change, and refuses a bad query', async () => {
+      const store = make();
+      await commit(store, U, { orders: [orderDoc(U, 'O1')], trades: [tradeDoc(U, 'T1', 'O1')] });
+      await expect(commit(store, U, { orders: [orderDoc(U, 'O2')], trades: [tradeDoc(U, 'T1', 'O2')] })).rejects.toThrow(/already exists/);
+      expect((await store.changes!(U)).map((c) => [c.version, c.orders.map((o) => o.order_id)])).toEqual([[1, ['O1']]]);
+      await expect(store.changes!(U, { after: -1 })).rejects.toThrow(UsageError);
+      await expect(store.changes!(U, { limit: 0 })).rejects.toThrow(/limit 0 is not valid/);
+      await expect(store.changes!('not a user!')).rejects.toThrow(UsageError);
+    });
+
     it('keeps the last CHANGE_LOG_KEEP order-changing commits', async () => {
       const store = make();
       const feed = new UserEvents({ store });

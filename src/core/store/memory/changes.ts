@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.js';
 import type { AccountChange } from '../../paper/types.js';
 import type { ChangeQuery, PaperChange } from '../types.js';
 
@@ -14,7 +15,9 @@ export function loggable(version: number, change: AccountChange): PaperChange | 
 export function checkChangeQuery(query: ChangeQuery | undefined): { after: number; limit: number } {
   const after = query?.after ?? 0;
   const limit = query?.limit ?? 1000;
-  return { after: Number.isSafeInteger(after) && after > 0 ? after : 0, limit: Number.isSafeInteger(limit) && limit > 0 ? limit : 1000 };
+  if (!(Number.isSafeInteger(after) && after >= 0)) throw new UsageError(`change log: after ${String(after)} is not valid`, 'give an account version, 0 or more');
+  if (!(Number.isSafeInteger(limit) && limit >= 1)) throw new UsageError(`change log: limit ${String(limit)} is not valid`, 'give a whole number, 1 or more');
+  return { after, limit };
 }
 
 /** The memory store's per-user change log: the last CHANGE_LOG_KEEP logged changes. */
