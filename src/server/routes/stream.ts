@@ -41,7 +41,8 @@ function frame(e: UserEvent): string {
  */
 function pump(deps: ApiDeps, session: ApiSession, start: Cursor, res: ServerResponse, listening: () => boolean, heartbeatMs: number, done: () => void): void {
   const userId = session.user_id;
-  const live = (): boolean => listening() && deps.tickets.clock.now() < session.expiresAt && deps.sessions.byToken(session.session_token) !== null;
+  // (a client gone before `close` was listened for is seen here too, so its slot is given back)
+  const live = (): boolean => !res.destroyed && res.socket?.destroyed === false && listening() && deps.tickets.clock.now() < session.expiresAt && deps.sessions.byToken(session.session_token) !== null;
   let cursor = start;
   let ended = false;
   let reading = false;
