@@ -2,7 +2,9 @@
 // one after another through POST /api/paper-trading/orders; for each, the time from sending the
 // request to the stream delivering its `fill` event (and its first `order` event). Baseline: the
 // same POST's own HTTP round trip. The server (sandbox, SQLite in a temp folder) runs in this
-// process; the stream polls the store every 250 ms, so about half of that is expected on top.
+// process. A write through the stream's own server wakes the stream at once; the second run places
+// the orders through a second server on the same SQLite file (as another process would), whose
+// changes reach the stream only by its 250 ms poll.
 //
 //   npm run build && node bench/stream-latency.mjs [orders=100]
 import fs from 'node:fs';
@@ -25,7 +27,9 @@ const [{ startApiServer }, { ManualClock }, { resolveSettings }, { createSession
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-stream-bench-'));
 const clock = new ManualClock(MARKET_OPEN);
 const { settings, file } = resolveSettings({ dataDir: dir, sandbox: true }, {});
-const server = await startApiServer({ settings, configFile: file, clock, port: 0, readRate: 1_000_000, writeRate: 1_000_000 });
+const serve = () => startApiServer({ settings, configFile: file, clock, port: 0, readRate: 1_000_000, writeRate: 1_000_000 });
+const server = await serve();
+const second = await serve();
 const session = createSession({ user_id: 'BENCH1', user_name: 'Bench', api_key: SANDBOX_APP.apiKey, access_token: 'paper-only-bench-0000000000', loginTime: clock.now(), sandbox: true, profile: 'default' });
 await writeSession(dir, session);
 const token = session.session_token;
@@ -67,11 +71,11 @@ await new Promise((resolve, reject) => {
   req.end();
 });
 
-function post(body) {
+function post(body, to = url) {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, method: 'POST', path: '/api/paper-trading/orders', headers: { 'x-session-token': token, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      { host: to.hostname, port: to.port, method: 'POST', path: '/api/paper-trading/orders', headers: { 'x-session-token': token, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
@@ -92,19 +96,22 @@ const arrival = (orderId, type) => {
   });
 };
 
-const rtt = [];
-const toOrder = [];
-const toFill = [];
-for (let i = 0; i < N; i++) {
-  const t0 = performance.now();
-  const r = await post({ tradingsymbol: 'ITC', transaction_type: i % 2 ? 'SELL' : 'BUY', quantity: 1 });
-  const t1 = performance.now();
-  if (r.status !== 200) throw new Error(`order ${i} answered ${r.status}: ${JSON.stringify(r.json)}`);
-  const id = r.json.data.order_id;
-  const [o, f] = await Promise.all([arrival(id, 'order'), arrival(id, 'fill')]);
-  rtt.push(t1 - t0);
-  toOrder.push(o - t0);
-  toFill.push(f - t0);
+async function run(to) {
+  const rtt = [];
+  const toOrder = [];
+  const toFill = [];
+  for (let i = 0; i < N; i++) {
+    const t0 = performance.now();
+    const r = await post({ tradingsymbol: 'ITC', transaction_type: i % 2 ? 'SELL' : 'BUY', quantity: 1 }, to);
+    const t1 = performance.now();
+    if (r.status !== 200) throw new Error(`order ${i} answered ${r.status}: ${JSON.stringify(r.json)}`);
+    const id = r.json.data.order_id;
+    const [o, f] = await Promise.all([arrival(id, 'order'), arrival(id, 'fill')]);
+    rtt.push(t1 - t0);
+    toOrder.push(o - t0);
+    toFill.push(f - t0);
+  }
+  return { rtt, toOrder, toFill };
 }
 
 const pct = (xs, p) => {
@@ -112,9 +119,18 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 const row = (name, xs) => ({ name, 'p50 ms': +pct(xs, 50).toFixed(1), 'p99 ms': +pct(xs, 99).toFixed(1), 'max ms': +Math.max(...xs).toFixed(1) });
-console.log(`${N} market orders, one at a time, ${os.cpus().length} cores, Node ${process.version}`);
-console.table([row('POST round trip (baseline)', rtt), row('place -> order event', toOrder), row('place -> fill event', toFill)]);
+const same = await run(url);
+const other = await run(new URL(second.url));
+console.log(`${N} market orders per run, one at a time, ${os.cpus().length} cores, Node ${process.version}`);
+console.table([
+  row('POST round trip (baseline)', same.rtt),
+  row('place -> order event', same.toOrder),
+  row('place -> fill event', same.toFill),
+  row('2nd server: POST round trip', other.rtt),
+  row('2nd server: place -> fill event (poll)', other.toFill),
+]);
 
+await second.close();
 await server.close();
 fs.rmSync(dir, { recursive: true, force: true });
 process.exit(0);
