@@ -19,6 +19,7 @@ import { botRoutes } from './routes/bots.js';
 import { metaRoutes } from './routes/meta.js';
 import { paperRoutes } from './routes/paper.js';
 import { portfolioRoutes } from './routes/portfolio.js';
+import { streamRoutes } from './routes/stream.js';
 import { ValidationFailure, zodValidatorCompiler } from './validation.js';
 
 declare module 'fastify' {
@@ -87,7 +88,7 @@ function fromFastifyError(err: FastifyError): ApiError {
 /** Every route of the API, in the order of the OpenAPI document. */
 export function apiRoutes(states: LoginStates): RouteSpec[] {
   const routes: RouteSpec[] = [];
-  routes.push(...metaRoutes(() => routes), ...authRoutes(states), ...portfolioRoutes, ...paperRoutes, ...backtestRoutes, ...botRoutes);
+  routes.push(...metaRoutes(() => routes), ...authRoutes(states), ...portfolioRoutes, ...paperRoutes, ...backtestRoutes, ...botRoutes, ...streamRoutes);
   return routes;
 }
 
@@ -204,6 +205,7 @@ export function buildApp(opts: AppOptions): App {
   app.addHook('onResponse', (req, reply, done) => {
     const session = req.apiSession;
     if (session) {
+      if (req.routeOptions.config.spec?.access === 'user' && req.routeOptions.config.spec.limit === 'write') deps.events.nudge(session.user_id);
       activity.record(session.user_id, {
         time: new Date(opts.clock.now()).toISOString(),
         method: req.method,

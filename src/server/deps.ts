@@ -1,6 +1,8 @@
 import type { BacktestJobs } from '../app/backtest-jobs.js';
 import type { BotDesk } from '../app/bots.js';
 import type { PaperAccounts } from '../app/paper-accounts.js';
+import type { UserEvents } from '../app/user-events.js';
+import type { StreamTickets } from './stream-tickets.js';
 
 /**
  * What the API server needs from the rest of algo. The server itself only talks to these
@@ -66,6 +68,9 @@ export interface ApiDeps {
   backtests: BacktestJobs;
   /** Every user's bots (src/app/bots.ts): the same desk, checks and refusals as `algo bot`. */
   bots: BotDesk;
+  /** Every user's event feed (GET /api/stream) and the one-use tickets for browsers. */
+  events: UserEvents;
+  tickets: StreamTickets;
   /** 'sandbox' or 'live': shown by health and at start-up. */
   mode: 'sandbox' | 'live';
   /** The paper store, fit to print (no password). */

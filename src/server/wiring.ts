@@ -2,6 +2,8 @@ import { appCredentials, kiteRoots, type EnvContext } from '../app/kite-env.js';
 import { openBacktestJobs } from '../app/backtest-jobs.js';
 import { BotDesk, botLimitsFrom } from '../app/bots.js';
 import { openPaperAccounts } from '../app/paper-accounts.js';
+import { UserEvents } from '../app/user-events.js';
+import { StreamTickets } from './stream-tickets.js';
 import { loginProfile, otherUserThan, profilesOfUser, type LoginProfile } from '../core/auth/login-profile.js';
 import { readConfig } from '../core/auth/profiles.js';
 import type { ConfigFile } from '../core/config.js';
@@ -116,6 +118,8 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       paper,
       backtests,
       bots,
+      events: new UserEvents({ store, backtests }),
+      tickets: new StreamTickets(ctx.clock),
       mode: roots.sandbox ? 'sandbox' : 'live',
       defaultProfile: settings.profile,
       storeLabel: redact(settings.store),

@@ -55,6 +55,8 @@ describe('OpenAPI document', () => {
         'POST /api/bots/{id}/flatten',
         'GET /api/bots/{id}/events',
         'GET /api/bots/{id}/trades',
+        'POST /api/stream/ticket',
+        'GET /api/stream',
       ].sort(),
     );
   });

@@ -2,6 +2,20 @@ import type { BacktestStore } from '../backtest/store.js';
 import type { BotStore } from '../bot/store.js';
 import type { AccountChange, AccountState, OrderStatus, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../paper/types.js';
 
+/** One committed change that wrote orders or trades: the account's version after it, and the docs as written. */
+export interface PaperChange {
+  version: number;
+  orders: PaperOrder[];
+  trades: PaperTrade[];
+}
+
+export interface ChangeQuery {
+  /** Versions after this one (exclusive); default 0. */
+  after?: number;
+  /** At most this many, oldest first (default 1000). */
+  limit?: number;
+}
+
 /**
  * Orders always come newest first: placed_at descending, ties with the most recently inserted
  * first. `status: []` matches nothing; `limit` keeps the first N (0 or more).
@@ -49,5 +63,10 @@ export interface PaperStore {
    * The version goes on from the old one (+1), so it never repeats.
    */
   reset(userId: string, meta: PaperMeta): Promise<void>;
+  /**
+   * The user's recent commits that wrote orders or trades, oldest first (a bounded log, the last
+   * 1000 such commits; a reset is not in it). Absent on a store that keeps no log (MongoDB, for now).
+   */
+  changes?(userId: string, query?: ChangeQuery): Promise<PaperChange[]>;
   close(): Promise<void>;
 }

@@ -1,11 +1,12 @@
 import { AlgoError, UsageError } from '../../errors.js';
 import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../../paper/types.js';
 import { compareText } from '../sqlite/accounts.js';
-import type { OrderQuery, PaperStore } from '../types.js';
+import type { ChangeQuery, OrderQuery, PaperChange, PaperStore } from '../types.js';
 import { checkDocId, checkMeta, checkOrderQuery, checkUserId } from '../validate.js';
 import { copyIn, MemoryAccount } from './account.js';
 import { MemoryBacktestStore } from './backtests.js';
 import { MemoryBotStore } from './bots.js';
+import { MemoryChangeLog } from './changes.js';
 
 export interface MemoryStoreOptions {
   /**
@@ -33,6 +34,7 @@ export class MemoryPaperStore implements PaperStore {
   readonly backtests = new MemoryBacktestStore(() => this.#live());
   /** Bots, their events, outbox and leases (src/core/bot/store.ts). */
   readonly bots = new MemoryBotStore(() => this.#live());
+  readonly #log = new MemoryChangeLog();
 
   constructor(opts: MemoryStoreOptions = {}) {
     const replays = opts.replays ?? 0;
@@ -60,6 +62,7 @@ export class MemoryPaperStore implements PaperStore {
     if (out.change !== null) {
       const target = account ?? new MemoryAccount();
       target.commit(uid, out.change, () => ++this.#seq);
+      this.#log.add(uid, target.meta!.version, out.change);
       this.#accounts.set(uid, target);
     }
     return out.result;
@@ -109,12 +112,19 @@ export class MemoryPaperStore implements PaperStore {
     this.#accounts.set(uid, fresh);
   }
 
+  async changes(userId: string, query?: ChangeQuery): Promise<PaperChange[]> {
+    const uid = checkUserId(userId);
+    this.#live();
+    return this.#log.list(uid, query);
+  }
+
   /** Forgets everything; every later call but close rejects. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#accounts.clear();
     this.backtests.clear();
     this.bots.clear();
+    this.#log.clear();
   }
 
   #live(): void {

@@ -7,7 +7,8 @@ import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
 import { TurnQueue } from './turn.js';
 import { SqliteBacktestStore } from './backtests.js';
 import { SqliteBotStore } from './bots.js';
-import type { OrderQuery, PaperStore } from '../types.js';
+import type { ChangeQuery, OrderQuery, PaperChange, PaperStore } from '../types.js';
+import { SqliteChangeLog } from './changes.js';
 import { checkChange, checkDocId, checkMeta, checkOrderQuery, checkUserId, OPEN_STATUSES, refusedChange } from '../validate.js';
 
 export type { SqliteStoreOptions } from './open.js';
@@ -124,6 +125,7 @@ class SqliteStore implements SqlitePaperStore {
   readonly #loads = new TurnQueue<WaitingLoad>((batch) => this.#loadBatch(batch));
   readonly backtests: SqliteBacktestStore;
   readonly bots: SqliteBotStore;
+  readonly #log: SqliteChangeLog;
 
   constructor(file: string, db: Db, policy: BusyPolicy) {
     this.file = file;
@@ -140,6 +142,7 @@ class SqliteStore implements SqlitePaperStore {
     const access = { file, db: () => this.#conn(), read: <T>(body: () => T) => this.#read(body), write: <T>(body: () => T) => this.#write(body) };
     this.backtests = new SqliteBacktestStore(access);
     this.bots = new SqliteBotStore(access);
+    this.#log = new SqliteChangeLog(db);
   }
 
   async update<T>(userId: string, fn: (state: AccountState) => { change: AccountChange | null; result: T }): Promise<T> {
@@ -279,6 +282,7 @@ class SqliteStore implements SqlitePaperStore {
     const version = previousVersion + 1;
     const meta = { ...change.meta, version };
     s.putMeta.run(uid, version, JSON.stringify(meta));
+    this.#log.add(uid, version, change);
     const orders: Written['orders'] = [];
     for (const o of change.orders ?? []) {
       const text = JSON.stringify(o);
@@ -310,6 +314,11 @@ class SqliteStore implements SqlitePaperStore {
       if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw refusedChange(uid, `trade ${t.trade_id} is for order ${t.order_id}, which is not in the store or the change`);
       throw err;
     }
+  }
+
+  async changes(userId: string, query?: ChangeQuery): Promise<PaperChange[]> {
+    const uid = checkUserId(userId);
+    return this.#read(() => this.#log.list(uid, query));
   }
 
   /**
