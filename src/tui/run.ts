@@ -18,7 +18,7 @@ export interface RunDashboardOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
-  /** The Bots tab's feed (tab 6). */
+  /** The Bots tab's feed (tab 5). */
   bots?: BotsFeed;
 }
 

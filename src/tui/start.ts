@@ -28,7 +28,7 @@ export async function startDashboard(ctx: DashboardContext, stderr: { write(text
       await f.signIn(profile, opts);
     },
   };
-  // The starting profile's bots (tab 6); a runner inside the dashboard (src/app/bot-runner.ts) plugs in as BotsFeed's `runner`.
+  // The starting profile's bots (tab 5); a runner inside the dashboard (src/app/bot-runner.ts) plugs in as BotsFeed's `runner`.
   const bots = new BotsFeed({ bots: async () => (await import('../app/bots.js')).openProfileBots(ctx.forProfile(ctx.settings.profile)), clock: ctx.clock });
   const { runDashboard } = await ui;
   try {

@@ -118,15 +118,15 @@ describe('Bots tab view', () => {
     const open = botsKey(initialBotsUi(), '', { return: true }, { bots: data.bots, logLength: 0 })!.ui;
     expect(open.detail).toEqual({ id: bot.id, scroll: 0 });
     const frame = view(data, open);
-    expect(frame).toContain(`name            orb-infy (${bot.id})`);
-    expect(frame).toMatch(/status\s+stopped \(stopped by the user\)/);
+    expect(frame).toContain(`name orb-infy (${bot.id}) · strategy orb · params (defaults) · symbols NSE:INFY`);
+    expect(frame).toContain('status stopped (stopped by the user)');
     expect(frame).toMatch(/Events \(3\)/);
     expect(frame).toMatch(/\d+ {2}2026-11-23 10:00:00 {2}created {2}created \(version 1\)[\s\S]*start {2}start requested[\s\S]*stop {2}stop requested/);
     expect(frame).not.toContain('runner');
     // up scrolls to older events: the newest leaves the bottom of a short log window
     const up = botsKey(open, '', { upArrow: true }, { bots: data.bots, logLength: 3 })!.ui;
     expect(up.detail?.scroll).toBe(1);
-    const short = view(data, up, {}, 160, 26);
+    const short = view(data, up, {}, 160, 8);
     expect(short).toMatch(/Events \(3\), 1 newer below/);
     expect(short).not.toContain('stop requested');
     expect(botsKey(up, '', { escape: true }, { bots: data.bots, logLength: 3 })!.ui.detail).toBeNull();

@@ -59,12 +59,28 @@ export function BotsView({ data, rows, ui, width, height }: BotsViewProps): Reac
   );
 }
 
-/** The bot's config and status (as `algo bot show` prints them), then its event log, newest at the bottom. */
+/** `algo bot show`'s fields packed into lines of `width`: "name orb-infy (b1234abc) · strategy orb · …". */
+export function packedConfig(bot: BotRecord, width: number): string[] {
+  // (the runner line is left out: the tab does not look the lease up)
+  const fields = showText(bot, null)
+    .trimEnd()
+    .split('\n')
+    .filter((l) => !l.startsWith('runner'))
+    .map((l) => l.replace(/ {2,}/, ' '));
+  const lines: string[] = [];
+  for (const f of fields) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 3 + f.length <= width) lines[last] += ` · ${f}`;
+    else lines.push(f);
+  }
+  return lines;
+}
+
+/** The bot's config and status, then its event log, newest at the bottom. */
 function BotDetail({ bot, log, scroll, width, height }: { bot: BotRecord; log: BotEvent[]; scroll: number; width: number; height: number }): React.ReactElement {
   const theme = useTheme();
-  // (the runner line is left out: the tab does not look the lease up)
-  const config = showText(bot, null).trimEnd().split('\n').filter((l) => !l.startsWith('runner'));
-  const room = Math.max(height - config.length - 2, 1);
+  const config = packedConfig(bot, width);
+  const room = Math.max(height - config.length - 1, 1);
   const end = Math.max(log.length - scroll, 0);
   const shown = log.slice(Math.max(end - room, 0), end);
   return (

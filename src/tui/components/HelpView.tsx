@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import { useTheme } from '../theme-context.js';
 
 export const KEY_HELP: readonly (readonly [string, string])[] = [
-  ['1-6, Tab', 'Portfolio, Paper, Watchlist, Strategies, Help, Bots'],
+  ['1-6, Tab', 'Portfolio, Paper, Watchlist, Strategies, Bots, Help'],
   ['↑ ↓  j k', 'move the selection (PgUp/PgDn by 10)'],
   ['← →  h l', 'move between the tables of a tab'],
   ['b / s', 'paper buy / sell, prefilled from the selected row'],
@@ -12,8 +12,8 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['x', 'square off the selected paper position (a holding is sold: s)'],
   ['a / d', 'add to / remove from the watchlist (tab 3)'],
   ['Enter', 'tab 4: backtest the selected strategy (a form; Enter runs it; ← → list/report)'],
-  ['s S p f', 'tab 6: start, stop (or x), pause/resume, flatten the selected bot; Enter its detail'],
-  ['K', 'tab 6: kill switch (asks y/n): flatten and stop every bot'],
+  ['s S p f', 'tab 5: start, stop (or x), pause/resume, flatten the selected bot; Enter its detail'],
+  ['K', 'tab 5: kill switch (asks y/n): flatten and stop every bot'],
   ['p', 'switch profile'],
   ['L', 'sign in again once the session has expired (Esc stops a browser sign-in)'],
   ['r', 'refresh everything now'],

@@ -14,9 +14,9 @@ export const TABS: readonly { id: TabId; label: string }[] = [
   { id: 'paper', label: 'Paper' },
   { id: 'watchlist', label: 'Watchlist' },
   { id: 'strategies', label: 'Strategies' },
-  { id: 'help', label: 'Help' },
-  /** After Help, so 1-5 keep their places; its keys are src/tui/bots/keys.ts. */
+  /** Its keys are src/tui/bots/keys.ts. */
   { id: 'bots', label: 'Bots' },
+  { id: 'help', label: 'Help' },
 ];
 
 export type SectionId = 'holdings' | 'positions' | 'orders' | 'paperPositions' | 'paperHoldings' | 'paperOrders' | 'paperTrades' | 'watchlist' | 'strategies' | 'backtestTrades';
