@@ -95,7 +95,6 @@ describe('Bots tab view', () => {
     expect(frame).toMatch(new RegExp(`orb-infy\\s+orb\\s+NSE:INFY\\s+stopped\\s+INFY \\+10\\s+${pnl}\\s+fill`));
     expect(frame).toMatch(/INFY \+10\s+\S+\s+fill: BUY 10 INFY @ 1,500\.00\s+BLOCKED SQ 15:10 MAXLOSS ₹2,000\.00/);
     expect(frame).toMatch(/ema\s+ema-cross\s+NSE:TCS\s+stopped\s+flat\s+0\.00\s+-/);
-    expect(frame).toContain('K kill switch');
   });
 
   it('an empty list says how to create a bot; a feed that cannot open says why', async () => {

@@ -20,18 +20,17 @@ export interface BotsViewProps {
   height: number;
 }
 
-const KEYS = 's start · S/x stop · p pause/resume · f flatten · K kill switch';
-
 /** The user's bots with position, today's P&L, last signal and risk badges; Enter opens one. */
 export function BotsView({ data, rows, ui, width, height }: BotsViewProps): React.ReactElement {
   const theme = useTheme();
   if (!data) return <Text color={theme.muted}>bots are not available in this dashboard; use algo bot list</Text>;
   const bot = ui.detail ? data.bots.find((b) => b.id === ui.detail!.id) : undefined;
+  // (the keys are on the status line; the y/n question and the detail's own keys sit under the view)
   const footer = ui.confirmKill ? (
     <Line width={width} segments={[{ text: `kill switch: flatten and stop all ${ui.confirmKill.count} bot${ui.confirmKill.count === 1 ? '' : 's'}, entries blocked? y/n`, color: theme.danger, bold: true }]} />
-  ) : (
-    <Text color={theme.muted}>{ui.detail ? `Esc back · ↑↓ scroll the log · ${KEYS}` : `${KEYS} · Enter detail`}</Text>
-  );
+  ) : bot ? (
+    <Text color={theme.muted}>Esc back · ↑↓ scroll the log · PgUp/PgDn by 10</Text>
+  ) : null;
   if (bot) {
     return (
       <Box flexDirection="column" width={width} height={height}>
@@ -53,7 +52,7 @@ export function BotsView({ data, rows, ui, width, height }: BotsViewProps): Reac
   const notice = data.error ? { text: data.error, color: theme.danger } : !data.loaded ? { text: 'loading bots…', color: theme.muted } : undefined;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Table title="Bots" columns={cols} rows={rows} height={height - 1} width={width} selected={ui.selected} focused empty="no bots yet: algo bot create NAME --strategy ID --symbol SYM" {...(notice ? { notice } : {})} />
+      <Table title="Bots" columns={cols} rows={rows} height={footer ? height - 1 : height} width={width} selected={ui.selected} focused empty="no bots yet: algo bot create NAME --strategy ID --symbol SYM" {...(notice ? { notice } : {})} />
       {footer}
     </Box>
   );

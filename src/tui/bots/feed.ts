@@ -69,7 +69,9 @@ export class BotsFeed implements BotsPort {
     this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? 1000);
     if (typeof this.opts.bots === 'function') {
       try {
-        this.bots = await this.opts.bots();
+        const opened = await this.opts.bots();
+        if (!this.timer) return void (await opened.close()); // stopped meanwhile
+        this.bots = opened;
       } catch (e) {
         this.store.dispatch({ loaded: true, error: `bots: ${describeError(e)}` });
         return;
