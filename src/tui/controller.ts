@@ -370,7 +370,7 @@ export class DashboardController {
         return { type: 'profile-switched', name: effect.name };
       case 'refresh':
         this.refreshProfiles();
-        await Promise.all([this.refreshPortfolio(), this.refreshPaper(), this.resolveWatchlist()]);
+        await Promise.all([this.refreshPortfolio(), this.refreshPaper(), this.resolveWatchlist(), this.bots?.poll(true)]);
         return { type: 'message', text: 'refreshed', tone: 'ok' };
       case 'watch-remove': {
         const keys = removeSymbol(this.state.watchlist, effect.key);
