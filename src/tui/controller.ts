@@ -365,6 +365,7 @@ export class DashboardController {
       case 'quit':
         return null;
       case 'switch-profile':
+        void this.bots?.switchTo(effect.name);
         await this.closeBackend();
         await this.open(effect.name);
         return { type: 'profile-switched', name: effect.name };

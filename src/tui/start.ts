@@ -28,8 +28,8 @@ export async function startDashboard(ctx: DashboardContext, stderr: { write(text
       await f.signIn(profile, opts);
     },
   };
-  // The starting profile's bots (tab 5); a runner inside the dashboard (src/app/bot-runner.ts) plugs in as BotsFeed's `runner`.
-  const bots = new BotsFeed({ bots: async () => (await import('../app/bots.js')).openProfileBots(ctx.forProfile(ctx.settings.profile)), clock: ctx.clock });
+  // The profile's bots (tab 5), opened again on a switch; a runner inside the dashboard (src/app/bot-runner.ts) plugs in as BotsFeed's `runner`.
+  const bots = new BotsFeed({ bots: async (profile) => (await import('../app/bots.js')).openProfileBots(ctx.forProfile(profile)), profile: ctx.settings.profile, clock: ctx.clock });
   const { runDashboard } = await ui;
   try {
     return await runDashboard({ factory, clock: ctx.clock, dataDir: ctx.settings.dataDir, profile: ctx.settings.profile, bots });

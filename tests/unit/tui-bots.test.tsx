@@ -107,6 +107,24 @@ describe('Bots tab view', () => {
     expect(view(broken.store.getState())).toContain('bots: no session for profile demo');
   });
 
+  it("a profile switch shows the other profile's bots; a desk opened for the old one is closed", async () => {
+    const { r, desk } = await setup();
+    await desk.create(A, ORB);
+    await desk.create('CD5678', { ...ORB, name: 'theirs' });
+    const closed: string[] = [];
+    const users: Record<string, string> = { demo: A, other: 'CD5678' };
+    const feed = new BotsFeed({ bots: async (p) => ({ userId: users[p]!, desk, close: async () => void closed.push(p) }), profile: 'demo', clock: r.clock, pollMs: 60_000 });
+    await feed.start();
+    expect(feed.store.getState().bots.map((b) => b.name)).toEqual(['orb-infy']);
+    await feed.switchTo('other');
+    expect(closed).toEqual(['demo']);
+    expect(feed.store.getState().bots.map((b) => b.name)).toEqual(['theirs']);
+    expect(await feed.run({ type: 'bot-kill' })).toMatchObject({ text: 'kill switch: 1 bot stopping, entries blocked' });
+    expect(await r.store.bots.get(A, 'orb-infy')).toMatchObject({ entries_blocked: false });
+    await feed.stop();
+    expect(closed).toEqual(['demo', 'other']);
+  });
+
   it('the detail: config, status and reason, and the event log scrolled with the keys', async () => {
     const { desk, feed } = await setup();
     const bot = await desk.create(A, ORB);

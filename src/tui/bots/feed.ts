@@ -36,8 +36,10 @@ export interface BotsPort {
 }
 
 export interface BotsFeedOptions {
-  /** The user and their desk, or how to open them (src/app/bots.ts openProfileBots) once the feed starts. */
-  bots: ProfileBots | (() => Promise<ProfileBots>);
+  /** The user and their desk, or how to open a profile's (src/app/bots.ts openProfileBots) once the feed starts. */
+  bots: ProfileBots | ((profile: string) => Promise<ProfileBots>);
+  /** The profile to open first, with a function `bots`. */
+  profile?: string;
   clock: Clock;
   /** How often new events are looked for (default 1000 ms). */
   pollMs?: number;
@@ -58,27 +60,50 @@ export class BotsFeed implements BotsPort {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
   private bots: ProfileBots | null;
+  private profile: string;
 
   constructor(private readonly opts: BotsFeedOptions) {
     this.bots = typeof opts.bots === 'function' ? null : opts.bots;
+    this.profile = opts.profile ?? '';
   }
 
   /** Open the desk if need be, read once, then poll; a desk that does not open is the tab's error line. */
   async start(): Promise<void> {
     if (this.timer) return;
     this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? 1000);
-    if (typeof this.opts.bots === 'function') {
-      try {
-        const opened = await this.opts.bots();
-        if (!this.timer) return void (await opened.close()); // stopped meanwhile
-        this.bots = opened;
-      } catch (e) {
-        this.store.dispatch({ loaded: true, error: `bots: ${describeError(e)}` });
-        return;
-      }
-    }
+    if (!(await this.open())) return;
     this.opts.runner?.start();
     await this.poll();
+  }
+
+  /** Show another profile's bots (the dashboard switched profile): the old desk closed, the tab read afresh. */
+  async switchTo(profile: string): Promise<void> {
+    if (typeof this.opts.bots !== 'function' || profile === this.profile) return;
+    this.profile = profile;
+    const old = this.bots;
+    this.bots = null;
+    this.store.dispatch(initialBots());
+    await old?.close();
+    if (this.timer && (await this.open())) await this.poll();
+  }
+
+  private async open(): Promise<boolean> {
+    const source = this.opts.bots;
+    if (typeof source !== 'function') return true;
+    const profile = this.profile;
+    try {
+      const opened = await source(profile);
+      // stopped or switched meanwhile
+      if (!this.timer || profile !== this.profile) {
+        await opened.close();
+        return false;
+      }
+      this.bots = opened;
+      return true;
+    } catch (e) {
+      if (profile === this.profile) this.store.dispatch({ loaded: true, error: `bots: ${describeError(e)}` });
+      return false;
+    }
   }
 
   async stop(): Promise<void> {
@@ -90,23 +115,24 @@ export class BotsFeed implements BotsPort {
 
   /** Read each bot's events after the last seq read; reload the trades when anything changed (or on `force`). */
   async poll(force = false): Promise<void> {
-    if (this.busy || !this.bots) return;
+    const bound = this.bots;
+    if (this.busy || !bound) return;
     this.busy = true;
     try {
-      const { desk, userId } = this.bots;
+      const { desk, userId } = bound;
       const clock = this.opts.clock;
       const s = this.store.getState();
       const bots = await desk.list(userId);
       const fresh: BotEvent[] = [];
-      for (const b of bots) fresh.push(...(await this.newEvents(this.bots, b.id, s.logs[b.id]?.at(-1)?.seq ?? 0)));
+      for (const b of bots) fresh.push(...(await this.newEvents(bound, b.id, s.logs[b.id]?.at(-1)?.seq ?? 0)));
       const same = s.loaded && bots.length === s.bots.length && bots.every((b, i) => b.id === s.bots[i]!.id && b.rev === s.bots[i]!.rev);
       if (same && fresh.length === 0 && !force) return;
       const today = istDate(clock.now());
       const trades: Record<string, PaperTrade[]> = {};
       for (const b of bots) trades[b.id] = await desk.trades(userId, b.id, { date: today });
-      this.store.dispatch({ loaded: true, error: null, bots, trades, ...withEvents(s, fresh) });
+      if (bound === this.bots) this.store.dispatch({ loaded: true, error: null, bots, trades, ...withEvents(s, fresh) });
     } catch (e) {
-      this.store.dispatch({ loaded: true, error: describeError(e) });
+      if (bound === this.bots) this.store.dispatch({ loaded: true, error: describeError(e) });
     } finally {
       this.busy = false;
     }
