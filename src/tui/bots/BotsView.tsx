@@ -52,7 +52,7 @@ export function BotsView({ data, rows, ui, width, height }: BotsViewProps): Reac
   const notice = data.error ? { text: data.error, color: theme.danger } : !data.loaded ? { text: 'loading bots…', color: theme.muted } : undefined;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Table title="Bots" columns={cols} rows={rows} height={footer ? height - 1 : height} width={width} selected={ui.selected} focused empty="no bots yet: algo bot create NAME --strategy ID --symbol SYM" {...(notice ? { notice } : {})} />
+      <Table title="Bots" columns={cols} rows={rows} height={footer ? height - 1 : height} width={width} selected={Math.min(ui.selected, Math.max(rows.length - 1, 0))} focused empty="no bots yet: algo bot create NAME --strategy ID --symbol SYM" {...(notice ? { notice } : {})} />
       {footer}
     </Box>
   );
