@@ -59,6 +59,8 @@ export class BotsFeed implements BotsPort {
   readonly store = new Store<BotsData, Partial<BotsData>>(initialBots(), (s, a) => ({ ...s, ...a }));
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
+  /** A forced read asked for while one was under way: done right after it. */
+  private again = false;
   private bots: ProfileBots | null;
   private profile: string;
 
@@ -116,7 +118,11 @@ export class BotsFeed implements BotsPort {
   /** Read each bot's events after the last seq read; reload the trades when anything changed (or on `force`). */
   async poll(force = false): Promise<void> {
     const bound = this.bots;
-    if (this.busy || !bound) return;
+    if (!bound) return;
+    if (this.busy) {
+      this.again ||= force;
+      return;
+    }
     this.busy = true;
     try {
       const { desk, userId } = bound;
@@ -135,6 +141,10 @@ export class BotsFeed implements BotsPort {
       if (bound === this.bots) this.store.dispatch({ loaded: true, error: describeError(e) });
     } finally {
       this.busy = false;
+      if (this.again) {
+        this.again = false;
+        void this.poll(true);
+      }
     }
   }
 
