@@ -13,6 +13,8 @@ import { useStoreState } from './hooks/useStoreState.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { useNow } from './hooks/useNow.js';
 import { Screen } from './Screen.js';
+import type { BotsPort } from './bots/feed.js';
+import { useBotsTab } from './bots/useBotsTab.js';
 
 /** What the screen needs from the controller. */
 export interface DashboardPort {
@@ -21,6 +23,8 @@ export interface DashboardPort {
   run(effect: Effect): Promise<UiEvent | null>;
   /** Events after their effect answered (a backtest's end); returns the unsubscribe. */
   events?(listener: (e: UiEvent) => void): () => void;
+  /** The Bots tab's data and actions (a BotsFeed); without it the tab says bots are not available. */
+  readonly bots?: BotsPort;
 }
 
 export interface AppProps {
@@ -46,8 +50,11 @@ export function App({ port, clock, theme, initial }: AppProps): React.ReactEleme
     setUi(next);
   };
   useEffect(() => port.events?.((e) => update(applyEvent(uiRef.current, e))), [port]);
+  const say = (e: UiEvent): void => update(applyEvent(uiRef.current, e));
+  const bots = useBotsTab(port.bots, data.quotes, say);
 
   const onKey = (input: string, key: KeyInfo): void => {
+    if (uiRef.current.tab === 'bots' && uiRef.current.overlay.kind === 'none' && bots.onKey(input, key)) return;
     const result = handleKey(uiRef.current, input, key, {
       rows: refs,
       profiles: data.profiles,
@@ -79,7 +86,7 @@ export function App({ port, clock, theme, initial }: AppProps): React.ReactEleme
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column">
-        <Screen data={data} ui={ui} rows={rows} now={now} size={size} profileName={port.profileName} />
+        <Screen data={data} ui={ui} rows={rows} now={now} size={size} profileName={port.profileName} bots={bots.view} />
       </Box>
     </ThemeContext.Provider>
   );

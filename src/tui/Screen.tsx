@@ -12,6 +12,8 @@ import { PortfolioView } from './views/PortfolioView.js';
 import { PaperView } from './views/PaperView.js';
 import { WatchlistView } from './views/WatchlistView.js';
 import { StrategiesView } from './views/StrategiesView.js';
+import { BotsView, type BotsViewProps } from './bots/BotsView.js';
+import { initialBotsUi } from './bots/keys.js';
 import { BacktestForm, backtestFormHeight } from './components/BacktestForm.js';
 import type { DataState } from './state/data.js';
 import type { SectionRows } from './state/rows.js';
@@ -28,6 +30,8 @@ export interface ScreenProps {
   now: number;
   size: Size;
   profileName: string;
+  /** The Bots tab's view (its size is the screen's). */
+  bots?: Omit<BotsViewProps, 'width' | 'height'>;
 }
 
 /** Notices that apply whatever the tab: an expired session (once), a sign-in under way, a lost ticker. */
@@ -67,7 +71,7 @@ function overlayHeight(ui: UiState, profiles: number): number {
 }
 
 /** The whole frame, sized to the terminal (one line short of it, so the terminal never scrolls). */
-export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps): React.ReactElement {
+export function Screen({ data, ui, rows, now, size, profileName, bots }: ScreenProps): React.ReactElement {
   const width = Math.max(size.columns, 40);
   const height = Math.max(size.rows - 1, 10);
   const notes = banners(data, profileName);
@@ -129,6 +133,8 @@ export function Screen({ data, ui, rows, now, size, profileName }: ScreenProps):
         height={viewHeight}
       />
     );
+  } else if (ui.tab === 'bots') {
+    view = <BotsView {...(bots ?? { data: null, rows: [], ui: initialBotsUi() })} width={width} height={viewHeight} />;
   } else {
     view = <WatchlistView rows={rows.watchlist} selected={sel.watchlist} width={width} height={viewHeight} />;
   }

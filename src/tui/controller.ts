@@ -14,6 +14,7 @@ import { fieldOfError } from './state/backtest-form.js';
 import { signed } from './format.js';
 import type { BacktestRequest } from '../app/backtest.js';
 import type { BacktestProgress } from '../core/backtest/types.js';
+import type { BotsFeed } from './bots/feed.js';
 
 /** Backtest progress reaches the screen at most this often (core tells it per 1%; the throttle is the face's). */
 const PROGRESS_MS = 250;
@@ -31,6 +32,8 @@ export interface ControllerOptions {
   /** How often the real portfolio is fetched again (default 30 s). */
   refreshMs?: number;
   warn?: (message: string) => void;
+  /** The Bots tab's feed: started and stopped with the dashboard. */
+  bots?: BotsFeed;
 }
 
 function isAuthFailure(e: unknown): boolean {
@@ -64,8 +67,11 @@ export class DashboardController {
   private backtestRunning = false;
   private readonly listeners = new Set<(e: UiEvent) => void>();
 
+  readonly bots: BotsFeed | undefined;
+
   constructor(private readonly opts: ControllerOptions) {
     this.current = opts.profile;
+    this.bots = opts.bots;
   }
 
   /** Events that arrive after their effect has answered (a backtest's end); returns the unsubscribe. */
@@ -98,6 +104,7 @@ export class DashboardController {
     every(this.opts.pollMs ?? 1000, () => void this.pollPaper());
     every(this.opts.refreshMs ?? 30_000, () => void this.refreshPortfolio());
     every(5000, () => this.refreshProfiles());
+    void this.bots?.start();
     await this.open(this.current);
   }
 
@@ -358,12 +365,13 @@ export class DashboardController {
       case 'quit':
         return null;
       case 'switch-profile':
+        void this.bots?.switchTo(effect.name);
         await this.closeBackend();
         await this.open(effect.name);
         return { type: 'profile-switched', name: effect.name };
       case 'refresh':
         this.refreshProfiles();
-        await Promise.all([this.refreshPortfolio(), this.refreshPaper(), this.resolveWatchlist()]);
+        await Promise.all([this.refreshPortfolio(), this.refreshPaper(), this.resolveWatchlist(), this.bots?.poll(true)]);
         return { type: 'message', text: 'refreshed', tone: 'ok' };
       case 'watch-remove': {
         const keys = removeSymbol(this.state.watchlist, effect.key);
@@ -547,6 +555,7 @@ export class DashboardController {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.signInAbort?.abort();
+    await this.bots?.stop();
     await this.closeBackend();
   }
 }

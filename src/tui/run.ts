@@ -7,6 +7,7 @@ import { DashboardController } from './controller.js';
 import type { BackendFactory } from './data/backend.js';
 import { enterAlternateScreen } from './terminal.js';
 import { themeFor } from './theme.js';
+import type { BotsFeed } from './bots/feed.js';
 
 export interface RunDashboardOptions {
   factory: BackendFactory;
@@ -17,6 +18,8 @@ export interface RunDashboardOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  /** The Bots tab's feed (tab 5). */
+  bots?: BotsFeed;
 }
 
 /** The dashboard draws on a terminal and reads keys from one; without them, say what to use instead. */
@@ -36,7 +39,7 @@ export async function runDashboard(opts: RunDashboardOptions): Promise<number> {
   const stderr = opts.stderr ?? process.stderr;
   assertTerminal(stdin, stdout);
   const warnings: string[] = [];
-  const controller = new DashboardController({ factory: opts.factory, clock: opts.clock, dataDir: opts.dataDir, profile: opts.profile, warn: (m) => warnings.push(m) });
+  const controller = new DashboardController({ factory: opts.factory, clock: opts.clock, dataDir: opts.dataDir, profile: opts.profile, warn: (m) => warnings.push(m), ...(opts.bots ? { bots: opts.bots } : {}) });
   const screen = enterAlternateScreen(stdout);
   let crash: unknown = null;
   const instance = render(React.createElement(App, { port: controller, clock: opts.clock, theme: themeFor(opts.env ?? process.env) }), {

@@ -1,5 +1,6 @@
 import type { BackendFactory } from './data/backend.js';
 import { loadBackend, type DashboardContext } from './data/load-backend.js';
+import { BotsFeed } from './bots/feed.js';
 
 export type { DashboardContext };
 
@@ -27,9 +28,11 @@ export async function startDashboard(ctx: DashboardContext, stderr: { write(text
       await f.signIn(profile, opts);
     },
   };
+  // The profile's bots (tab 5), opened again on a switch; a runner inside the dashboard (src/app/bot-runner.ts) plugs in as BotsFeed's `runner`.
+  const bots = new BotsFeed({ bots: async (profile) => (await import('../app/bots.js')).openProfileBots(ctx.forProfile(profile)), profile: ctx.settings.profile, clock: ctx.clock });
   const { runDashboard } = await ui;
   try {
-    return await runDashboard({ factory, clock: ctx.clock, dataDir: ctx.settings.dataDir, profile: ctx.settings.profile });
+    return await runDashboard({ factory, clock: ctx.clock, dataDir: ctx.settings.dataDir, profile: ctx.settings.profile, bots });
   } finally {
     await backend.then((b) => b.close()).catch(() => undefined);
     for (const w of [...new Set(warnings)].slice(0, 5)) stderr.write(`algo: ${w}\n`);

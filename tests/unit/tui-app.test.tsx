@@ -54,7 +54,7 @@ describe('App', () => {
     const { lastFrame, unmount } = renderPlain(<App port={port} clock={clock} theme={themeFor({ NO_COLOR: '1' })} />);
     expect(frame(lastFrame)).toContain('SANDBOX');
     expect(frame(lastFrame)).toContain('demo SB0001 Asha Rao');
-    expect(frame(lastFrame)).toMatch(/1 Portfolio\s+2 Paper\s+3 Watchlist\s+4 Strategies\s+5 Help/);
+    expect(frame(lastFrame)).toMatch(/1 Portfolio\s+2 Paper\s+3 Watchlist\s+4 Strategies\s+5 Bots\s+6 Help/);
     expect(frame(lastFrame)).toMatch(/INFY\s+25\s+1,325\.40\s+1,741\.90/);
     store.dispatch({ type: 'quotes', quotes: [{ key: 'NSE:INFY', token: 408065, ltp: 180_000, open: 0, high: 0, low: 0, close: 173_480, timestamp: clock.now() }] });
     await waitForFrame(lastFrame, /INFY\s+25\s+1,325\.40\s+1,800\.00\s+45,000\.00\s+\+11,865\.00/);

@@ -3,15 +3,15 @@ import { Box, Text } from 'ink';
 import { useTheme } from '../theme-context.js';
 
 export const KEY_HELP: readonly (readonly [string, string])[] = [
-  ['1 2 3 4 5, Tab', 'Portfolio, Paper, Watchlist, Strategies, Help'],
+  ['1-6, Tab', 'Portfolio, Paper, Watchlist, Strategies, Bots, Help'],
   ['↑ ↓  j k', 'move the selection (PgUp/PgDn by 10)'],
   ['← →  h l', 'move between the tables of a tab'],
   ['b / s', 'paper buy / sell, prefilled from the selected row'],
-  ['c', 'cancel the selected open paper order'],
-  ['m', 'modify the selected open paper order'],
+  ['c / m', 'cancel / modify the selected open paper order'],
   ['x', 'square off the selected paper position (a holding is sold: s)'],
   ['a / d', 'add to / remove from the watchlist (tab 3)'],
   ['Enter', 'tab 4: backtest the selected strategy (a form; Enter runs it; ← → list/report)'],
+  ['s S p f K', 'tab 5: start, stop (x), pause/resume, flatten the bot; K kill switch (y/n); Enter detail'],
   ['p', 'switch profile'],
   ['L', 'sign in again once the session has expired (Esc stops a browser sign-in)'],
   ['r', 'refresh everything now'],

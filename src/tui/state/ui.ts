@@ -8,12 +8,14 @@ import { backtestFormReducer, formToBacktest, newBacktestForm, type BacktestForm
 
 /** The dashboard's interface state and the pure function from a keystroke to the next state. */
 
-export type TabId = 'portfolio' | 'paper' | 'watchlist' | 'strategies' | 'help';
+export type TabId = 'portfolio' | 'paper' | 'watchlist' | 'strategies' | 'help' | 'bots';
 export const TABS: readonly { id: TabId; label: string }[] = [
   { id: 'portfolio', label: 'Portfolio' },
   { id: 'paper', label: 'Paper' },
   { id: 'watchlist', label: 'Watchlist' },
   { id: 'strategies', label: 'Strategies' },
+  /** Its keys are src/tui/bots/keys.ts. */
+  { id: 'bots', label: 'Bots' },
   { id: 'help', label: 'Help' },
 ];
 
@@ -25,6 +27,7 @@ export const TAB_SECTIONS: Readonly<Record<TabId, readonly SectionId[]>> = {
   /** The list (with the selected one's parameters), then the last backtest's report (its trades). */
   strategies: ['strategies', 'backtestTrades'],
   help: [],
+  bots: [],
 };
 const ALL_SECTIONS = Object.values(TAB_SECTIONS).flat();
 
@@ -50,7 +53,7 @@ export interface UiState {
 export function initialUi(): UiState {
   return {
     tab: 'portfolio',
-    focus: { portfolio: 0, paper: 0, watchlist: 0, strategies: 0, help: 0 },
+    focus: { portfolio: 0, paper: 0, watchlist: 0, strategies: 0, help: 0, bots: 0 },
     selection: Object.fromEntries(ALL_SECTIONS.map((s) => [s, 0])) as Record<SectionId, number>,
     overlay: { kind: 'none' },
     message: null,
@@ -242,7 +245,7 @@ function globalKey(ui: UiState, input: string, key: KeyInfo, ctx: KeyContext): K
   if (key.escape) return { ui: { ...ui, message: null } };
   if (ctx.signedOut && 'bsmx'.includes(input) && input.length === 1) return say(ui, SIGNED_OUT_KEYS, 'error');
   if (key.return && focusedSection(ui) === 'strategies') return openBacktestForm(ui, ctx);
-  const tabIndex = '12345'.indexOf(input);
+  const tabIndex = '123456'.indexOf(input);
   if (input.length === 1 && tabIndex >= 0) return { ui: switchTab(ui, TABS[tabIndex]!.id) };
   switch (input) {
     case 'q':
