@@ -103,12 +103,13 @@ export class BotSession {
    * After a restart, on a fresh session: replay the stored minutes, reconcile with the outbox and
    * the account's orders tagged with the bot (bots.md 9); on a disagreement the bot goes to
    * needs_review and trades nothing; else the pending orders the account has are marked placed and
-   * the others placed (the account's fence refuses any it already holds).
+   * the others placed (the account's fence refuses any it already holds). With `since`, only the
+   * outbox rows decided from that minute on count (the bot's current segment of the day).
    */
-  async recover(minutes: readonly Minute[], accountOrders: readonly PaperOrder[]): Promise<Reconciled> {
+  async recover(minutes: readonly Minute[], accountOrders: readonly PaperOrder[], since = -Infinity): Promise<Reconciled> {
     if (this.runner.minutes > 0) throw new Error('recover runs on a fresh session, before any step');
     const replayed = this.replay(minutes);
-    const outbox = await this.opts.bots.orders(this.bot.user_id, this.bot.id);
+    const outbox = (await this.opts.bots.orders(this.bot.user_id, this.bot.id)).filter((r) => r.minute >= since);
     const r = reconcile(replayed, outbox, accountOrders);
     const events: NewBotEvent[] = [];
     if (!r.ok) {
