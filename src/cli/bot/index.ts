@@ -52,6 +52,7 @@ export function registerBot(program: Command): void {
     .option('--follow', 'keep printing new events (every 500 ms) until Ctrl-C')
     .action(act('logs'));
   group.command('trades <name>').description("the fills of the bot's orders on your paper account").option('--date <YYYY-MM-DD>', 'only this IST day').action(act('trades'));
+  group.command('run').description("run your bots in the foreground until Ctrl-C (one runner per bot: another running one keeps its bots)").action(async (...args: unknown[]) => { const cmd = args[args.length - 1] as Command; const [{ contextOf }, { runBots }] = await Promise.all([import('../context.js'), import('./run.js')]); await runBots(contextOf(cmd)); });
   for (const c of group.commands) c.addHelpText('after', examples(EXAMPLES[c.name()] ?? []));
 }
 
@@ -69,6 +70,7 @@ export const EXAMPLES: Record<string, string[]> = {
   flatten: ['algo bot flatten orb-infy', 'algo bot flatten orb-infy --json'],
   kill: ['algo bot kill', 'algo bot kill --yes', 'algo bot kill --yes --profile work'],
   logs: ['algo bot logs orb-infy', 'algo bot logs orb-infy --after 12 --follow', 'algo bot logs orb-infy --json'],
+  run: ['algo bot run', 'algo bot run --json'],
   trades: ['algo bot trades orb-infy --date 2026-12-02', 'algo bot trades orb-infy --json'],
 };
 
