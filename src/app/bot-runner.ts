@@ -38,11 +38,11 @@ export interface BotRunnerOptions {
 /** A minute is released this long (market time) after it ends, for ticks still on their way. */
 const CLOSE_DELAY_MS = 2_000;
 const LEASE_MS = 15_000;
+const MIN_LEASE_REAL_MS = 1_000;
 
 /**
  * The bots of some users running live: a BotHost fed by MinuteBars over the market's stream, a
- * timer that ticks the host (three times per lease period, at most once a second of real time)
- * and releases closed minutes by the clock, and a subscription that follows host.tokens().
+ * timer that ticks the host and releases closed minutes by the clock, and a subscription that follows host.tokens().
  */
 export class BotRunner {
   readonly host: BotHost;
@@ -56,9 +56,12 @@ export class BotRunner {
   private stopped = false;
 
   constructor(private readonly opts: BotRunnerOptions) {
-    const leaseMs = opts.leaseMs ?? LEASE_MS;
+    const speed = opts.speed ?? 1;
+    // a lease is market time, but must outlast a real second's hiccup on a fast clock
+    const leaseMs = opts.leaseMs ?? Math.max(LEASE_MS, MIN_LEASE_REAL_MS * speed);
     this.holder = opts.holder ?? holderId();
-    this.everyMs = Math.max(20, Math.min(1000, leaseMs / 3 / (opts.speed ?? 1)));
+    // three passes per lease, four per market minute, at most one a real second
+    this.everyMs = Math.max(20, Math.min(1000, leaseMs / 3 / speed, 60_000 / 4 / speed));
     this.host = new BotHost({
       store: opts.store,
       holder: this.holder,

@@ -1,6 +1,6 @@
 import type { FillSettings } from '../backtest/types.js';
 import { describeError } from '../errors.js';
-import { istDate } from '../ist.js';
+import { formatIst, istDate } from '../ist.js';
 import type { Instrument } from '../market/types.js';
 import type { PaperStore } from '../store/types.js';
 import type { BarLog } from './bar-log.js';
@@ -94,19 +94,22 @@ export class BotHost {
       for (const g of groups) {
         await this.opts.barLog.append(g.t, g.candles);
         for (const h of [...this.held.values()]) {
-          const candles = g.candles.filter((c) => h.tokens.has(c.token));
-          if (candles.length === 0 || g.t < h.from || g.t <= h.last) continue;
-          await this.guard(async () => {
-            h.last = g.t;
-            const r = await h.session.step(g.t, candles);
-            this.fills += r.placed.length;
-            for (const e of r.events) this.emit(h.userId, e.bot_id, e.kind, e.message);
-            if (r.stopped) await this.drop(h, r.stopped.kind !== 'lease');
-          });
+          if (g.t >= h.from && g.t > h.last) await this.guard(() => this.stepHeld(h, g));
         }
         this.lastMinute = Math.max(this.lastMinute ?? -Infinity, g.t);
       }
     });
+  }
+
+  /** One minute through a held bot (its own instruments' candles), when it traded any. */
+  private async stepHeld(h: Held, g: MinuteGroup, again = false): Promise<void> {
+    const candles = g.candles.filter((c) => h.tokens.has(c.token));
+    if (candles.length === 0) return;
+    h.last = g.t;
+    const r = await h.session.step(g.t, candles, again);
+    this.fills += r.placed.length;
+    for (const e of r.events) this.emit(h.userId, e.bot_id, e.kind, e.message);
+    if (r.stopped) await this.drop(h, r.stopped.kind !== 'lease');
   }
 
   /** The instrument tokens the held bots need (the stream's subscription). */
@@ -163,14 +166,18 @@ export class BotHost {
     const h: Held = { userId, bot, lease, session, tokens, date, from, last: -Infinity, paused: false, flattened: false };
     this.held.set(bot.id, h);
     if (segment === null) {
-      await this.log(h, 'session', `trading from ${new Date(from).toISOString()}`, { from });
+      await this.log(h, 'session', `trading from ${formatIst(from)}`, { from });
     } else {
+      // the last minute logged may have died inside its step (logged first, then stepped): it is stepped again, live
       const minutes = await this.opts.barLog.minutes([...tokens], date, from);
-      const mine = botOrders(await store.orders(userId), bot.id).filter((o) => o.bot_key && parseOrderKey(o.bot_key).minute >= from);
-      const r = await session.recover(minutes, mine, from);
-      h.last = minutes.at(-1)?.t ?? -Infinity;
+      const last = minutes.pop();
+      const until = last?.t ?? Infinity;
+      const mine = botOrders(await store.orders(userId), bot.id).filter((o) => o.bot_key && parseOrderKey(o.bot_key).minute >= from && parseOrderKey(o.bot_key).minute < until);
+      const r = await session.recover(minutes, mine, from, until);
       if (!r.ok) return this.drop(h, true, `needs review: ${r.reason}`);
       this.emit(userId, bot.id, 'recovered', `recovered from ${minutes.length} minutes (${r.toPlace.length} orders placed, ${r.toMark.length} found placed)`);
+      if (last) await this.stepHeld(h, last, true);
+      if (!this.held.has(bot.id)) return;
     }
     await this.apply(h);
   }
