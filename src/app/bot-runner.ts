@@ -193,3 +193,22 @@ export async function openProfileBotRunner(ctx: AppContext, opts: { speed?: numb
     throw e;
   }
 }
+
+/**
+ * Every user's bots in `algo serve`, started; stop() on shutdown. Only on the sandbox computed in
+ * process: a live server has no stream of its own (one Kite ticker per process, per user), so
+ * live users run their bots with `algo bot run`; `onNote` is told so when there are bots.
+ */
+export async function startServerBots(opts: { store: PaperStore; settings: Settings; clock: Clock; sandbox: boolean; env?: NodeJS.ProcessEnv; onError(err: unknown): void; onNote(message: string): void }): Promise<{ stop(): Promise<void> }> {
+  const { sandboxOverHttp } = await import('./market.js');
+  if (!opts.sandbox || sandboxOverHttp(opts.settings)) {
+    if ((await opts.store.bots.users()).length > 0) opts.onNote('bots do not run inside a live algo serve yet; run them with algo bot run');
+    return { stop: async () => undefined };
+  }
+  const { speedFromEnv } = await import('../core/clock.js');
+  const speed = speedFromEnv(opts.env ?? process.env);
+  const market = await streamingSandbox(opts.settings, opts.clock, speed);
+  const runner = await botRunner({ store: opts.store, settings: opts.settings, clock: opts.clock, market, sandbox: true, users: () => opts.store.bots.users(), speed, onError: opts.onError });
+  await runner.start();
+  return { stop: () => runner.stop() };
+}

@@ -4,7 +4,7 @@ import { openPaperAccounts } from '../app/paper-accounts.js';
 import { loginProfile, otherUserThan, profilesOfUser, type LoginProfile } from '../core/auth/login-profile.js';
 import { readConfig } from '../core/auth/profiles.js';
 import type { ConfigFile } from '../core/config.js';
-import { UsageError } from '../core/errors.js';
+import { describeError, UsageError } from '../core/errors.js';
 import { ApiError } from './api-error.js';
 import { redact } from '../core/redact.js';
 import { openStore } from '../core/store/open.js';
@@ -103,6 +103,10 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       onError: (m) => process.stderr.write(`algo serve: backtest: ${redact(m)}\n`),
     });
     closers.push(() => backtests.close());
+    const { startServerBots } = await import('../app/bot-runner.js');
+    const say = (m: string) => void process.stderr.write(`algo serve: bots: ${redact(m)}\n`);
+    const bots = await startServerBots({ store, settings, clock: ctx.clock, sandbox: roots.sandbox, onError: (e) => say(describeError(e)), onNote: say });
+    closers.push(() => bots.stop());
     const { broker, login } = kiteGateways(site, settings.dataDir, ctx.clock);
     const sessions = new SessionIndex(settings.dataDir, roots.sandbox);
     closers.push(() => sessions.close());
