@@ -5,7 +5,7 @@ import { runBacktest } from '../../src/core/backtest/run.js';
 import { BarLog } from '../../src/core/bot/bar-log.js';
 import { BotHost, type HostEvent } from '../../src/core/bot/host.js';
 import type { MinuteGroup } from '../../src/core/bot/live-bars.js';
-import { botOrders } from '../../src/core/bot/session.js';
+import { botOrders, type PlaceFn } from '../../src/core/bot/session.js';
 import { botSpec, fillsOf } from '../../src/core/bot/spec.js';
 import { StaleLeaseError } from '../../src/core/bot/store.js';
 import type { BotConfig, BotRecord } from '../../src/core/bot/types.js';
@@ -66,14 +66,20 @@ function world(kind: 'memory' | 'sqlite') {
   const fills = fillsOf(service.config);
   const desk = new BotDesk({ bots: store.bots, paper: store, clock });
   const events: HostEvent[] = [];
-  function host(holder: string, users: string[] = [U]): BotHost {
+  /** `crash`: from when its place call never returns (the process died there), after placing or before. */
+  function host(holder: string, users: string[] = [U], crash?: { from: number; placed: boolean }): BotHost {
+    const place = (userId: string): PlaceFn => async (req, price, fence) => {
+      if (!crash || clock.now() < crash.from) return service.placeFenced(userId, req, price, fence);
+      if (crash.placed) await service.placeFenced(userId, req, price, fence);
+      return new Promise<never>(() => undefined);
+    };
     return new BotHost({
       store,
       holder,
       leaseMs: LEASE,
       users: async () => users,
       instruments: async () => instruments,
-      place: (userId) => (req, price, fence) => service.placeFenced(userId, req, price, fence),
+      place,
       fills: () => fills,
       barLog: new BarLog(store.backtests, 'sandbox'),
       now: () => clock.now(),
@@ -261,6 +267,40 @@ describe.each(['memory', 'sqlite'] as const)('BotHost on the %s store', (kind) =
     const got = await w.orders(bot);
     expect(uniqueKeys(got)).toBe(true);
     expect(sides(got)).toEqual(await backtestFills(config(10), w.fills));
+    expect((await w.store.bots.get(U, bot.id))!.status).toBe('running');
+  });
+
+  it.each([
+    ['logged, before its orders were written', 'log'],
+    ['its order written to the outbox, not sent', 'unsent'],
+    ['its order placed in the account, not marked', 'placed'],
+  ] as const)('a crash inside a minute (%s): the restart steps it again and places each order once', async (_what, mode) => {
+    const w = world(kind);
+    const bot = await w.started('Trend', config(10));
+    const bt = await runBacktest(botSpec(config(10), DATE, w.fills), await sandboxFeed(dayMarket, ['NSE:INFY'], DATE, DATE));
+    const m = Math.floor(bt.fills[1]!.filled_at / 60_000) * 60_000; // the minute whose step makes the second order
+    const first = w.host('first', [U], mode === 'log' ? undefined : { from: m + 60_000, placed: mode === 'placed' });
+    await first.tick();
+    await w.run([first], '09:14', m);
+    const crashed = minutes.find((g) => g.t === m)!;
+    w.clock.set(m + 60_000);
+    if (mode === 'log') await new BarLog(w.store.backtests, 'sandbox').append(m, crashed.candles);
+    else void first.onMinutes([crashed]); // never settles: the process died inside the place call
+    await new Promise((r) => setTimeout(r, 50));
+    const outbox = await w.store.bots.orders(U, bot.id);
+    const rows = outbox.filter((r) => r.minute === m);
+    expect(rows.length > 0).toBe(mode !== 'log');
+    expect(rows.every((r) => r.status === 'pending')).toBe(true);
+    expect((await w.orders(bot)).length).toBe(mode === 'placed' ? 2 : 1);
+    w.clock.advance(LEASE);
+    const second = w.host('second');
+    await second.tick();
+    expect(second.heldBots()).toEqual([bot.id]);
+    await w.run([second], m + 60_000, '15:30');
+    const got = await w.orders(bot);
+    expect(uniqueKeys(got)).toBe(true);
+    expect(sides(got)).toEqual(await backtestFills(config(10), w.fills));
+    expect((await w.store.bots.orders(U, bot.id)).filter((r) => r.status !== 'placed')).toEqual([]);
     expect((await w.store.bots.get(U, bot.id))!.status).toBe('running');
   });
 });
