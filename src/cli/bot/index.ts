@@ -52,7 +52,14 @@ export function registerBot(program: Command): void {
     .option('--follow', 'keep printing new events (every 500 ms) until Ctrl-C')
     .action(act('logs'));
   group.command('trades <name>').description("the fills of the bot's orders on your paper account").option('--date <YYYY-MM-DD>', 'only this IST day').action(act('trades'));
-  group.command('run').description("run your bots in the foreground until Ctrl-C (one runner per bot: another running one keeps its bots)").action(async (...args: unknown[]) => { const cmd = args[args.length - 1] as Command; const [{ contextOf }, { runBots }] = await Promise.all([import('../context.js'), import('./run.js')]); await runBots(contextOf(cmd)); });
+  group
+    .command('run')
+    .description('run your bots in the foreground until Ctrl-C (a bot another runner holds stays there)')
+    .action(async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const [{ contextOf }, { runBots }] = await Promise.all([import('../context.js'), import('./run.js')]);
+      await runBots(contextOf(cmd));
+    });
   for (const c of group.commands) c.addHelpText('after', examples(EXAMPLES[c.name()] ?? []));
 }
 
