@@ -303,4 +303,38 @@ describe.each(['memory', 'sqlite'] as const)('BotHost on the %s store', (kind) =
     expect((await w.store.bots.orders(U, bot.id)).filter((r) => r.status !== 'placed')).toEqual([]);
     expect((await w.store.bots.get(U, bot.id))!.status).toBe('running');
   });
+
+  it.each(['pause', 'flatten'] as const)('a restart after a %s replays it where it was given: no needs_review, the same orders as without the restart', async (cmd) => {
+    const give = (w: ReturnType<typeof world>) => (cmd === 'pause' ? w.desk.pause(U, 'Trend') : w.desk.flatten(U, 'Trend'));
+    // the reference: one host all day, the command at the first open position
+    const ref = world(kind);
+    const rb = await ref.started('Trend', config(10));
+    const rh = ref.host('ref');
+    await rh.tick();
+    let given = 0;
+    await ref.run([rh], '09:14', '15:30', async (t) => {
+      if (given === 0 && position(await ref.orders(rb)) !== 0) {
+        given = t;
+        await give(ref);
+      }
+    });
+    expect(given).toBeGreaterThan(0);
+    const want = sides(await ref.orders(rb));
+    // the same, with the host dropped 20 minutes after the command and another taking over
+    const w = world(kind);
+    const bot = await w.started('Trend', config(10));
+    const first = w.host('first');
+    await first.tick();
+    await w.run([first], '09:14', given + 20 * 60_000, async (t) => {
+      if (t === given) await give(w);
+    });
+    w.clock.advance(LEASE);
+    const second = w.host('second');
+    await second.tick();
+    expect(second.heldBots()).toEqual([bot.id]);
+    await w.run([second], given + 20 * 60_000, '15:30');
+    expect((await w.store.bots.get(U, bot.id))!.status).toBe(cmd === 'pause' ? 'paused' : 'running');
+    expect(sides(await w.orders(bot))).toEqual(want);
+    expect(uniqueKeys(await w.orders(bot))).toBe(true);
+  });
 });

@@ -162,7 +162,7 @@ export class BotHost {
     const session = new BotSession({ bot, instruments, fills: this.opts.fills(userId), bots: store.bots, token: lease.token, place: this.opts.place(userId), now, date });
     const tokens = new Set(instruments.map((i) => i.instrument_token));
     const segment = bot.status === 'stopped' ? null : await this.segmentOf(userId, bot, date);
-    const from = segment ?? minuteOf(t);
+    const from = segment?.from ?? minuteOf(t);
     const h: Held = { userId, bot, lease, session, tokens, date, from, last: -Infinity, paused: false, flattened: false };
     this.held.set(bot.id, h);
     if (segment === null) {
@@ -173,25 +173,33 @@ export class BotHost {
       const last = minutes.pop();
       const until = last?.t ?? Infinity;
       const mine = botOrders(await store.orders(userId), bot.id).filter((o) => o.bot_key && parseOrderKey(o.bot_key).minute >= from && parseOrderKey(o.bot_key).minute < until);
-      const r = await session.recover(minutes, mine, from, until);
+      // the commands given in the segment, again after the minute each followed
+      const commands = [...segment.commands];
+      const upTo = (t: number) => {
+        while (commands.length > 0 && commands[0]!.after <= t) runCommand(h, commands.shift()!.command);
+      };
+      upTo((minutes[0]?.t ?? until) - 1);
+      const r = await session.recover(minutes, mine, from, until, upTo);
       if (!r.ok) return this.drop(h, true, `needs review: ${r.reason}`);
       this.emit(userId, bot.id, 'recovered', `recovered from ${minutes.length} minutes (${r.toPlace.length} orders placed, ${r.toMark.length} found placed)`);
       if (last) await this.stepHeld(h, last, true);
+      upTo(Infinity);
       if (!this.held.has(bot.id)) return;
     }
     await this.apply(h);
   }
 
-  /** The first minute of the bot's segment today: its latest 'session' event of the date, or null. */
-  private async segmentOf(userId: string, bot: BotRecord, date: string): Promise<number | null> {
-    let from: number | null = null;
+  /** The bot's segment today (its latest 'session' event of the date, and the commands since), or null. */
+  private async segmentOf(userId: string, bot: BotRecord, date: string): Promise<Segment | null> {
+    let seg: Segment | null = null;
     for (let after = 0; ; ) {
       const page = await this.opts.store.bots.events(userId, { botId: bot.id, after });
       for (const e of page) {
         const f = e.data?.from;
-        if (e.kind === 'session' && typeof f === 'number' && istDate(f) === date && e.at >= bot.epoch) from = f;
+        if (e.kind === 'session' && typeof f === 'number' && istDate(f) === date && e.at >= bot.epoch) seg = { from: f, commands: [] };
+        else if (e.kind === 'command' && seg) seg.commands.push({ command: e.data!.command as Command, after: typeof e.data!.after === 'number' ? e.data!.after : -Infinity });
       }
-      if (page.length === 0) return from;
+      if (page.length === 0) return seg;
       after = page.at(-1)!.seq;
     }
   }
@@ -199,17 +207,11 @@ export class BotHost {
   /** The user's wishes on a held bot: pause, resume, flatten, stop (flatten, then stopped once flat). */
   private async apply(h: Held): Promise<void> {
     const { bot, session } = h;
-    const runner = session.runner;
     if (session.stopped) return this.drop(h, session.stopped.kind !== 'lease');
     if (bot.status === 'needs_review' || bot.status === 'halted') return this.drop(h, true);
     const flatten = bot.entries_blocked || bot.desired === 'stopped';
-    if (flatten && !h.flattened) {
-      runner.flatten(bot.desired === 'stopped' ? 'stop' : 'flatten requested');
-      h.flattened = true;
-    } else if (!flatten && h.flattened) {
-      runner.allowEntries();
-      h.flattened = h.paused = false;
-    }
+    if (flatten && !h.flattened) await this.command(h, 'flatten');
+    else if (!flatten && h.flattened) await this.command(h, 'unflatten');
     if (bot.desired === 'stopped') {
       if (isFlat(h)) {
         await this.setStatus(h, { status: 'stopped', status_reason: 'stopped by the user' });
@@ -217,14 +219,15 @@ export class BotHost {
       }
       return this.setStatus(h, { status: 'flattening', status_reason: 'exiting its positions before it stops' });
     }
-    if (bot.desired === 'paused' && !h.paused) {
-      if (!h.flattened) runner.blockEntries('paused by the user');
-      h.paused = true;
-    } else if (bot.desired === 'running' && h.paused) {
-      if (!h.flattened) runner.allowEntries();
-      h.paused = false;
-    }
+    if (bot.desired === 'paused' && !h.paused) await this.command(h, 'pause');
+    else if (bot.desired === 'running' && h.paused) await this.command(h, 'resume');
     await this.setStatus(h, { status: bot.desired, status_reason: null });
+  }
+
+  /** A command to the bot's Runner, logged with the last minute stepped so that a replay gives it at the same point. */
+  private async command(h: Held, c: Command): Promise<void> {
+    runCommand(h, c);
+    await this.log(h, 'command', c, { command: c, after: Number.isFinite(h.last) ? h.last : null });
   }
 
   /** Write the bot's status when it changed (re-reading on a conflict). */
@@ -275,6 +278,31 @@ export class BotHost {
     const run = this.queue.then(fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+}
+
+type Command = 'flatten' | 'unflatten' | 'pause' | 'resume';
+
+interface Segment {
+  from: number;
+  commands: Array<{ command: Command; after: number }>;
+}
+
+/** pause/resume block and allow entries (exits go on) unless a flatten already blocks them. */
+function runCommand(h: Held, c: Command): void {
+  const runner = h.session.runner;
+  if (c === 'flatten') {
+    runner.flatten(h.bot.desired === 'stopped' ? 'stop' : 'flatten requested');
+    h.flattened = true;
+  } else if (c === 'unflatten') {
+    runner.allowEntries();
+    h.flattened = h.paused = false;
+  } else if (c === 'pause') {
+    if (!h.flattened) runner.blockEntries('paused by the user');
+    h.paused = true;
+  } else {
+    if (!h.flattened) runner.allowEntries();
+    h.paused = false;
   }
 }
 

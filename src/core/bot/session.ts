@@ -91,12 +91,13 @@ export class BotSession {
   }
 
   /** Stored minutes through the Runner with execution off: the orders it would have produced, nothing written or placed. */
-  replay(minutes: readonly Minute[]): Outgoing[] {
+  replay(minutes: readonly Minute[], after?: (t: number) => void): Outgoing[] {
     const out: Outgoing[] = [];
     for (const m of minutes) {
       this.runner.step(m.t, m.candles);
       this.newBlocked();
       out.push(...this.newOrders(m.t));
+      after?.(m.t);
     }
     return out;
   }
@@ -107,11 +108,12 @@ export class BotSession {
    * needs_review and trades nothing; else the pending orders the account has are marked placed and
    * the others placed (the account's fence refuses any it already holds). With `since`, only the
    * outbox rows decided in [since, until) count (the bot's current segment of the day, without the
-   * minute the caller steps again).
+   * minute the caller steps again). `after(t)` runs after each replayed minute (the commands the
+   * bot was given then: pause, flatten).
    */
-  async recover(minutes: readonly Minute[], accountOrders: readonly PaperOrder[], since = -Infinity, until = Infinity): Promise<Reconciled> {
+  async recover(minutes: readonly Minute[], accountOrders: readonly PaperOrder[], since = -Infinity, until = Infinity, after?: (t: number) => void): Promise<Reconciled> {
     if (this.runner.minutes > 0) throw new Error('recover runs on a fresh session, before any step');
-    const replayed = this.replay(minutes);
+    const replayed = this.replay(minutes, after);
     const outbox = (await this.opts.bots.orders(this.bot.user_id, this.bot.id)).filter((r) => r.minute >= since && r.minute < until);
     const r = reconcile(replayed, outbox, accountOrders);
     const events: NewBotEvent[] = [];
