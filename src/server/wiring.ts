@@ -7,7 +7,7 @@ import { StreamTickets } from './stream-tickets.js';
 import { loginProfile, otherUserThan, profilesOfUser, type LoginProfile } from '../core/auth/login-profile.js';
 import { readConfig } from '../core/auth/profiles.js';
 import type { ConfigFile } from '../core/config.js';
-import { UsageError } from '../core/errors.js';
+import { describeError, UsageError } from '../core/errors.js';
 import { ApiError } from './api-error.js';
 import { redact } from '../core/redact.js';
 import { openStore } from '../core/store/open.js';
@@ -108,6 +108,10 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
     closers.push(() => backtests.close());
     // The per-user limits of algo bot (ALGO_MAX_BOTS, ALGO_MAX_BOT_SYMBOLS), read as the CLI reads them.
     const bots = new BotDesk({ bots: store.bots, paper: store, clock: ctx.clock, limits: botLimitsFrom(process.env) });
+    const { startServerBots } = await import('../app/bot-runner.js');
+    const say = (m: string) => void process.stderr.write(`algo serve: bots: ${redact(m)}\n`);
+    const runner = await startServerBots({ store, settings, clock: ctx.clock, sandbox: roots.sandbox, onError: (e) => say(describeError(e)), onNote: say });
+    closers.push(() => runner.stop());
     const { broker, login } = kiteGateways(site, settings.dataDir, ctx.clock);
     const sessions = new SessionIndex(settings.dataDir, roots.sandbox);
     closers.push(() => sessions.close());

@@ -53,6 +53,14 @@ export function registerBot(program: Command): void {
     .action(act('logs'));
   group.command('trades <name>').description("the fills of the bot's orders on your paper account").option('--date <YYYY-MM-DD>', 'only this IST day').action(act('trades'));
   group.command('parity <name>').description("replay the minutes the bot consumed on a day as a backtest and diff the fills (exit 1 when they differ)").option('--date <YYYY-MM-DD>', 'the IST day (default today)').action(async (name: string, _o: unknown, cmd: Command) => { const [{ contextOf }, { runParity }] = await Promise.all([import('../context.js'), import('./parity.js')]); await runParity(contextOf(cmd), name, cmd.opts()); });
+  group
+    .command('run')
+    .description('run your bots in the foreground until Ctrl-C (a bot another runner holds stays there)')
+    .action(async (...args: unknown[]) => {
+      const cmd = args[args.length - 1] as Command;
+      const [{ contextOf }, { runBots }] = await Promise.all([import('../context.js'), import('./run.js')]);
+      await runBots(contextOf(cmd));
+    });
   for (const c of group.commands) c.addHelpText('after', examples(EXAMPLES[c.name()] ?? []));
 }
 
@@ -71,6 +79,7 @@ export const EXAMPLES: Record<string, string[]> = {
   kill: ['algo bot kill', 'algo bot kill --yes', 'algo bot kill --yes --profile work'],
   logs: ['algo bot logs orb-infy', 'algo bot logs orb-infy --after 12 --follow', 'algo bot logs orb-infy --json'],
   parity: ['algo bot parity orb-infy --date 2026-12-02', 'algo bot parity orb-infy --date 2026-12-02 --json'],
+  run: ['algo bot run', 'algo bot run --json'],
   trades: ['algo bot trades orb-infy --date 2026-12-02', 'algo bot trades orb-infy --json'],
 };
 

@@ -70,8 +70,8 @@ export class BotSession {
     this.runner = new Runner(spec, strategy, paramsOf(strategy, spec.params), opts.instruments, opts.band ? { band: opts.band } : {});
   }
 
-  /** One closed minute: the Runner's step, then its new fills through the outbox into the account. */
-  async step(t: number, candles: Minute['candles']): Promise<StepReport> {
+  /** One closed minute: the Runner's step, then its new fills through the outbox into the account (`again`: see below). */
+  async step(t: number, candles: Minute['candles'], again = false): Promise<StepReport> {
     if (this.stopped) return { placed: [], events: [], stopped: this.stopped };
     this.runner.step(t, candles);
     const events = this.newBlocked();
@@ -79,9 +79,11 @@ export class BotSession {
     let placed: PaperOrder[] = [];
     if (orders.length > 0) {
       await this.fenced(events, async () => {
-        const rows = orders.map((o) => ({ key: o.key, minute: o.minute, request: { ...o.request } }));
-        await this.opts.bots.putOrders(this.bot.user_id, this.bot.id, this.opts.token, this.opts.now(), rows);
-        placed = await this.send(orders, events);
+        // `again`: the minute a crash may have cut short; rows already written are not written twice, placed ones not sent
+        const had = again ? await Promise.all(orders.map((o) => this.opts.bots.orderByKey(this.bot.user_id, this.bot.id, o.key))) : [];
+        const rows = orders.filter((_, i) => !had[i]).map((o) => ({ key: o.key, minute: o.minute, request: { ...o.request } }));
+        if (rows.length > 0) await this.opts.bots.putOrders(this.bot.user_id, this.bot.id, this.opts.token, this.opts.now(), rows);
+        placed = await this.send(orders.filter((_, i) => had[i]?.status !== 'placed' && had[i]?.status !== 'failed'), events);
       });
     }
     await this.flush(events);
@@ -89,12 +91,13 @@ export class BotSession {
   }
 
   /** Stored minutes through the Runner with execution off: the orders it would have produced, nothing written or placed. */
-  replay(minutes: readonly Minute[]): Outgoing[] {
+  replay(minutes: readonly Minute[], after?: (t: number) => void): Outgoing[] {
     const out: Outgoing[] = [];
     for (const m of minutes) {
       this.runner.step(m.t, m.candles);
       this.newBlocked();
       out.push(...this.newOrders(m.t));
+      after?.(m.t);
     }
     return out;
   }
@@ -103,12 +106,15 @@ export class BotSession {
    * After a restart, on a fresh session: replay the stored minutes, reconcile with the outbox and
    * the account's orders tagged with the bot (bots.md 9); on a disagreement the bot goes to
    * needs_review and trades nothing; else the pending orders the account has are marked placed and
-   * the others placed (the account's fence refuses any it already holds).
+   * the others placed (the account's fence refuses any it already holds). With `since`, only the
+   * outbox rows decided in [since, until) count (the bot's current segment of the day, without the
+   * minute the caller steps again). `after(t)` runs after each replayed minute (the commands the
+   * bot was given then: pause, flatten).
    */
-  async recover(minutes: readonly Minute[], accountOrders: readonly PaperOrder[]): Promise<Reconciled> {
+  async recover(minutes: readonly Minute[], accountOrders: readonly PaperOrder[], since = -Infinity, until = Infinity, after?: (t: number) => void): Promise<Reconciled> {
     if (this.runner.minutes > 0) throw new Error('recover runs on a fresh session, before any step');
-    const replayed = this.replay(minutes);
-    const outbox = await this.opts.bots.orders(this.bot.user_id, this.bot.id);
+    const replayed = this.replay(minutes, after);
+    const outbox = (await this.opts.bots.orders(this.bot.user_id, this.bot.id)).filter((r) => r.minute >= since && r.minute < until);
     const r = reconcile(replayed, outbox, accountOrders);
     const events: NewBotEvent[] = [];
     if (!r.ok) {
