@@ -21,8 +21,8 @@ const longAfter400: Strategy = {
   onBar: (ctx) => target(ctx.quantity),
 };
 
-/** Three sessions of minutes, the price stepping a paisa a minute (Mon 23 and Tue 24 Nov warm; Wed 25 the range). */
-const days = ['2026-11-23', '2026-11-24', '2026-11-25'];
+/** Three sessions of minutes, the price stepping a paisa a minute (Fri 20 and Mon 23 Nov warm; Wed 25 the range; Tue 24 a holiday). */
+const days = ['2026-11-20', '2026-11-23', '2026-11-25'];
 const series = (): Candle[] =>
   days.flatMap((d, k) => flat(d, '09:15', 375, 100).map((c, i) => {
     const p = c.open + k * 375 + i;
@@ -44,6 +44,9 @@ describe('Runner.warm', () => {
     const all = await minutesOf(feed());
     for (const m of all.slice(0, 750)) run.warm(m.t, m.candles);
     expect(run.symbols[0]!.bot.warm).toBe(true);
+    // the ATR the exits ride on is warm too
+    expect(fresh.symbols[0]!.bot.atr(14)).toBeNull();
+    expect(run.symbols[0]!.bot.atr(14)).toBeGreaterThan(0);
     expect(run.account.state()).toEqual(fresh.account.state());
     expect([...run.account.orders.values()]).toEqual([]);
     expect(run.account.trades).toEqual([]);
@@ -68,7 +71,7 @@ describe('Runner.warm', () => {
   it("a long warm-up decides from the day's first bar after two warm days, and not without them", async () => {
     expect(warmDays(longAfter400, {})).toBe(2);
     const cold = await runStrategy(spec, longAfter400, {}, feed());
-    const warm = await runStrategy({ ...spec, warmFrom: '2026-11-23' }, longAfter400, {}, feed());
+    const warm = await runStrategy({ ...spec, warmFrom: '2026-11-20' }, longAfter400, {}, feed());
     expect(cold.orders).toEqual([]);
     // decided at the close of 09:15-09:16 (the day's first bar), bought at the next minute's open
     expect(warm.fills.map((f) => ({ side: f.transaction_type, quantity: f.quantity, at: f.filled_at }))).toEqual([{ side: 'BUY', quantity: 10, at: Date.parse('2026-11-25T09:16:00+05:30') }]);
@@ -76,7 +79,7 @@ describe('Runner.warm', () => {
     expect(warm.feed_digest).toBe(cold.feed_digest);
     expect(warm.equity[0]).toEqual(cold.equity[0]);
     // one warm day (375 bars) is not enough for 400: the 26th bar of the day is the first decided
-    const short = await runStrategy({ ...spec, warmFrom: '2026-11-24' }, longAfter400, {}, feed());
+    const short = await runStrategy({ ...spec, warmFrom: '2026-11-23' }, longAfter400, {}, feed());
     expect(short.fills.map((f) => f.filled_at)).toEqual([Date.parse('2026-11-25T09:41:00+05:30')]);
   });
 
@@ -86,7 +89,7 @@ describe('Runner.warm', () => {
     for (const m of all.slice(0, 750)) run.warm(m.t, m.candles);
     for (const m of all.slice(750)) run.step(m.t, m.candles);
     run.finish();
-    const r = await runStrategy({ ...spec, warmFrom: '2026-11-23' }, longAfter400, {}, feed());
+    const r = await runStrategy({ ...spec, warmFrom: '2026-11-20' }, longAfter400, {}, feed());
     // (ids end in two random digits)
     const noIds = ({ order_id: _o, trade_id: _t, ...rest }: (typeof r.fills)[number]) => rest;
     expect(r.fills.map(noIds)).toEqual(run.account.trades.map(noIds));

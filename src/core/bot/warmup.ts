@@ -15,8 +15,12 @@ import type { Minute } from './session.js';
  * backtest of the day starts its feed at them (warmFrom), so both take the same decisions.
  */
 
-/** At most this many trading days (a day-timeframe strategy's long warm-up is not met in full). */
-export const MAX_WARM_DAYS = 5;
+/**
+ * At most this many trading days: enough for every built-in at its defaults (SuperTrend 10 on
+ * 15-minute bars declares 142 bars: 6 sessions of 25); a longer warm-up (a day timeframe) is not
+ * met in full, and the bot decides once its warm-up has passed during its days.
+ */
+export const MAX_WARM_DAYS = 6;
 const DAY_MS = 86_400_000;
 
 /**
