@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxFeed } from '../../src/core/backtest/feed-sandbox.js';
 import { feedFrom, runBacktest } from '../../src/core/backtest/run.js';
+import { parseOrderKey } from '../../src/core/bot/keys.js';
 import { BotSession, botOrders, type Minute } from '../../src/core/bot/session.js';
 import { botSpec, fillsOf } from '../../src/core/bot/spec.js';
 import type { BotConfig } from '../../src/core/bot/types.js';
@@ -89,6 +90,13 @@ describe.each(['memory', 'sqlite'] as const)('a warmed bot session on the %s sto
     const orders = await d.orders();
     expect(asFills(orders)).toEqual(bt.fills.map((f) => ({ side: f.transaction_type, quantity: f.quantity, price: f.price })));
     expect(orders.every((o) => o.status === 'COMPLETE')).toBe(true);
+    // each keyed by the minute the book filled it in, placed at that minute's close
+    orders.forEach((o, i) => {
+      const minute = parseOrderKey(o.bot_key!).minute;
+      expect(bt.fills[i]!.filled_at - minute).toBeGreaterThanOrEqual(0);
+      expect(bt.fills[i]!.filled_at - minute).toBeLessThanOrEqual(60_000);
+      expect(o.placed_at).toBe(minute + 60_000);
+    });
     expect(s.stopped).toBeNull();
   });
 
