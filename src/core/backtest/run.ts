@@ -46,9 +46,17 @@ export function minutesIn(from: string, to: string, symbols: number): number {
   return days * 375 * symbols;
 }
 
+/** The first IST date a spec's feed must give minutes of: its warm-up start, else its range's. */
+export function feedFrom(spec: Pick<BacktestSpec, 'from' | 'warmFrom'>): string {
+  return spec.warmFrom ?? spec.from;
+}
+
 function checkSpec(spec: BacktestSpec, feed: BarFeed): void {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(spec.from) || !/^\d{4}-\d{2}-\d{2}$/.test(spec.to) || spec.from > spec.to) {
     throw new UsageError(`the range ${spec.from} to ${spec.to} is not two dates YYYY-MM-DD, the first not after the second`);
+  }
+  if (spec.warmFrom !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(spec.warmFrom) || !(spec.warmFrom < spec.from))) {
+    throw new UsageError(`the warm-up start ${spec.warmFrom} is not a date YYYY-MM-DD before the range's start ${spec.from}`, 'give warmFrom before from, or leave it out');
   }
   if (feed.instruments.length !== spec.symbols.length) throw new UsageError(`the feed has ${feed.instruments.length} instruments for ${spec.symbols.length} symbols (${spec.symbols.join(', ')})`);
   const z = spec.sizing;
@@ -73,6 +81,8 @@ export async function runStrategy(spec: BacktestSpec, strategy: Strategy, params
   const runner = new Runner(spec, strategy, params, feed.instruments, feed.band ? { band: feed.band.bind(feed) } : {});
   const lo = Date.parse(`${spec.from}T00:00:00+05:30`);
   const hi = Date.parse(`${spec.to}T00:00:00+05:30`) + 86_400_000;
+  // the warm-up days' minutes (none without warmFrom) only warm the strategies up
+  const warmLo = Date.parse(`${feedFrom(spec)}T00:00:00+05:30`);
   const total = Math.max(1, minutesIn(spec.from, spec.to, 1));
   const step = Math.max(1, Math.ceil(total / 100));
   let done = 0;
@@ -81,6 +91,11 @@ export async function runStrategy(spec: BacktestSpec, strategy: Strategy, params
   let group: Array<{ token: number; candle: Candle }> = [];
   const flush = (): void => {
     if (group.length === 0) return;
+    if (t < lo) {
+      runner.warm(t, group);
+      group = [];
+      return;
+    }
     runner.step(t, group);
     group = [];
     done++;
@@ -93,7 +108,7 @@ export async function runStrategy(spec: BacktestSpec, strategy: Strategy, params
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('backtest aborted');
     for (const item of batch) {
       const ct = item.candle.t;
-      if (ct < lo || ct >= hi) continue;
+      if (ct < warmLo || ct >= hi) continue;
       if (ct !== t) {
         flush();
         t = ct;

@@ -120,6 +120,8 @@ export class Runner {
   /** The minute openMinute placed the queued orders of, and for which instruments. */
   private openedAt = Number.NaN;
   private readonly opened = new Set<number>();
+  /** The last minute warm() took (warm-up minutes come before the first step, in time order). */
+  private warmedTo = -Infinity;
 
   constructor(
     readonly spec: BacktestSpec,
@@ -187,6 +189,25 @@ export class Runner {
         this.exposed++;
         break;
       }
+    }
+  }
+
+  /**
+   * A minute before the run (a bot's warm-up days, a spec's warmFrom): into each symbol's strategy
+   * instance and its ATRs exactly as step's decide phase does, with the decisions dropped. Nothing
+   * is queued or placed; the account, the digest, the minutes counted and the run's clock are
+   * untouched. Minutes in time order, all before the first step (or openMinute).
+   */
+  warm(t: number, candles: ReadonlyArray<{ token: number; candle: Candle }>): void {
+    if (this.last !== -Infinity) throw new RangeError(`warm-up minutes come before the first step (${new Date(t).toISOString()} after the run began)`);
+    if (!(t > this.warmedTo)) throw new RangeError(`warm-up minutes must come in time order (${new Date(t).toISOString()} after ${new Date(this.warmedTo).toISOString()})`);
+    this.warmedTo = t;
+    const list = candles.length > 1 ? [...candles].sort((a, b) => a.token - b.token) : candles;
+    for (const { token, candle: c } of list) {
+      const s = this.byToken.get(token);
+      if (!s) continue;
+      const bar: Bar = { time: c.t + MINUTE, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
+      s.bot.push(bar, this.account.quantity(s.key), (b) => this.sizeFor(b));
     }
   }
 

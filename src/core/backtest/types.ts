@@ -15,6 +15,8 @@ import type { RunnerRisk } from './risk.js';
  * - `risk` on the spec (optional): the Runner's risk controls (risk.ts); refusals and run-wide notes
  *   (symbol "*": a day-loss limit reached, a halt, a flatten) in `blocked`.
  * - `RunOptions` (run.ts) takes the run id, the time it ran and a clock for elapsed_ms from the face.
+ * - `warmFrom` on the spec (optional): the feed's minutes of [warmFrom, from) only warm the
+ *   strategies up (Runner.warm); absent, the result and its hash are as before it existed.
  */
 
 /**
@@ -42,6 +44,12 @@ export interface BacktestSpec {
   /** IST dates, inclusive, "YYYY-MM-DD". */
   from: string;
   to: string;
+  /**
+   * An IST date before `from`: the minutes of [warmFrom, from) go only into the strategies (their
+   * indicators and declared warm-up; no order, no account change), so decisions can start at
+   * `from`'s first bars. The feed must start at it (feedFrom in run.ts). Absent: no warm-up days.
+   */
+  warmFrom?: string;
   /** Shares per entry, or rupees per entry (quantity = floor(capital / entry price)). */
   sizing: { quantity: number } | { capital: Paise };
   product: Extract<Product, 'MIS' | 'CNC'>;

@@ -90,6 +90,17 @@ export class BotSession {
     return { placed, events, stopped: this.stopped };
   }
 
+  /**
+   * The warm-up days' minutes (warmup.ts: warmFromOf, warmMinutes) into the strategies, before
+   * anything else on a fresh session: warm, then recover (or step). Nothing is placed, written or
+   * counted; the day's first bars can then decide, as botSpec(config, date, fills, { warm: true })
+   * does in a backtest.
+   */
+  warm(minutes: readonly Minute[]): void {
+    if (this.runner.minutes > 0) throw new Error('warm runs on a fresh session, before recover or any step');
+    for (const m of minutes) this.runner.warm(m.t, m.candles);
+  }
+
   /** Stored minutes through the Runner with execution off: the orders it would have produced, nothing written or placed. */
   replay(minutes: readonly Minute[], after?: (t: number) => void): Outgoing[] {
     const out: Outgoing[] = [];

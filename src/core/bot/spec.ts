@@ -2,6 +2,7 @@ import { riskOf } from '../backtest/risk.js';
 import type { BacktestSpec, FillSettings } from '../backtest/types.js';
 import type { PaperConfig } from '../paper/config.js';
 import type { BotConfig } from './types.js';
+import { warmFromOf } from './warmup.js';
 
 /**
  * The capital of a bot's private book (₹1 crore): large enough that the book never refuses an
@@ -16,17 +17,26 @@ export const BOT_BOOK_CAPITAL = 1_00_00_000_00;
  */
 export const MIS_SQUARE_OFF = '15:10';
 
+export interface BotSpecOptions {
+  /**
+   * With the warm-up days (warmup.ts) as warmFrom: the backtest of a session warmed with those
+   * days' minutes (BotSession.warm), its feed built from warmFrom (run.ts feedFrom).
+   */
+  warm?: boolean;
+}
+
 /**
  * The backtest spec of a bot's day: the Runner a paper bot steps is the Runner a backtest of the
  * same minutes runs (and `algo bot parity` compares them through this one function).
  */
-export function botSpec(config: BotConfig, date: string, fills: FillSettings): BacktestSpec {
+export function botSpec(config: BotConfig, date: string, fills: FillSettings, opts: BotSpecOptions = {}): BacktestSpec {
   return {
     strategy: config.strategy,
     params: config.params,
     symbols: [...config.symbols],
     from: date,
     to: date,
+    ...(opts.warm ? { warmFrom: warmFromOf(config, date) } : {}),
     sizing: config.sizing,
     product: config.product,
     exits: config.exits,
