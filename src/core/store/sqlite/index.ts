@@ -282,10 +282,11 @@ class SqliteStore implements SqlitePaperStore {
     const version = previousVersion + 1;
     const meta = { ...change.meta, version };
     s.putMeta.run(uid, version, JSON.stringify(meta));
-    this.#log.add(uid, version, change);
     const orders: Written['orders'] = [];
+    const orderTexts: string[] = [];
     for (const o of change.orders ?? []) {
       const text = JSON.stringify(o);
+      orderTexts.push(text);
       if (OPEN_STATUSES.includes(o.status)) {
         const seq = s.putOpenOrder.get(uid, o.order_id, o.status, o.placed_at, text) as number;
         orders.push({ id: o.order_id, open: { seq, doc: jsonCopy(o) } });
@@ -301,13 +302,17 @@ class SqliteStore implements SqlitePaperStore {
     }
     const deletedPositions = change.deletePositions ?? [];
     for (const key of deletedPositions) s.deletePosition.run(uid, key);
-    for (const t of change.trades ?? []) this.#addTrade(uid, t);
+    const tradeTexts = (change.trades ?? []).map((t) => this.#addTrade(uid, t));
+    this.#log.add(uid, version, orderTexts, tradeTexts);
     return { meta: jsonCopy(meta), orders, positions, deletedPositions };
   }
 
-  #addTrade(uid: string, t: PaperTrade): void {
+  /** Insert a trade; answers its JSON text. */
+  #addTrade(uid: string, t: PaperTrade): string {
     try {
-      this.#s.addTrade.run(uid, t.trade_id, t.order_id, t.filled_at, JSON.stringify(t));
+      const text = JSON.stringify(t);
+      this.#s.addTrade.run(uid, t.trade_id, t.order_id, t.filled_at, text);
+      return text;
     } catch (err) {
       const code = sqliteCode(err);
       if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw refusedChange(uid, `trade ${t.trade_id} already exists`);

@@ -137,6 +137,19 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, bot_id)
       ) WITHOUT ROWID;
     `),
+  // The paper change log (src/core/store/sqlite/changes.ts): one row per commit that wrote orders
+  // or trades, for the per-user stream's exact resume. A rowid table: its rows hold the commit's
+  // docs, too long for a WITHOUT ROWID b-tree's cells.
+  (db) =>
+    db.exec(`
+      CREATE TABLE paper_changes (
+        seq INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        UNIQUE (user_id, version)
+      );
+    `),
 ];
 
 function schemaVersion(db: Db): number {
