@@ -276,3 +276,42 @@ describe.each(['memory', 'sqlite'] as const)('a bot session on the %s store over
     expectSameAsBacktest(await d.accountOrders(rec), await backtestOf(config(), d.fills));
   });
 });
+
+describe('a live bot session: the stale-bar guard and orders per second', () => {
+  /** A live session (with real time for pacing) on the memory store. */
+  async function live(cfg: BotConfig, d: ReturnType<typeof desk>) {
+    const rec = await d.bot('Live', cfg);
+    const lease = (await d.bots.acquireLease(U, rec.id, 'live', d.clock.now(), DAY_MS))!;
+    let real = 5_000_000;
+    const waits: number[] = [];
+    const pace = { now: () => real, wait: async (ms: number) => void (waits.push(ms), (real += ms)) };
+    const s = new BotSession({ bot: rec, instruments, fills: d.fills, bots: d.bots, token: lease.token, place: (req, price, fence) => d.service.placeFenced(U, req, price, fence), now: () => d.clock.now(), date: DATE, pace });
+    return { rec, s, waits };
+  }
+
+  it('sends at most maxOrdersSecond orders a second: the reversal minute (an exit and an entry) waits a second for its second order; the fills are the backtest\'s', async () => {
+    const d = desk('memory');
+    const cfg = config(10, { risk: { maxOrdersSecond: 1 } });
+    const { rec, s, waits } = await live(cfg, d);
+    for (const m of minutes) await d.step([s], m);
+    const orders = await d.accountOrders(rec);
+    expectSameAsBacktest(orders, await backtestOf(cfg, d.fills));
+    // one wait per order sent within a second of the one before it: every order after the first, as pacing's real time stands still between minutes
+    expect(waits.length).toBe(orders.length - 1);
+    expect(waits.every((w) => w === 1000)).toBe(true);
+  });
+
+  it('refuses entries decided on a minute that reached it more than staleAfterMs after its close, and says so; exits are still taken', async () => {
+    const d = desk('memory');
+    const cfg = config(10, { risk: { staleAfterMs: 30_000 } });
+    const { rec, s } = await live(cfg, d);
+    for (const m of minutes) {
+      d.clock.set(m.t + 60_000 + 45_000); // each minute reaches the bot 45 s after its close
+      await s.step(m.t, m.candles);
+    }
+    expect(await d.accountOrders(rec)).toEqual([]);
+    const blocked = (await d.bots.events(U, { botId: rec.id })).filter((e) => e.kind === 'blocked');
+    expect(blocked.length).toBeGreaterThan(0);
+    expect(blocked.some((e) => /the bar is stale: it arrived 45000 ms after its close \(the guard is 30000 ms\)/.test(e.message))).toBe(true);
+  });
+});

@@ -23,9 +23,14 @@ export interface RunnerRisk {
   maxOrdersDay?: number;
   /** An entry decided on a bar that arrived more than this after its close is refused (see Runner.setReceivedAt). */
   staleAfterMs?: number;
+  /**
+   * A live bot's orders sent per second (src/core/bot/pace.ts): a pause before sending, never a
+   * refusal, so the Runner ignores it (a backtest has no seconds to spread orders over).
+   */
+  maxOrdersSecond?: number;
 }
 
-const KEYS = ['squareOff', 'noEntriesAfter', 'maxQuantity', 'maxExposure', 'maxLossDay', 'cooldownBars', 'maxOrdersDay', 'staleAfterMs'] as const;
+const KEYS = ['squareOff', 'noEntriesAfter', 'maxQuantity', 'maxExposure', 'maxLossDay', 'cooldownBars', 'maxOrdersDay', 'staleAfterMs', 'maxOrdersSecond'] as const;
 
 /** The MIS square-off of the engine (Zerodha's own), minute of the IST day. */
 const ENGINE_SQUARE_OFF = 15 * 60 + 20;
@@ -72,6 +77,7 @@ export function riskOf(json: unknown): RunnerRisk {
   if (o.cooldownBars !== undefined) out.cooldownBars = whole('cooldownBars', o.cooldownBars, 0, 'bars');
   if (o.maxOrdersDay !== undefined) out.maxOrdersDay = whole('maxOrdersDay', o.maxOrdersDay, 1, 'entries');
   if (o.staleAfterMs !== undefined) out.staleAfterMs = whole('staleAfterMs', o.staleAfterMs, 1, 'milliseconds');
+  if (o.maxOrdersSecond !== undefined) out.maxOrdersSecond = whole('maxOrdersSecond', o.maxOrdersSecond, 1, 'orders');
   return out;
 }
 

@@ -9,6 +9,7 @@ import type { Fence, FencedResult } from '../paper/fenced.js';
 import type { OrderRequest, PaperOrder, PaperTrade } from '../paper/types.js';
 import { orderKey } from './keys.js';
 import { reconcile, type Reconciled, type ReplayedOrder } from './reconcile.js';
+import { Pacer, type PaceClock } from './pace.js';
 import { botSpec } from './spec.js';
 import { ConflictError, StaleLeaseError, type BotStore } from './store.js';
 import type { BotRecord, BotStatus, NewBotEvent } from './types.js';
@@ -30,6 +31,8 @@ export interface BotSessionOptions {
   /** The IST date the session trades (default: now()'s). */
   date?: string;
   band?: RunnerOptions['band'];
+  /** Live (absent in a replay or a test of decisions): real time for the orders-per-second pacing, and the stale-bar guard on. */
+  pace?: PaceClock;
 }
 
 export interface Minute {
@@ -62,17 +65,23 @@ export class BotSession {
   private readonly bot: BotRecord;
   private trades = 0;
   private blocked = 0;
+  private readonly pacer: Pacer | null;
 
   constructor(private readonly opts: BotSessionOptions) {
     this.bot = opts.bot;
     const spec = botSpec(opts.bot.config, opts.date ?? istDate(opts.now()), opts.fills);
     const strategy = strategyOf(spec.strategy);
     this.runner = new Runner(spec, strategy, paramsOf(strategy, spec.params), opts.instruments, opts.band ? { band: opts.band } : {});
+    const perSecond = spec.risk?.maxOrdersSecond;
+    this.pacer = perSecond !== undefined && opts.pace ? new Pacer(perSecond, opts.pace) : null;
   }
 
   /** One closed minute: the Runner's step, then its new fills through the outbox into the account (`again`: see below). */
   async step(t: number, candles: Minute['candles'], again = false): Promise<StepReport> {
     if (this.stopped) return { placed: [], events: [], stopped: this.stopped };
+    // live: the stale-bar guard reads when (on the market's clock) the minute reached the bot; a
+    // minute stepped again after a crash is a replay
+    if (this.opts.pace && !again) this.runner.setReceivedAt(this.opts.now());
     this.runner.step(t, candles);
     const events = this.newBlocked();
     const orders = this.newOrders(t);
@@ -163,6 +172,7 @@ export class BotSession {
         continue;
       }
       const fence = { botId: this.bot.id, token: this.opts.token, key: o.key };
+      await this.pacer?.next();
       let r: FencedResult;
       try {
         r = await place(o.request, o.request.price!, fence);
