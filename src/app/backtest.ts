@@ -138,11 +138,12 @@ export const newRunId = (): string => `bt-${randomBytes(4).toString('hex')}`;
 
 /** The profile's feed: the sandbox's market in process on the connect plan, else Kite's historical API (cached). */
 async function feedFor(ctx: AppContext, sandbox: boolean, spec: BacktestSpec, cache: BacktestStore, closers: Array<() => Promise<void>>, onFeed?: (s: string) => void): Promise<BarFeed> {
-  const { sandboxMarket, sandboxOverHttp, kiteMarket } = await import('./market.js');
+  const [{ sandboxMarket, sandboxOverHttp, kiteMarket }, { feedFrom }] = await Promise.all([import('./market.js'), import('../core/backtest/run.js')]);
+  const from = feedFrom(spec); // with the warm-up days (BacktestSpec.warmFrom)
   if (sandbox && !sandboxOverHttp(ctx.settings)) {
     const { sandboxFeed } = await import('../core/backtest/feed-sandbox.js');
     onFeed?.('sandbox');
-    return sandboxFeed(await sandboxMarket(ctx.settings, ctx.clock), spec.symbols, spec.from, spec.to, ctx.clock);
+    return sandboxFeed(await sandboxMarket(ctx.settings, ctx.clock), spec.symbols, from, spec.to, ctx.clock);
   }
   const [{ openKite }, { kiteFeed }] = await Promise.all([import('./kite-env.js'), import('../core/backtest/feed-kite.js')]);
   const kite = await openKite(ctx);
@@ -150,5 +151,5 @@ async function feedFor(ctx: AppContext, sandbox: boolean, spec: BacktestSpec, ca
   const source = sandbox ? `sandbox:${kite.env.apiRoot}` : 'kite';
   onFeed?.(source);
   const market = await kiteMarket(kite.client, ctx.settings, ctx.clock, undefined, sandbox ? 'sandbox' : 'live');
-  return kiteFeed(market, spec.symbols, spec.from, spec.to, { cache, source, clock: ctx.clock });
+  return kiteFeed(market, spec.symbols, from, spec.to, { cache, source, clock: ctx.clock });
 }

@@ -5,8 +5,10 @@ import { BarLog } from '../core/bot/bar-log.js';
 import { parseOrderKey } from '../core/bot/keys.js';
 import type { MinuteGroup } from '../core/bot/live-bars.js';
 import { botSpec } from '../core/bot/spec.js';
+import type { Minute } from '../core/bot/session.js';
 import type { BotEvent, BotRecord } from '../core/bot/types.js';
-import { UsageError } from '../core/errors.js';
+import { cachedHistory, type History } from '../core/bot/warmup.js';
+import { describeError, UsageError } from '../core/errors.js';
 import { formatIst, istDate } from '../core/ist.js';
 import type { Instrument } from '../core/market/types.js';
 import { toRupees } from '../core/money.js';
@@ -62,6 +64,11 @@ export interface ParityOptions {
   /** The market's source name (BarLog keeps its minutes under live:<source>). */
   source: string;
   band?: BarFeed['band'];
+  /**
+   * The warm-up days' minutes, as the host warmed the bot (BotHostOptions.history); default the
+   * store's candle cache under `source`, where the host's history left them.
+   */
+  history?: History;
 }
 
 /** One fill, as both sides are compared. */
@@ -88,10 +95,27 @@ export async function botParity(store: Store, userId: string, bot: BotRecord, da
   for (const s of segments) minutes.push(...(await log.minutes(tokens, date, s.from, s.to)));
   const { fills: botFills, shared } = await botSide(store, userId, bot.id, date, events);
   if (minutes.length === 0 && botFills.length === 0) throw new UsageError(`bot ${bot.name} has no live minutes logged on ${date}`, 'give a date the bot ran: algo bot logs NAME shows its sessions');
-  const feed: BarFeed = { instruments: opts.instruments, async *batches() { yield minutes.flatMap((m) => m.candles); }, ...(opts.band ? { band: opts.band } : {}) };
-  const result = await runBacktest(botSpec(bot.config, date, fills), feed);
+  const spec = botSpec(bot.config, date, fills);
+  const history = opts.history ?? cachedHistory(opts.instruments, { cache: store.backtests, source: opts.source });
+  const { warm, notes } = await warmOf(events, date, () => history(bot.config.symbols, spec.warmFrom!, date));
+  const feed: BarFeed = { instruments: opts.instruments, async *batches() { yield [...warm, ...minutes].flatMap((m) => m.candles); }, ...(opts.band ? { band: opts.band } : {}) };
+  const result = await runBacktest(spec, feed);
   const bt = backtestSide(result);
-  return { bot_id: bot.id, name: bot.name, date, segments, minutes: minutes.length, backtest_fills: bt.length, bot_fills: botFills.length, differences: diff(bt, botFills, shared), notes: [...configNote(bot, date), ...[...shared].map(sharedNote)] };
+  return { bot_id: bot.id, name: bot.name, date, segments, minutes: minutes.length, backtest_fills: bt.length, bot_fills: botFills.length, differences: diff(bt, botFills, shared), notes: [...configNote(bot, date), ...notes, ...[...shared].map(sharedNote)] };
+}
+
+/**
+ * The warm-up minutes the backtest starts with: none when the host ran the bot cold that day (its
+ * 'warmup' event, data.cold), else the history's (none, with a note, when they are not to be had).
+ */
+async function warmOf(events: readonly BotEvent[], date: string, history: () => Promise<Minute[]>): Promise<{ warm: Minute[]; notes: string[] }> {
+  const cold = events.find((e) => e.kind === 'warmup' && e.data?.cold === true && e.data?.date === date);
+  if (cold) return { warm: [], notes: [`the bot ran cold on ${date} (no history for its warm-up days: ${String(cold.data!.reason)}), so the backtest runs cold too`] };
+  try {
+    return { warm: await history(), notes: [] };
+  } catch (err) {
+    return { warm: [], notes: [`the backtest ran cold: its warm-up days are not to be had (${describeError(err)}), while the bot was warmed, so they may differ`] };
+  }
 }
 
 /** The store keeps only the current config: one edited after the day is not the config that ran then. */

@@ -5,6 +5,7 @@ import { BarLog } from '../core/bot/bar-log.js';
 import { BotHost, type HostEvent } from '../core/bot/host.js';
 import { MinuteBars } from '../core/bot/live-bars.js';
 import { fillsOf } from '../core/bot/spec.js';
+import { marketHistory } from '../core/bot/warmup.js';
 import type { Clock } from '../core/clock.js';
 import type { Settings } from '../core/config.js';
 import type { MarketData } from '../core/market/types.js';
@@ -21,7 +22,11 @@ export interface BotRunnerOptions {
   store: PaperStore;
   /** A streaming market (its quotes build the minutes). */
   market: MarketData;
-  /** The market's name for the BarLog ('sandbox' or 'live'). */
+  /**
+   * The market's name, as the backtest feeds name it ('sandbox' in process, 'sandbox:<api root>',
+   * 'kite'): the BarLog keeps the minutes under live:<source>, and the warm-up days are Kite's
+   * historical minutes (or the sandbox's) cached in the store under <source>, as `algo bot parity` reads them.
+   */
   source: string;
   service: PaperService;
   clock: Clock;
@@ -60,6 +65,7 @@ export class BotRunner {
     // a lease is market time, but must outlast a real second's hiccup on a fast clock
     const leaseMs = opts.leaseMs ?? Math.max(LEASE_MS, MIN_LEASE_REAL_MS * speed);
     this.holder = opts.holder ?? holderId();
+    const history = marketHistory(opts.market, { cache: opts.store.backtests, source: opts.source, clock: opts.clock });
     // three passes per lease, four per market minute, at most one a real second
     this.everyMs = Math.max(20, Math.min(1000, leaseMs / 3 / speed, 60_000 / 4 / speed));
     this.host = new BotHost({
@@ -70,6 +76,7 @@ export class BotRunner {
       instruments: (_userId, symbols) => resolveInstruments(opts.market, symbols),
       place: (userId) => (req, price, fence) => opts.service.placeFenced(userId, req, price, fence),
       fills: () => fillsOf(opts.service.config),
+      history: (_userId, symbols, from, until) => history(symbols, from, until),
       barLog: new BarLog(opts.store.backtests, opts.source),
       now: () => opts.clock.now(),
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
@@ -134,6 +141,8 @@ export interface OpenBotRunnerOptions {
   /** The market is the sandbox's, computed in process. */
   market: MarketData;
   sandbox: boolean;
+  /** The market's name (BotRunnerOptions.source); default 'sandbox' on the sandbox, else 'kite'. */
+  source?: string;
   users(): Promise<string[]>;
   speed?: number;
   onEvent?(e: HostEvent): void;
@@ -147,7 +156,7 @@ export async function botRunner(opts: OpenBotRunnerOptions): Promise<BotRunner> 
   return new BotRunner({
     store: opts.store,
     market: opts.market,
-    source: opts.sandbox ? 'sandbox' : 'live',
+    source: opts.source ?? (opts.sandbox ? 'sandbox' : 'kite'),
     service,
     clock: opts.clock,
     users: opts.users,
@@ -176,17 +185,19 @@ export async function openProfileBotRunner(ctx: AppContext, opts: { speed?: numb
   };
   try {
     let market: MarketData;
+    let source = 'sandbox';
     if (session.sandbox && !sandboxOverHttp(ctx.settings)) market = await streamingSandbox(ctx.settings, ctx.clock, opts.speed);
     else {
       const { openKite } = await import('./kite-env.js');
       const kite = await openKite(ctx);
       closers.push(() => kite.close());
       market = await paperMarket(kite, ctx.settings, ctx.clock, { apiKey: kite.session.api_key, accessToken: kite.session.access_token, root: kite.env.tickerUrl });
+      source = session.sandbox ? `sandbox:${kite.env.apiRoot}` : 'kite';
     }
     const store = await openStore(ctx.settings.store);
     closers.push(() => store.close());
     const userId = session.user_id;
-    const runner = await botRunner({ store, settings: ctx.settings, clock: ctx.clock, market, sandbox: session.sandbox, users: async () => [userId], ...opts });
+    const runner = await botRunner({ store, settings: ctx.settings, clock: ctx.clock, market, sandbox: session.sandbox, source, users: async () => [userId], ...opts });
     return { runner, userId, close };
   } catch (e) {
     await close();

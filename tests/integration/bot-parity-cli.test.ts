@@ -7,6 +7,7 @@ import { sandboxFeed } from '../../src/core/backtest/feed-sandbox.js';
 import { BarLog } from '../../src/core/bot/bar-log.js';
 import { BotSession, type Minute } from '../../src/core/bot/session.js';
 import { fillsOf } from '../../src/core/bot/spec.js';
+import { marketHistory, warmFromOf } from '../../src/core/bot/warmup.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { parseIst } from '../../src/core/ist.js';
 import { PaperService } from '../../src/core/paper/service.js';
@@ -37,19 +38,25 @@ async function algo(args: string[], clock = CLOCK) {
   return { code, out: io.out(), err: io.err() };
 }
 
-/** Run the bot over the sandbox day on the CLI's store file: a session event, each minute logged then stepped. */
+/**
+ * Run the bot over the sandbox day on the CLI's store file, as the host does: warmed from the
+ * runner's history (the sandbox's minutes, cached in the store, where the CLI reads them back), a
+ * session event, each minute logged then stepped.
+ */
 async function runDay(name: string): Promise<void> {
   const store = openSqliteStore(dbFile);
   try {
     const clock = new ManualClock(parseIst(`${DATE} 09:00:00`));
     const market = new SandboxMarketData(createMarket({}), clock);
-    const feed = await sandboxFeed(new SandboxMarketData(createMarket({}), new ManualClock(parseIst(`${DATE} 18:00:00`))), SYMBOLS, DATE, DATE);
+    const evening = new SandboxMarketData(createMarket({}), new ManualClock(parseIst(`${DATE} 18:00:00`)));
+    const feed = await sandboxFeed(evening, SYMBOLS, DATE, DATE);
     const minutes = new Map<number, Array<Minute['candles'][number]>>();
     for await (const batch of feed.batches()) for (const item of batch) minutes.set(item.candle.t, [...(minutes.get(item.candle.t) ?? []), item]);
     const service = new PaperService({ store, market, clock, onError: (e) => { throw e; } });
     const bot = (await store.bots.get(U, name))!;
     const lease = (await store.bots.acquireLease(U, bot.id, 'runner-1', clock.now(), 86_400_000))!;
     const session = new BotSession({ bot, instruments: feed.instruments, fills: fillsOf(service.config), bots: store.bots, token: lease.token, place: (req, price, fence) => service.placeFenced(U, req, price, fence), now: () => clock.now(), date: DATE });
+    session.warm(await marketHistory(evening, { cache: store.backtests, source: 'sandbox', clock })(SYMBOLS, warmFromOf(bot.config, DATE), DATE));
     const log = new BarLog(store.backtests, 'sandbox');
     const all: Minute[] = [...minutes].map(([t, candles]) => ({ t, candles }));
     await store.bots.appendEvents(U, [{ bot_id: bot.id, at: clock.now(), kind: 'session', message: 'session', data: { from: all[0]!.t } }]);

@@ -6,6 +6,7 @@ import { BarLog } from '../../src/core/bot/bar-log.js';
 import { BotSession, type Minute } from '../../src/core/bot/session.js';
 import { fillsOf } from '../../src/core/bot/spec.js';
 import type { BotConfig } from '../../src/core/bot/types.js';
+import { marketHistory, warmFromOf } from '../../src/core/bot/warmup.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { parseIst } from '../../src/core/ist.js';
 import type { Instrument } from '../../src/core/market/types.js';
@@ -20,7 +21,6 @@ const DATE = '2026-11-25';
 const SYMBOLS = ['NSE:INFY', 'NSE:TCS', 'NSE:RELIANCE'];
 const SOURCE = 'sandbox';
 const at = (hms: string) => parseIst(`${DATE} ${hms}`);
-const WHOLE_SESSION_WARMUP = ['orb', 'vwap-reversion'];
 
 const market = new SandboxMarketData(createMarket({}), new ManualClock(parseIst(`${DATE} 18:00:00`)));
 let minutes: Minute[] = [];
@@ -42,9 +42,9 @@ beforeAll(async () => {
 
 const sqlite = sqliteFixture(afterEach);
 
-const config = (id: string, exits: BotConfig['exits'] = {}): BotConfig => ({
+const config = (id: string, exits: BotConfig['exits'] = {}, params: BotConfig['params'] = { timeframe: '1m' }): BotConfig => ({
   strategy: { kind: 'builtin', id },
-  params: { timeframe: '1m' },
+  params,
   symbols: SYMBOLS,
   sizing: { quantity: 5 },
   product: 'MIS',
@@ -54,19 +54,26 @@ const config = (id: string, exits: BotConfig['exits'] = {}): BotConfig => ({
 });
 
 /**
- * A paper bot over the sandbox day on a SQLite store, as a live runner would: a 'session' event at
- * its first minute, each closed minute written to the BarLog and stepped (the session's clock at
- * its close). `feed` may change the minute the session sees (the BarLog keeps the true one).
+ * A paper bot over the sandbox day on a SQLite store, as a live runner would: warmed with its
+ * warm-up days from the runner's history (the sandbox's minutes, cached in the store under the
+ * source, where parity reads them back), a 'session' event at its first minute, each closed minute
+ * written to the BarLog and stepped (the session's clock at its close). `feed` may change the
+ * minute the session sees (the BarLog keeps the true one).
  */
-async function runBot(id: string, from = 0, feed: (m: Minute) => Minute = (m) => m, exits: BotConfig['exits'] = {}, person?: (t: number, service: PaperService) => Promise<unknown>) {
+async function runBot(id: string, from = 0, feed: (m: Minute) => Minute = (m) => m, exits: BotConfig['exits'] = {}, person?: (t: number, service: PaperService) => Promise<unknown>, opts: { params?: BotConfig['params']; cold?: string } = {}) {
   const file = sqlite.file();
   const store = sqlite.open(file);
   const clock = new ManualClock(parseIst(`${DATE} 09:00:00`));
   const service = new PaperService({ store, market: new SandboxMarketData(createMarket({}), clock), clock, onError: (e) => { throw e; } });
   const fills = fillsOf(service.config);
-  const bot = await store.bots.create(U, { name: `bot-${id}`, config: config(id, exits), now: clock.now() });
+  const cfg = config(id, exits, opts.params);
+  const bot = await store.bots.create(U, { name: `bot-${id}`, config: cfg, now: clock.now() });
   const lease = (await store.bots.acquireLease(U, bot.id, 'runner-1', clock.now(), 86_400_000))!;
   const session = new BotSession({ bot, instruments, fills, bots: store.bots, token: lease.token, place: (req, price, fence) => service.placeFenced(U, req, price, fence), now: () => clock.now(), date: DATE });
+  const history = marketHistory(market, { cache: store.backtests, source: SOURCE, clock });
+  // cold: the host's history failed, and its 'warmup' event says why
+  if (opts.cold) await store.bots.appendEvents(U, [{ bot_id: bot.id, at: clock.now(), kind: 'warmup', message: 'running cold', data: { cold: true, from: warmFromOf(cfg, DATE), date: DATE, reason: opts.cold } }]);
+  else session.warm(await history(cfg.symbols, warmFromOf(cfg, DATE), DATE));
   const log = new BarLog(store.backtests, SOURCE);
   const mine = minutes.slice(from);
   await store.bots.appendEvents(U, [{ bot_id: bot.id, at: clock.now(), kind: 'session', message: 'session', data: { from: mine[0]!.t } }]);
@@ -89,9 +96,35 @@ describe('algo bot parity: a paper bot over a sandbox day against a backtest of 
     expect(r.differences).toEqual([]);
     expect(r.notes).toEqual([]);
     expect(r.bot_fills).toBe(r.backtest_fills);
-    // orb and vwap-reversion warm up over a whole session (375 one-minute bars): a one-day bot never trades them
-    if (WHOLE_SESSION_WARMUP.includes(id)) expect(r.backtest_fills).toBe(0);
-    else expect(r.backtest_fills).toBeGreaterThan(0);
+    // warmed, even orb and vwap-reversion (a whole session of 1-minute bars) trade the day
+    expect(r.backtest_fills).toBeGreaterThan(0);
+  });
+
+  it.each([['ema-cross'], ['vwap-reversion'], ['supertrend'], ['orb']])('%s on 5-minute bars: zero differences', async (id) => {
+    const { parity } = await runBot(id, 0, (m) => m, {}, undefined, { params: { timeframe: '5m' } });
+    const r = await parity();
+    expect(r.differences).toEqual([]);
+    expect(r.notes).toEqual([]);
+    expect(r.backtest_fills).toBeGreaterThan(0);
+  });
+
+  it('a bot the host ran cold (its history failed) is compared with a cold backtest, and a note says so', async () => {
+    const { parity } = await runBot('ema-cross', 0, (m) => m, {}, undefined, { params: { timeframe: '5m' }, cold: 'no historical data permission' });
+    const r = await parity();
+    expect(r.differences).toEqual([]);
+    // a 5-minute EMA 21 waits 145 bars, past the day's 75: cold, it never trades
+    expect(r.backtest_fills).toBe(0);
+    expect(r.notes).toEqual([`the bot ran cold on ${DATE} (no history for its warm-up days: no historical data permission), so the backtest runs cold too`]);
+  });
+
+  it('the warm-up days not to be had: the backtest runs cold and a note says so, and the differences show it', async () => {
+    const { store, bot, fills } = await runBot('ema-cross', 0, (m) => m, {}, undefined, { params: { timeframe: '5m' } });
+    const history = () => Promise.reject(new Error("the warm-up days are not in the store's sandbox candle cache"));
+    const r = await botParity(store, U, bot, DATE, fills, { instruments, source: SOURCE, history });
+    expect(r.notes).toEqual(["the backtest ran cold: its warm-up days are not to be had (the warm-up days are not in the store's sandbox candle cache), while the bot was warmed, so they may differ"]);
+    expect(r.backtest_fills).toBe(0);
+    expect(r.bot_fills).toBeGreaterThan(0);
+    expect(r.differences[0]).toMatchObject({ field: 'fill', backtest: null });
   });
 
   it('with a stop-loss and a target: the exits by stop and target agree too, reason and all', async () => {

@@ -74,7 +74,7 @@ const asFills = (os: Array<{ transaction_type: string; filled_quantity: number; 
 describe.each(['memory', 'sqlite'] as const)('a warmed bot session on the %s store', (kind) => {
   it("mirrors the fills of botSpec's warmed backtest of the day, with trades from the morning", async () => {
     const d = await desk(kind);
-    const spec = botSpec(cfg, DATE, d.fills, { warm: true });
+    const spec = botSpec(cfg, DATE, d.fills);
     // two trading days before Wed 25 Nov: Fri 20 and Mon 23 (Tue 24 is Guru Nanak Jayanti)
     expect(spec.warmFrom).toBe('2026-11-20');
     expect(warm).toHaveLength(2 * 375);
@@ -113,7 +113,7 @@ describe.each(['memory', 'sqlite'] as const)('a warmed bot session on the %s sto
     s2.warm(warm);
     expect(await s2.recover(day.slice(0, half), before)).toEqual({ ok: true, toPlace: [], toMark: [] });
     for (const m of day.slice(half)) await d.step(s2, m);
-    const spec = botSpec(cfg, DATE, d.fills, { warm: true });
+    const spec = botSpec(cfg, DATE, d.fills);
     const bt = await runBacktest(spec, await feedOf(feedFrom(spec)));
     expect(asFills(await d.orders())).toEqual(bt.fills.map((f) => ({ side: f.transaction_type, quantity: f.quantity, price: f.price })));
     // warm comes first: after a step (or recover) it is refused

@@ -81,6 +81,7 @@ function world(kind: 'memory' | 'sqlite') {
       instruments: async () => instruments,
       place,
       fills: () => fills,
+      history: async () => [], // cold: these bots trade 1-minute bars that warm up on the day
       barLog: new BarLog(store.backtests, 'sandbox'),
       now: () => clock.now(),
       onEvent: (e) => events.push(e),

@@ -46,10 +46,9 @@ describe("a bot's warm-up days", () => {
     expect(warmFromOf(config, '2026-11-25')).toBe('2026-11-20');
   });
 
-  it("botSpec sets warmFrom when asked, and is as before without", () => {
+  it('botSpec always sets warmFrom: the first of its warm-up days', () => {
     const fills = { slippageBps: 0, marketProtectionPct: -1, volumeSharePct: 10 };
-    expect(botSpec(config, '2026-11-25', fills, { warm: true }).warmFrom).toBe('2026-11-20');
-    expect(botSpec({ ...config, params: { timeframe: '1m', fast: 3, slow: 5 } }, '2026-11-25', fills, { warm: true }).warmFrom).toBe('2026-11-23');
-    expect('warmFrom' in botSpec(config, '2026-11-25', fills)).toBe(false);
+    expect(botSpec(config, '2026-11-25', fills).warmFrom).toBe('2026-11-20');
+    expect(botSpec({ ...config, params: { timeframe: '1m', fast: 3, slow: 5 } }, '2026-11-25', fills).warmFrom).toBe('2026-11-23');
   });
 });

@@ -6,9 +6,10 @@ import type { PaperStore } from '../store/types.js';
 import type { BarLog } from './bar-log.js';
 import { parseOrderKey } from './keys.js';
 import { minuteOf, type MinuteGroup } from './live-bars.js';
-import { BotSession, botOrders, type PlaceFn } from './session.js';
+import { BotSession, botOrders, type Minute, type PlaceFn } from './session.js';
 import { ConflictError, type BotPatch } from './store.js';
 import type { BotRecord, Lease, NewBotEvent } from './types.js';
+import { warmFromOf } from './warmup.js';
 
 export interface BotHostOptions {
   store: PaperStore;
@@ -21,6 +22,11 @@ export interface BotHostOptions {
   /** A bot's symbols' instruments, in the given order. */
   instruments(userId: string, symbols: readonly string[]): Promise<Instrument[]>;
   place(userId: string): PlaceFn;
+  /**
+   * The user's minutes of the symbols over the IST dates [from, until): a newly held bot is warmed
+   * with its warm-up days (warmup.ts marketHistory). When it throws the bot runs cold, and its log says so.
+   */
+  history(userId: string, symbols: readonly string[], from: string, until: string): Promise<Minute[]>;
   fills(userId: string): FillSettings;
   barLog: BarLog;
   now(): number;
@@ -165,6 +171,7 @@ export class BotHost {
     const from = segment?.from ?? minuteOf(t);
     const h: Held = { userId, bot, lease, session, tokens, date, from, last: -Infinity, paused: false, flattened: false };
     this.held.set(bot.id, h);
+    await this.warm(h);
     if (segment === null) {
       await this.log(h, 'session', `trading from ${formatIst(from)}`, { from });
     } else {
@@ -187,6 +194,25 @@ export class BotHost {
       if (!this.held.has(bot.id)) return;
     }
     await this.apply(h);
+  }
+
+  /**
+   * The warm-up days' minutes into a fresh session, before recover or any step (bots.md: no decision
+   * until every indicator is stable). Without history the bot runs cold: one 'warmup' event with
+   * the reason (data.cold, which `algo bot parity` follows).
+   */
+  private async warm(h: Held): Promise<void> {
+    const from = warmFromOf(h.bot.config, h.date);
+    let minutes: Minute[];
+    try {
+      minutes = await this.opts.history(h.userId, h.bot.config.symbols, from, h.date);
+    } catch (err) {
+      const reason = describeError(err);
+      await this.log(h, 'warmup', `running cold: no history for its warm-up days from ${from} (${reason}); it decides once its indicators have warmed up on today's bars`, { cold: true, from, date: h.date, reason });
+      return;
+    }
+    h.session.warm(minutes);
+    this.emit(h.userId, h.bot.id, 'warmup', `warmed up on ${minutes.length} minutes from ${from}`);
   }
 
   /** The bot's segment today (its latest 'session' event of the date, and the commands since), or null. */

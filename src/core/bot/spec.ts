@@ -17,26 +17,20 @@ export const BOT_BOOK_CAPITAL = 1_00_00_000_00;
  */
 export const MIS_SQUARE_OFF = '15:10';
 
-export interface BotSpecOptions {
-  /**
-   * With the warm-up days (warmup.ts) as warmFrom: the backtest of a session warmed with those
-   * days' minutes (BotSession.warm), its feed built from warmFrom (run.ts feedFrom).
-   */
-  warm?: boolean;
-}
-
 /**
  * The backtest spec of a bot's day: the Runner a paper bot steps is the Runner a backtest of the
- * same minutes runs (and `algo bot parity` compares them through this one function).
+ * same minutes runs (and `algo bot parity` compares them through this one function). A bot is
+ * always warmed (the host warms its session with the warm-up days' minutes), so warmFrom is its
+ * first warm-up day and the feed starts there (run.ts feedFrom); a feed without those days runs cold.
  */
-export function botSpec(config: BotConfig, date: string, fills: FillSettings, opts: BotSpecOptions = {}): BacktestSpec {
+export function botSpec(config: BotConfig, date: string, fills: FillSettings): BacktestSpec {
   return {
     strategy: config.strategy,
     params: config.params,
     symbols: [...config.symbols],
     from: date,
     to: date,
-    ...(opts.warm ? { warmFrom: warmFromOf(config, date) } : {}),
+    warmFrom: warmFromOf(config, date),
     sizing: config.sizing,
     product: config.product,
     exits: config.exits,

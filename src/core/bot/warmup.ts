@@ -1,6 +1,8 @@
+import { kiteFeed, type KiteFeedOptions } from '../backtest/feed-kite.js';
 import { paramsOf, strategyOf } from '../backtest/run.js';
 import type { BarFeed } from '../backtest/types.js';
 import { isTradingDate } from '../calendar.js';
+import type { Instrument, MarketData } from '../market/types.js';
 import { barsPerSession } from '../strategy/bars.js';
 import { StrategyInstance } from '../strategy/instance.js';
 import type { AnyParams } from '../strategy/params.js';
@@ -66,4 +68,31 @@ export async function warmMinutes(feed: BarFeed, until: string): Promise<Minute[
     }
   }
   return out;
+}
+
+/** A bot's symbols' minutes over the IST dates [from, until), oldest first (its warm-up days). */
+export type History = (symbols: readonly string[], from: string, until: string) => Promise<Minute[]>;
+
+/**
+ * History from a market's minute candles (Kite's historical API, or the sandbox's market) through
+ * kiteFeed, every day over cached in the store under `opts.source`: the host warms its bots from
+ * it, and `algo bot parity` reads the same days back from the cache (cachedHistory). Throws what
+ * the market throws (a Kite app without the historical add-on: NoHistoricalDataError).
+ */
+export function marketHistory(market: MarketData, opts: KiteFeedOptions): History {
+  return async (symbols, from, until) => {
+    const to = tradingDaysBefore(until, 1)[0]!;
+    if (to < from) return [];
+    return warmMinutes(await kiteFeed(market, symbols, from, to, opts), until);
+  };
+}
+
+/** History from the store's candle cache alone (what marketHistory cached): a day not cached throws. */
+export function cachedHistory(instruments: readonly Instrument[], opts: Omit<KiteFeedOptions, 'clock'>): History {
+  const market: MarketData = {
+    instruments: async () => [...instruments],
+    quotes: () => Promise.reject(new Error('the candle cache has no quotes')),
+    candles: () => Promise.reject(new Error(`the warm-up days are not in the store's ${opts.source} candle cache`)),
+  };
+  return (symbols, from, until) => marketHistory(market, { ...opts, clock: { now: () => Date.parse(`${until}T00:00:00+05:30`) } })(symbols, from, until);
 }
