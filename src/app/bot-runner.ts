@@ -6,7 +6,7 @@ import { BotHost, type HostEvent } from '../core/bot/host.js';
 import { MinuteBars } from '../core/bot/live-bars.js';
 import { fillsOf } from '../core/bot/spec.js';
 import { marketHistory } from '../core/bot/warmup.js';
-import type { Clock } from '../core/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import type { Settings } from '../core/config.js';
 import type { MarketData } from '../core/market/types.js';
 import type { PaperService } from '../core/paper/service.js';
@@ -79,6 +79,7 @@ export class BotRunner {
       history: (_userId, symbols, from, until) => history(symbols, from, until),
       barLog: new BarLog(opts.store.backtests, opts.source),
       now: () => opts.clock.now(),
+      pace: { now: () => systemClock.now(), wait: (ms) => new Promise((r) => setTimeout(r, ms)) },
       ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
       ...(opts.onError ? { onError: opts.onError } : {}),
     });

@@ -7,6 +7,7 @@ import type { BarLog } from './bar-log.js';
 import { parseOrderKey } from './keys.js';
 import { minuteOf, type MinuteGroup } from './live-bars.js';
 import { BotSession, botOrders, type Minute, type PlaceFn } from './session.js';
+import type { PaceClock } from './pace.js';
 import { ConflictError, type BotPatch } from './store.js';
 import type { BotRecord, Lease, NewBotEvent } from './types.js';
 import { warmFromOf } from './warmup.js';
@@ -30,6 +31,8 @@ export interface BotHostOptions {
   fills(userId: string): FillSettings;
   barLog: BarLog;
   now(): number;
+  /** Real time, for each bot's orders-per-second pacing (a live host; absent: no pacing, no stale-bar guard). */
+  pace?: PaceClock;
   onEvent?(e: HostEvent): void;
   onError?(err: unknown): void;
 }
@@ -165,7 +168,7 @@ export class BotHost {
     const t = now();
     const date = istDate(t);
     const instruments = await this.opts.instruments(userId, bot.config.symbols);
-    const session = new BotSession({ bot, instruments, fills: this.opts.fills(userId), bots: store.bots, token: lease.token, place: this.opts.place(userId), now, date });
+    const session = new BotSession({ bot, instruments, fills: this.opts.fills(userId), bots: store.bots, token: lease.token, place: this.opts.place(userId), now, date, ...(this.opts.pace ? { pace: this.opts.pace } : {}) });
     const tokens = new Set(instruments.map((i) => i.instrument_token));
     const segment = bot.status === 'stopped' ? null : await this.segmentOf(userId, bot, date);
     const from = segment?.from ?? minuteOf(t);

@@ -102,7 +102,7 @@ export class BotSession {
   /**
    * The warm-up days' minutes (warmup.ts: warmFromOf, warmMinutes) into the strategies, before
    * anything else on a fresh session: warm, then recover (or step). Nothing is placed, written or
-   * counted; the day's first bars can then decide, as botSpec(config, date, fills, { warm: true })
+   * counted; the day's first bars can then decide, as botSpec(config, date, fills) (its warmFrom)
    * does in a backtest.
    */
   warm(minutes: readonly Minute[]): void {
