@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxFeed } from '../../src/core/backtest/feed-sandbox.js';
-import { runBacktest } from '../../src/core/backtest/run.js';
+import { paramsOf, runBacktest, strategyOf } from '../../src/core/backtest/run.js';
+import { Runner } from '../../src/core/backtest/runner.js';
 import type { BacktestResult } from '../../src/core/backtest/types.js';
 import { parseOrderKey } from '../../src/core/bot/keys.js';
 import { reconcile } from '../../src/core/bot/reconcile.js';
@@ -313,5 +314,55 @@ describe('a live bot session: the stale-bar guard and orders per second', () => 
     const blocked = (await d.bots.events(U, { botId: rec.id })).filter((e) => e.kind === 'blocked');
     expect(blocked.length).toBeGreaterThan(0);
     expect(blocked.some((e) => /the bar is stale: it arrived 45000 ms after its close \(the guard is 30000 ms\)/.test(e.message))).toBe(true);
+  });
+});
+
+describe('risk scenarios: a paper bot and a backtest of the same minutes give the same result', () => {
+  const scenarios: Array<[string, BotConfig['risk'], (bt: BacktestResult) => void]> = [
+    // a loss limit of ₹1 halts at the first losing mark: everything out at the next open, no entries after
+    ['daily loss breach (halt)', { maxLossDay: { amount: 100, action: 'halt' } }, (bt) => expect(bt.trades.some((t) => t.exit_reason === 'max-loss')).toBe(true)],
+    ['no entries after the cut-off', { noEntriesAfter: '13:00' }, (bt) => expect(bt.blocked?.some((b) => b.reason === 'no entries from 13:00 IST')).toBe(true)],
+    ['MIS flat at the square-off time', { squareOff: '13:30' }, (bt) => expect(bt.trades.some((t) => t.exit_reason === 'square-off-time' && t.exit_time.endsWith('13:30:00'))).toBe(true)],
+    // long only: out at 13:34, the next cross 32 bars later (14:06) is inside a 40-bar cooldown
+    ['cooldown after an exit', { cooldownBars: 40 }, (bt) => expect(bt.blocked?.some((b) => /^cooling down after an exit: bar 32 of 40/.test(b.reason))).toBe(true)],
+  ];
+
+  it.each(scenarios)('%s', async (_name, risk, bit) => {
+    const d = desk('memory');
+    // long only for the cooldown, so an exit leaves the bot flat (a reversal is an exit and an entry decided together)
+    const cfg = config(10, { params: { timeframe: '1m', allowShort: risk.cooldownBars === undefined }, risk });
+    const rec = await d.bot('Risky', cfg);
+    const s = await d.session(rec);
+    for (const m of minutes) await d.step([s], m);
+    const bt = await backtestOf(cfg, d.fills);
+    bit(bt);
+    expect(bt.fills.length).toBeGreaterThan(0);
+    expectSameAsBacktest(await d.accountOrders(rec), bt);
+    expect(s.runner.account.trades.map(noIds)).toEqual(bt.fills.map(noIds));
+  });
+
+  it('the kill switch: a flatten at 13:00 (long since 12:38) exits at that minute\'s open in the bot and in a Runner given the same command; no entries after', async () => {
+    const d = desk('memory');
+    const cfg = config(10);
+    const rec = await d.bot('Killed', cfg);
+    const s = await d.session(rec);
+    const spec = botSpec(cfg, DATE, d.fills);
+    const strategy = strategyOf(spec.strategy);
+    const runner = new Runner(spec, strategy, paramsOf(strategy, spec.params), instruments);
+    const cut = parseIst(`${DATE} 13:00:00`);
+    for (const m of minutes) {
+      if (m.t === cut) {
+        s.runner.flatten('kill switch');
+        runner.flatten('kill switch');
+      }
+      await d.step([s], m);
+      runner.step(m.t, m.candles);
+    }
+    const orders = await d.accountOrders(rec);
+    expect(s.runner.account.trades.map(noIds)).toEqual(runner.account.trades.map(noIds));
+    expect(mirrored(orders).map(({ side, quantity, price }) => ({ side, quantity, price }))).toEqual(runner.account.trades.map((f) => ({ side: f.transaction_type, quantity: f.quantity, price: f.price })));
+    expect(orders.every((o) => o.placed_at <= cut + 60_000)).toBe(true);
+    expect(positionOf(orders)).toBe(0);
+    expect([...runner.reasons.values()]).toContain('flatten');
   });
 });
