@@ -1,4 +1,4 @@
-import type { ProfileBots } from '../../app/bots.js';
+import { stateText, type ProfileBots } from '../../app/bots.js';
 import type { BotEvent, BotRecord } from '../../core/bot/types.js';
 import type { Clock } from '../../core/clock.js';
 import { describeError } from '../../core/errors.js';
@@ -168,7 +168,7 @@ export class BotsFeed implements BotsPort {
         text = `kill switch: ${stopped.length} bot${stopped.length === 1 ? '' : 's'} stopping, entries blocked`;
       } else {
         const b = effect.action === 'flatten' ? await desk.flatten(userId, effect.bot) : await desk.act(userId, effect.bot, effect.action);
-        text = `${b.name}: ${effect.action} requested (${b.status}, wants ${b.desired})`;
+        text = `${b.name}: ${effect.action} requested (${stateText(b)})`;
       }
       await this.poll(true);
       return { type: 'message', text, tone: 'ok' };
