@@ -235,12 +235,6 @@ const isActive = (bot: Pick<BotRecord, 'status'>): boolean => bot.status === 'ru
 /** The reason a stopping bot shows while its positions wait for a runner to exit them. */
 export const WAITING = 'waiting for a runner: start `algo bot run` or `algo serve`';
 
-/** "running → stopped (waiting for a runner: ...)" for a bot that wants another state than it is in; else its status (and reason). */
-export function stateText(bot: Pick<BotRecord, 'status' | 'desired' | 'status_reason'>): string {
-  const head = bot.status === bot.desired || !isActive(bot) ? bot.status : `${bot.status} → ${bot.desired}`;
-  return bot.status_reason ? `${head} (${bot.status_reason})` : head;
-}
-
 const unknownBot = (userId: string, nameOrId: string): UsageError => new UsageError(`no bot named ${JSON.stringify(nameOrId)} for ${userId}`, 'algo bot list shows your bots');
 
 interface Change {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BotDesk, stateText, WAITING } from '../../src/app/bots.js';
+import { BotDesk, WAITING } from '../../src/app/bots.js';
 import type { BotInput } from '../../src/app/bot-config.js';
 import { describeError } from '../../src/core/errors.js';
 import { buy, rig, sell, type Rig } from '../helpers/paper.js';
@@ -29,7 +29,6 @@ describe('BotDesk fail-safe stop', () => {
     await r.service.place(A, buy('INFY', 10, { product: 'MIS', tag: id }));
     const stopped = await d.stop(A, ORB.name);
     expect(stopped).toMatchObject({ desired: 'stopped', status: 'running', status_reason: WAITING });
-    expect(stateText(stopped)).toBe('running → stopped (waiting for a runner: start `algo bot run` or `algo serve`)');
     expect(await refusal(d.edit(A, ORB.name, { qty: '5' }))).toBe(
       'bot orb-infy is still stopping (running with positions open, waiting for a runner: start `algo bot run` or `algo serve`); then edit it once algo bot show orb-infy says stopped',
     );
@@ -77,11 +76,5 @@ describe('BotDesk fail-safe stop', () => {
     await r.service.place(A, buy('INFY', 10, { product: 'MIS', tag: id }));
     await r.store.bots.update(A, id, (await d.show(A, id)).rev, { status: 'needs_review', status_reason: 'keys differ' }, r.clock.now());
     expect(await d.stop(A, ORB.name)).toMatchObject({ desired: 'stopped', status: 'stopped' });
-  });
-
-  it('stateText: the status alone when it is what the bot wants', () => {
-    expect(stateText({ status: 'running', desired: 'running', status_reason: null })).toBe('running');
-    expect(stateText({ status: 'flattening', desired: 'stopped', status_reason: 'exiting' })).toBe('flattening → stopped (exiting)');
-    expect(stateText({ status: 'stopped', desired: 'running', status_reason: null })).toBe('stopped');
   });
 });
