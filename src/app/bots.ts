@@ -15,8 +15,8 @@ export { BOT_LIMITS, BotInputError, botLimitsFrom, LimitError, type BotInput, ty
  * The desk every face goes through to create and manage a user's bots (issue 14): the CLI now,
  * the REST API later, with the same checks and the same one-line refusals. The desk only records
  * what the user wants (desired state, blocked entries, an event per request); the runner that
- * holds a bot's lease acts on it. With no runner holding the lease, stop and pause also set the
- * status, since nobody else will.
+ * holds a bot's lease acts on it. With no runner holding the lease, pause also sets the status,
+ * and so does stop when the bot has nothing open (else it waits for a runner to exit first).
  */
 
 export interface BotDeskOptions {
@@ -116,10 +116,10 @@ export class BotDesk {
       if (bot.desired === desired && !unblock) return null;
       const patch: BotPatch = { desired };
       if (unblock) patch.entries_blocked = false;
-      if ((action === 'stop' || action === 'pause') && !(await this.runnerHolds(userId, bot))) {
-        patch.status = desired;
-        patch.status_reason = `${action === 'stop' ? 'stopped' : 'paused'} by the user`;
-      }
+      if (action === 'pause' && !(await this.runnerHolds(userId, bot))) Object.assign(patch, { status: 'paused', status_reason: 'paused by the user' });
+      if (action === 'stop') Object.assign(patch, await this.stopStatus(userId, bot, 'stopped by the user'));
+      // started again before a runner took the stop: the waiting note no longer applies
+      if (action === 'start' && bot.status_reason === WAITING) patch.status_reason = null;
       return { patch, kind: action, message: `${action} requested${unblock ? '; entries allowed again' : ''}` };
     });
   }
@@ -135,8 +135,7 @@ export class BotDesk {
     for (const b of await this.bots.list(userId)) {
       out.push(
         await this.change(userId, b.id, async (bot) => {
-          const patch: BotPatch = { desired: 'stopped', entries_blocked: true };
-          if (!(await this.runnerHolds(userId, bot))) Object.assign(patch, { status: 'stopped', status_reason: 'kill switch' });
+          const patch: BotPatch = { desired: 'stopped', entries_blocked: true, ...(await this.stopStatus(userId, bot, 'kill switch')) };
           return { patch, kind: 'flatten', message: 'kill switch: exit the positions, stop, no new entries', data: { by: 'kill' }, also: { kind: 'stop', message: 'stop requested (kill switch)', data: { by: 'kill' } } };
         }),
       );
@@ -157,8 +156,38 @@ export class BotDesk {
   async trades(userId: string, nameOrId: string, q: { date?: string } = {}): Promise<PaperTrade[]> {
     if (q.date !== undefined) checkDate('--date', q.date);
     const bot = await this.show(userId, nameOrId);
-    const ids = new Set((await this.paper.orders(userId)).filter((o) => o.tag === bot.id).map((o) => o.order_id));
-    return (await this.paper.trades(userId)).filter((t) => ids.has(t.order_id) && (q.date === undefined || istDate(t.filled_at) === q.date));
+    return (await this.tagged(userId, bot.id)).filter((t) => q.date === undefined || istDate(t.filled_at) === q.date);
+  }
+
+  /**
+   * Whether the bot may hold something only its runner can exit: a net quantity in any of its
+   * tagged fills (per symbol and product), or an outbox order still pending.
+   */
+  async holdsPositions(userId: string, bot: BotRecord): Promise<boolean> {
+    const net = new Map<string, number>();
+    for (const t of await this.tagged(userId, bot.id)) {
+      const key = `${t.exchange}:${t.tradingsymbol}:${t.product}`;
+      net.set(key, (net.get(key) ?? 0) + (t.transaction_type === 'BUY' ? t.quantity : -t.quantity));
+    }
+    if ([...net.values()].some((q) => q !== 0)) return true;
+    return (await this.bots.orders(userId, bot.id, { status: 'pending' })).length > 0;
+  }
+
+  private async tagged(userId: string, botId: string): Promise<PaperTrade[]> {
+    const ids = new Set((await this.paper.orders(userId)).filter((o) => o.tag === botId).map((o) => o.order_id));
+    return (await this.paper.trades(userId)).filter((t) => ids.has(t.order_id));
+  }
+
+  /**
+   * The status a stop writes itself (fail-safe): none while a runner holds the bot (it flattens,
+   * then says stopped); stopped when nothing is open, or the bot is halted or needs review (no
+   * runner acts on those; the stop is the user's word on them); else the status stays and the
+   * reason says a runner must come to exit the positions (host.ts picks such a bot up).
+   */
+  private async stopStatus(userId: string, bot: BotRecord, reason: string): Promise<Pick<BotPatch, 'status' | 'status_reason'>> {
+    if (await this.runnerHolds(userId, bot)) return {};
+    if (!isActive(bot) || !(await this.holdsPositions(userId, bot))) return { status: 'stopped', status_reason: reason };
+    return { status_reason: WAITING };
   }
 
   /** The runner that holds the bot now (an unexpired lease), or null. */
@@ -174,6 +203,7 @@ export class BotDesk {
   private async mustBeStopped(userId: string, bot: BotRecord, what: 'edit' | 'remove'): Promise<void> {
     if (bot.desired !== 'stopped') throw new UsageError(`bot ${bot.name} is ${bot.desired}; stop it before you ${what} it`, `algo bot stop ${bot.name}`);
     if (await this.runnerHolds(userId, bot)) throw new UsageError(`bot ${bot.name} is still stopping (a runner holds it)`, `wait until algo bot show ${bot.name} says stopped, then ${what} it`);
+    if (isActive(bot) && (await this.holdsPositions(userId, bot))) throw new UsageError(`bot ${bot.name} is still stopping (${bot.status} with positions open, ${WAITING})`, `then ${what} it once algo bot show ${bot.name} says stopped`);
   }
 
   /** Read, decide, compare-and-set (again on a conflict), then log the request. */
@@ -198,6 +228,12 @@ export class BotDesk {
     await this.bots.appendEvents(userId, [e]);
   }
 }
+
+/** Running, paused or flattening: a runner's to finish (stopped, halted and needs_review are no runner's). */
+const isActive = (bot: Pick<BotRecord, 'status'>): boolean => bot.status === 'running' || bot.status === 'paused' || bot.status === 'flattening';
+
+/** The reason a stopping bot shows while its positions wait for a runner to exit them. */
+export const WAITING = 'waiting for a runner: start `algo bot run` or `algo serve`';
 
 const unknownBot = (userId: string, nameOrId: string): UsageError => new UsageError(`no bot named ${JSON.stringify(nameOrId)} for ${userId}`, 'algo bot list shows your bots');
 

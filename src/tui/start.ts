@@ -1,8 +1,51 @@
 import type { BackendFactory } from './data/backend.js';
 import { loadBackend, type DashboardContext } from './data/load-backend.js';
 import { BotsFeed } from './bots/feed.js';
+import type { OpenBotRunner } from '../app/bot-runner.js';
+import { speedFromEnv } from '../core/clock.js';
+import { AuthError, describeError } from '../core/errors.js';
 
 export type { DashboardContext };
+
+/**
+ * The profile's bots run inside the dashboard while it is open (issue 14): BotsFeed starts this for
+ * the profile it shows and stops it on a switch and on exit. A bot another process (`algo bot
+ * run`, `algo serve`) holds stays with it: the lease decides. Errors go to `warn` (shown after the
+ * dashboard closes); a profile that is not signed in runs nothing (the tab says why).
+ */
+export function dashboardBotRunner(ctx: DashboardContext, warn: (message: string) => void, env: NodeJS.ProcessEnv = process.env): { start(profile: string): void; stop(): Promise<void> } {
+  let current: Promise<OpenBotRunner | null> = Promise.resolve(null);
+  const note = (e: unknown): void => warn(`bots: ${describeError(e)}`);
+  return {
+    start(profile) {
+      current = current.then(async (old) => {
+        if (old) await stopRunner(old);
+        const { openProfileBotRunner } = await import('../app/bot-runner.js');
+        const opened = await openProfileBotRunner(ctx.forProfile(profile), { speed: speedFromEnv(env), onError: note });
+        await opened.runner.start().catch(async (e: unknown) => {
+          await stopRunner(opened);
+          throw e;
+        });
+        return opened;
+      }).catch((e: unknown) => {
+        if (!(e instanceof AuthError)) note(e);
+        return null;
+      });
+    },
+    async stop() {
+      const last = current.then(async (opened) => {
+        if (opened) await stopRunner(opened);
+        return null;
+      });
+      current = last;
+      await last;
+    },
+  };
+}
+
+async function stopRunner(opened: OpenBotRunner): Promise<void> {
+  await opened.runner.stop().finally(() => opened.close());
+}
 
 /**
  * The dashboard for the CLI to start: the screen is drawn first, while the Kite client, the
@@ -28,8 +71,9 @@ export async function startDashboard(ctx: DashboardContext, stderr: { write(text
       await f.signIn(profile, opts);
     },
   };
-  // The profile's bots (tab 5), opened again on a switch; a runner inside the dashboard (src/app/bot-runner.ts) plugs in as BotsFeed's `runner`.
-  const bots = new BotsFeed({ bots: async (profile) => (await import('../app/bots.js')).openProfileBots(ctx.forProfile(profile)), profile: ctx.settings.profile, clock: ctx.clock });
+  // The profile's bots (tab 5) and a runner for them, opened again on a switch.
+  const runner = dashboardBotRunner(ctx, (m) => warnings.push(m));
+  const bots = new BotsFeed({ bots: async (profile) => (await import('../app/bots.js')).openProfileBots(ctx.forProfile(profile)), profile: ctx.settings.profile, clock: ctx.clock, runner });
   const { runDashboard } = await ui;
   try {
     return await runDashboard({ factory, clock: ctx.clock, dataDir: ctx.settings.dataDir, profile: ctx.settings.profile, bots });

@@ -7,7 +7,8 @@ import { TmuxPane } from '../helpers/tmux.js';
 /**
  * The Bots tab in a real terminal (tmux, 120x30) on a sandbox profile: the desk the dashboard opens
  * for the profile (openProfileBots), a bot started by the CLI meanwhile showing within the 1 s
- * poll, p refused in the desk's words, and K y stopping every bot as the CLI then reads it.
+ * poll and taken by the dashboard's own runner (its lease released on q), p refused in the desk's
+ * words, and K y stopping every bot as the CLI then reads it.
  */
 const root = path.resolve(import.meta.dirname, '..', '..');
 const CLOCK = '2026-11-25T10:00:00+05:30';
@@ -47,7 +48,10 @@ describe('the Bots tab in a terminal', () => {
     await pane.waitFor(/orb-infy\s+orb\s+NSE:INFY\s+stopped\s+flat\s+0\.00\s+-\s+SQ 15:10 MAXLOSS ₹2,000\.00/, 15_000);
 
     expect((await runCli(['bot', 'start', 'orb-infy', '--profile', 'demo'], { dataDir, env })).code).toBe(0);
-    await pane.waitFor(/orb-infy\s+orb\s+NSE:INFY\s+stopped → running/, 5000);
+    // the dashboard's own runner takes the started bot (issue 14)
+    await pane.waitFor(/orb-infy\s+orb\s+NSE:INFY\s+running/, 5000);
+    const held = JSON.parse((await runCli(['bot', 'show', 'orb-infy', '--profile', 'demo', '--json'], { dataDir, env })).stdout) as { runner: { holder: string } | null };
+    expect(held.runner?.holder).toMatch(/:\d+:[0-9a-f]{6}$/);
 
     pane.keys('p'); // the selected one is ema-tcs (by name), which is stopped
     await pane.waitFor('bot ema-tcs is stopped; there is nothing to pause; start it: algo bot start ema-tcs');
@@ -63,5 +67,8 @@ describe('the Bots tab in a terminal', () => {
       ['orb-infy', 'stopped', true],
     ]);
     pane.keys('q');
+    expect(await pane.waitForExit()).toBe(0);
+    const after = JSON.parse((await runCli(['bot', 'show', 'orb-infy', '--profile', 'demo', '--json'], { dataDir, env })).stdout) as { runner: unknown };
+    expect(after.runner).toBeNull();
   }, 90_000);
 });

@@ -6,7 +6,7 @@ import { istDate } from '../../core/ist.js';
 import type { PaperTrade } from '../../core/paper/types.js';
 import { Store } from '../state/store.js';
 import type { UiEvent } from '../state/ui.js';
-import { isSignal } from './rows.js';
+import { isSignal, stateText } from './rows.js';
 import type { BotEffect } from './keys.js';
 
 /** What the Bots tab shows: the user's bots, today's trades and the latest events of each. */
@@ -44,10 +44,11 @@ export interface BotsFeedOptions {
   /** How often new events are looked for (default 1000 ms). */
   pollMs?: number;
   /**
-   * The runner that runs the user's bots while the dashboard is open (src/app/bot-runner.ts, built
-   * elsewhere): started and stopped with the feed when given.
+   * Runs the profile's bots while the dashboard is open (src/tui/start.ts dashboardBotRunner):
+   * started for the profile once its desk opens, stopped on a switch (then started for the new
+   * one) and when the feed stops.
    */
-  runner?: { start(): void; stop(): Promise<void> };
+  runner?: { start(profile: string): void; stop(): Promise<void> };
 }
 
 /**
@@ -74,7 +75,7 @@ export class BotsFeed implements BotsPort {
     if (this.timer) return;
     this.timer = setInterval(() => void this.poll(), this.opts.pollMs ?? 1000);
     if (!(await this.open())) return;
-    this.opts.runner?.start();
+    this.opts.runner?.start(this.profile);
     await this.poll();
   }
 
@@ -85,8 +86,11 @@ export class BotsFeed implements BotsPort {
     const old = this.bots;
     this.bots = null;
     this.store.dispatch(initialBots());
+    await this.opts.runner?.stop();
     await old?.close();
-    if (this.timer && (await this.open())) await this.poll();
+    if (!this.timer || !(await this.open())) return;
+    this.opts.runner?.start(profile);
+    await this.poll();
   }
 
   private async open(): Promise<boolean> {
@@ -168,7 +172,7 @@ export class BotsFeed implements BotsPort {
         text = `kill switch: ${stopped.length} bot${stopped.length === 1 ? '' : 's'} stopping, entries blocked`;
       } else {
         const b = effect.action === 'flatten' ? await desk.flatten(userId, effect.bot) : await desk.act(userId, effect.bot, effect.action);
-        text = `${b.name}: ${effect.action} requested (${b.status}, wants ${b.desired})`;
+        text = `${b.name}: ${effect.action} requested (${stateText(b)}${b.status_reason ? `, ${b.status_reason}` : ''})`;
       }
       await this.poll(true);
       return { type: 'message', text, tone: 'ok' };
