@@ -17,6 +17,7 @@ import { MemoryPaperStore } from '../../src/core/store/memory/index.js';
 import type { PaperStore } from '../../src/core/store/types.js';
 import { createMarket } from '../../src/sandbox/market.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
+import { emaBot } from '../helpers/bots.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 
 const U = 'AB1234';
@@ -25,16 +26,7 @@ const SYMBOLS = ['NSE:INFY'];
 const at = (hhmm: string): number => parseIst(`${DATE} ${hhmm}:00`);
 
 /** EMA 9/21 on 5-minute bars: a declared warm-up of 145 bars, two sessions; cold, it never trades a day. */
-const cfg: BotConfig = {
-  strategy: { kind: 'builtin', id: 'ema-cross' },
-  params: { timeframe: '5m', allowShort: true },
-  symbols: SYMBOLS,
-  sizing: { quantity: 10 },
-  product: 'MIS',
-  exits: {},
-  entryWindow: { from: '09:20', until: '15:00' },
-  risk: {},
-};
+const cfg: BotConfig = emaBot({ params: { timeframe: '5m', allowShort: true }, symbols: SYMBOLS });
 
 const market = new SandboxMarketData(createMarket({}), new ManualClock(at('18:00')));
 let day: Minute[] = [];

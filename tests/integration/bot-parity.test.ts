@@ -14,6 +14,7 @@ import { PaperService } from '../../src/core/paper/service.js';
 import { BUILTINS } from '../../src/core/strategy/builtins/index.js';
 import { createMarket } from '../../src/sandbox/market.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
+import { feedMinutes } from '../helpers/bots.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 
 const U = 'AB1234';
@@ -29,15 +30,7 @@ let instruments: Instrument[] = [];
 beforeAll(async () => {
   const feed = await sandboxFeed(market, SYMBOLS, DATE, DATE);
   instruments = feed.instruments;
-  const byT = new Map<number, Minute>();
-  for await (const batch of feed.batches()) {
-    for (const item of batch) {
-      const m = byT.get(item.candle.t) ?? { t: item.candle.t, candles: [] };
-      (m.candles as Array<typeof item>).push(item);
-      byT.set(item.candle.t, m);
-    }
-  }
-  minutes = [...byT.values()];
+  minutes = await feedMinutes(feed);
 });
 
 const sqlite = sqliteFixture(afterEach);

@@ -18,6 +18,7 @@ import { MemoryPaperStore } from '../../src/core/store/memory/index.js';
 import type { PaperStore } from '../../src/core/store/types.js';
 import { createMarket } from '../../src/sandbox/market.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
+import { emaBot, feedMinutes } from '../helpers/bots.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 
 const U = 'AB1234';
@@ -25,17 +26,7 @@ const DATE = '2026-11-25';
 const DAY_MS = 86_400_000;
 
 /** EMA 9/21 on 1-minute bars, long and short, MIS (so out at 15:10 IST, botSpec's default: the account refuses MIS from 15:20). */
-const config = (quantity = 10, over: Partial<BotConfig> = {}): BotConfig => ({
-  strategy: { kind: 'builtin', id: 'ema-cross' },
-  params: { timeframe: '1m', allowShort: true },
-  symbols: ['NSE:INFY'],
-  sizing: { quantity },
-  product: 'MIS',
-  exits: {},
-  entryWindow: { from: '09:20', until: '15:00' },
-  risk: {},
-  ...over,
-});
+const config = (quantity = 10, over: Partial<BotConfig> = {}): BotConfig => emaBot({ sizing: { quantity }, ...over });
 
 const market = new SandboxMarketData(createMarket({}), new ManualClock(parseIst(`${DATE} 18:00:00`)));
 let minutes: Minute[] = [];
@@ -44,15 +35,7 @@ let instruments: Instrument[] = [];
 beforeAll(async () => {
   const feed = await sandboxFeed(market, ['NSE:INFY'], DATE, DATE);
   instruments = feed.instruments;
-  const byT = new Map<number, Minute>();
-  for await (const batch of feed.batches()) {
-    for (const item of batch) {
-      const m = byT.get(item.candle.t) ?? { t: item.candle.t, candles: [] };
-      (m.candles as Array<typeof item>).push(item);
-      byT.set(item.candle.t, m);
-    }
-  }
-  minutes = [...byT.values()];
+  minutes = await feedMinutes(feed);
 });
 
 const sqlite = sqliteFixture(afterEach);

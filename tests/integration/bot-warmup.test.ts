@@ -13,6 +13,7 @@ import { MemoryPaperStore } from '../../src/core/store/memory/index.js';
 import type { PaperStore } from '../../src/core/store/types.js';
 import { createMarket } from '../../src/sandbox/market.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
+import { emaBot } from '../helpers/bots.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 
 const U = 'AB1234';
@@ -20,16 +21,7 @@ const DATE = '2026-11-25';
 const SYMBOLS = ['NSE:INFY'];
 
 /** EMA 9/21 on 5-minute bars (a declared warm-up of 145 bars: two sessions), long and short, MIS. */
-const cfg: BotConfig = {
-  strategy: { kind: 'builtin', id: 'ema-cross' },
-  params: { timeframe: '5m', allowShort: true },
-  symbols: SYMBOLS,
-  sizing: { quantity: 10 },
-  product: 'MIS',
-  exits: {},
-  entryWindow: { from: '09:20', until: '15:00' },
-  risk: {},
-};
+const cfg: BotConfig = emaBot({ params: { timeframe: '5m', allowShort: true }, symbols: SYMBOLS });
 
 const market = new SandboxMarketData(createMarket({}), new ManualClock(parseIst(`${DATE} 18:00:00`)));
 const feedOf = (from: string) => sandboxFeed(market, SYMBOLS, from, DATE);

@@ -18,6 +18,7 @@ import { MemoryPaperStore } from '../../src/core/store/memory/index.js';
 import type { PaperStore } from '../../src/core/store/types.js';
 import { createMarket } from '../../src/sandbox/market.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
+import { emaBot, feedMinutes } from '../helpers/bots.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 
 const U = 'AB1234';
@@ -26,17 +27,7 @@ const DATE = '2026-11-25';
 const LEASE = 180_000;
 const at = (hhmm: string): number => parseIst(`${DATE} ${hhmm}:00`);
 
-const config = (quantity = 10, over: Partial<BotConfig> = {}): BotConfig => ({
-  strategy: { kind: 'builtin', id: 'ema-cross' },
-  params: { timeframe: '1m', allowShort: true },
-  symbols: ['NSE:INFY'],
-  sizing: { quantity },
-  product: 'MIS',
-  exits: {},
-  entryWindow: { from: '09:20', until: '15:00' },
-  risk: {},
-  ...over,
-});
+const config = (quantity = 10, over: Partial<BotConfig> = {}): BotConfig => emaBot({ sizing: { quantity }, ...over });
 
 const dayMarket = new SandboxMarketData(createMarket({}), new ManualClock(at('18:00')));
 let minutes: MinuteGroup[] = [];
@@ -45,15 +36,7 @@ let instruments: Instrument[] = [];
 beforeAll(async () => {
   const feed = await sandboxFeed(dayMarket, ['NSE:INFY'], DATE, DATE);
   instruments = feed.instruments;
-  const byT = new Map<number, MinuteGroup>();
-  for await (const batch of feed.batches()) {
-    for (const item of batch) {
-      const m = byT.get(item.candle.t) ?? { t: item.candle.t, candles: [] };
-      m.candles.push(item);
-      byT.set(item.candle.t, m);
-    }
-  }
-  minutes = [...byT.values()].sort((a, b) => a.t - b.t);
+  minutes = await feedMinutes(feed);
 });
 
 const sqlite = sqliteFixture(afterEach);
