@@ -32,6 +32,11 @@ export function riskOf(c: BotConfig): { squareOff: string | null; maxLossDay: nu
   };
 }
 
+/** "running", or "stopped → running" while the runner has not caught up with what the user asked (status → desired). */
+export function stateText(b: Pick<BotRecord, 'desired' | 'status'>): string {
+  return b.desired === b.status ? b.status : `${b.status} → ${b.desired}`;
+}
+
 export function botJson(b: BotRecord) {
   const c = b.config;
   const risk = riskOf(c);

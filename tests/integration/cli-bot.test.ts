@@ -62,7 +62,7 @@ describe('algo bot create, list, show, edit, rm', () => {
     expect(await ok(['bot', 'create', 'orb-infy', '--strategy', 'orb', '--symbol', 'INFY', '--symbol', 'TCS', '--capital', '150000', '--sl', '1%', '--max-loss-day', '2500'])).toMatch(
       /^created bot orb-infy \(b[0-9a-f]{7}\), stopped; run it with: algo bot start orb-infy\n$/,
     );
-    expect(await ok(['bot', 'list'])).toBe('NAME      STRATEGY  SYMBOLS           DESIRED  STATUS   ENTRIES\norb-infy  orb       NSE:INFY NSE:TCS  stopped  stopped  allowed\n');
+    expect(await ok(['bot', 'list'])).toBe('NAME      STRATEGY  SYMBOLS           STATE    ENTRIES\norb-infy  orb       NSE:INFY NSE:TCS  stopped  allowed\n');
     const show = await ok(['bot', 'show', 'ORB-INFY']);
     expect(show).toContain('size            ₹1,50,000.00 per entry\n');
     expect(show).toContain('max loss/day    ₹2,500.00 (then entries blocked)\n');
