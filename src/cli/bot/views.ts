@@ -46,7 +46,7 @@ export function showText(b: BotRecord, runner: Lease | null): string {
     ['square-off', risk.squareOff ? `${risk.squareOff} IST` : '-'],
     ['max loss/day', risk.maxLossDay === null ? '-' : `${formatINR(risk.maxLossDay)} (then entries blocked)`],
     ['max orders/day', risk.maxOrdersDay === null ? '-' : formatCount(risk.maxOrdersDay)],
-    ['state', state(b)],
+    ['status', state(b)],
     ['entries', entries(b)],
     ['runner', runner ? `${runner.holder} (lease until ${formatIst(runner.expires_at)})` : 'none'],
     ['version', String(b.version)],
