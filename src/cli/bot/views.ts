@@ -46,6 +46,8 @@ export function showText(b: BotRecord, runner: Lease | null): string {
     ['square-off', risk.squareOff ? `${risk.squareOff} IST` : '-'],
     ['max loss/day', risk.maxLossDay === null ? '-' : `${formatINR(risk.maxLossDay)} (then entries blocked)`],
     ['max orders/day', risk.maxOrdersDay === null ? '-' : formatCount(risk.maxOrdersDay)],
+    ['max orders/sec', risk.maxOrdersSecond === null ? '-' : `${formatCount(risk.maxOrdersSecond)} (more wait their turn)`],
+    ['stale after', risk.staleAfterMs === null ? '-' : `${formatCount(risk.staleAfterMs / 1000)} s (no entries on a later bar)`],
     ['status', state(b)],
     ['entries', entries(b)],
     ['runner', runner ? `${runner.holder} (lease until ${formatIst(runner.expires_at)})` : 'none'],
