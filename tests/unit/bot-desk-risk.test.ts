@@ -6,6 +6,8 @@ import { riskOf } from '../../src/core/backtest/risk.js';
 import { describeError } from '../../src/core/errors.js';
 import { showText } from '../../src/cli/bot/views.js';
 import { rig } from '../helpers/paper.js';
+import { CreateBotBody } from '../../src/server/bot-schemas.js';
+import { botInputOfBody } from '../../src/server/routes/bots.js';
 
 /** --max-orders-second and --stale-after: stored as config.risk's maxOrdersSecond and staleAfterMs, which the Runner reads. */
 const A = 'AB1234';
@@ -55,5 +57,12 @@ describe('bot risk flags: orders a second and stale bars', () => {
       expect((err as { field?: string }).field).toBe(field);
     }
     expect(await d.list(A)).toEqual([]);
+  });
+
+  it('the REST body names them max_orders_second and stale_after (numbers or text), as the flags', async () => {
+    const body = CreateBotBody.parse({ name: 'api-bot', strategy: 'orb', symbols: ['INFY'], max_orders_second: 4, stale_after: '90' });
+    expect(botInputOfBody(body)).toMatchObject({ maxOrdersSecond: '4', staleAfter: '90' });
+    const bot = await desk().create(A, { ...botInputOfBody(body), name: 'api-bot' });
+    expect(bot.config.risk).toMatchObject({ maxOrdersSecond: 4, staleAfterMs: 90_000 });
   });
 });
