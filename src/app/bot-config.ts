@@ -20,6 +20,10 @@ export interface BotInput extends Omit<BacktestInput, 'from' | 'to'> {
   /** Rupees. */
   maxLossDay?: string;
   maxOrdersDay?: string;
+  /** Orders a second: the live runner paces the bot's orders (a pause, never a refusal). */
+  maxOrdersSecond?: string;
+  /** Seconds: no entries on a minute bar that reached the live bot more than this after its close. */
+  staleAfter?: string;
 }
 
 /** A bad input, naming its field (the BotInput key, for the API's data.field) as the message names its flag. */
@@ -73,6 +77,9 @@ export function botLimitsFrom(env: NodeJS.ProcessEnv): BotLimits {
 
 export const DEFAULT_ENTRY_WINDOW = { from: '09:20', until: '15:00' } as const;
 export const DEFAULT_SQUARE_OFF = '15:10';
+/** A new bot refuses entries on a bar that arrives more than this many seconds after its close. */
+export const DEFAULT_STALE_AFTER = 120;
+const MAX_STALE_AFTER = 3600;
 /** Zerodha squares MIS off itself from 15:20: a bot's own square-off must come first. */
 const BROKER_SQUARE_OFF = '15:20';
 const OPEN = '09:15';
@@ -145,7 +152,10 @@ function windowOf(text: string): BotConfig['entryWindow'] {
   return w;
 }
 
-/** config.risk: { squareOff: "HH:MM" (MIS), maxLossDay: { amount, action }, maxOrdersDay }; other keys of the base stay. */
+/**
+ * config.risk: { squareOff: "HH:MM" (MIS), maxLossDay: { amount, action }, maxOrdersDay,
+ * maxOrdersSecond, staleAfterMs (a new bot's: DEFAULT_STALE_AFTER s) }; other keys of the base stay.
+ */
 function riskOf(o: BotInput, product: BotConfig['product'], window: BotConfig['entryWindow'], base: Record<string, unknown> | undefined): Record<string, unknown> {
   const risk: Record<string, unknown> = { ...base };
   if (product === 'CNC') {
@@ -158,10 +168,16 @@ function riskOf(o: BotInput, product: BotConfig['product'], window: BotConfig['e
     risk.squareOff = at;
   }
   if (o.maxLossDay !== undefined) risk.maxLossDay = { amount: rupeesOf('--max-loss-day', o.maxLossDay, 'give the most rupees the bot may lose in a day, e.g. --max-loss-day 2000'), action: 'block' };
-  if (o.maxOrdersDay !== undefined) {
-    const n = o.maxOrdersDay.trim();
-    if (!/^\d+$/.test(n) || Number(n) < 1 || Number(n) > 10_000) throw bad('--max-orders-day', `--max-orders-day ${JSON.stringify(o.maxOrdersDay)} is not a count`, 'give a whole number of orders from 1 to 10,000, e.g. --max-orders-day 20');
-    risk.maxOrdersDay = Number(n);
-  }
+  if (o.maxOrdersDay !== undefined) risk.maxOrdersDay = wholeOf('--max-orders-day', o.maxOrdersDay, 10_000, 'a count', 'give a whole number of orders from 1 to 10,000, e.g. --max-orders-day 20');
+  if (o.maxOrdersSecond !== undefined) risk.maxOrdersSecond = wholeOf('--max-orders-second', o.maxOrdersSecond, Number.MAX_SAFE_INTEGER, 'a rate', "give a whole number of orders a second, at least 1, e.g. --max-orders-second 3 (more wait their turn)");
+  if (o.staleAfter !== undefined) risk.staleAfterMs = 1000 * wholeOf('--stale-after', o.staleAfter, MAX_STALE_AFTER, 'a number of seconds', `give whole seconds from 1 to ${MAX_STALE_AFTER}, e.g. --stale-after ${DEFAULT_STALE_AFTER}`);
+  else if (base === undefined) risk.staleAfterMs = 1000 * DEFAULT_STALE_AFTER;
   return risk;
+}
+
+/** A whole number from 1 to max, or the one-line refusal naming the flag. */
+function wholeOf(flag: string, text: string, max: number, what: string, hint: string): number {
+  const n = text.trim();
+  if (!/^\d+$/.test(n) || Number(n) < 1 || Number(n) > max) throw bad(flag, `${flag} ${JSON.stringify(text)} is not ${what}`, hint);
+  return Number(n);
 }

@@ -23,13 +23,21 @@ export function distanceText(d: Distance | undefined): string | null {
 }
 
 /** The config's risk fields we know (others pass through as stored). */
-export function riskOf(c: BotConfig): { squareOff: string | null; maxLossDay: number | null; maxOrdersDay: number | null } {
-  const r = c.risk as { squareOff?: unknown; maxLossDay?: { amount?: unknown }; maxOrdersDay?: unknown };
+export function riskOf(c: BotConfig): { squareOff: string | null; maxLossDay: number | null; maxOrdersDay: number | null; maxOrdersSecond: number | null; staleAfterMs: number | null } {
+  const r = c.risk as { squareOff?: unknown; maxLossDay?: { amount?: unknown }; maxOrdersDay?: unknown; maxOrdersSecond?: unknown; staleAfterMs?: unknown };
+  const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
   return {
     squareOff: typeof r.squareOff === 'string' ? r.squareOff : null,
     maxLossDay: typeof r.maxLossDay?.amount === 'number' ? r.maxLossDay.amount : null,
-    maxOrdersDay: typeof r.maxOrdersDay === 'number' ? r.maxOrdersDay : null,
+    maxOrdersDay: num(r.maxOrdersDay),
+    maxOrdersSecond: num(r.maxOrdersSecond),
+    staleAfterMs: num(r.staleAfterMs),
   };
+}
+
+/** "running", or "stopped → running" while the runner has not caught up with what the user asked (status → desired). */
+export function stateText(b: Pick<BotRecord, 'desired' | 'status'>): string {
+  return b.desired === b.status ? b.status : `${b.status} → ${b.desired}`;
 }
 
 export function botJson(b: BotRecord) {
@@ -45,7 +53,7 @@ export function botJson(b: BotRecord) {
     product: c.product,
     exits: { stop_loss: distanceText(c.exits.stopLoss), target: distanceText(c.exits.target), trailing: distanceText(c.exits.trailing) },
     entry_window: c.entryWindow,
-    risk: { square_off: risk.squareOff, max_loss_day: risk.maxLossDay === null ? null : toRupees(risk.maxLossDay), max_orders_day: risk.maxOrdersDay },
+    risk: { square_off: risk.squareOff, max_loss_day: risk.maxLossDay === null ? null : toRupees(risk.maxLossDay), max_orders_day: risk.maxOrdersDay, max_orders_second: risk.maxOrdersSecond, stale_after: risk.staleAfterMs === null ? null : risk.staleAfterMs / 1000 },
     desired: b.desired,
     status: b.status,
     status_reason: b.status_reason,

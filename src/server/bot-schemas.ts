@@ -11,6 +11,8 @@ const fields = StartBacktestBody.omit({ from: true, to: true, risk: true }).exte
   square_off: z.string().optional().describe('MIS only: IST "HH:MM" before 15:20 when the bot exits (default 15:10)'),
   max_loss_day: textOrNumber.optional().describe('rupees: no new entries for the day once the bot has lost this much'),
   max_orders_day: textOrNumber.optional().describe('the most orders a day, 1 to 10,000'),
+  max_orders_second: textOrNumber.optional().describe("orders a second: the bot's orders are paced to it (they wait, never refused); at least 1"),
+  stale_after: textOrNumber.optional().describe('seconds, 1 to 3600: no entries on a minute bar that reached the bot later than this after its close (default 120)'),
 });
 
 export const CreateBotBody = fields.extend({ name: z.string().describe('1 to 40 letters, digits, - or _ (unique for the user)') }).meta({ id: 'CreateBot' });

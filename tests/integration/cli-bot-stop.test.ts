@@ -53,7 +53,8 @@ beforeAll(async () => {
 describe('algo bot stop with no runner', () => {
   it('a bot holding a position stays running until a runner exits it; show says it waits for one', async () => {
     expect(await ok('bot', 'stop', 'holder')).toBe('bot holder: stop requested (desired stopped, status running)\n');
-    expect(await ok('bot', 'show', 'holder')).toMatch(/\nstatus +running \(waiting for a runner: start `algo bot run` or `algo serve`\)\n/);
+    expect(await ok('bot', 'show', 'holder')).toMatch(/\nstatus +running → stopped \(waiting for a runner: start `algo bot run` or `algo serve`\)\n/);
+    expect(await ok('bot', 'list')).toMatch(/^holder +orb +NSE:INFY +running → stopped +allowed$/m);
     const { bots } = JSON.parse(await ok('bot', 'list', '--json')) as { bots: Array<{ name: string; desired: string; status: string }> };
     expect(bots.find((b) => b.name === 'holder')).toMatchObject({ desired: 'stopped', status: 'running' });
   });

@@ -62,7 +62,7 @@ describe('algo bot create, list, show, edit, rm', () => {
     expect(await ok(['bot', 'create', 'orb-infy', '--strategy', 'orb', '--symbol', 'INFY', '--symbol', 'TCS', '--capital', '150000', '--sl', '1%', '--max-loss-day', '2500'])).toMatch(
       /^created bot orb-infy \(b[0-9a-f]{7}\), stopped; run it with: algo bot start orb-infy\n$/,
     );
-    expect(await ok(['bot', 'list'])).toBe('NAME      STRATEGY  SYMBOLS           DESIRED  STATUS   ENTRIES\norb-infy  orb       NSE:INFY NSE:TCS  stopped  stopped  allowed\n');
+    expect(await ok(['bot', 'list'])).toBe('NAME      STRATEGY  SYMBOLS           STATE    ENTRIES\norb-infy  orb       NSE:INFY NSE:TCS  stopped  allowed\n');
     const show = await ok(['bot', 'show', 'ORB-INFY']);
     expect(show).toContain('size            ₹1,50,000.00 per entry\n');
     expect(show).toContain('max loss/day    ₹2,500.00 (then entries blocked)\n');
@@ -86,11 +86,14 @@ describe('algo bot create, list, show, edit, rm', () => {
     expect(await ok(['bot', 'stop', 'orb-infy'])).toBe('bot orb-infy: stop requested (desired stopped, status stopped)\n');
     expect(await ok(['bot', 'edit', 'orb-infy', '--qty', '5', '--square-off', '15:00'])).toBe('bot orb-infy is now version 2\n');
     expect(await json<BotJson>(['bot', 'show', 'orb-infy'])).toMatchObject({ version: 2, sizing: { quantity: 5 }, risk: { square_off: '15:00', max_loss_day: 2500 } });
+    expect(await ok(['bot', 'edit', 'orb-infy', '--max-orders-second', '2', '--stale-after', '45'])).toBe('bot orb-infy is now version 3\n');
+    expect(await ok(['bot', 'show', 'orb-infy'])).toMatch(/\nmax orders\/sec +2 \(more wait their turn\)\nstale after +45 s \(no entries on a later bar\)\n/);
+    expect((await json<BotJson>(['bot', 'show', 'orb-infy'])).risk).toMatchObject({ square_off: '15:00', max_orders_second: 2, stale_after: 45 });
   });
 
   it('edit with no flags changes nothing and says what to give', async () => {
     await refused(['bot', 'edit', 'orb-infy'], 'nothing to change; give the flags to change, e.g. algo bot edit NAME --qty 20 (algo bot edit --help lists them)');
-    expect((await json<BotJson>(['bot', 'show', 'orb-infy'])).version).toBe(2);
+    expect((await json<BotJson>(['bot', 'show', 'orb-infy'])).version).toBe(3);
   });
 
   it('--rules FILE: the rule file is compiled at create time and kept under its name', async () => {
@@ -142,6 +145,8 @@ describe('algo bot refusals: one line naming the flag, exit 2, nothing stored', 
     [[...base, '--product', 'CNC', '--square-off', '15:00'], '--square-off is for MIS bots; a CNC bot holds its positions overnight; drop --square-off, or use --product MIS'],
     [[...base, '--max-loss-day', 'lots'], '--max-loss-day "lots" is not an amount; give the most rupees the bot may lose in a day, e.g. --max-loss-day 2000'],
     [[...base, '--max-orders-day', '0'], '--max-orders-day "0" is not a count; give a whole number of orders from 1 to 10,000, e.g. --max-orders-day 20'],
+    [[...base, '--max-orders-second', '0'], '--max-orders-second "0" is not a rate; give a whole number of orders a second, at least 1, e.g. --max-orders-second 3 (more wait their turn)'],
+    [[...base, '--stale-after', '3601'], '--stale-after "3601" is not a number of seconds; give whole seconds from 1 to 3600, e.g. --stale-after 120'],
     [['bot', 'create', 'no good', '--strategy', 'orb', '--symbol', 'INFY'], 'bot name "no good" is not valid; use 1 to 40 letters, digits, - or _'],
     [['bot', 'logs', 'x1', '--after', 'x'], '--after "x" is not a whole number; give the SEQ of an event from algo bot logs, e.g. --after 12'],
     [['bot', 'trades', 'nobody'], 'no bot named "nobody" for SB0001; algo bot list shows your bots'],

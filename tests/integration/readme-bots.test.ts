@@ -45,7 +45,8 @@ function examplesOf(readme: string, heading: string): Example[] {
   return out;
 }
 
-const examples = examplesOf(fs.readFileSync(path.join(root, 'README.md'), 'utf8'), '## Bots');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const examples = examplesOf(readme, '## Bots');
 
 beforeAll(async () => {
   const r = await runCli(['login', '--sandbox', '--user', 'SB0001'], { dataDir, env: { ALGO_CLOCK: CLOCK } });
@@ -53,11 +54,10 @@ beforeAll(async () => {
 }, 180_000); // the CLI may have to be built first
 
 /** Until Ctrl-C: start it, wait until it runs (and for what `then` waits for), SIGINT, exit 0. */
-async function untilCtrlC(ex: Example, runs: RegExp, stream: 'stdout' | 'stderr', runMs = 500): Promise<string> {
+async function untilCtrlC(ex: Example, runs: RegExp, stream: 'stdout' | 'stderr', runMs: number): Promise<string> {
   const p = spawnCli(ex.args, { dataDir, env: { ALGO_CLOCK: CLOCK, ...ex.env } });
   await p.waitFor(runs, stream);
-  // (also: a SIGINT in the very tick `bot run` says it runs ends it by the signal after its cleanup, exit 128)
-  await new Promise((r) => setTimeout(r, runMs));
+  if (runMs > 0) await new Promise((r) => setTimeout(r, runMs));
   p.child.kill('SIGINT');
   const done = await p.done;
   expect(done.code, `${ex.line}\n${done.stderr}`).toBe(0);
@@ -72,19 +72,26 @@ describe("the README's Bots section", () => {
     }
   });
 
+  it('says what the live runner flags do, one line each', () => {
+    const section = readme.slice(readme.indexOf('\n## Bots\n'));
+    expect(section).toMatch(/^`--max-orders-second N` paces the bot's orders .*never refused/m);
+    expect(section).toMatch(/^`--stale-after SECONDS` \(1 to 3600, default 120\) refuses entries .*\(exits still taken\)/m);
+  });
+
   it('every example works as written, in order', async () => {
     for (const ex of examples) {
       const [group, verb] = ex.args;
       if (group === 'bot' && verb === 'run') {
         const demo = ex.env.ALGO_CLOCK_SPEED !== undefined;
-        // the demo's clock runs a market minute a second: let it run a few
-        const out = await untilCtrlC(ex, /running SB0001's bots; Ctrl-C to stop/, 'stderr', demo ? 4000 : 500);
+        // the demo's clock runs a market minute a second: let it run a few; the other, Ctrl-C at once
+        const out = await untilCtrlC(ex, /running SB0001's bots; Ctrl-C to stop/, 'stderr', demo ? 4000 : 0);
         // it traded from 09:14 and its clock ran on: minutes later when Ctrl-C released it
         if (demo) expect(out).toMatch(/^09:14:0\d \w+ session: trading from 2026-12-01 09:14:00\n[\s\S]*^09:1[6-9]:\d\d \w+ released: lease \d+ released\n$/m);
         continue;
       }
       if (ex.args.includes('--follow')) {
-        expect(await untilCtrlC(ex, /created \(version 1\)\n/, 'stdout')).toMatch(/start requested/);
+        // (logs --follow prints the log before it listens for Ctrl-C: give it a moment)
+        expect(await untilCtrlC(ex, /created \(version 1\)\n/, 'stdout', 500)).toMatch(/start requested/);
         continue;
       }
       const r = await runCli(ex.args, { dataDir, env: { ALGO_CLOCK: CLOCK, ...ex.env } });

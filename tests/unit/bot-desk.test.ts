@@ -37,7 +37,7 @@ describe('BotDesk create', () => {
       product: 'MIS',
       exits: { stopLoss: { percent: 1 } },
       entryWindow: { from: '09:20', until: '15:00' },
-      risk: { squareOff: '15:10', maxLossDay: { amount: 2000_00, action: 'block' }, maxOrdersDay: 20 },
+      risk: { squareOff: '15:10', maxLossDay: { amount: 2000_00, action: 'block' }, maxOrdersDay: 20, staleAfterMs: 120_000 },
     });
     const [e] = await d.logs(A, 'orb-infy');
     expect(e).toMatchObject({ kind: 'created', bot_id: bot.id });

@@ -8,6 +8,8 @@ export interface BotOptions extends Omit<RunOptions, 'from' | 'to'> {
   squareOff?: string;
   maxLossDay?: string;
   maxOrdersDay?: string;
+  maxOrdersSecond?: string;
+  staleAfter?: string;
   name?: string;
   after?: string;
   limit?: string;
@@ -16,7 +18,7 @@ export interface BotOptions extends Omit<RunOptions, 'from' | 'to'> {
   yes?: boolean;
 }
 
-const INPUT_KEYS = ['qty', 'capital', 'product', 'sl', 'target', 'trail', 'entryWindow', 'squareOff', 'maxLossDay', 'maxOrdersDay', 'name'] as const;
+const INPUT_KEYS = ['qty', 'capital', 'product', 'sl', 'target', 'trail', 'entryWindow', 'squareOff', 'maxLossDay', 'maxOrdersDay', 'maxOrdersSecond', 'staleAfter', 'name'] as const;
 
 /** The flags as the desk's input (reading a --rules file is the CLI's part); only the given ones. */
 export function inputOf(o: BotOptions): BotInput & { name?: string } {

@@ -30,7 +30,9 @@ export function registerBot(program: Command): void {
       .option('--entry-window <from-until>', 'IST window for new entries (default 09:20-15:00)')
       .option('--square-off <hh:mm>', 'MIS: exit everything at this IST time, before 15:20 (default 15:10)')
       .option('--max-loss-day <rupees>', "block entries for the day once the day's loss reaches this")
-      .option('--max-orders-day <n>', 'at most this many orders a day');
+      .option('--max-orders-day <n>', 'at most this many orders a day')
+      .option('--max-orders-second <n>', "pace the bot's orders to this many a second (they wait, never refused)")
+      .option('--stale-after <seconds>', 'no entries on a minute bar that arrives this long after its close (default 120; exits still taken)');
   configFlags(group.command('create <name>').description('create a bot (stopped; algo bot start NAME runs it)')).action(act('create'));
   group.command('list').description('your bots').action(act('list'));
   group.command('show <name>').description("a bot's config, state and version").action(act('show'));

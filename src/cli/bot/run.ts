@@ -13,6 +13,21 @@ const STATUS_MS = 500;
  * processed, fills); otherwise one line per event (one JSON object per line with --json).
  */
 export async function runBots(ctx: Context): Promise<void> {
+  // Caught from the start until cleanup ends: a signal at any moment is a clean stop, never a kill.
+  let stop = (): void => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (): void => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await runUntil(ctx, stopped);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runUntil(ctx: Context, stopped: Promise<void>): Promise<void> {
   const { stdout, stderr } = ctx.io;
   const tty = stdout.isTTY === true && !ctx.json;
   const time = () => formatIst(ctx.clock.now()).slice(11, 19);
@@ -32,17 +47,9 @@ export async function runBots(ctx: Context): Promise<void> {
       const last = s.lastMinute === null ? 'none yet' : formatIst(s.lastMinute).slice(11, 16);
       stdout.write(`\r${time()} bots held ${s.held}, last minute ${last}, fills ${s.fills}\x1b[K`);
     };
-    await new Promise<void>((resolve) => {
-      const timer = tty ? setInterval(status, STATUS_MS) : null;
-      const stop = () => {
-        if (timer) clearInterval(timer);
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    const timer = tty ? setInterval(status, STATUS_MS) : null;
+    await stopped;
+    if (timer) clearInterval(timer);
     if (tty) stdout.write('\n');
     await runner.stop();
     stderr.write('bot runner stopped; leases released\n');

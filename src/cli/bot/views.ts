@@ -1,4 +1,4 @@
-import { distanceText, riskOf, strategyLabel } from '../../app/bot-json.js';
+import { distanceText, riskOf, stateText, strategyLabel } from '../../app/bot-json.js';
 import type { BotEvent, BotRecord, Lease } from '../../core/bot/types.js';
 import { formatIst } from '../../core/ist.js';
 import { formatINR, formatPrice } from '../../core/money.js';
@@ -8,7 +8,10 @@ import { formatCount, renderTable, signedINR, type Styles } from '../output.js';
 /** The text views of `algo bot`: tables and key-value lists, rupees with Indian grouping. */
 
 const entries = (b: BotRecord): string => (b.entries_blocked ? 'blocked' : 'allowed');
-const state = (b: BotRecord): string => (b.status_reason ? `${b.status} (${b.status_reason})` : b.status);
+/** As the dashboard shows it: "running", or "running → stopped (waiting for a runner: ...)" (status → desired, reason). */
+const state = (b: BotRecord): string => (b.status_reason ? `${stateText(b)} (${b.status_reason})` : stateText(b));
+
+const colour = (b: BotRecord, st: Styles): ((s: string) => string) => (b.status === 'running' ? st.green : b.status === 'needs_review' || b.status === 'halted' ? st.red : (s) => s);
 
 export function listText(bots: readonly BotRecord[], st: Styles): string {
   if (bots.length === 0) return 'no bots yet; create one: algo bot create NAME --strategy ID --symbol SYM\n';
@@ -18,8 +21,7 @@ export function listText(bots: readonly BotRecord[], st: Styles): string {
       { header: 'NAME', value: (b) => b.name },
       { header: 'STRATEGY', value: (b) => strategyLabel(b.config) },
       { header: 'SYMBOLS', value: (b) => b.config.symbols.join(' ') },
-      { header: 'DESIRED', value: (b) => b.desired },
-      { header: 'STATUS', value: (b) => (b.status === 'running' ? st.green(b.status) : b.status === 'needs_review' || b.status === 'halted' ? st.red(b.status) : b.status) },
+      { header: 'STATE', value: (b) => colour(b, st)(stateText(b)) },
       { header: 'ENTRIES', value: (b) => (b.entries_blocked ? st.yellow('blocked') : 'allowed') },
     ],
     st,
@@ -44,7 +46,8 @@ export function showText(b: BotRecord, runner: Lease | null): string {
     ['square-off', risk.squareOff ? `${risk.squareOff} IST` : '-'],
     ['max loss/day', risk.maxLossDay === null ? '-' : `${formatINR(risk.maxLossDay)} (then entries blocked)`],
     ['max orders/day', risk.maxOrdersDay === null ? '-' : formatCount(risk.maxOrdersDay)],
-    ['desired', b.desired],
+    ['max orders/sec', risk.maxOrdersSecond === null ? '-' : `${formatCount(risk.maxOrdersSecond)} (more wait their turn)`],
+    ['stale after', risk.staleAfterMs === null ? '-' : `${formatCount(risk.staleAfterMs / 1000)} s (no entries on a later bar)`],
     ['status', state(b)],
     ['entries', entries(b)],
     ['runner', runner ? `${runner.holder} (lease until ${formatIst(runner.expires_at)})` : 'none'],

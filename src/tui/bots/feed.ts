@@ -6,7 +6,8 @@ import { istDate } from '../../core/ist.js';
 import type { PaperTrade } from '../../core/paper/types.js';
 import { Store } from '../state/store.js';
 import type { UiEvent } from '../state/ui.js';
-import { isSignal, stateText } from './rows.js';
+import { stateText } from '../../app/bot-json.js';
+import { isSignal } from './rows.js';
 import type { BotEffect } from './keys.js';
 
 /** What the Bots tab shows: the user's bots, today's trades and the latest events of each. */

@@ -1,4 +1,4 @@
-import { riskOf, strategyLabel } from '../../app/bot-json.js';
+import { riskOf, stateText, strategyLabel } from '../../app/bot-json.js';
 import type { BotEvent, BotRecord } from '../../core/bot/types.js';
 import { formatINR, type Paise } from '../../core/money.js';
 import type { PaperTrade } from '../../core/paper/types.js';
@@ -57,10 +57,6 @@ export function badgesOf(b: BotRecord): string[] {
 }
 
 export const isSignal = (e: BotEvent): boolean => e.kind === 'fill' || e.kind === 'blocked';
-
-export function stateText(b: BotRecord): string {
-  return b.desired === b.status ? b.status : `${b.status} → ${b.desired}`;
-}
 
 export function botRows(
   bots: readonly BotRecord[],
