@@ -1,4 +1,4 @@
-import { formatINR, groupIndian, type Paise } from '../core/money.js';
+import { formatINR, type Paise } from '../core/money.js';
 
 /**
  * Output helpers for every command: colour only on a TTY and never with NO_COLOR (FORCE_COLOR=1
@@ -42,11 +42,7 @@ export function bySign(value: number, text: string, st: Styles = styles()): stri
   return value > 0 ? st.green(text) : value < 0 ? st.red(text) : text;
 }
 
-/** A whole number with Indian grouping: 1234567 -> "12,34,567". */
-export function formatCount(n: number): string {
-  const s = groupIndian(String(Math.abs(Math.trunc(n))));
-  return n < 0 ? `-${s}` : s;
-}
+export { formatCount } from '../core/money.js';
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 

@@ -47,3 +47,9 @@ export function formatINR(p: Paise, opts: { symbol?: boolean; sign?: boolean } =
 export function formatPrice(p: Paise): string {
   return formatINR(p, { symbol: false });
 }
+
+/** A whole number with Indian grouping: 1234567 -> "12,34,567". */
+export function formatCount(n: number): string {
+  const s = groupIndian(String(Math.abs(Math.trunc(n))));
+  return n < 0 ? `-${s}` : s;
+}

@@ -5,7 +5,7 @@ import { signColor } from '../theme.js';
 import { signed } from '../format.js';
 import { Table, type Column } from '../components/Table.js';
 import { Line } from '../components/Line.js';
-import { eventLine, showText } from '../../cli/bot/views.js';
+import { eventLine, showText } from '../../app/bot-text.js';
 import type { BotEvent, BotRecord } from '../../core/bot/types.js';
 import type { BotsData } from './feed.js';
 import type { BotsUi } from './keys.js';
