@@ -106,18 +106,20 @@ async function logs(ctx: Context, b: ProfileBots, name: string, o: ReadOptions):
     if (first.length === 0) note(`no events for bot ${name}${o.after !== undefined ? ` after ${o.after}` : ''}`, ctx.io.stderr);
     return first.forEach((e) => void ctx.io.stdout.write(views.eventLine(e)));
   }
-  // --follow: one line (or one JSON document) per event, until Ctrl-C.
-  const print = (e: BotEvent) => void ctx.io.stdout.write(ctx.json ? `${JSON.stringify(eventJson(e))}\n` : views.eventLine(e));
-  const botId = isBotId(name) ? name : (await b.desk.show(b.userId, name)).id;
-  let after = o.after ?? 0;
-  for (const e of first) {
-    print(e);
-    after = e.seq;
-  }
+  // --follow: one line (or one JSON document) per event, until Ctrl-C or SIGTERM; the handlers go
+  // in before the first line is written (a reader may signal as soon as it sees output)
   const stop = new AbortController();
-  const onSigint = () => stop.abort();
-  process.once('SIGINT', onSigint);
+  const onSignal = () => stop.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
+    const print = (e: BotEvent) => void ctx.io.stdout.write(ctx.json ? `${JSON.stringify(eventJson(e))}\n` : views.eventLine(e));
+    const botId = isBotId(name) ? name : (await b.desk.show(b.userId, name)).id;
+    let after = o.after ?? 0;
+    for (const e of first) {
+      print(e);
+      after = e.seq;
+    }
     while (!stop.signal.aborted) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, FOLLOW_MS);
@@ -129,6 +131,7 @@ async function logs(ctx: Context, b: ProfileBots, name: string, o: ReadOptions):
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
