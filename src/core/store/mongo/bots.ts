@@ -6,7 +6,7 @@ import {
   acquired, byName, checkEventQuery, checkNewBot, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
   checkUpdateArgs, holds, idOrNameOf, marked, nameTaken, newBotId, newRecord, patched, pendingRow, RELEASED, repeatedKey, shownLease,
   unknownBot, unknownOrder, type NewBot, type OrderMark,
-} from '../memory/bots.js';
+} from '../../bot/store-rules.js';
 import { checkUserId } from '../validate.js';
 
 /**
