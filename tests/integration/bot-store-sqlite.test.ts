@@ -44,12 +44,12 @@ describe('SQLite bots: two store instances on one file', () => {
     const file = sqlite.file();
     const one = sqlite.open(file);
     const two = sqlite.open(file);
-    const bot = await one.bots.create(A, { name: 'Shared', config: botConfig(), now: NOW });
-    await expect(two.bots.create(A, { name: 'SHARED', config: botConfig(), now: NOW })).rejects.toThrow(/already exists/);
+    const bot = await one.bots.create(A, { name: 'Twin', config: botConfig(), now: NOW });
+    await expect(two.bots.create(A, { name: 'TWIN', config: botConfig(), now: NOW })).rejects.toThrow(/already exists/);
     const ev = { bot_id: bot.id, at: NOW, kind: 'started', message: 'go' };
     await one.bots.appendEvents(A, [ev]);
     expect((await two.bots.appendEvents(A, [ev]))[0]?.seq).toBe(2);
-    expect((await one.bots.get(A, 'shared'))?.id).toBe(bot.id);
+    expect((await one.bots.get(A, 'twin'))?.id).toBe(bot.id);
   });
 
   it('keeps bots, the lease token and the event seq across a reopen', async () => {

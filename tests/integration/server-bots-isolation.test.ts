@@ -25,8 +25,8 @@ beforeAll(async () => {
   aId = made.json.data.id;
   expect((await api.call('POST', '/api/bots/alpha/start', { token: a })).status).toBe(200);
   // b has a bot of the same name as a's other one.
-  await api.call('POST', '/api/bots', { token: a, body: { ...BOT, name: 'shared' } });
-  expect((await api.call('POST', '/api/bots', { token: b, body: { ...BOT, name: 'shared', qty: 3 } })).status).toBe(201);
+  await api.call('POST', '/api/bots', { token: a, body: { ...BOT, name: 'twin' } });
+  expect((await api.call('POST', '/api/bots', { token: b, body: { ...BOT, name: 'twin', qty: 3 } })).status).toBe(201);
 });
 afterAll(async () => api?.close());
 
@@ -60,13 +60,13 @@ describe("another user's bot", () => {
 
   it("lists never hold the other user's bots; a name is the caller's own bot", async () => {
     const listB = (await api.call('GET', '/api/bots', { token: b })).json.data.bots as Array<{ id: string; name: string }>;
-    expect(listB.map((x) => x.name)).toEqual(['shared']);
+    expect(listB.map((x) => x.name)).toEqual(['twin']);
     expect(listB.map((x) => x.id)).not.toContain(aId);
     const listA = (await api.call('GET', '/api/bots', { token: a })).json.data.bots as Array<{ name: string }>;
-    expect(listA.map((x) => x.name).sort()).toEqual(['alpha', 'shared']);
-    const shared = await api.call('GET', '/api/bots/shared', { token: b });
-    expect(shared.json.data).toMatchObject({ id: listB[0]!.id, sizing: { quantity: 3 } });
-    const events = (await api.call('GET', '/api/bots/shared/events', { token: b })).json.data.events as Array<{ bot_id: string }>;
+    expect(listA.map((x) => x.name).sort()).toEqual(['alpha', 'twin']);
+    const twin = await api.call('GET', '/api/bots/twin', { token: b });
+    expect(twin.json.data).toMatchObject({ id: listB[0]!.id, sizing: { quantity: 3 } });
+    const events = (await api.call('GET', '/api/bots/twin/events', { token: b })).json.data.events as Array<{ bot_id: string }>;
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => e.bot_id === listB[0]!.id)).toBe(true);
   });
@@ -75,15 +75,15 @@ describe("another user's bot", () => {
     const before = await aState();
     const k = await api.call('POST', '/api/bots/kill', { token: b });
     expect(k.status).toBe(200);
-    expect((k.json.data.bots as Array<{ name: string }>).map((x) => x.name)).toEqual(['shared']);
+    expect((k.json.data.bots as Array<{ name: string }>).map((x) => x.name)).toEqual(['twin']);
     expect(await aState()).toEqual(before);
     expect(before.bot).toMatchObject({ desired: 'running', entries_blocked: false });
   });
 
   it("a removed bot's log stays its owner's", async () => {
-    await api.call('POST', '/api/bots/shared/stop', { token: a });
-    const sharedA = (await api.call('DELETE', '/api/bots/shared', { token: a })).json.data.id as string;
-    expect((await api.call('GET', `/api/bots/${sharedA}/events`, { token: a })).status).toBe(200);
-    expect((await api.call('GET', `/api/bots/${sharedA}/events`, { token: b })).status).toBe(404);
+    await api.call('POST', '/api/bots/twin/stop', { token: a });
+    const twinA = (await api.call('DELETE', '/api/bots/twin', { token: a })).json.data.id as string;
+    expect((await api.call('GET', `/api/bots/${twinA}/events`, { token: a })).status).toBe(200);
+    expect((await api.call('GET', `/api/bots/${twinA}/events`, { token: b })).status).toBe(404);
   });
 });
