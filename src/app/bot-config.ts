@@ -3,6 +3,7 @@ import type { BotConfig } from '../core/bot/types.js';
 import { AlgoError, ExitCode, UsageError } from '../core/errors.js';
 import { toPaise, type Paise } from '../core/money.js';
 import type { ExitPlan } from '../core/strategy/types.js';
+import { riskFieldOf, riskFlagOf, type RiskFlag } from './risk-flags.js';
 import { paramsFrom, percentOf, strategyRefOf, symbolsOf, type BacktestInput } from './backtest-request.js';
 
 /**
@@ -17,8 +18,16 @@ export interface BotInput extends Omit<BacktestInput, 'from' | 'to'> {
   entryWindow?: string;
   /** "HH:MM" IST, MIS only, before 15:20. */
   squareOff?: string;
-  /** Rupees. */
+  /** "HH:MM" IST: no entries decided at a bar closing at or after it ("off" clears it in an edit). */
+  noEntriesAfter?: string;
+  /** Shares per entry at most ("off" clears). */
+  maxQty?: string;
+  /** Rupees of open positions plus the entry at most ("off" clears). */
+  maxExposure?: string;
+  /** Rupees, then ":halt" to flatten and stop for the day (else entries are blocked); "off" clears. */
   maxLossDay?: string;
+  /** Strategy bars after an exit before a new entry on that symbol ("off" clears). */
+  cooldown?: string;
   maxOrdersDay?: string;
   /** Orders a second: the live runner paces the bot's orders (a pause, never a refusal). */
   maxOrdersSecond?: string;
@@ -153,7 +162,8 @@ function windowOf(text: string): BotConfig['entryWindow'] {
 }
 
 /**
- * config.risk: { squareOff: "HH:MM" (MIS), maxLossDay: { amount, action }, maxOrdersDay,
+ * config.risk, as the Runner reads it (RunnerRisk): { squareOff: "HH:MM" (MIS), noEntriesAfter,
+ * maxQuantity, maxExposure, maxLossDay: { amount, action }, cooldownBars, maxOrdersDay,
  * maxOrdersSecond, staleAfterMs (a new bot's: DEFAULT_STALE_AFTER s) }; other keys of the base stay.
  */
 function riskOf(o: BotInput, product: BotConfig['product'], window: BotConfig['entryWindow'], base: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -167,12 +177,37 @@ function riskOf(o: BotInput, product: BotConfig['product'], window: BotConfig['e
     if (window.until > at) throw bad('--entry-window', `--entry-window ends at ${window.until}, after the square-off at ${at}`, 'end the entry window at or before --square-off');
     risk.squareOff = at;
   }
-  if (o.maxLossDay !== undefined) risk.maxLossDay = { amount: rupeesOf('--max-loss-day', o.maxLossDay, 'give the most rupees the bot may lose in a day, e.g. --max-loss-day 2000'), action: 'block' };
+  for (const [key, flag] of SHARED_RISK) {
+    const text = o[key];
+    if (text === undefined) continue;
+    if (text.trim() === 'off') delete risk[riskFieldOf(key)];
+    else Object.assign(risk, sharedRisk(key, flag, text));
+  }
   if (o.maxOrdersDay !== undefined) risk.maxOrdersDay = wholeOf('--max-orders-day', o.maxOrdersDay, 10_000, 'a count', 'give a whole number of orders from 1 to 10,000, e.g. --max-orders-day 20');
   if (o.maxOrdersSecond !== undefined) risk.maxOrdersSecond = wholeOf('--max-orders-second', o.maxOrdersSecond, Number.MAX_SAFE_INTEGER, 'a rate', "give a whole number of orders a second, at least 1, e.g. --max-orders-second 3 (more wait their turn)");
   if (o.staleAfter !== undefined) risk.staleAfterMs = 1000 * wholeOf('--stale-after', o.staleAfter, MAX_STALE_AFTER, 'a number of seconds', `give whole seconds from 1 to ${MAX_STALE_AFTER}, e.g. --stale-after ${DEFAULT_STALE_AFTER}`);
   else if (base === undefined) risk.staleAfterMs = 1000 * DEFAULT_STALE_AFTER;
   return risk;
+}
+
+/** The risk flags whose text `algo backtest run` reads the same way (src/app/risk-flags.ts). */
+const SHARED_RISK: ReadonlyArray<[RiskFlag & keyof BotInput, string]> = [
+  ['noEntriesAfter', '--no-entries-after'],
+  ['maxQty', '--max-qty'],
+  ['maxExposure', '--max-exposure'],
+  ['maxLossDay', '--max-loss-day'],
+  ['cooldown', '--cooldown'],
+];
+
+/** The backtest's parse of one risk flag, its refusal naming the bot's field. */
+function sharedRisk(key: RiskFlag, flag: string, text: string): Record<string, unknown> {
+  try {
+    const { field, value } = riskFlagOf(key, text);
+    return { [field]: value };
+  } catch (err) {
+    if (err instanceof UsageError) throw bad(flag, err.message, err.hint);
+    throw err;
+  }
 }
 
 /** A whole number from 1 to max, or the one-line refusal naming the flag. */

@@ -22,18 +22,41 @@ export function distanceText(d: Distance | undefined): string | null {
   return `at ${formatPrice(d.price)}`;
 }
 
-/** The config's risk fields we know (others pass through as stored). */
-export function riskOf(c: BotConfig): { squareOff: string | null; maxLossDay: number | null; maxOrdersDay: number | null; maxOrdersSecond: number | null; staleAfterMs: number | null } {
-  const r = c.risk as { squareOff?: unknown; maxLossDay?: { amount?: unknown }; maxOrdersDay?: unknown; maxOrdersSecond?: unknown; staleAfterMs?: unknown };
+/** The config's risk fields we know (others pass through as stored); amounts in paise. */
+export interface BotRisk {
+  squareOff: string | null;
+  noEntriesAfter: string | null;
+  maxQuantity: number | null;
+  maxExposure: number | null;
+  maxLossDay: number | null;
+  /** What reaching maxLossDay does: "block" entries for the day, or "halt" (exit everything, stop). */
+  maxLossDayAction: 'block' | 'halt' | null;
+  cooldownBars: number | null;
+  maxOrdersDay: number | null;
+  maxOrdersSecond: number | null;
+  staleAfterMs: number | null;
+}
+
+export function riskOf(c: BotConfig): BotRisk {
+  const r = c.risk as Record<string, unknown> & { maxLossDay?: { amount?: unknown; action?: unknown } };
   const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+  const hhmm = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  const action = r.maxLossDay?.action;
   return {
-    squareOff: typeof r.squareOff === 'string' ? r.squareOff : null,
-    maxLossDay: typeof r.maxLossDay?.amount === 'number' ? r.maxLossDay.amount : null,
+    squareOff: hhmm(r.squareOff),
+    noEntriesAfter: hhmm(r.noEntriesAfter),
+    maxQuantity: num(r.maxQuantity),
+    maxExposure: num(r.maxExposure),
+    maxLossDay: num(r.maxLossDay?.amount),
+    maxLossDayAction: action === 'halt' ? 'halt' : typeof r.maxLossDay?.amount === 'number' ? 'block' : null,
+    cooldownBars: num(r.cooldownBars),
     maxOrdersDay: num(r.maxOrdersDay),
     maxOrdersSecond: num(r.maxOrdersSecond),
     staleAfterMs: num(r.staleAfterMs),
   };
 }
+
+const rupees = (p: number | null): number | null => (p === null ? null : toRupees(p));
 
 /** "running", or "stopped → running" while the runner has not caught up with what the user asked (status → desired). */
 export function stateText(b: Pick<BotRecord, 'desired' | 'status'>): string {
@@ -53,7 +76,18 @@ export function botJson(b: BotRecord) {
     product: c.product,
     exits: { stop_loss: distanceText(c.exits.stopLoss), target: distanceText(c.exits.target), trailing: distanceText(c.exits.trailing) },
     entry_window: c.entryWindow,
-    risk: { square_off: risk.squareOff, max_loss_day: risk.maxLossDay === null ? null : toRupees(risk.maxLossDay), max_orders_day: risk.maxOrdersDay, max_orders_second: risk.maxOrdersSecond, stale_after: risk.staleAfterMs === null ? null : risk.staleAfterMs / 1000 },
+    risk: {
+      square_off: risk.squareOff,
+      no_entries_after: risk.noEntriesAfter,
+      max_qty: risk.maxQuantity,
+      max_exposure: rupees(risk.maxExposure),
+      max_loss_day: rupees(risk.maxLossDay),
+      max_loss_day_action: risk.maxLossDayAction,
+      cooldown: risk.cooldownBars,
+      max_orders_day: risk.maxOrdersDay,
+      max_orders_second: risk.maxOrdersSecond,
+      stale_after: risk.staleAfterMs === null ? null : risk.staleAfterMs / 1000,
+    },
     desired: b.desired,
     status: b.status,
     status_reason: b.status_reason,

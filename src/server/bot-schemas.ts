@@ -9,7 +9,11 @@ const textOrNumber = z.union([z.string(), z.number()]);
 const fields = StartBacktestBody.omit({ from: true, to: true, risk: true }).extend({
   entry_window: z.string().optional().describe('IST "FROM-UNTIL" for new entries (default 09:20-15:00)'),
   square_off: z.string().optional().describe('MIS only: IST "HH:MM" before 15:20 when the bot exits (default 15:10)'),
-  max_loss_day: textOrNumber.optional().describe('rupees: no new entries for the day once the bot has lost this much'),
+  no_entries_after: z.string().optional().describe('IST "HH:MM": no new entries decided at a bar closing at or after it'),
+  max_qty: textOrNumber.optional().describe('shares: an entry of more is refused'),
+  max_exposure: textOrNumber.optional().describe("rupees: an entry that takes the bot's open value above this is refused"),
+  max_loss_day: textOrNumber.optional().describe('rupees ("2000", 2000), or "2000:halt": once the day\'s loss reaches it, no new entries for the day (halt: exit everything and stop for the day)'),
+  cooldown: textOrNumber.optional().describe('strategy bars after an exit before a new entry on that symbol'),
   max_orders_day: textOrNumber.optional().describe('the most orders a day, 1 to 10,000'),
   max_orders_second: textOrNumber.optional().describe("orders a second: the bot's orders are paced to it (they wait, never refused); at least 1"),
   stale_after: textOrNumber.optional().describe('seconds, 1 to 3600: no entries on a minute bar that reached the bot later than this after its close (default 120)'),
@@ -20,7 +24,7 @@ export type CreateBotBody = z.output<typeof CreateBotBody>;
 
 export const EditBotBody = fields
   .extend({ name: z.string().optional().describe('a new name') })
-  .describe('only the fields to change; "off" for sl, target or trail removes it; the bot must be stopped')
+  .describe('only the fields to change; "off" for sl, target, trail, no_entries_after, max_qty, max_exposure, max_loss_day or cooldown removes it; the bot must be stopped')
   .meta({ id: 'EditBot' });
 export type EditBotBody = z.output<typeof EditBotBody>;
 

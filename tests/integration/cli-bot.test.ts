@@ -64,15 +64,15 @@ describe('algo bot create, list, show, edit, rm', () => {
     );
     expect(await ok(['bot', 'list'])).toBe('NAME      STRATEGY  SYMBOLS           STATE    ENTRIES\norb-infy  orb       NSE:INFY NSE:TCS  stopped  allowed\n');
     const show = await ok(['bot', 'show', 'ORB-INFY']);
-    expect(show).toContain('size            ₹1,50,000.00 per entry\n');
-    expect(show).toContain('max loss/day    ₹2,500.00 (then entries blocked)\n');
-    expect(show).toContain('entry window    09:20-15:00 IST\n');
-    expect(show).toContain('square-off      15:10 IST\n');
-    expect(show).toContain('stop-loss       1%\n');
-    expect(show).toContain('version         1\n');
-    expect(show).toContain('runner          none\n');
+    expect(show).toContain('size              ₹1,50,000.00 per entry\n');
+    expect(show).toContain('max loss/day      ₹2,500.00 (then entries blocked)\n');
+    expect(show).toContain('entry window      09:20-15:00 IST\n');
+    expect(show).toContain('square-off        15:10 IST\n');
+    expect(show).toContain('stop-loss         1%\n');
+    expect(show).toContain('version           1\n');
+    expect(show).toContain('runner            none\n');
     expect(await ok(['bot', 'create', 'one', '--strategy', 'orb', '--symbol', 'INFY'])).toContain('created bot one');
-    expect(await ok(['bot', 'show', 'one'])).toContain('size            1 share per entry\n');
+    expect(await ok(['bot', 'show', 'one'])).toContain('size              1 share per entry\n');
     await ok(['bot', 'rm', 'one']);
     const j = await json<BotJson>(['bot', 'show', 'orb-infy']);
     expect(j).toMatchObject({ name: 'orb-infy', desired: 'stopped', status: 'stopped', version: 1, symbols: ['NSE:INFY', 'NSE:TCS'], sizing: { capital: 150000 }, risk: { square_off: '15:10', max_loss_day: 2500, max_orders_day: null } });
@@ -143,7 +143,7 @@ describe('algo bot refusals: one line naming the flag, exit 2, nothing stored', 
     [[...base, '--entry-window', '09:20'], '--entry-window "09:20" is not a window; give FROM-UNTIL in IST, e.g. --entry-window 09:20-15:00'],
     [[...base, '--square-off', '15:25'], '--square-off 15:25 is not before 15:20; Zerodha squares MIS off from 15:20; give a time after 09:15 and before it, e.g. --square-off 15:10'],
     [[...base, '--product', 'CNC', '--square-off', '15:00'], '--square-off is for MIS bots; a CNC bot holds its positions overnight; drop --square-off, or use --product MIS'],
-    [[...base, '--max-loss-day', 'lots'], '--max-loss-day "lots" is not an amount; give the most rupees the bot may lose in a day, e.g. --max-loss-day 2000'],
+    [[...base, '--max-loss-day', 'lots'], '--max-loss-day "lots" is not a valid value; give rupees, and :halt to exit everything and stop, e.g. --max-loss-day 2000 or --max-loss-day 2000:halt'],
     [[...base, '--max-orders-day', '0'], '--max-orders-day "0" is not a count; give a whole number of orders from 1 to 10,000, e.g. --max-orders-day 20'],
     [[...base, '--max-orders-second', '0'], '--max-orders-second "0" is not a rate; give a whole number of orders a second, at least 1, e.g. --max-orders-second 3 (more wait their turn)'],
     [[...base, '--stale-after', '3601'], '--stale-after "3601" is not a number of seconds; give whole seconds from 1 to 3600, e.g. --stale-after 120'],

@@ -225,7 +225,7 @@ describe('POST /api/bots: refusals (status, one line, nothing written)', () => {
   it("bad values, with the CLI's line and the body's field", async () => {
     await refused({ ...ORB, name: 'x1', qty: 0 }, 400, '--qty "0" is not a quantity; give a whole number of shares from 1 to 1,00,000, e.g. --qty 10', 'qty');
     await refused({ ...ORB, name: 'x1', qty: 1, capital: 5000 }, 400, /^give --qty or --capital, not both/, 'capital');
-    await refused({ ...ORB, name: 'x1', max_loss_day: 'lots' }, 400, /^--max-loss-day "lots" is not an amount/, 'max_loss_day');
+    await refused({ ...ORB, name: 'x1', max_loss_day: 'lots' }, 400, /^--max-loss-day "lots" is not a valid value/, 'max_loss_day');
     await refused({ ...ORB, name: 'x1', max_orders_day: 0 }, 400, /^--max-orders-day "0" is not a count/, 'max_orders_day');
     await refused({ ...ORB, name: 'x1', entry_window: '15:00-09:20' }, 400, /^--entry-window 15:00-09:20: 15:00 is not before 09:20/, 'entry_window');
     await refused({ ...ORB, name: 'x1', square_off: '15:25' }, 400, /^--square-off 15:25 is not before 15:20/, 'square_off');

@@ -65,7 +65,7 @@ describe('BotDesk create', () => {
       [{ squareOff: '15:20' }, /^--square-off 15:20 is not before 15:20/],
       [{ squareOff: '14:30' }, /^--entry-window ends at 15:00, after the square-off at 14:30/],
       [{ product: 'CNC', squareOff: '15:00' }, /^--square-off is for MIS bots/],
-      [{ maxLossDay: '-5' }, /^--max-loss-day "-5" is not an amount/],
+      [{ maxLossDay: '-5' }, /^--max-loss-day "-5" is not a valid value/],
       [{ maxOrdersDay: '1.5' }, /^--max-orders-day "1.5" is not a count/],
       [{ name: 'has space' }, /^bot name "has space" is not valid/],
       [{ name: 'b1234abc' }, /^bot name "b1234abc" looks like a bot id/],

@@ -79,7 +79,7 @@ describe('OpenAPI document', () => {
     };
     const create = doc.paths['/api/bots'].post;
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '409', '413']));
-    const fields = ['capital', 'entry_window', 'max_loss_day', 'max_orders_day', 'max_orders_second', 'name', 'params', 'product', 'qty', 'rules', 'sl', 'square_off', 'stale_after', 'strategy', 'symbols', 'target', 'trail'];
+    const fields = ['capital', 'cooldown', 'entry_window', 'max_exposure', 'max_loss_day', 'max_orders_day', 'max_orders_second', 'max_qty', 'name', 'no_entries_after', 'params', 'product', 'qty', 'rules', 'sl', 'square_off', 'stale_after', 'strategy', 'symbols', 'target', 'trail'];
     expect(schemaOf(create)).toMatchObject({ additionalProperties: false, required: ['name'] });
     expect(Object.keys(schemaOf(create).properties).sort()).toEqual(fields);
     const edit = doc.paths['/api/bots/{id}'].patch;

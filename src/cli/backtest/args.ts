@@ -3,9 +3,8 @@ import path from 'node:path';
 import * as input from '../../app/backtest-request.js';
 import type { BacktestRequest } from '../../app/backtest-request.js';
 import type { StrategyRef } from '../../core/backtest/types.js';
-import { riskOf } from '../../core/backtest/risk.js';
+import { riskFlagsOf } from '../../app/risk-flags.js';
 import { AlgoError, UsageError } from '../../core/errors.js';
-import { toPaise } from '../../core/money.js';
 
 /**
  * The flags of `algo backtest` as the shared input rule (src/app/backtest-request.ts, which the
@@ -73,46 +72,4 @@ export function requestOf(o: RunOptions, today?: string): BacktestRequest {
   const ref = strategy.kind === 'rules' ? { rules: { text: strategy.text, name: strategy.name } } : { strategy: strategy.id };
   const risk = riskFlagsOf({ ...o, ...(typeof entriesAfter === 'string' ? { noEntriesAfter: entriesAfter } : {}) });
   return input.requestOf({ ...rest, ...ref, ...(symbol ? { symbols: symbol } : {}), paramWords: param ?? [], ...(risk ? { risk } : {}) }, today);
-}
-
-type RiskFlag = 'squareOff' | 'noEntriesAfter' | 'maxQty' | 'maxExposure' | 'maxLossDay' | 'cooldown' | 'maxOrdersDay';
-
-/** Each risk flag: its name, the RunnerRisk field, how its text becomes the field's JSON (null: not that kind of value), and a hint. */
-const RISK_FLAGS: ReadonlyArray<[RiskFlag, string, string, (t: string) => unknown, string]> = [
-  ['squareOff', '--square-off', 'squareOff', (t) => t, 'give an IST time before 15:20, e.g. --square-off 15:00'],
-  ['noEntriesAfter', '--no-entries-after', 'noEntriesAfter', (t) => t, 'give an IST time, e.g. --no-entries-after 14:30'],
-  ['maxQty', '--max-qty', 'maxQuantity', (t) => wholeOf(t), 'give a whole number of shares, e.g. --max-qty 50'],
-  ['maxExposure', '--max-exposure', 'maxExposure', (t) => rupeesOf(t), 'give rupees, e.g. --max-exposure 200000'],
-  ['maxLossDay', '--max-loss-day', 'maxLossDay', lossOf, 'give rupees, and :halt to exit everything and stop, e.g. --max-loss-day 2000 or --max-loss-day 2000:halt'],
-  ['cooldown', '--cooldown', 'cooldownBars', (t) => wholeOf(t), 'give a whole number of strategy bars, e.g. --cooldown 3'],
-  ['maxOrdersDay', '--max-orders-day', 'maxOrdersDay', (t) => wholeOf(t), 'give a whole number of entries a day, e.g. --max-orders-day 10'],
-];
-
-const wholeOf = (t: string): number | null => (/^\d+$/.test(t) ? Number(t) : null);
-const rupeesOf = (t: string): number | null => toPaise(t.replace(/^₹/, '').replace(/,/g, ''));
-
-function lossOf(t: string): unknown {
-  const [amount, action = 'block', extra] = t.split(':');
-  if (extra !== undefined || (action !== 'block' && action !== 'halt')) return null;
-  const paise = rupeesOf(amount!);
-  return paise === null ? null : { amount: paise, action };
-}
-
-/** The risk flags as the spec's risk JSON (checked by riskOf), or undefined when none is given; a bad one is one line naming the flag. */
-export function riskFlagsOf(o: Pick<RunOptions, RiskFlag>): Record<string, unknown> | undefined {
-  const risk: Record<string, unknown> = {};
-  for (const [key, flag, field, parse, hint] of RISK_FLAGS) {
-    const text = o[key];
-    if (text === undefined) continue;
-    const value = parse(text.trim());
-    try {
-      if (value === null) throw new UsageError('');
-      riskOf({ [field]: value });
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      throw new UsageError(`${flag} ${JSON.stringify(text)} is not a valid value`, hint);
-    }
-    risk[field] = value;
-  }
-  return Object.keys(risk).length > 0 ? risk : undefined;
 }

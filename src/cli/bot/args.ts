@@ -18,7 +18,7 @@ export interface BotOptions extends Omit<RunOptions, 'from' | 'to'> {
   yes?: boolean;
 }
 
-const INPUT_KEYS = ['qty', 'capital', 'product', 'sl', 'target', 'trail', 'entryWindow', 'squareOff', 'maxLossDay', 'maxOrdersDay', 'maxOrdersSecond', 'staleAfter', 'name'] as const;
+const INPUT_KEYS = ['qty', 'capital', 'product', 'sl', 'target', 'trail', 'entryWindow', 'squareOff', 'maxQty', 'maxExposure', 'maxLossDay', 'cooldown', 'maxOrdersDay', 'maxOrdersSecond', 'staleAfter', 'name'] as const;
 
 /** The flags as the desk's input (reading a --rules file is the CLI's part); only the given ones. */
 export function inputOf(o: BotOptions): BotInput & { name?: string } {
@@ -31,6 +31,8 @@ export function inputOf(o: BotOptions): BotInput & { name?: string } {
   if (o.param !== undefined) input.paramWords = o.param;
   if (o.symbol !== undefined) input.symbols = o.symbol;
   for (const k of INPUT_KEYS) if (o[k] !== undefined) input[k] = o[k];
+  // commander names --no-entries-after <hh:mm> entriesAfter (true when not given).
+  if (typeof o.entriesAfter === 'string') input.noEntriesAfter = o.entriesAfter;
   return input;
 }
 

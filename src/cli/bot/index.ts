@@ -29,7 +29,11 @@ export function registerBot(program: Command): void {
       .option('--trail <pct>', 'trailing stop, e.g. 0.5%')
       .option('--entry-window <from-until>', 'IST window for new entries (default 09:20-15:00)')
       .option('--square-off <hh:mm>', 'MIS: exit everything at this IST time, before 15:20 (default 15:10)')
-      .option('--max-loss-day <rupees>', "block entries for the day once the day's loss reaches this")
+      .option('--no-entries-after <hh:mm>', 'no new entries from this IST time (off to drop it in edit)')
+      .option('--max-qty <n>', 'refuse an entry of more shares than this')
+      .option('--max-exposure <rupees>', "refuse an entry that takes the bot's open value above this")
+      .option('--max-loss-day <rupees[:halt]>', "once the day's loss reaches this, block entries (or :halt: exit everything and stop for the day)")
+      .option('--cooldown <bars>', 'strategy bars after an exit before a new entry on that symbol')
       .option('--max-orders-day <n>', 'at most this many orders a day')
       .option('--max-orders-second <n>', "pace the bot's orders to this many a second (they wait, never refused)")
       .option('--stale-after <seconds>', 'no entries on a minute bar that arrives this long after its close (default 120; exits still taken)');

@@ -20,12 +20,16 @@ import { inputOfBody, text } from './backtests.js';
 export function botInputOfBody(b: EditBotBody): BotInput & { name?: string } {
   const { from: _from, to: _to, risk: _risk, ...input } = inputOfBody(b);
   const o: BotInput & { name?: string } = input;
-  const put = (k: 'entryWindow' | 'squareOff' | 'maxLossDay' | 'maxOrdersDay' | 'maxOrdersSecond' | 'staleAfter' | 'name', v: string | undefined) => {
+  const put = (k: 'entryWindow' | 'squareOff' | 'noEntriesAfter' | 'maxQty' | 'maxExposure' | 'maxLossDay' | 'cooldown' | 'maxOrdersDay' | 'maxOrdersSecond' | 'staleAfter' | 'name', v: string | undefined) => {
     if (v !== undefined) o[k] = v;
   };
   put('entryWindow', b.entry_window);
   put('squareOff', b.square_off);
+  put('noEntriesAfter', b.no_entries_after);
+  put('maxQty', text(b.max_qty));
+  put('maxExposure', text(b.max_exposure));
   put('maxLossDay', text(b.max_loss_day));
+  put('cooldown', text(b.cooldown));
   put('maxOrdersDay', text(b.max_orders_day));
   put('maxOrdersSecond', text(b.max_orders_second));
   put('staleAfter', text(b.stale_after));
