@@ -24,7 +24,7 @@ export interface BotInput extends Omit<BacktestInput, 'from' | 'to'> {
   maxQty?: string;
   /** Rupees of open positions plus the entry at most ("off" clears). */
   maxExposure?: string;
-  /** Rupees, then ":halt" to flatten and stop for the day (else entries are blocked); "off" clears. */
+  /** Rupees, then ":halt" to exit everything too and take no more entries (else entries are blocked for the day); "off" clears. */
   maxLossDay?: string;
   /** Strategy bars after an exit before a new entry on that symbol ("off" clears). */
   cooldown?: string;

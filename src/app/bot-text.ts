@@ -28,7 +28,7 @@ export function showText(b: BotRecord, runner: Lease | null): string {
     ['no entries after', risk.noEntriesAfter ? `${risk.noEntriesAfter} IST` : '-'],
     ['max qty', risk.maxQuantity === null ? '-' : `${formatCount(risk.maxQuantity)} shares per entry`],
     ['max exposure', risk.maxExposure === null ? '-' : formatINR(risk.maxExposure)],
-    ['max loss/day', risk.maxLossDay === null ? '-' : `${formatINR(risk.maxLossDay)} (${risk.maxLossDayAction === 'halt' ? 'then exit everything, stop for the day' : 'then entries blocked'})`],
+    ['max loss/day', risk.maxLossDay === null ? '-' : `${formatINR(risk.maxLossDay)} (${risk.maxLossDayAction === 'halt' ? 'then exit everything, no more entries' : 'then entries blocked'})`],
     ['cooldown', risk.cooldownBars === null ? '-' : `${formatCount(risk.cooldownBars)} bar${risk.cooldownBars === 1 ? '' : 's'} after an exit`],
     ['max orders/day', risk.maxOrdersDay === null ? '-' : formatCount(risk.maxOrdersDay)],
     ['max orders/sec', risk.maxOrdersSecond === null ? '-' : `${formatCount(risk.maxOrdersSecond)} (more wait their turn)`],

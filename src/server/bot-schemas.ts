@@ -12,7 +12,7 @@ const fields = StartBacktestBody.omit({ from: true, to: true, risk: true }).exte
   no_entries_after: z.string().optional().describe('IST "HH:MM": no new entries decided at a bar closing at or after it'),
   max_qty: textOrNumber.optional().describe('shares: an entry of more is refused'),
   max_exposure: textOrNumber.optional().describe("rupees: an entry that takes the bot's open value above this is refused"),
-  max_loss_day: textOrNumber.optional().describe('rupees ("2000", 2000), or "2000:halt": once the day\'s loss reaches it, no new entries for the day (halt: exit everything and stop for the day)'),
+  max_loss_day: textOrNumber.optional().describe('rupees ("2000", 2000), or "2000:halt": once the day\'s loss reaches it, no new entries for the day (halt: exit everything too, no more entries)'),
   cooldown: textOrNumber.optional().describe('strategy bars after an exit before a new entry on that symbol'),
   max_orders_day: textOrNumber.optional().describe('the most orders a day, 1 to 10,000'),
   max_orders_second: textOrNumber.optional().describe("orders a second: the bot's orders are paced to it (they wait, never refused); at least 1"),

@@ -201,6 +201,26 @@ describe('POST /api/bots: a rule file as JSON text', () => {
   });
 });
 
+describe('POST /api/bots: the Runner\'s risk controls', () => {
+  it('takes no_entries_after, max_qty, max_exposure, max_loss_day ("2000:halt") and cooldown; an edit clears one with off', async () => {
+    const r = await post(a, '/api/bots', { name: 'risky', strategy: 'orb', symbols: ['INFY'], no_entries_after: '14:30', max_qty: 50, max_exposure: '2,00,000', max_loss_day: '2000:halt', cooldown: 3 });
+    expect(r.status, r.text).toBe(201);
+    expect(r.json.data.risk).toMatchObject({ no_entries_after: '14:30', max_qty: 50, max_exposure: 200000, max_loss_day: 2000, max_loss_day_action: 'halt', cooldown: 3 });
+    const e = await api.call('PATCH', `/api/bots/${r.json.data.id}`, { token: a, body: { max_loss_day: 1500, cooldown: 'off' } });
+    expect(e.status, e.text).toBe(200);
+    expect(e.json.data.risk).toMatchObject({ no_entries_after: '14:30', max_qty: 50, max_loss_day: 1500, max_loss_day_action: 'block', cooldown: null });
+    expect((await api.call('DELETE', `/api/bots/${r.json.data.id}`, { token: a })).status).toBe(200);
+  });
+
+  it("refuses a bad one with the CLI's line and the body's field", async () => {
+    const r = await post(b, '/api/bots', { name: 'x2', strategy: 'orb', symbols: ['INFY'], max_qty: 0 });
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({ message: '--max-qty "0" is not a valid value; give a whole number of shares, e.g. --max-qty 50', data: { field: 'max_qty' } });
+    const n = await post(b, '/api/bots', { name: 'x2', strategy: 'orb', symbols: ['INFY'], no_entries_after: '9am' });
+    expect(n.json).toMatchObject({ message: /^--no-entries-after "9am" is not a valid value/, data: { field: 'no_entries_after' } });
+  });
+});
+
 describe('POST /api/bots: refusals (status, one line, nothing written)', () => {
   const refused = async (body: unknown, status: number, message: string | RegExp, field?: string | null) => {
     const before = await names(b);

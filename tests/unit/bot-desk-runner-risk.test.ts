@@ -40,7 +40,7 @@ describe('bot risk controls the Runner enforces', () => {
     const bot = await desk().create(A, { ...ORB, ...FLAGS });
     expect(botJson(bot).risk).toMatchObject({ no_entries_after: '14:30', max_qty: 50, max_exposure: 200000, max_loss_day: 2000, max_loss_day_action: 'halt', cooldown: 3 });
     const text = showText(bot, null);
-    for (const re of [/\nno entries after +14:30 IST\n/, /\nmax qty +50 shares per entry\n/, /\nmax exposure +₹2,00,000\.00\n/, /\nmax loss\/day +₹2,000\.00 \(then exit everything, stop for the day\)\n/, /\ncooldown +3 bars after an exit\n/]) expect(text).toMatch(re);
+    for (const re of [/\nno entries after +14:30 IST\n/, /\nmax qty +50 shares per entry\n/, /\nmax exposure +₹2,00,000\.00\n/, /\nmax loss\/day +₹2,000\.00 \(then exit everything, no more entries\)\n/, /\ncooldown +3 bars after an exit\n/]) expect(text).toMatch(re);
     const plain = await desk().create(A, ORB);
     expect(botJson(plain).risk).toMatchObject({ no_entries_after: null, max_qty: null, max_exposure: null, max_loss_day: null, max_loss_day_action: null, cooldown: null });
     expect(showText(plain, null)).toMatch(/\nmax qty +-\n/);

@@ -32,7 +32,7 @@ export function registerBot(program: Command): void {
       .option('--no-entries-after <hh:mm>', 'no new entries from this IST time (off to drop it in edit)')
       .option('--max-qty <n>', 'refuse an entry of more shares than this')
       .option('--max-exposure <rupees>', "refuse an entry that takes the bot's open value above this")
-      .option('--max-loss-day <rupees[:halt]>', "once the day's loss reaches this, block entries (or :halt: exit everything and stop for the day)")
+      .option('--max-loss-day <rupees[:halt]>', "once the day's loss reaches this, block entries (with :halt also exit everything, no more entries)")
       .option('--cooldown <bars>', 'strategy bars after an exit before a new entry on that symbol')
       .option('--max-orders-day <n>', 'at most this many orders a day')
       .option('--max-orders-second <n>', "pace the bot's orders to this many a second (they wait, never refused)")
