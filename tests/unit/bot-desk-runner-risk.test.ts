@@ -4,6 +4,7 @@ import type { BotInput } from '../../src/app/bot-config.js';
 import { botJson } from '../../src/app/bot-json.js';
 import { riskFlagsOf } from '../../src/app/risk-flags.js';
 import { riskOf } from '../../src/core/backtest/risk.js';
+import { botSpec } from '../../src/core/bot/spec.js';
 import { describeError } from '../../src/core/errors.js';
 import { showText } from '../../src/cli/bot/views.js';
 import { rig } from '../helpers/paper.js';
@@ -32,6 +33,8 @@ describe('bot risk controls the Runner enforces', () => {
       cooldownBars: 3,
       staleAfterMs: 120_000,
     });
+    // The spec of the bot's day, which its Runner is built from, carries them.
+    expect(botSpec(bot.config, '2026-12-02', { slippageBps: 0, marketProtectionPct: 0, volumeSharePct: 100 }).risk).toEqual(riskOf(bot.config.risk));
     expect(riskFlagsOf(FLAGS)).toEqual({ noEntriesAfter: '14:30', maxQuantity: 50, maxExposure: 2_00_000_00, maxLossDay: { amount: 2000_00, action: 'halt' }, cooldownBars: 3 });
     expect((await desk().create(A, { ...ORB, maxLossDay: '2000' })).config.risk).toMatchObject({ maxLossDay: { amount: 2000_00, action: 'block' } });
   });
