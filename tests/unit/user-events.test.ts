@@ -62,6 +62,16 @@ for (const kind of ['memory', 'sqlite'] as const) {
       expect(other.events.map((e) => (e.data as { order_id: string }).order_id)).toEqual(['O9']);
     });
 
+    it("gives a change's orders as they are now: an order changed again since shows its latest state in both", async () => {
+      const store = make();
+      await commit(store, U, { orders: [orderDoc(U, 'O1')] });
+      await commit(store, U, { orders: [orderDoc(U, 'O1', { status: 'COMPLETE' })], trades: [tradeDoc(U, 'T1', 'O1')] });
+      expect((await store.changes!(U)).map((c) => [c.version, c.orders.map((o) => `${o.order_id} ${o.status}`), c.trades.map((t) => t.trade_id)])).toEqual([
+        [1, ['O1 COMPLETE'], []],
+        [2, ['O1 COMPLETE'], ['T1']],
+      ]);
+    });
+
     it('logs nothing for a refused change, and refuses a bad query', async () => {
       const store = make();
       await commit(store, U, { orders: [orderDoc(U, 'O1')], trades: [tradeDoc(U, 'T1', 'O1')] });

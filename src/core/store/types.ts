@@ -2,7 +2,7 @@ import type { BacktestStore } from '../backtest/store.js';
 import type { BotStore } from '../bot/store.js';
 import type { AccountChange, AccountState, OrderStatus, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../paper/types.js';
 
-/** One committed change that wrote orders or trades: the account's version after it, and the docs as written. */
+/** One committed change that wrote orders or trades: the account's version after it, its orders as they are now (an order changed again since shows its latest state), and its trades. */
 export interface PaperChange {
   version: number;
   orders: PaperOrder[];

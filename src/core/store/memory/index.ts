@@ -115,7 +115,9 @@ export class MemoryPaperStore implements PaperStore {
   async changes(userId: string, query?: ChangeQuery): Promise<PaperChange[]> {
     const uid = checkUserId(userId);
     this.#live();
-    return this.#log.list(uid, query);
+    // an order as it is now (as SQLite reads it from its table), gone after a reset
+    const orders = this.#accounts.get(uid)?.orders;
+    return this.#log.list(uid, query).map((c) => ({ ...c, orders: c.orders.flatMap((o) => (orders?.has(o.order_id) ? [structuredClone(orders.get(o.order_id)!.doc)] : [])) }));
   }
 
   /** Forgets everything; every later call but close rejects. */

@@ -283,10 +283,10 @@ class SqliteStore implements SqlitePaperStore {
     const meta = { ...change.meta, version };
     s.putMeta.run(uid, version, JSON.stringify(meta));
     const orders: Written['orders'] = [];
-    const orderTexts: string[] = [];
+    const orderIds: string[] = [];
     for (const o of change.orders ?? []) {
       const text = JSON.stringify(o);
-      orderTexts.push(text);
+      orderIds.push(o.order_id);
       if (OPEN_STATUSES.includes(o.status)) {
         const seq = s.putOpenOrder.get(uid, o.order_id, o.status, o.placed_at, text) as number;
         orders.push({ id: o.order_id, open: { seq, doc: jsonCopy(o) } });
@@ -302,17 +302,14 @@ class SqliteStore implements SqlitePaperStore {
     }
     const deletedPositions = change.deletePositions ?? [];
     for (const key of deletedPositions) s.deletePosition.run(uid, key);
-    const tradeTexts = (change.trades ?? []).map((t) => this.#addTrade(uid, t));
-    this.#log.add(uid, version, orderTexts, tradeTexts);
+    for (const t of change.trades ?? []) this.#addTrade(uid, t);
+    this.#log.add(uid, version, orderIds, (change.trades ?? []).map((t) => t.trade_id));
     return { meta: jsonCopy(meta), orders, positions, deletedPositions };
   }
 
-  /** Insert a trade; answers its JSON text. */
-  #addTrade(uid: string, t: PaperTrade): string {
+  #addTrade(uid: string, t: PaperTrade): void {
     try {
-      const text = JSON.stringify(t);
-      this.#s.addTrade.run(uid, t.trade_id, t.order_id, t.filled_at, text);
-      return text;
+      this.#s.addTrade.run(uid, t.trade_id, t.order_id, t.filled_at, JSON.stringify(t));
     } catch (err) {
       const code = sqliteCode(err);
       if (code === 'SQLITE_CONSTRAINT_UNIQUE') throw refusedChange(uid, `trade ${t.trade_id} already exists`);

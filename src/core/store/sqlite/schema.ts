@@ -138,17 +138,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `),
   // The paper change log (src/core/store/sqlite/changes.ts): one row per commit that wrote orders
-  // or trades, for the per-user stream's exact resume. A rowid table: its rows hold the commit's
-  // docs, too long for a WITHOUT ROWID b-tree's cells.
+  // or trades, for the per-user stream's exact resume. It names the orders and trades (their docs
+  // are read from their tables), so a commit writes one more small cell, not its docs again.
   (db) =>
     db.exec(`
       CREATE TABLE paper_changes (
-        seq INTEGER PRIMARY KEY,
         user_id TEXT NOT NULL,
         version INTEGER NOT NULL,
-        doc TEXT NOT NULL,
-        UNIQUE (user_id, version)
-      );
+        ids TEXT NOT NULL,
+        PRIMARY KEY (user_id, version)
+      ) WITHOUT ROWID;
     `),
 ];
 
