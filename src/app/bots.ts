@@ -173,9 +173,27 @@ export class BotDesk {
     return (await this.bots.orders(userId, bot.id, { status: 'pending' })).length > 0;
   }
 
+  /** Each bot's fills (by bot id) on one IST day, from one read of the account: the dashboard's table of many bots. */
+  async tradesByBot(userId: string, botIds: readonly string[], date: string): Promise<Record<string, PaperTrade[]>> {
+    checkDate('--date', date);
+    return this.byBot(userId, botIds, date);
+  }
+
+  /** The fills of the account's orders tagged with each bot (on `date` only, when given). */
+  private async byBot(userId: string, botIds: readonly string[], date?: string): Promise<Record<string, PaperTrade[]>> {
+    const wanted = new Set(botIds);
+    const botOf = new Map<string, string>();
+    for (const o of await this.paper.orders(userId)) if (o.tag !== null && wanted.has(o.tag)) botOf.set(o.order_id, o.tag);
+    const out: Record<string, PaperTrade[]> = Object.fromEntries(botIds.map((id) => [id, []]));
+    for (const t of await this.paper.trades(userId)) {
+      const bot = botOf.get(t.order_id);
+      if (bot !== undefined && (date === undefined || istDate(t.filled_at) === date)) out[bot]!.push(t);
+    }
+    return out;
+  }
+
   private async tagged(userId: string, botId: string): Promise<PaperTrade[]> {
-    const ids = new Set((await this.paper.orders(userId)).filter((o) => o.tag === botId).map((o) => o.order_id));
-    return (await this.paper.trades(userId)).filter((t) => ids.has(t.order_id));
+    return (await this.byBot(userId, [botId]))[botId]!;
   }
 
   /**

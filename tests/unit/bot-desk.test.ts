@@ -243,5 +243,11 @@ describe('BotDesk logs and trades', () => {
     expect(await d.trades(A, 'two', { date: '2026-11-24' })).toHaveLength(0);
     expect(await d.trades(B, 'orb-infy').catch((e: unknown) => describeError(e))).toBe('no bot named "orb-infy" for CD5678; algo bot list shows your bots');
     expect(await refusal(d.trades(A, 'two', { date: '23-11-2026' }))).toMatch(/^--date "23-11-2026" is not a date/);
+    // the dashboard's one read for many bots gives each bot what trades gives it
+    const day = await d.tradesByBot(A, [one.id, two.id, 'b0000000'], '2026-11-23');
+    expect(day[one.id]).toEqual(await d.trades(A, one.id, { date: '2026-11-23' }));
+    expect(day[two.id]).toEqual(await d.trades(A, two.id, { date: '2026-11-23' }));
+    expect(day['b0000000']).toEqual([]);
+    expect((await d.tradesByBot(A, [one.id], '2026-11-24'))[one.id]).toEqual([]);
   });
 });

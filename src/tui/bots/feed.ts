@@ -139,8 +139,7 @@ export class BotsFeed implements BotsPort {
       const same = s.loaded && bots.length === s.bots.length && bots.every((b, i) => b.id === s.bots[i]!.id && b.rev === s.bots[i]!.rev);
       if (same && fresh.length === 0 && !force) return;
       const today = istDate(clock.now());
-      const trades: Record<string, PaperTrade[]> = {};
-      for (const b of bots) trades[b.id] = await desk.trades(userId, b.id, { date: today });
+      const trades = await desk.tradesByBot(userId, bots.map((b) => b.id), today);
       if (bound === this.bots) this.store.dispatch({ loaded: true, error: null, bots, trades, ...withEvents(s, fresh) });
     } catch (e) {
       if (bound === this.bots) this.store.dispatch({ loaded: true, error: describeError(e) });
