@@ -33,3 +33,16 @@ export function sqliteFixture(afterEach: (fn: () => Promise<void>) => void) {
     },
   };
 }
+
+/** A contract suite's SQLite store: a real file in its own temp folder, removed by cleanup. */
+export async function tempSqliteStore(): Promise<{ store: SqlitePaperStore; cleanup(): Promise<void> }> {
+  const tmp = tempStoreDir();
+  const store = openSqliteStore(path.join(tmp.dir, 'algo.db'));
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      tmp.remove();
+    },
+  };
+}

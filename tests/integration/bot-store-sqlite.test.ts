@@ -1,23 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { botConfig, runBotStoreContract } from '../contract/bot-store-contract.js';
 import { builtSqliteStoreUrl } from '../helpers/store-build.js';
-import { sqliteFixture, tempStoreDir } from '../helpers/store-tmp.js';
+import { sqliteFixture, tempSqliteStore } from '../helpers/store-tmp.js';
 
-runBotStoreContract('sqlite', async () => {
-  const tmp = tempStoreDir();
-  const store = openSqliteStore(path.join(tmp.dir, 'algo.db'));
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      tmp.remove();
-    },
-  };
-});
+runBotStoreContract('sqlite', tempSqliteStore);
 
 describe('SQLite bots: two store instances on one file', () => {
   const sqlite = sqliteFixture(afterEach);

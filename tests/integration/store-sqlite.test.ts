@@ -1,23 +1,12 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { AlgoError } from '../../src/core/errors.js';
 import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import { runStoreContract } from '../contract/store-contract.js';
 import { commit, metaDoc, orderDoc, tradeDoc } from '../helpers/store-docs.js';
-import { sqliteFixture, tempStoreDir } from '../helpers/store-tmp.js';
+import { sqliteFixture, tempSqliteStore } from '../helpers/store-tmp.js';
 
-runStoreContract('sqlite', async () => {
-  const tmp = tempStoreDir();
-  const store = openSqliteStore(path.join(tmp.dir, 'algo.db'));
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      tmp.remove();
-    },
-  };
-});
+runStoreContract('sqlite', tempSqliteStore);
 
 describe('SQLite store specifics', () => {
   const sqlite = sqliteFixture(afterEach);
