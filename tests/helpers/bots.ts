@@ -1,4 +1,11 @@
+import { BotDesk } from '../../src/app/bots.js';
 import type { BarFeed } from '../../src/core/backtest/types.js';
+import { fillsOf } from '../../src/core/bot/spec.js';
+import type { ManualClock } from '../../src/core/clock.js';
+import { PaperService } from '../../src/core/paper/service.js';
+import type { PaperStore } from '../../src/core/store/types.js';
+import { createMarket } from '../../src/sandbox/market.js';
+import { SandboxMarketData } from '../../src/sandbox/market-data.js';
 import { groupByMinute, type MinuteGroup } from '../../src/core/bot/live-bars.js';
 import type { BotConfig } from '../../src/core/bot/types.js';
 
@@ -21,3 +28,9 @@ export const emaBot = (over: Partial<BotConfig> = {}): BotConfig => ({
   risk: {},
   ...over,
 });
+
+/** The owner's side of a bot test on a store: the paper service on the sandbox market at `clock`, its fill settings, and the desk. */
+export function ownerDesk(store: PaperStore, clock: ManualClock) {
+  const service = new PaperService({ store, market: new SandboxMarketData(createMarket({}), clock), clock, onError: (e) => { throw e; } });
+  return { service, fills: fillsOf(service.config), desk: new BotDesk({ bots: store.bots, paper: store, clock }) };
+}

@@ -1,23 +1,21 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BotDesk } from '../../src/app/bots.js';
 import { sandboxFeed } from '../../src/core/backtest/feed-sandbox.js';
 import { feedFrom, runBacktest } from '../../src/core/backtest/run.js';
 import { BarLog } from '../../src/core/bot/bar-log.js';
 import { BotHost, type HostEvent } from '../../src/core/bot/host.js';
 import { botOrders, type Minute } from '../../src/core/bot/session.js';
-import { botSpec, fillsOf } from '../../src/core/bot/spec.js';
+import { botSpec } from '../../src/core/bot/spec.js';
 import type { BotConfig } from '../../src/core/bot/types.js';
 import { marketHistory, warmMinutes, type History } from '../../src/core/bot/warmup.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { parseIst } from '../../src/core/ist.js';
 import type { Instrument } from '../../src/core/market/types.js';
-import { PaperService } from '../../src/core/paper/service.js';
 import type { PaperOrder } from '../../src/core/paper/types.js';
 import { MemoryPaperStore } from '../../src/core/store/memory/index.js';
 import type { PaperStore } from '../../src/core/store/types.js';
 import { createMarket } from '../../src/sandbox/market.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
-import { emaBot } from '../helpers/bots.js';
+import { emaBot, ownerDesk } from '../helpers/bots.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 
 const U = 'AB1234';
@@ -44,9 +42,7 @@ const sqlite = sqliteFixture(afterEach);
 function world(kind: 'memory' | 'sqlite') {
   const store: PaperStore = kind === 'memory' ? new MemoryPaperStore() : sqlite.open(sqlite.file());
   const clock = new ManualClock(at('09:14'));
-  const service = new PaperService({ store, market: new SandboxMarketData(createMarket({}), clock), clock, onError: (e) => { throw e; } });
-  const fills = fillsOf(service.config);
-  const desk = new BotDesk({ bots: store.bots, paper: store, clock });
+  const { service, fills, desk } = ownerDesk(store, clock);
   const events: HostEvent[] = [];
   const asked: string[] = [];
   // the runner's history: the sandbox's minutes, cached in the store (src/app/bot-runner.ts)

@@ -1,5 +1,4 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BotDesk } from '../../src/app/bots.js';
 import { sandboxFeed } from '../../src/core/backtest/feed-sandbox.js';
 import { runBacktest } from '../../src/core/backtest/run.js';
 import { BarLog } from '../../src/core/bot/bar-log.js';
@@ -12,13 +11,12 @@ import type { BotConfig, BotRecord } from '../../src/core/bot/types.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { parseIst } from '../../src/core/ist.js';
 import type { Instrument } from '../../src/core/market/types.js';
-import { PaperService } from '../../src/core/paper/service.js';
 import type { PaperOrder } from '../../src/core/paper/types.js';
 import { MemoryPaperStore } from '../../src/core/store/memory/index.js';
 import type { PaperStore } from '../../src/core/store/types.js';
 import { createMarket } from '../../src/sandbox/market.js';
 import { SandboxMarketData } from '../../src/sandbox/market-data.js';
-import { emaBot, feedMinutes } from '../helpers/bots.js';
+import { emaBot, feedMinutes, ownerDesk } from '../helpers/bots.js';
 import { sqliteFixture } from '../helpers/store-tmp.js';
 
 const U = 'AB1234';
@@ -45,9 +43,7 @@ const sqlite = sqliteFixture(afterEach);
 function world(kind: 'memory' | 'sqlite') {
   const store: PaperStore = kind === 'memory' ? new MemoryPaperStore() : sqlite.open(sqlite.file());
   const clock = new ManualClock(at('09:14'));
-  const service = new PaperService({ store, market: new SandboxMarketData(createMarket({}), clock), clock, onError: (e) => { throw e; } });
-  const fills = fillsOf(service.config);
-  const desk = new BotDesk({ bots: store.bots, paper: store, clock });
+  const { service, fills, desk } = ownerDesk(store, clock);
   const events: HostEvent[] = [];
   /** `crash`: from when its place call never returns (the process died there), after placing or before. */
   function host(holder: string, users: string[] = [U], crash?: { from: number; placed: boolean }): BotHost {
