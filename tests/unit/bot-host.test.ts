@@ -182,6 +182,22 @@ describe.each(['memory', 'sqlite'] as const)('BotHost on the %s store', (kind) =
     expect(host.heldBots()).toEqual([c.id]);
   });
 
+  it('renews a held lease once a third of it has gone, not on every pass', async () => {
+    const w = world(kind);
+    const bot = await w.started('Trend', config());
+    const h = w.host('one');
+    await h.tick();
+    const first = (await w.store.bots.lease(U, bot.id))!;
+    w.clock.advance(LEASE / 3 - 1_000);
+    await h.tick();
+    expect((await w.store.bots.lease(U, bot.id))!.expires_at).toBe(first.expires_at);
+    w.clock.advance(2_000);
+    await h.tick();
+    const renewed = (await w.store.bots.lease(U, bot.id))!;
+    expect([renewed.token, renewed.holder, renewed.expires_at]).toEqual([first.token, first.holder, w.clock.now() + LEASE]);
+    await h.close();
+  });
+
   it('two hosts on one store: each bot in exactly one', async () => {
     const w = world(kind);
     const bots = [await w.started('A', config(10)), await w.started('B', config(3)), await w.started('C', config(4))];

@@ -148,10 +148,15 @@ export class BotHost {
     const h = this.held.get(bot.id);
     const now = this.opts.now();
     if (h) {
-      if (!(await this.opts.store.bots.renewLease(userId, bot.id, this.opts.holder, h.lease.token, now, this.leaseMs))) {
-        this.held.delete(bot.id);
-        await this.log(h, 'lease_lost', `lease ${h.lease.token} lost; another runner has the bot`);
-        return;
+      // renewed once a third of the lease has gone, not on every pass: one write per bot per
+      // lease/3, not per tick (a takeover meanwhile is refused by the fencing token)
+      if (h.lease.expires_at - now <= (this.leaseMs * 2) / 3) {
+        if (!(await this.opts.store.bots.renewLease(userId, bot.id, this.opts.holder, h.lease.token, now, this.leaseMs))) {
+          this.held.delete(bot.id);
+          await this.log(h, 'lease_lost', `lease ${h.lease.token} lost; another runner has the bot`);
+          return;
+        }
+        h.lease = { ...h.lease, expires_at: now + this.leaseMs };
       }
       if (istDate(now) !== h.date) return this.drop(h, true); // a new day: a fresh session on the next tick
       h.bot = bot;
