@@ -1,6 +1,6 @@
 import { checkBotName } from '../core/bot/store.js';
 import type { BotConfig } from '../core/bot/types.js';
-import { AlgoError, ExitCode, UsageError } from '../core/errors.js';
+import { LimitError, UsageError } from '../core/errors.js';
 import { toPaise, type Paise } from '../core/money.js';
 import type { ExitPlan } from '../core/strategy/types.js';
 import { riskFieldOf, riskFlagOf, type RiskFlag } from './risk-flags.js';
@@ -65,13 +65,7 @@ export interface BotLimits {
 
 export const BOT_LIMITS: BotLimits = { botsPerUser: 20, symbolsPerBot: 10 };
 
-/** Over a per-user limit: one line saying which, and what to do. */
-export class LimitError extends AlgoError {
-  override readonly name = 'LimitError';
-  constructor(message: string, hint: string) {
-    super(message, { hint, exitCode: ExitCode.usage });
-  }
-}
+export { LimitError } from '../core/errors.js';
 
 /** The limits, from ALGO_MAX_BOTS and ALGO_MAX_BOT_SYMBOLS when set (else the defaults). */
 export function botLimitsFrom(env: NodeJS.ProcessEnv): BotLimits {

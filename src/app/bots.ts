@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { istDate } from '../core/ist.js';
 import type { PaperTrade } from '../core/paper/types.js';
 import type { PaperStore } from '../core/store/types.js';
-import { BOT_LIMITS, botNameOf, configOf, LimitError, type BotInput, type BotLimits } from './bot-config.js';
+import { BOT_LIMITS, botNameOf, configOf, type BotInput, type BotLimits } from './bot-config.js';
 import type { AppContext } from './context.js';
 
 export { BOT_LIMITS, BotInputError, botLimitsFrom, LimitError, type BotInput, type BotLimits } from './bot-config.js';
@@ -47,10 +47,8 @@ export class BotDesk {
   async create(userId: string, input: BotInput & { name: string }): Promise<BotRecord> {
     const name = botNameOf(input.name);
     const config = configOf(input, this.limits);
-    const mine = await this.bots.list(userId);
-    if (mine.length >= this.limits.botsPerUser) throw new LimitError(`${userId} has ${mine.length} bots, the most a user may have (${this.limits.botsPerUser})`, 'remove one first: algo bot rm NAME');
-    const now = this.clock.now();
-    const bot = await this.bots.create(userId, { name, config, now });
+    // the store counts the user's bots inside the insert's write: racing creates never pass the limit
+    const bot = await this.bots.create(userId, { name, config, now: this.clock.now(), max: this.limits.botsPerUser });
     await this.event(userId, bot, 'created', `created (version ${bot.version})`, { version: bot.version });
     return bot;
   }

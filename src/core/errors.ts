@@ -22,6 +22,14 @@ export class UsageError extends AlgoError {
   }
 }
 
+/** Over a per-user limit (bots per user, symbols per bot): one line saying which, and what to do; the API answers 409. */
+export class LimitError extends AlgoError {
+  override readonly name: string = 'LimitError';
+  constructor(message: string, hint: string) {
+    super(message, { hint, exitCode: ExitCode.usage });
+  }
+}
+
 /** No session, an expired one, or a token Kite refused. */
 export class AuthError extends AlgoError {
   override readonly name = 'AuthError';

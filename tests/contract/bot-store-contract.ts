@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AlgoError, UsageError } from '../../src/core/errors.js';
+import { AlgoError, LimitError, UsageError } from '../../src/core/errors.js';
 import { ConflictError, StaleLeaseError } from '../../src/core/bot/store.js';
 import type { BotConfig, NewBotOrder } from '../../src/core/bot/types.js';
 import type { PaperStore } from '../../src/core/store/types.js';
@@ -67,6 +67,25 @@ export function runBotStoreContract(name: string, makeStore: () => Promise<{ sto
       // A bot may change the case of its own name.
       await expect(store.bots.update(A, second.id, 1, { name: 'OTHER' }, T0 + 1)).resolves.toMatchObject({ name: 'OTHER', rev: 2 });
       expect((await store.bots.list(A)).map((b) => b.name)).toEqual(['OTHER', 'Trend']);
+    });
+
+    it('counts the user\'s bots inside the create: racing creates never leave more than max', async () => {
+      await make(B, 'Theirs');
+      const tries = Array.from({ length: 8 }, (_, i) => store.bots.create(A, { name: `Race-${i}`, config: botConfig(), now: T0, max: 3 }));
+      const results = await Promise.allSettled(tries);
+      const refused = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as Error);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      expect(refused).toHaveLength(5);
+      for (const e of refused) {
+        expect(e).toBeInstanceOf(LimitError);
+        expect(e.message).toBe(`${A} has 3 bots, the most a user may have (3)`);
+      }
+      expect(await store.bots.list(A)).toHaveLength(3);
+      // another user's bots do not count, and a removal makes room again
+      await expect(store.bots.create(B, { name: 'Second', config: botConfig(), now: T0, max: 2 })).resolves.toMatchObject({ user_id: B });
+      await store.bots.remove(A, (await store.bots.list(A))[0]!.id);
+      await expect(store.bots.create(A, { name: 'Again', config: botConfig(), now: T0, max: 3 })).resolves.toMatchObject({ name: 'Again' });
+      await expect(store.bots.create(A, { name: 'Zero', config: botConfig(), now: T0, max: 0 })).rejects.toThrow(UsageError);
     });
 
     it('refuses bad names and ids with a UsageError', async () => {

@@ -76,6 +76,30 @@ await store.close();
 process.stdout.write(JSON.stringify(won) + '\\n');
 `;
 
+// Creates bots <holder>-0.. <count> with at most <max> bots per user, after "go" on stdin. Prints
+// how many it created and how many were refused over the limit, as JSON.
+const CREATE_WORKER = `
+import { once } from 'node:events';
+const [url, file, user, holder, count, max, config] = process.argv.slice(1);
+const { openSqliteStore } = await import(url);
+const store = openSqliteStore(file);
+process.stdout.write('ready\\n');
+await once(process.stdin, 'data');
+process.stdin.destroy();
+const tally = { created: 0, refused: 0 };
+for (let i = 0; i < Number(count); i++) {
+  try {
+    await store.bots.create(user, { name: holder + '-' + i, config: JSON.parse(config), now: 1, max: Number(max) });
+    tally.created++;
+  } catch (e) {
+    if (e.name !== 'LimitError') throw e;
+    tally.refused++;
+  }
+}
+await store.close();
+process.stdout.write(JSON.stringify(tally) + '\\n');
+`;
+
 describe('SQLite bots: two processes on one file', () => {
   const sqlite = sqliteFixture(afterEach);
 
@@ -100,5 +124,25 @@ describe('SQLite bots: two processes on one file', () => {
     expect(won.length).toBe(ROUNDS);
     expect([...won].sort((a, b) => a - b)).toEqual(Array.from({ length: won.length }, (_, i) => i + 1));
     expect((await store.bots.lease('AB1234', bot.id))?.token).toBe(won.length);
+  }, 120_000);
+
+  it('two processes creating bots past the per-user limit: exactly the limit is kept, the rest refused', async () => {
+    const url = builtSqliteStoreUrl();
+    const file = sqlite.file();
+    const store = sqlite.open(file);
+    const workers = ['one', 'two'].map((holder) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', CREATE_WORKER, url, file, 'AB1234', holder, '40', '25', JSON.stringify(botConfig())], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('ready') && resolve()));
+      return { child, ready, out: () => out, exit: once(child, 'exit') };
+    });
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.child.stdin.write('go\n');
+    await Promise.all(workers.map((w) => w.exit));
+    const tallies = workers.map((w) => JSON.parse(w.out().split('\n').filter(Boolean).at(-1)!) as { created: number; refused: number });
+    expect(tallies.reduce((n, t) => n + t.created, 0)).toBe(25);
+    expect(tallies.reduce((n, t) => n + t.refused, 0)).toBe(55);
+    expect(await store.bots.list('AB1234')).toHaveLength(25);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AlgoError, UsageError } from '../errors.js';
+import { AlgoError, LimitError, UsageError } from '../errors.js';
 import { checkBotId, checkBotName, checkOrderKey, ConflictError, isBotId, type BotPatch } from './store.js';
 import type { BotConfig, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from './types.js';
 import { compareText } from '../store/sqlite/accounts.js';
@@ -73,11 +73,17 @@ export function unknownBot(botId: string): UsageError {
   return new UsageError(`there is no bot ${botId}`, 'give a bot id or name from algo bot list');
 }
 
-export type NewBot = { name: string; config: BotConfig; now: number };
+export type NewBot = { name: string; config: BotConfig; now: number; max?: number };
 
 export function checkNewBot(bot: NewBot): NewBot {
   if (bot === null || typeof bot !== 'object') throw new UsageError('a new bot must be an object with name, config and now');
-  return { name: checkBotName(bot.name), config: checkConfig(bot.config), now: checkMs('now', bot.now) };
+  const max = bot.max === undefined ? {} : { max: checkWhole('the most bots a user may have', bot.max, 1) };
+  return { name: checkBotName(bot.name), config: checkConfig(bot.config), now: checkMs('now', bot.now), ...max };
+}
+
+/** Refuse a new bot when the user already has `max` (counted inside the store's write). */
+export function checkRoom(uid: string, count: number, max: number | undefined): void {
+  if (max !== undefined && count >= max) throw new LimitError(`${uid} has ${count} bots, the most a user may have (${max})`, 'remove one first: algo bot rm NAME');
 }
 
 /** A new bot's record (the caller checks the name is free and stores it). */

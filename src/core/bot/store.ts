@@ -9,8 +9,12 @@ import type { BotConfig, BotDesired, BotEvent, BotOrderRow, BotRecord, BotStatus
  * (tests/contract/bot-store-contract.ts) for every implementation.
  */
 export interface BotStore {
-  /** A name already taken by the user (whatever the case) is refused with UsageError naming it. */
-  create(userId: string, bot: { name: string; config: BotConfig; now: number }): Promise<BotRecord>;
+  /**
+   * A name already taken by the user (whatever the case) is refused with UsageError naming it.
+   * With `max`, a user who already has that many bots is refused with LimitError, counted inside
+   * the same write as the insert, so that racing creates never leave more than `max`.
+   */
+  create(userId: string, bot: { name: string; config: BotConfig; now: number; max?: number }): Promise<BotRecord>;
   /** The user's bots by name (ignoring case). */
   list(userId: string): Promise<BotRecord[]>;
   /** By id, or by name whatever the case; another user's bot is null. */

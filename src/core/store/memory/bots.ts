@@ -1,10 +1,10 @@
 import { checkBotId, checkOrderKey, StaleLeaseError, type BotPatch, type BotStore } from '../../bot/store.js';
 import {
-  acquired, byMinuteThenKey, byName, checkEventQuery, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus,
+  acquired, byMinuteThenKey, byName, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus,
   checkToken, checkUpdateArgs, holds, idOrNameOf, marked, nameTaken, newBotId, newRecord, patched, pendingRow, RELEASED, repeatedKey,
-  shownLease, unknownBot, unknownOrder, type OrderMark,
+  shownLease, unknownBot, unknownOrder, type NewBot, type OrderMark,
 } from '../../bot/store-rules.js';
-import type { BotConfig, BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
+import type { BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
 import { compareText } from '../sqlite/accounts.js';
 import { checkUserId } from '../validate.js';
 
@@ -38,8 +38,10 @@ export class MemoryBotStore implements BotStore {
     return [...u.bots.values()].find((b) => b.name.toLowerCase() === lower);
   }
 
-  async create(userId: string, bot: { name: string; config: BotConfig; now: number }): Promise<BotRecord> {
+  async create(userId: string, bot: NewBot): Promise<BotRecord> {
     const u = this.#user(userId);
+    const { max } = checkNewBot(bot);
+    checkRoom(userId, u.bots.size, max);
     const rec = newRecord(userId, newBotId((id) => u.bots.has(id)), bot);
     const clash = this.#byName(u, rec.name);
     if (clash) throw nameTaken(rec.name, clash.name);

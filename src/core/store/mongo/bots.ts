@@ -3,7 +3,7 @@ import { AlgoError } from '../../errors.js';
 import { checkBotId, checkOrderKey, ConflictError, StaleLeaseError, type BotPatch, type BotStore } from '../../bot/store.js';
 import type { BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
 import {
-  acquired, byName, checkEventQuery, checkNewBot, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
+  acquired, byName, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
   checkUpdateArgs, holds, idOrNameOf, marked, nameTaken, newBotId, newRecord, patched, pendingRow, RELEASED, repeatedKey, shownLease,
   unknownBot, unknownOrder, type NewBot, type OrderMark,
 } from '../../bot/store-rules.js';
@@ -107,12 +107,21 @@ export class MongoBotStore implements BotStore {
 
   async create(userId: string, bot: NewBot): Promise<BotRecord> {
     checkUserId(userId);
-    checkNewBot(bot); // before any round trip
+    const { max } = checkNewBot(bot); // before any round trip
     const c = await this.#cols(userId);
     for (let attempt = 0; attempt < 20; attempt++) {
       const rec = newRecord(userId, newBotId(() => false), bot);
       try {
         await c.bots.insertOne({ _id: rec.id, name_key: rec.name.toLowerCase(), rev: rec.rev, doc: JSON.stringify(rec) });
+        if (max !== undefined) {
+          // counted after the insert, so that racing creates (on any machine) never leave more than
+          // max: one over takes its own bot back out and is refused
+          const n = await c.bots.countDocuments({});
+          if (n > max) {
+            await c.bots.deleteOne({ _id: rec.id });
+            checkRoom(userId, n - 1, max);
+          }
+        }
         return rec;
       } catch (err) {
         if (!isDuplicate(err)) throw err;

@@ -3,7 +3,7 @@ import { AlgoError } from '../../errors.js';
 import { checkBotId, checkOrderKey, StaleLeaseError, type BotPatch, type BotStore } from '../../bot/store.js';
 import type { BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
 import {
-  acquired, byName, checkEventQuery, checkNewBot, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
+  acquired, byName, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
   checkUpdateArgs, holds, idOrNameOf, marked, nameTaken, newBotId, newRecord, patched, pendingRow, RELEASED, repeatedKey, shownLease,
   unknownBot, unknownOrder, type NewBot, type OrderMark,
 } from '../../bot/store-rules.js';
@@ -16,6 +16,7 @@ const SQL = {
   botByName: 'SELECT doc FROM bots WHERE user_id = ? AND name = ?',
   nameOwner: 'SELECT name FROM bots WHERE user_id = ? AND name = ? AND bot_id <> ?',
   bots: 'SELECT doc FROM bots WHERE user_id = ?',
+  countBots: 'SELECT COUNT(*) FROM bots WHERE user_id = ?',
   addBot: 'INSERT INTO bots (user_id, bot_id, name, doc) VALUES (?, ?, ?, ?)',
   putBot: 'UPDATE bots SET name = ?, doc = ? WHERE user_id = ? AND bot_id = ?',
   dropBot: 'DELETE FROM bots WHERE user_id = ? AND bot_id = ?',
@@ -87,8 +88,9 @@ export class SqliteBotStore implements BotStore {
 
   async create(userId: string, bot: NewBot): Promise<BotRecord> {
     const uid = checkUserId(userId);
-    checkNewBot(bot); // before the write lock is taken
+    const { max } = checkNewBot(bot); // before the write lock is taken
     return this.a.write(() => {
+      checkRoom(uid, this.#s('countBots').get(uid) as number, max); // statements pluck their one column
       const rec = newRecord(uid, newBotId((id) => this.#bot(uid, id) !== null), bot);
       const clash = this.#s('nameOwner').get(uid, rec.name, rec.id) as string | undefined;
       if (clash !== undefined) throw nameTaken(rec.name, clash);
