@@ -100,6 +100,24 @@ await store.close();
 process.stdout.write(JSON.stringify(tally) + '\\n');
 `;
 
+/**
+ * Two worker processes ('one' and 'two') running `script` with the arguments for each, let go at
+ * once when both are ready; what each printed last, as JSON.
+ */
+async function raceWorkers<T>(script: string, argsOf: (holder: string) => string[]): Promise<T[]> {
+  const workers = ['one', 'two'].map((holder) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...argsOf(holder)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('ready') && resolve()));
+    return { child, ready, out: () => out, exit: once(child, 'exit') };
+  });
+  await Promise.all(workers.map((w) => w.ready));
+  for (const w of workers) w.child.stdin.write('go\n');
+  await Promise.all(workers.map((w) => w.exit));
+  return workers.map((w) => JSON.parse(w.out().split('\n').filter(Boolean).at(-1)!) as T);
+}
+
 describe('SQLite bots: two processes on one file', () => {
   const sqlite = sqliteFixture(afterEach);
 
@@ -109,17 +127,8 @@ describe('SQLite bots: two processes on one file', () => {
     const store = sqlite.open(file);
     const bot = await store.bots.create('AB1234', { name: 'Raced', config: botConfig(), now: 1 });
     const ROUNDS = 200;
-    const workers = ['one', 'two'].map((holder) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', LEASE_WORKER, url, file, 'AB1234', bot.id, holder, String(ROUNDS), '1000', '10'], { stdio: ['pipe', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('ready') && resolve()));
-      return { child, ready, out: () => out, exit: once(child, 'exit') };
-    });
-    await Promise.all(workers.map((w) => w.ready));
-    for (const w of workers) w.child.stdin.write('go\n');
-    await Promise.all(workers.map((w) => w.exit));
-    const won = workers.flatMap((w) => JSON.parse(w.out().split('\n').filter(Boolean).at(-1)!) as number[]);
+    const outs = await raceWorkers<number[]>(LEASE_WORKER, (holder) => [url, file, 'AB1234', bot.id, holder, String(ROUNDS), '1000', '10']);
+    const won = outs.flat();
     // The first to ask in a round finds the last round's lease expired and wins; the other finds it live.
     expect(won.length).toBe(ROUNDS);
     expect([...won].sort((a, b) => a - b)).toEqual(Array.from({ length: won.length }, (_, i) => i + 1));
@@ -130,17 +139,7 @@ describe('SQLite bots: two processes on one file', () => {
     const url = builtSqliteStoreUrl();
     const file = sqlite.file();
     const store = sqlite.open(file);
-    const workers = ['one', 'two'].map((holder) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', CREATE_WORKER, url, file, 'AB1234', holder, '40', '25', JSON.stringify(botConfig())], { stdio: ['pipe', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      const ready = new Promise<void>((resolve) => child.stdout.on('data', () => out.includes('ready') && resolve()));
-      return { child, ready, out: () => out, exit: once(child, 'exit') };
-    });
-    await Promise.all(workers.map((w) => w.ready));
-    for (const w of workers) w.child.stdin.write('go\n');
-    await Promise.all(workers.map((w) => w.exit));
-    const tallies = workers.map((w) => JSON.parse(w.out().split('\n').filter(Boolean).at(-1)!) as { created: number; refused: number });
+    const tallies = await raceWorkers<{ created: number; refused: number }>(CREATE_WORKER, (holder) => [url, file, 'AB1234', holder, '40', '25', JSON.stringify(botConfig())]);
     expect(tallies.reduce((n, t) => n + t.created, 0)).toBe(25);
     expect(tallies.reduce((n, t) => n + t.refused, 0)).toBe(55);
     expect(await store.bots.list('AB1234')).toHaveLength(25);
