@@ -30,7 +30,9 @@ beforeAll(async () => {
   const login = await algo(['login', '--sandbox', '--user', 'SB0001']);
   expect(login.code, login.stderr).toBe(0);
   for (const s of BUILTINS) {
-    const made = await algo(['bot', 'create', name(s.id), '--strategy', s.id, ...SYMBOLS.flatMap((x) => ['--symbol', x]), '--qty', '5', '--param', 'timeframe=1m']);
+    // the stale-data guard is market time: at 600x its default 120 s is 200 ms real, which a busy
+    // machine can exceed, and parity rightly reports the entry it blocked; 1,800 s is 3 s real here
+    const made = await algo(['bot', 'create', name(s.id), '--strategy', s.id, ...SYMBOLS.flatMap((x) => ['--symbol', x]), '--qty', '5', '--param', 'timeframe=1m', '--stale-after', '1800']);
     expect(made.code, made.stderr).toBe(0);
     const started = await algo(['bot', 'start', name(s.id)]);
     expect(started.code, started.stderr).toBe(0);
