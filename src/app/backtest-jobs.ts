@@ -74,8 +74,7 @@ export function openBacktestJobs(opts: BacktestJobsOptions): BacktestJobs {
     }
     const { kiteFeed } = await import('../core/backtest/feed-kite.js');
     const m = await market.userKiteMarket(opts, userId);
-    const source = opts.sandbox ? `sandbox:${opts.apiRoot}` : 'kite';
-    return kiteFeed(m, spec.symbols, spec.from, spec.to, { cache: opts.store.backtests, source, clock: opts.clock });
+    return kiteFeed(m, spec.symbols, spec.from, spec.to, { cache: opts.store.backtests, source: opts.source, clock: opts.clock });
   };
 
   const failed = (jobs: Map<string, BacktestJob>, job: BacktestJob, err: unknown): void => {

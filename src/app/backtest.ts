@@ -148,7 +148,7 @@ async function feedFor(ctx: AppContext, sandbox: boolean, spec: BacktestSpec, ca
   const [{ openKite }, { kiteFeed }] = await Promise.all([import('./kite-env.js'), import('../core/backtest/feed-kite.js')]);
   const kite = await openKite(ctx);
   closers.push(() => kite.close());
-  const source = sandbox ? `sandbox:${kite.env.apiRoot}` : 'kite';
+  const source = kite.env.source;
   onFeed?.(source);
   const market = await kiteMarket(kite.client, ctx.settings, ctx.clock, undefined, sandbox ? 'sandbox' : 'live');
   return kiteFeed(market, spec.symbols, from, spec.to, { cache, source, clock: ctx.clock });

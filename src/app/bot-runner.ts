@@ -12,6 +12,7 @@ import type { MarketData } from '../core/market/types.js';
 import type { PaperService } from '../core/paper/service.js';
 import type { PaperStore } from '../core/store/types.js';
 import type { AppContext } from './context.js';
+import type { KiteRoots } from './kite-env.js';
 
 /** Who runs the bots, as their leases name it: hostname:pid:random. */
 export function holderId(): string {
@@ -193,7 +194,7 @@ export async function openProfileBotRunner(ctx: AppContext, opts: { speed?: numb
       const kite = await openKite(ctx);
       closers.push(() => kite.close());
       market = await paperMarket(kite, ctx.settings, ctx.clock, { apiKey: kite.session.api_key, accessToken: kite.session.access_token, root: kite.env.tickerUrl });
-      source = session.sandbox ? `sandbox:${kite.env.apiRoot}` : 'kite';
+      source = kite.env.source;
     }
     const store = await openStore(ctx.settings.store);
     closers.push(() => store.close());
@@ -207,18 +208,30 @@ export async function openProfileBotRunner(ctx: AppContext, opts: { speed?: numb
 }
 
 /**
- * Every user's bots in `algo serve`, started; stop() on shutdown. Only on the sandbox computed in
- * process: a live server has no stream of its own (one Kite ticker per process, per user), so
- * live users run their bots with `algo bot run`; `onNote` is told so when there are bots.
+ * Every user's bots in `algo serve`, started; stop() on shutdown. On the sandbox computed in
+ * process, one runner here over its market; on live Kite (or a sandbox read over HTTP), a bot
+ * process per user over their own session and ticker (src/app/bot-children.ts).
  */
-export async function startServerBots(opts: { store: PaperStore; settings: Settings; clock: Clock; sandbox: boolean; env?: NodeJS.ProcessEnv; onError(err: unknown): void; onNote(message: string): void }): Promise<{ stop(): Promise<void> }> {
+export async function startServerBots(opts: {
+  store: PaperStore;
+  settings: Settings;
+  clock: Clock;
+  roots: Pick<KiteRoots, 'sandbox' | 'apiRoot' | 'tickerUrl' | 'source'>;
+  env?: NodeJS.ProcessEnv;
+  onError(err: unknown): void;
+  onNote(message: string): void;
+}): Promise<{ stop(): Promise<void> }> {
   const { sandboxOverHttp } = await import('./market.js');
-  if (!opts.sandbox || sandboxOverHttp(opts.settings)) {
-    if ((await opts.store.bots.users()).length > 0) opts.onNote('bots do not run inside a live algo serve yet; run them with algo bot run');
-    return { stop: async () => undefined };
+  const env = opts.env ?? process.env;
+  const { sandbox } = opts.roots;
+  if (!sandbox || sandboxOverHttp(opts.settings)) {
+    const { BotChildren } = await import('./bot-children.js');
+    const children = new BotChildren({ store: opts.store, settings: opts.settings, clock: opts.clock, env, ...opts.roots, onNote: opts.onNote });
+    await children.start();
+    return children;
   }
   const { speedFromEnv } = await import('../core/clock.js');
-  const speed = speedFromEnv(opts.env ?? process.env);
+  const speed = speedFromEnv(env);
   const market = await streamingSandbox(opts.settings, opts.clock, speed);
   const runner = await botRunner({ store: opts.store, settings: opts.settings, clock: opts.clock, market, sandbox: true, users: () => opts.store.bots.users(), speed, onError: opts.onError });
   await runner.start();

@@ -12,6 +12,12 @@ export interface KiteRoots {
   loginUrl: string;
   tickerUrl: string;
   sandbox: boolean;
+  /**
+   * The market's name, as backtest feeds and bots' minute logs name it: 'kite' for live Kite,
+   * 'sandbox' for a sandbox started in this process (its market is the deterministic one, whatever
+   * its port), 'sandbox:<api root>' for an external sandbox.
+   */
+  source: string;
   /** Stops the in-process sandbox, if one was started (safe to call twice). */
   close(): Promise<void>;
 }
@@ -43,7 +49,7 @@ function usesDefaultRoots(s: Settings): boolean {
 export async function kiteRoots(ctx: EnvContext, sandbox: boolean = ctx.settings.sandbox): Promise<KiteRoots> {
   const s = ctx.settings;
   if (!sandbox) {
-    return { apiRoot: s.kiteApiRoot, loginUrl: s.kiteLoginUrl, tickerUrl: s.kiteTickerUrl, sandbox: false, close: async () => undefined };
+    return { apiRoot: s.kiteApiRoot, loginUrl: s.kiteLoginUrl, tickerUrl: s.kiteTickerUrl, sandbox: false, source: 'kite', close: async () => undefined };
   }
   if (usesDefaultRoots(s)) {
     const { startSandbox } = await import('../sandbox/server.js');
@@ -54,6 +60,7 @@ export async function kiteRoots(ctx: EnvContext, sandbox: boolean = ctx.settings
       loginUrl: handle.loginUrl,
       tickerUrl: handle.tickerUrl,
       sandbox: true,
+      source: 'sandbox',
       close: () => (closed ??= handle.close()),
     };
   }
@@ -64,6 +71,7 @@ export async function kiteRoots(ctx: EnvContext, sandbox: boolean = ctx.settings
     loginUrl: s.kiteLoginUrl === KITE_DEFAULTS.kiteLoginUrl ? `${base}/connect/login` : s.kiteLoginUrl,
     tickerUrl: s.kiteTickerUrl === KITE_DEFAULTS.kiteTickerUrl ? `${root.protocol === 'https:' ? 'wss' : 'ws'}://${root.host}/` : s.kiteTickerUrl,
     sandbox: true,
+    source: `sandbox:${s.kiteApiRoot}`,
     close: async () => undefined,
   };
 }

@@ -66,6 +66,8 @@ export interface UserMarketOptions {
   clock: Clock;
   sandbox: boolean;
   apiRoot: string;
+  /** The market's name in the candle cache and the bots' minute logs (KiteRoots.source). */
+  source: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export interface UserMarketOptions {
  * accounts, the backtests). No session of that kind: an AuthError. Live clients share the app's
  * rate-limit files; the server's own sandbox counts only its requests.
  */
-export async function userKiteMarket(opts: UserMarketOptions, userId: string): Promise<MarketData> {
+export async function userKiteMarket(opts: UserMarketOptions, userId: string, tickerUrl?: string): Promise<MarketData> {
   const [{ readSession, expiresAt }, { KiteClient }, { AuthError }, { rateLimitDir }] = await Promise.all([
     import('../core/auth/sessions.js'),
     import('../core/kite/client.js'),
@@ -90,6 +92,7 @@ export async function userKiteMarket(opts: UserMarketOptions, userId: string): P
     expiresAt: expiresAt(session),
     ...(opts.sandbox ? {} : { rateLimitDir: rateLimitDir(opts.settings) }),
   });
-  return kiteMarket(client, opts.settings, opts.clock, undefined, opts.sandbox ? 'sandbox' : 'live');
+  const ticker = tickerUrl ? { apiKey: session.api_key, accessToken: session.access_token, root: tickerUrl } : undefined;
+  return kiteMarket(client, opts.settings, opts.clock, ticker, opts.sandbox ? 'sandbox' : 'live');
 }
 

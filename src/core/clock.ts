@@ -80,3 +80,23 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env, base: Clock =
   if (env.ALGO_CLOCK_RUN !== '1') return new ManualClock(t);
   return speed === 1 ? new OffsetClock(t, base) : new ScaledClock(t, speed, base);
 }
+
+/**
+ * A process clock as data, for another process to run the same clock (a bot process forked by
+ * `algo serve`): the system clock, frozen at an instant, or scaled from `at`, read at real time `real`.
+ */
+export type ClockSpec = { kind: 'system' } | { kind: 'frozen'; at: number } | { kind: 'scaled'; at: number; real: number; speed: number };
+
+/** The spec of the clock that clockFromEnv(env) made, as it reads now. */
+export function clockSpecOf(clock: Clock, env: NodeJS.ProcessEnv = process.env): ClockSpec {
+  if (!env.ALGO_CLOCK) return { kind: 'system' };
+  if (env.ALGO_CLOCK_RUN !== '1') return { kind: 'frozen', at: clock.now() };
+  return { kind: 'scaled', at: clock.now(), real: systemClock.now(), speed: speedFromEnv(env) };
+}
+
+/** The clock a spec describes, caught up with the real time passed since it was read. */
+export function clockOfSpec(spec: ClockSpec): Clock {
+  if (spec.kind === 'system') return systemClock;
+  if (spec.kind === 'frozen') return new ManualClock(spec.at);
+  return new ScaledClock(spec.at + Math.floor((systemClock.now() - spec.real) * spec.speed), spec.speed);
+}

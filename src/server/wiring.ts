@@ -94,6 +94,7 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       clock: ctx.clock,
       sandbox: roots.sandbox,
       apiRoot: roots.apiRoot,
+      source: roots.source,
       onError: (m) => process.stderr.write(`algo serve: paper engine: ${redact(m)}\n`),
     });
     closers.push(() => paper.close());
@@ -103,6 +104,7 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
       clock: ctx.clock,
       sandbox: roots.sandbox,
       apiRoot: roots.apiRoot,
+      source: roots.source,
       onError: (m) => process.stderr.write(`algo serve: backtest: ${redact(m)}\n`),
     });
     closers.push(() => backtests.close());
@@ -110,7 +112,7 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
     const bots = new BotDesk({ bots: store.bots, paper: store, clock: ctx.clock, limits: botLimitsFrom(process.env) });
     const { startServerBots } = await import('../app/bot-runner.js');
     const say = (m: string) => void process.stderr.write(`algo serve: bots: ${redact(m)}\n`);
-    const runner = await startServerBots({ store, settings, clock: ctx.clock, sandbox: roots.sandbox, onError: (e) => say(describeError(e)), onNote: say });
+    const runner = await startServerBots({ store, settings, clock: ctx.clock, roots, onError: (e) => say(describeError(e)), onNote: say });
     closers.push(() => runner.stop());
     const { broker, login } = kiteGateways(site, settings.dataDir, ctx.clock);
     const sessions = new SessionIndex(settings.dataDir, roots.sandbox);

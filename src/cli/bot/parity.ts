@@ -38,7 +38,7 @@ async function marketOf(ctx: Context, sandbox: boolean, closers: Array<() => Pro
   const { openKite } = await import('../../app/kite-env.js');
   const kite = await openKite(ctx);
   closers.push(() => kite.close());
-  return { market: await paperMarket(kite, ctx.settings, ctx.clock), source: sandbox ? `sandbox:${kite.env.apiRoot}` : 'kite' };
+  return { market: await paperMarket(kite, ctx.settings, ctx.clock), source: kite.env.source };
 }
 
 const edge = (t: number): string | null => (Number.isFinite(t) ? formatIst(t) : null);

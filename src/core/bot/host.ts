@@ -341,7 +341,7 @@ function runCommand(h: Held, c: Command): void {
 }
 
 /** A bot some runner must hold: running or paused, or stopping with its last runner gone mid-way. */
-function wanted(bot: BotRecord): boolean {
+export function wanted(bot: BotRecord): boolean {
   if (bot.status === 'needs_review' || bot.status === 'halted') return false;
   return bot.desired !== 'stopped' || bot.status !== 'stopped';
 }
