@@ -7,13 +7,13 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const mainJs = path.join(root, 'dist', 'cli', 'main.js');
 const lockDir = path.join(root, 'dist', '.cli-build-lock');
 
-/** src/cli/main.ts and every source it reaches through relative imports (static or dynamic). */
+/** src/cli/main.ts and every source it reaches through relative imports (static or dynamic) or starts (`new URL('./x.js', import.meta.url)`). */
 function cliSources(): string[] {
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file) || !fs.existsSync(file)) return;
     seen.add(file);
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\()\s*'(\.{1,2}\/[^']+)\.js'/g)) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\(|new URL\()\s*'(\.{1,2}\/[^']+)\.js'/g)) {
       const base = path.resolve(path.dirname(file), m[1]!);
       visit(fs.existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.tsx`);
     }
