@@ -9,7 +9,7 @@ import type { Minute } from '../core/bot/session.js';
 import type { BotEvent, BotRecord } from '../core/bot/types.js';
 import { cachedHistory, type History } from '../core/bot/warmup.js';
 import { describeError, UsageError } from '../core/errors.js';
-import { formatIst, istDate } from '../core/ist.js';
+import { datesFrom, formatIst, istDate, istMidnight } from '../core/ist.js';
 import type { Instrument } from '../core/market/types.js';
 import { toRupees } from '../core/money.js';
 import type { PaperTrade } from '../core/paper/types.js';
@@ -92,15 +92,22 @@ export async function botParity(store: Store, userId: string, bot: BotRecord, da
   const log = new BarLog(store.backtests, opts.source);
   const tokens = opts.instruments.map((i) => i.instrument_token);
   const minutes: MinuteGroup[] = [];
-  for (const s of segments) minutes.push(...(await log.minutes(tokens, date, s.from, s.to)));
+  // a CNC position carried overnight: its segment's earlier days first, and the backtest starts there
+  const dayStart = istMidnight(Date.parse(`${date}T12:00:00+05:30`));
+  const first = segments[0]!.from;
+  const start = Number.isFinite(first) && first < dayStart ? istDate(first) : date;
+  for (const s of segments) {
+    if (s.from < dayStart && Number.isFinite(s.from)) for (const d of datesFrom(istDate(s.from), date).slice(0, -1)) minutes.push(...(await log.minutes(tokens, d, s.from)));
+    minutes.push(...(await log.minutes(tokens, date, s.from, s.to)));
+  }
   const { fills: botFills, shared } = await botSide(store, userId, bot.id, date, events);
   if (minutes.length === 0 && botFills.length === 0) throw new UsageError(`bot ${bot.name} has no live minutes logged on ${date}`, 'give a date the bot ran: algo bot logs NAME shows its sessions');
-  const spec = botSpec(bot.config, date, fills);
+  const spec = botSpec(bot.config, date, fills, start);
   const history = opts.history ?? cachedHistory(opts.instruments, { cache: store.backtests, source: opts.source });
-  const { warm, notes } = await warmOf(events, date, () => history(bot.config.symbols, spec.warmFrom!, date));
+  const { warm, notes } = await warmOf(events, start, () => history(bot.config.symbols, spec.warmFrom!, start));
   const feed: BarFeed = { instruments: opts.instruments, async *batches() { yield [...warm, ...minutes].flatMap((m) => m.candles); }, ...(opts.band ? { band: opts.band } : {}) };
   const result = await runBacktest(spec, feed);
-  const bt = backtestSide(result);
+  const bt = backtestSide(result).filter((f) => istDate(f.at) === date);
   return { bot_id: bot.id, name: bot.name, date, segments, minutes: minutes.length, backtest_fills: bt.length, bot_fills: botFills.length, differences: diff(bt, botFills, shared), notes: [...configNote(bot, date), ...notes, ...[...shared].map(sharedNote)] };
 }
 
@@ -136,14 +143,20 @@ async function allEvents(store: Store, userId: string, botId: string): Promise<B
 /**
  * The date's segments: each 'session' event (data.from, ms: the first minute the runner stepped)
  * until the next 'stop' or 'session' event (a minute counts when it closed by then), else the
- * day's end. No session event on the date: the whole day that was logged.
+ * day's end. No session event on the date: the whole day that was logged. A segment the host
+ * carried into the date (a CNC position held overnight: data.date, and the from of an earlier
+ * day) begins at that earlier from, and the 'session' event that carries it on does not end it.
  */
+/** The date a 'session' event is of: data.date when the host carried a CNC segment into it, else its first minute's. */
+const dayOf = (e: BotEvent): string => (typeof e.data?.date === 'string' ? e.data.date : istDate(e.data!.from as number));
+
 export function segmentsOf(events: readonly BotEvent[], date: string): Array<{ from: number; to: number }> {
-  const starts = events.filter((e) => e.kind === 'session' && typeof e.data?.from === 'number' && istDate(e.data.from as number) === date);
+  const starts = events.filter((e) => e.kind === 'session' && typeof e.data?.from === 'number' && dayOf(e) === date);
   if (starts.length === 0) return [{ from: -Infinity, to: Infinity }];
   return starts.map((s) => {
     const from = s.data!.from as number;
-    const end = events.find((e) => e.seq > s.seq && (e.kind === 'stop' || e.kind === 'session'));
+    // a 'session' event with the same from carries the segment into the next day: it goes on
+    const end = events.find((e) => e.seq > s.seq && (e.kind === 'stop' || (e.kind === 'session' && e.data?.from !== from)));
     const to = !end ? Infinity : end.kind === 'session' ? Math.min(end.data?.from as number, end.at - 60_000 + 1) : end.at - 60_000 + 1;
     return { from, to };
   });

@@ -135,3 +135,13 @@ export function nextTradingDayAt(t: number, hour: number, minute = 0): number {
   while (!isTradingDay(d)) d += DAY_MS;
   return d + (hour * 60 + minute) * 60_000;
 }
+
+/** The IST dates ("YYYY-MM-DD") from `first` through `last`, every calendar day. */
+export function datesFrom(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`); ; t += 86_400_000) {
+    const d = new Date(t).toISOString().slice(0, 10);
+    if (d > last) return out;
+    out.push(d);
+  }
+}

@@ -1,6 +1,6 @@
 import type { FillSettings } from '../backtest/types.js';
 import { describeError } from '../errors.js';
-import { formatIst, istDate } from '../ist.js';
+import { datesFrom, formatIst, istDate } from '../ist.js';
 import type { Instrument } from '../market/types.js';
 import type { PaperStore } from '../store/types.js';
 import type { BarLog } from './bar-log.js';
@@ -60,8 +60,10 @@ interface Held {
   session: BotSession;
   tokens: Set<number>;
   date: string;
-  /** The first minute of the bot's current segment of the day: earlier minutes are not its. */
+  /** The first minute of the bot's current segment: earlier minutes are not its. */
   from: number;
+  /** The IST date of `from`: the date, or an earlier one for a CNC position carried overnight. */
+  start: string;
   last: number;
   paused: boolean;
   flattened: boolean;
@@ -158,7 +160,12 @@ export class BotHost {
         }
         h.lease = { ...h.lease, expires_at: now + this.leaseMs };
       }
-      if (istDate(now) !== h.date) return this.drop(h, true); // a new day: a fresh session on the next tick
+      if (istDate(now) !== h.date) {
+        // a new day: a fresh session on the next tick, unless a CNC position goes on overnight in this one
+        if (h.bot.config.product !== 'CNC' || isFlat(h)) return this.drop(h, true);
+        h.date = istDate(now);
+        await this.logCarry(h);
+      }
       h.bot = bot;
       return this.apply(h);
     }
@@ -173,18 +180,20 @@ export class BotHost {
     const t = now();
     const date = istDate(t);
     const instruments = await this.opts.instruments(userId, bot.config.symbols);
-    const session = new BotSession({ bot, instruments, fills: this.opts.fills(userId), bots: store.bots, token: lease.token, place: this.opts.place(userId), now, date, ...(this.opts.pace ? { pace: this.opts.pace } : {}) });
     const tokens = new Set(instruments.map((i) => i.instrument_token));
     const segment = bot.status === 'stopped' ? null : await this.segmentOf(userId, bot, date);
     const from = segment?.from ?? minuteOf(t);
-    const h: Held = { userId, bot, lease, session, tokens, date, from, last: -Infinity, paused: false, flattened: false };
+    const start = istDate(from);
+    const session = new BotSession({ bot, instruments, fills: this.opts.fills(userId), bots: store.bots, token: lease.token, place: this.opts.place(userId), now, date, start, ...(this.opts.pace ? { pace: this.opts.pace } : {}) });
+    const h: Held = { userId, bot, lease, session, tokens, date, from, start, last: -Infinity, paused: false, flattened: false };
     this.held.set(bot.id, h);
     await this.warm(h);
     if (segment === null) {
       await this.log(h, 'session', `trading from ${formatIst(from)}`, { from });
     } else {
+      if (segment.carry) await this.logCarry(h);
       // the last minute logged may have died inside its step (logged first, then stepped): it is stepped again, live
-      const minutes = await this.opts.barLog.minutes([...tokens], date, from);
+      const minutes = await this.minutesOf(h);
       const last = minutes.pop();
       const until = last?.t ?? Infinity;
       const mine = botOrders(await store.orders(userId), bot.id).filter((o) => o.bot_key && parseOrderKey(o.bot_key).minute >= from && parseOrderKey(o.bot_key).minute < until);
@@ -210,33 +219,64 @@ export class BotHost {
    * the reason (data.cold, which `algo bot parity` follows).
    */
   private async warm(h: Held): Promise<void> {
-    const from = warmFromOf(h.bot.config, h.date);
+    const from = warmFromOf(h.bot.config, h.start);
     let minutes: Minute[];
     try {
-      minutes = await this.opts.history(h.userId, h.bot.config.symbols, from, h.date);
+      minutes = await this.opts.history(h.userId, h.bot.config.symbols, from, h.start);
     } catch (err) {
       const reason = describeError(err);
-      await this.log(h, 'warmup', `running cold: no history for its warm-up days from ${from} (${reason}); it decides once its indicators have warmed up on today's bars`, { cold: true, from, date: h.date, reason });
+      await this.log(h, 'warmup', `running cold: no history for its warm-up days from ${from} (${reason}); it decides once its indicators have warmed up on today's bars`, { cold: true, from, date: h.start, reason });
       return;
     }
     h.session.warm(minutes);
     this.emit(h.userId, h.bot.id, 'warmup', `warmed up on ${minutes.length} minutes from ${from}`);
   }
 
-  /** The bot's segment today (its latest 'session' event of the date, and the commands since), or null. */
-  private async segmentOf(userId: string, bot: BotRecord, date: string): Promise<Segment | null> {
-    let seg: Segment | null = null;
+  /**
+   * The bot's segment today: its latest 'session' event (data.from, and data.date when it was
+   * carried into another day), with the commands given since, when that segment is today's; or,
+   * for a CNC bot whose latest segment began on an earlier day and whose orders since then leave it
+   * holding a position in the account, that segment, carried into today (carry). Else null.
+   */
+  private async segmentOf(userId: string, bot: BotRecord, date: string): Promise<(Segment & { carry: boolean }) | null> {
+    let seg: (Segment & { dates: Set<string> }) | null = null;
     for (let after = 0; ; ) {
       const page = await this.opts.store.bots.events(userId, { botId: bot.id, after });
       for (const e of page) {
         const f = e.data?.from;
-        if (e.kind === 'session' && typeof f === 'number' && istDate(f) === date && e.at >= bot.epoch) seg = { from: f, commands: [] };
-        else if (e.kind === 'command' && seg) seg.commands.push({ command: e.data!.command as Command, after: typeof e.data!.after === 'number' ? e.data!.after : -Infinity });
+        if (e.kind === 'session' && typeof f === 'number' && e.at >= bot.epoch) {
+          const day = typeof e.data?.date === 'string' ? e.data.date : istDate(f);
+          if (seg && seg.from === f) seg.dates.add(day);
+          else seg = { from: f, commands: [], dates: new Set([day]) };
+        } else if (e.kind === 'command' && seg) seg.commands.push({ command: e.data!.command as Command, after: typeof e.data!.after === 'number' ? e.data!.after : -Infinity });
       }
-      if (page.length === 0) return seg;
+      if (page.length === 0) break;
       after = page.at(-1)!.seq;
     }
+    if (!seg) return null;
+    if (seg.dates.has(date)) return { from: seg.from, commands: seg.commands, carry: false };
+    if (bot.config.product !== 'CNC' || istDate(seg.from) >= date) return null;
+    const held = new Map<string, number>();
+    for (const o of botOrders(await this.opts.store.orders(userId), bot.id)) {
+      if (!o.bot_key || parseOrderKey(o.bot_key).minute < seg.from) continue;
+      const k = `${o.exchange}:${o.tradingsymbol}`;
+      held.set(k, (held.get(k) ?? 0) + (o.transaction_type === 'BUY' ? 1 : -1) * o.filled_quantity);
+    }
+    return [...held.values()].some((q) => q !== 0) ? { from: seg.from, commands: seg.commands, carry: true } : null;
   }
+
+  /** A CNC position held into a new day: the segment goes on, and its log says so (segmentOf finds it there after a restart). */
+  private async logCarry(h: Held): Promise<void> {
+    await this.log(h, 'session', `holding its CNC position into ${h.date}: its session from ${formatIst(h.from)} goes on`, { from: h.from, date: h.date, carried: true });
+  }
+
+  /** The logged minutes of the held bot's segment, from its first minute through today. */
+  private async minutesOf(h: Held): Promise<MinuteGroup[]> {
+    const out: MinuteGroup[] = [];
+    for (const d of datesFrom(h.start, h.date)) out.push(...(await this.opts.barLog.minutes([...h.tokens], d, h.from)));
+    return out;
+  }
+
 
   /** The user's wishes on a held bot: pause, resume, flatten, stop (flatten, then stopped once flat). */
   private async apply(h: Held): Promise<void> {

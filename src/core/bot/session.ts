@@ -30,6 +30,8 @@ export interface BotSessionOptions {
   now: () => number;
   /** The IST date the session trades (default: now()'s). */
   date?: string;
+  /** The IST date its segment began (a CNC position carried from an earlier day); default `date`. */
+  start?: string;
   band?: RunnerOptions['band'];
   /** Live (absent in a replay or a test of decisions): real time for the orders-per-second pacing, and the stale-bar guard on. */
   pace?: PaceClock;
@@ -69,7 +71,8 @@ export class BotSession {
 
   constructor(private readonly opts: BotSessionOptions) {
     this.bot = opts.bot;
-    const spec = botSpec(opts.bot.config, opts.date ?? istDate(opts.now()), opts.fills);
+    const date = opts.date ?? istDate(opts.now());
+    const spec = botSpec(opts.bot.config, date, opts.fills, opts.start ?? date);
     const strategy = strategyOf(spec.strategy);
     this.runner = new Runner(spec, strategy, paramsOf(strategy, spec.params), opts.instruments, opts.band ? { band: opts.band } : {});
     const perSecond = spec.risk?.maxOrdersSecond;

@@ -22,15 +22,17 @@ export const MIS_SQUARE_OFF = '15:10';
  * same minutes runs (and `algo bot parity` compares them through this one function). A bot is
  * always warmed (the host warms its session with the warm-up days' minutes), so warmFrom is its
  * first warm-up day and the feed starts there (run.ts feedFrom); a feed without those days runs cold.
+ * A CNC bot that holds a position overnight goes on in the session it began on an earlier day
+ * (`start`): its spec runs from that day's warm-up through `date`, as a backtest of those days would.
  */
-export function botSpec(config: BotConfig, date: string, fills: FillSettings): BacktestSpec {
+export function botSpec(config: BotConfig, date: string, fills: FillSettings, start: string = date): BacktestSpec {
   return {
     strategy: config.strategy,
     params: config.params,
     symbols: [...config.symbols],
-    from: date,
+    from: start,
     to: date,
-    warmFrom: warmFromOf(config, date),
+    warmFrom: warmFromOf(config, start),
     sizing: config.sizing,
     product: config.product,
     exits: config.exits,
