@@ -98,6 +98,6 @@ export interface BotsData {
   /** By name, as list() gives them. */
   bots: BotRecord[];
   events: BotEvent[];
-  /** By bot id, then minute, then key. */
+  /** Bot by bot (as `bots` lists them), each by minute, then key. */
   orders: BotOrderRow[];
 }
