@@ -10,11 +10,11 @@ export interface MigrateFlags {
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
-    .description('move the legacy MongoDB paper collections to user_default_*, or copy paper accounts between stores (--to/--from)')
+    .description('move the legacy MongoDB paper collections to user_default_*, or copy every user (paper account, bots, backtest runs) between stores (--to/--from)')
     .option('--dry-run', 'say what would change, and change nothing')
-    .option('--to <uri>', 'copy every paper account into this store (sqlite:PATH or mongodb://...)')
+    .option('--to <uri>', 'copy every user\'s paper account, bots and backtest runs into this store (sqlite:PATH or mongodb://...)')
     .option('--from <uri>', 'copy from this store (default: the configured store, or the SQLite file in the data folder)')
-    .addHelpText('after', '\nExamples:\n  $ algo migrate --store mongodb://localhost:27017 --dry-run   # what changes\n  $ algo migrate --store mongodb://localhost:27017   # rename legacy collections\n  $ algo migrate --to sqlite:paper-backup.db         # copy every paper account\n')
+    .addHelpText('after', '\nExamples:\n  $ algo migrate --store mongodb://localhost:27017 --dry-run   # what changes\n  $ algo migrate --store mongodb://localhost:27017   # rename legacy collections\n  $ algo migrate --to sqlite:paper-backup.db         # copy every account, bot and run\n')
     .action(async (flags: MigrateFlags, cmd: Command) => {
       const { contextOf } = await import('./context.js');
       await runMigrateCommand(contextOf(cmd), flags);

@@ -116,6 +116,27 @@ export function runBacktestStoreContract(name: string, makeStore: () => Promise<
       await expect(store.backtests.cachedCandles('kite', -1, '2026-11-23')).rejects.toThrow(UsageError);
     });
 
+    it('importRuns keeps the runs whole and their tie order; users() lists users with runs', async () => {
+      expect(await store.backtests.users()).toEqual([]);
+      const runs = [runDoc('OLD', { ran_at: 1000 }), runDoc('TIE1', { ran_at: 2000 }), runDoc('TIE2', { ran_at: 2000, hash: 'd'.repeat(64) })];
+      await store.backtests.importRuns(B, runs);
+      await store.backtests.saveRun(A, runDoc('MINE'));
+      expect((await store.backtests.listRuns(B)).map((r) => r.run_id)).toEqual(['TIE2', 'TIE1', 'OLD']);
+      expect(await store.backtests.getRun(B, 'TIE2')).toEqual(runs[2]);
+      expect(await store.backtests.users()).toEqual([A, B]);
+    });
+
+    it('importRuns refuses a user who has runs, and a repeated id, writing nothing', async () => {
+      await store.backtests.saveRun(A, runDoc('MINE'));
+      const err = await store.backtests.importRuns(A, [runDoc('NEW')]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AlgoError);
+      expect((err as Error).message).toBe(`the destination already has backtest runs for ${A}; nothing was written`);
+      expect(await store.backtests.getRun(A, 'NEW')).toBeNull();
+      await expect(store.backtests.importRuns(B, [runDoc('R1'), runDoc('R1')])).rejects.toThrow(UsageError);
+      await expect(store.backtests.importRuns(B, [runDoc('../x')])).rejects.toThrow(UsageError);
+      expect(await store.backtests.listRuns(B)).toEqual([]);
+    });
+
     it('backtests do not touch the paper accounts', async () => {
       await store.backtests.saveRun(A, runDoc('R1'));
       expect(await store.users()).toEqual([]);

@@ -286,6 +286,50 @@ export function runBotStoreContract(name: string, makeStore: () => Promise<{ sto
       expect(await store.bots.users()).toEqual([A]);
     });
 
+    it('importBots writes the records, events and outbox as given, with no lease; seqs go on after the highest', async () => {
+      const src = await make(A, 'Src');
+      const rec = { ...src, id: 'b0000001', name: 'Runner', rev: 7, version: 3, desired: 'running' as const, status: 'running' as const, status_reason: 'was running', epoch: T0 + 5 };
+      const gone = 'b00000ff';
+      const events = [
+        { seq: 2, bot_id: gone, at: T0, kind: 'started', message: 'of a removed bot' },
+        { seq: 5, bot_id: rec.id, at: T0 + 1, kind: 'order', message: 'buy', data: { qty: 10 } },
+      ];
+      const row = { bot_id: rec.id, key: 'K1', minute: T0, status: 'placed' as const, request: order('K1', T0).request, order_id: 'PAPER-9', error: null, created_at: T0, updated_at: T0 + 2 };
+      await store.bots.importBots(B, { bots: [{ ...rec, user_id: B }], events, orders: [row] });
+      expect(await store.bots.get(B, rec.id)).toEqual({ ...rec, user_id: B });
+      expect(await store.bots.get(B, 'runner')).toEqual({ ...rec, user_id: B });
+      expect(await store.bots.events(B)).toEqual(events);
+      expect(await store.bots.orders(B, rec.id)).toEqual([row]);
+      expect(await store.bots.lease(B, rec.id)).toBeNull();
+      expect((await store.bots.appendEvents(B, [{ bot_id: rec.id, at: T0, kind: 'started', message: 'next' }]))[0]?.seq).toBe(6);
+      expect((await store.bots.acquireLease(B, rec.id, 'h1', T0, TTL))?.token).toBe(1);
+      expect(await store.bots.users()).toEqual([A, B]);
+      // the source user is untouched
+      expect((await store.bots.list(A)).map((b) => b.id)).toEqual([src.id]);
+    });
+
+    it('importBots refuses a user who has bots or events, and bad data, writing nothing', async () => {
+      const mine = await make(A, 'Mine');
+      const rec = { ...mine, id: 'b0000002', name: 'Other' };
+      const notEmpty = await store.bots.importBots(A, { bots: [rec], events: [], orders: [] }).catch((e: unknown) => e);
+      expect(notEmpty).toBeInstanceOf(AlgoError);
+      expect((notEmpty as Error).message).toBe(`the destination already has bots, bot events or bot orders for ${A}; nothing was written`);
+      expect(await store.bots.get(A, rec.id)).toBeNull();
+      await store.bots.appendEvents(B, [{ bot_id: rec.id, at: T0, kind: 'started', message: 'only an event' }]);
+      await expect(store.bots.importBots(B, { bots: [{ ...rec, user_id: B }], events: [], orders: [] })).rejects.toThrow(/already has bots/);
+      expect(await store.bots.list(B)).toEqual([]);
+      const C = 'CC1111';
+      await expect(store.bots.importBots(C, { bots: [rec], events: [], orders: [] })).rejects.toThrow(/belongs to "AB1234", not CC1111/);
+      const c = { ...rec, user_id: C };
+      await expect(store.bots.importBots(C, { bots: [c, { ...c, id: 'b0000003', name: 'OTHER' }], events: [], orders: [] })).rejects.toThrow(UsageError);
+      const ev = { seq: 3, bot_id: c.id, at: T0, kind: 'started', message: 'x' };
+      await expect(store.bots.importBots(C, { bots: [c], events: [ev, { ...ev, seq: 3 }], orders: [] })).rejects.toThrow(/seq/);
+      const row = { bot_id: 'b0000009', key: 'K1', minute: T0, status: 'pending' as const, request: {}, order_id: null, error: null, created_at: T0, updated_at: T0 };
+      await expect(store.bots.importBots(C, { bots: [c], events: [], orders: [row] })).rejects.toThrow(/not imported/);
+      expect(await store.bots.users()).toEqual([A]);
+      expect(await store.bots.events(C)).toEqual([]);
+    });
+
     it('copies in and copies out', async () => {
       const config = botConfig();
       const bot = await store.bots.create(A, { name: 'Copy', config, now: T0 });

@@ -6,12 +6,16 @@ import path from 'node:path';
 import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlgoError, describeError } from '../../src/core/errors.js';
+import { exportBots } from '../../src/core/store/migrate/bots.js';
 import { copyAccounts } from '../../src/core/store/migrate/copy.js';
+import { exportRuns } from '../../src/core/store/migrate/runs.js';
 import { migrateLegacy } from '../../src/core/store/migrate/legacy.js';
 import { openMongoStore, type MongoStoreOptions } from '../../src/core/store/mongo/index.js';
 import { openStore } from '../../src/core/store/open.js';
 import { openSqliteStore } from '../../src/core/store/sqlite/index.js';
 import type { PaperStore } from '../../src/core/store/types.js';
+import { runDoc } from '../contract/backtest-store-contract.js';
+import { botConfig } from '../contract/bot-store-contract.js';
 import { runStoreContract } from '../contract/store-contract.js';
 import { ensureBuilt, runCli, tempDataDir } from '../helpers/cli.js';
 import { commit, orderDoc, tradeDoc } from '../helpers/store-docs.js';
@@ -139,6 +143,32 @@ describe.skipIf(!MONGODB_URI)('MongoDB store against MONGODB_URI (skipped withou
       expect((await copyAccounts(sqlite, mongo)).steps.map((s) => s.action)).toEqual(['already-copied']);
       expect((await copyAccounts(mongo, back)).steps.map((s) => s.action)).toEqual(['copy']);
       expect(await back.trades('AB1234')).toEqual(await sqlite.trades('AB1234'));
+    } finally {
+      await Promise.all([sqlite.close(), mongo.close(), back.close()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('copies a user\'s bots (records, events, outbox; no lease) and backtest runs into MongoDB and back (needs a replica set)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-mongo-copy-bots-'));
+    const sqlite = openSqliteStore(path.join(dir, 'from.db'));
+    const mongo = await openMongoStore(withDatabase(MONGODB_URI!, freshName()));
+    const back = openSqliteStore(path.join(dir, 'back.db'));
+    const T0 = 1_795_000_000_000;
+    try {
+      const bot = await sqlite.bots.create('AB1234', { name: 'Trend', config: botConfig(), now: T0 });
+      await sqlite.bots.update('AB1234', bot.id, 1, { desired: 'running', status: 'running' }, T0 + 1);
+      const { token } = (await sqlite.bots.acquireLease('AB1234', bot.id, 'h1', T0, 30_000))!;
+      await sqlite.bots.putOrders('AB1234', bot.id, token, T0 + 2, [{ key: `${bot.id}00000001`, minute: T0, request: { side: 'BUY' } }]);
+      await sqlite.bots.appendEvents('AB1234', [{ bot_id: bot.id, at: T0, kind: 'started', message: 'go' }]);
+      await sqlite.backtests.saveRun('AB1234', runDoc('RUN1'));
+      const later = T0 + 600_000;
+      expect((await copyAccounts(sqlite, mongo, { now: later })).steps.map((s) => [s.action, s.bots.action, s.runs.action])).toEqual([['copy', 'copy', 'copy']]);
+      expect((await copyAccounts(sqlite, mongo, { now: later })).steps.map((s) => s.action)).toEqual(['already-copied']);
+      expect(await mongo.bots.lease('AB1234', bot.id)).toBeNull();
+      expect((await copyAccounts(mongo, back, { now: later })).steps.map((s) => s.action)).toEqual(['copy']);
+      expect(await exportBots(back, 'AB1234')).toEqual(await exportBots(sqlite, 'AB1234'));
+      expect(await exportRuns(back, 'AB1234')).toEqual(await exportRuns(sqlite, 'AB1234'));
     } finally {
       await Promise.all([sqlite.close(), mongo.close(), back.close()]);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -47,7 +47,7 @@ describe('copyAccounts between two SQLite stores', () => {
   it('copies every account, verified, keeping the order of ties', async () => {
     const report = await copyAccounts(source, dest);
     expect(report.dryRun).toBe(false);
-    expect(report.steps.map((s) => [s.userId, s.action, s.counts])).toEqual([
+    expect(report.steps.map((s) => [s.userId, s.action, s.account?.counts])).toEqual([
       ['AB1234', 'copy', { orders: 3, trades: 2, positions: 2 }],
       ['ZZ9999', 'copy', { orders: 0, trades: 0, positions: 0 }],
     ]);

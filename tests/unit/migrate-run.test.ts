@@ -61,12 +61,12 @@ describe('runMigrate', () => {
     expect(migrateLines(first)).toEqual([
       `from sqlite:${dir}/algo.db`,
       `to sqlite:${dir}/copy.db`,
-      'copied AB1234: 1 orders, 0 trades, 0 positions, available ₹1,00,000.00 (verified)',
+      'copied AB1234: 1 orders, 0 trades, 0 positions, available ₹1,00,000.00; no bots; no backtest runs (verified)',
     ]);
     expect(migrateExitCode(first)).toBe(0);
 
     const second = await runMigrate(req);
-    expect(migrateLines(second).slice(2)).toEqual(['already copied AB1234: 1 orders, 0 trades, 0 positions, available ₹1,00,000.00', 'nothing changed']);
+    expect(migrateLines(second).slice(2)).toEqual(['already copied AB1234: 1 orders, 0 trades, 0 positions, available ₹1,00,000.00; no bots; no backtest runs', 'nothing changed']);
     const copy = openSqliteStore(path.join(dir, 'copy.db'));
     expect((await copy.orders('AB1234')).map((o) => o.order_id)).toEqual(['O1']);
     await copy.close();

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { AlgoError, UsageError } from '../errors.js';
 import type { Candle } from '../market/types.js';
 import type { Paise } from '../money.js';
 import type { BacktestResult } from './types.js';
@@ -18,6 +18,14 @@ export interface BacktestStore {
   listRuns(userId: string): Promise<RunSummary[]>;
   /** The user's run, or null (unknown id, or another user's run). */
   getRun(userId: string, runId: string): Promise<BacktestResult | null>;
+  /** Users with at least one run, sorted. */
+  users(): Promise<string[]>;
+  /**
+   * Save runs another store exported (`algo migrate`), oldest saved first, so listRuns orders
+   * their ties as the source did. Only into a user with no runs (else AlgoError, nothing written);
+   * a bad or repeated run id is refused. SQLite and memory write all or nothing.
+   */
+  importRuns(userId: string, runs: readonly BacktestResult[]): Promise<void>;
   /**
    * The cached candles of `source` (e.g. "kite", "sandbox:http://host:port") for the instrument on
    * the IST date, or null when that day was never cached ([] is a day cached with no candles).
@@ -69,4 +77,21 @@ export function checkCacheKey(source: string, token: number, date: string): void
   if (typeof source !== 'string' || source.length === 0 || source.length > 200) throw new UsageError('a candle cache source must be 1 to 200 characters');
   if (!Number.isSafeInteger(token) || token <= 0) throw new UsageError(`instrument token ${String(token)} is not valid`);
   if (typeof date !== 'string' || !DATE_RE.test(date)) throw new UsageError(`date ${JSON.stringify(date)} is not YYYY-MM-DD`);
+}
+
+/** The runs importRuns writes, their ids checked and none twice. */
+export function checkImportRuns(runs: readonly BacktestResult[]): BacktestResult[] {
+  if (!Array.isArray(runs)) throw new UsageError('imported backtest runs must be a list');
+  const seen = new Set<string>();
+  return runs.map((r) => {
+    const id = checkRunId(r?.run_id);
+    if (seen.has(id)) throw new UsageError(`backtest run ${id} is imported twice`);
+    seen.add(id);
+    return structuredClone(r);
+  });
+}
+
+/** importRuns into a user who already has runs. */
+export function runsNotEmpty(userId: string): AlgoError {
+  return new AlgoError(`the destination already has backtest runs for ${userId}; nothing was written`, { hint: 'run algo migrate again: it compares them first' });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AlgoError, LimitError, UsageError } from '../errors.js';
 import { checkBotId, checkBotName, checkOrderKey, ConflictError, isBotId, type BotPatch } from './store.js';
-import type { BotConfig, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from './types.js';
+import type { BotConfig, BotEvent, BotOrderRow, BotRecord, BotsData, Lease, NewBotEvent, NewBotOrder } from './types.js';
 import { compareText } from '../store/sqlite/accounts.js';
 import { findNonFinite } from '../store/validate.js';
 
@@ -247,3 +247,71 @@ export function idOrNameOf(idOrName: string): { id: string } | { name: string } 
   return isBotId(idOrName) ? { id: idOrName } : { name: checkBotName(idOrName) };
 }
 
+
+/** A record given to importBots, checked field by field and copied. */
+function checkRecord(uid: string, r: BotRecord, i: number): BotRecord {
+  if (r === null || typeof r !== 'object') throw new UsageError(`imported bot ${i} is not an object`);
+  checkBotId(r.id);
+  if (r.user_id !== uid) throw new UsageError(`imported bot ${r.id} belongs to ${shown(r.user_id)}, not ${uid}`);
+  checkBotName(r.name);
+  checkConfig(r.config);
+  checkWhole(`bot ${r.id}'s version`, r.version, 1);
+  checkWhole(`bot ${r.id}'s rev`, r.rev, 1);
+  checkOneOf('desired state', r.desired, DESIRED);
+  checkOneOf('bot status', r.status, STATUSES);
+  if (r.status_reason !== null) checkText('status reason', r.status_reason);
+  if (typeof r.entries_blocked !== 'boolean') throw new UsageError('entries_blocked must be true or false');
+  for (const t of ['epoch', 'created_at', 'updated_at'] as const) checkMs(`bot ${r.id}'s ${t}`, r[t]);
+  return structuredClone(r);
+}
+
+function checkRow(botIds: ReadonlySet<string>, r: BotOrderRow): BotOrderRow {
+  if (r === null || typeof r !== 'object') throw new UsageError('an imported outbox row is not an object');
+  checkBotId(r.bot_id);
+  const key = checkOrderKey(r.key);
+  if (!botIds.has(r.bot_id)) throw new UsageError(`imported outbox row ${key} belongs to bot ${r.bot_id}, which is not imported`);
+  checkMs(`order ${key}'s minute`, r.minute);
+  checkOneOf('order status', r.status, ORDER_STATUSES);
+  checkJsonObject(`order ${key}'s request`, r.request);
+  if (r.order_id !== null) checkText('order id', r.order_id, 64);
+  if (r.error !== null) checkText('order error', r.error);
+  checkMs(`order ${key}'s created_at`, r.created_at);
+  checkMs(`order ${key}'s updated_at`, r.updated_at);
+  return structuredClone(r);
+}
+
+/** What importBots writes, checked: see BotStore.importBots. */
+export function checkBotsData(uid: string, data: BotsData): BotsData {
+  if (data === null || typeof data !== 'object' || !Array.isArray(data.bots) || !Array.isArray(data.events) || !Array.isArray(data.orders)) {
+    throw new UsageError('imported bots must be an object with bots, events and orders lists');
+  }
+  const bots = data.bots.map((r, i) => checkRecord(uid, r, i));
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const b of bots) {
+    if (ids.has(b.id)) throw new UsageError(`bot ${b.id} is imported twice`);
+    if (names.has(b.name.toLowerCase())) throw nameTaken(b.name, b.name);
+    ids.add(b.id);
+    names.add(b.name.toLowerCase());
+  }
+  let last = 0;
+  const plain = checkEvents(data.events);
+  const events = data.events.map((e, i): BotEvent => {
+    const seq = checkWhole(`bot event ${i}'s seq`, e.seq, last + 1, 'a seq above the one before');
+    last = seq;
+    return { seq, ...plain[i]! };
+  });
+  const keys = new Set<string>();
+  const orders = data.orders.map((r) => {
+    const row = checkRow(ids, r);
+    if (keys.has(`${row.bot_id}:${row.key}`)) throw repeatedKey(row.bot_id, row.key);
+    keys.add(`${row.bot_id}:${row.key}`);
+    return row;
+  });
+  return { bots, events, orders };
+}
+
+/** importBots into a user who already has bots, events or outbox rows. */
+export function botsNotEmpty(uid: string): AlgoError {
+  return new AlgoError(`the destination already has bots, bot events or bot orders for ${uid}; nothing was written`, { hint: 'run algo migrate again: it compares them first' });
+}

@@ -1,5 +1,5 @@
 import { AlgoError, UsageError } from '../errors.js';
-import type { BotConfig, BotDesired, BotEvent, BotOrderRow, BotRecord, BotStatus, Lease, NewBotEvent, NewBotOrder } from './types.js';
+import type { BotConfig, BotDesired, BotEvent, BotOrderRow, BotRecord, BotsData, BotStatus, Lease, NewBotEvent, NewBotOrder } from './types.js';
 
 /**
  * Where bots live, beside the paper accounts in the same store (SQLite tables, MongoDB
@@ -58,6 +58,16 @@ export interface BotStore {
   /** By minute, then key. */
   orders(userId: string, botId: string, query?: { status?: BotOrderRow['status'] }): Promise<BotOrderRow[]>;
   orderByKey(userId: string, botId: string, key: string): Promise<BotOrderRow | null>;
+
+  /**
+   * Write all of a user's bots as another store exported them (`algo migrate`): the records as
+   * they are (ids, names, configs, version, rev, desired, status), the events with their seqs (the
+   * user's next seq goes on after the highest), the outbox rows as they are, and no lease. All or
+   * nothing, and only into a user with no bots, events or outbox rows (else AlgoError, nothing
+   * written); a record of another user, a repeated id, name, seq or key, or an outbox row of a bot
+   * not among the records is refused (UsageError).
+   */
+  importBots(userId: string, data: BotsData): Promise<void>;
 }
 
 export interface BotPatch {

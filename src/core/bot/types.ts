@@ -89,3 +89,15 @@ export interface Lease {
   token: number;
   expires_at: number;
 }
+
+/**
+ * All a user's bots hold, as one store hands them to another (`algo migrate`): the records as
+ * they are, every event (seq ascending, a removed bot's too), every outbox row. Never a lease.
+ */
+export interface BotsData {
+  /** By name, as list() gives them. */
+  bots: BotRecord[];
+  events: BotEvent[];
+  /** Bot by bot (as `bots` lists them), each by minute, then key. */
+  orders: BotOrderRow[];
+}

@@ -1,6 +1,6 @@
 import { AlgoError } from '../../errors.js';
 import type { Candle } from '../../market/types.js';
-import { checkCacheKey, checkRunId, summaryOf, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import { checkCacheKey, checkImportRuns, checkRunId, runsNotEmpty, summaryOf, type BacktestStore, type RunSummary } from '../../backtest/store.js';
 import type { BacktestResult } from '../../backtest/types.js';
 import { checkUserId } from '../validate.js';
 
@@ -36,6 +36,19 @@ export class MemoryBacktestStore implements BacktestStore {
     this.live();
     const row = this.#runs.get(uid)?.get(id);
     return row ? structuredClone(row.result) : null;
+  }
+
+  async users(): Promise<string[]> {
+    this.live();
+    return [...this.#runs].filter(([, m]) => m.size > 0).map(([uid]) => uid).sort();
+  }
+
+  async importRuns(userId: string, runs: readonly BacktestResult[]): Promise<void> {
+    const uid = checkUserId(userId);
+    const checked = checkImportRuns(runs);
+    this.live();
+    if ((this.#runs.get(uid)?.size ?? 0) > 0) throw runsNotEmpty(uid);
+    this.#runs.set(uid, new Map(checked.map((r) => [r.run_id, { seq: ++this.#seq, result: r }])));
   }
 
   async cachedCandles(source: string, token: number, date: string): Promise<Candle[] | null> {

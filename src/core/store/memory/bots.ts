@@ -1,10 +1,10 @@
 import { checkBotId, checkOrderKey, StaleLeaseError, type BotPatch, type BotStore } from '../../bot/store.js';
 import {
-  acquired, byMinuteThenKey, byName, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus,
+  acquired, botsNotEmpty, byMinuteThenKey, byName, checkBotsData, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus,
   checkToken, checkUpdateArgs, holds, idOrNameOf, marked, nameTaken, newBotId, newRecord, patched, pendingRow, RELEASED, repeatedKey,
   shownLease, unknownBot, unknownOrder, type NewBot, type OrderMark,
 } from '../../bot/store-rules.js';
-import type { BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
+import type { BotEvent, BotOrderRow, BotRecord, BotsData, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
 import { compareText } from '../sqlite/accounts.js';
 import { checkUserId } from '../validate.js';
 
@@ -168,6 +168,20 @@ export class MemoryBotStore implements BotStore {
     checkBotId(botId);
     checkOrderKey(key);
     return structuredClone(u.orders.get(botId)?.get(key) ?? null);
+  }
+
+  async importBots(userId: string, data: BotsData): Promise<void> {
+    const u = this.#user(userId);
+    const { bots, events, orders } = checkBotsData(userId, data);
+    if (u.bots.size > 0 || u.events.length > 0 || u.orders.size > 0) throw botsNotEmpty(userId);
+    for (const b of bots) u.bots.set(b.id, b);
+    for (const r of orders) {
+      const outbox = u.orders.get(r.bot_id) ?? new Map<string, BotOrderRow>();
+      outbox.set(r.key, r);
+      u.orders.set(r.bot_id, outbox);
+    }
+    u.events.push(...events);
+    u.seq = Math.max(u.seq, events.at(-1)?.seq ?? 0);
   }
 
   clear(): void {

@@ -40,7 +40,7 @@ export function countsOf(d: AccountData): AccountCounts {
 }
 
 /** JSON with sorted keys and without undefined members: equal data, equal text. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
@@ -48,11 +48,11 @@ function canonical(value: unknown): string {
   );
 }
 
-function byId<T>(items: readonly T[], id: (t: T) => string): Map<string, string> {
+export function byId<T>(items: readonly T[], id: (t: T) => string): Map<string, string> {
   return new Map(items.map((t) => [id(t), canonical(t)]));
 }
 
-function listDifference(what: string, a: Map<string, string>, b: Map<string, string>): string | null {
+export function listDifference(what: string, a: Map<string, string>, b: Map<string, string>): string | null {
   for (const [id, text] of a) {
     if (!b.has(id)) return `${what} ${id} is missing`;
     if (b.get(id) !== text) return `${what} ${id} differs`;

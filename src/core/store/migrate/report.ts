@@ -1,9 +1,9 @@
 import { formatINR } from '../../money.js';
-import type { CopyStep } from './copy-plan.js';
+import type { PartAction, UserStep } from './user-plan.js';
 import type { LegacyStep } from './legacy-plan.js';
 import type { MigrateResult } from './index.js';
 
-/** What `algo migrate` prints: one line per collection or account, then a summary line. */
+/** What `algo migrate` prints: one line per collection or user (account, bots, runs), then a summary line. */
 
 function docs(n: number): string {
   return `${n} document${n === 1 ? '' : 's'}`;
@@ -23,8 +23,29 @@ function legacyLine(s: LegacyStep, dryRun: boolean): string {
   }
 }
 
-function copyLine(s: CopyStep, dryRun: boolean): string {
-  const what = `${s.userId}: ${s.counts.orders} orders, ${s.counts.trades} trades, ${s.counts.positions} positions, available ${formatINR(s.meta.available)}`;
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** " (already there)" for a part the destination holds while the rest of the user is copied. */
+function there(action: PartAction, user: UserStep['action']): string {
+  return user === 'copy' && action === 'already-copied' ? ' (already there)' : '';
+}
+
+/** What the user has: the paper account, the bots, the backtest runs. */
+function userParts(s: UserStep): string {
+  const a = s.account;
+  const account = a
+    ? `${a.counts.orders} orders, ${a.counts.trades} trades, ${a.counts.positions} positions, available ${formatINR(a.meta.available)}${there(a.action, s.action)}`
+    : 'no paper account';
+  const b = s.bots.counts;
+  const bots = b.bots === 0 && b.events === 0 ? 'no bots' : `${count(b.bots, 'bot')} (${count(b.events, 'event')}, ${count(b.outbox, 'outbox order')})${there(s.bots.action, s.action)}`;
+  const runs = s.runs.counts.runs === 0 ? 'no backtest runs' : `${count(s.runs.counts.runs, 'backtest run')}${there(s.runs.action, s.action)}`;
+  return `${account}; ${bots}; ${runs}`;
+}
+
+function copyLine(s: UserStep, dryRun: boolean): string {
+  const what = `${s.userId}: ${userParts(s)}`;
   switch (s.action) {
     case 'copy':
       return dryRun ? `would copy ${what}` : `copied ${what} (verified)`;
@@ -48,7 +69,7 @@ export function migrateLines(result: MigrateResult): string[] {
   const { steps, dryRun } = result.report;
   const lines = [`from ${result.from}`, `to ${result.to}`, ...steps.map((s) => copyLine(s, dryRun))];
   const copying = steps.filter((s) => s.action === 'copy').length;
-  if (steps.length === 0) lines.push('nothing to copy: the source has no paper accounts');
+  if (steps.length === 0) lines.push('nothing to copy: the source has no paper accounts, bots or backtest runs');
   else if (copying === 0) lines.push('nothing changed');
   return lines;
 }

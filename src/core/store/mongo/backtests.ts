@@ -1,14 +1,15 @@
 import type { Db } from 'mongodb';
 import { AlgoError } from '../../errors.js';
 import type { Candle } from '../../market/types.js';
-import { checkCacheKey, checkRunId, summaryOf, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import { checkCacheKey, checkImportRuns, checkRunId, runsNotEmpty, summaryOf, type BacktestStore, type RunSummary } from '../../backtest/store.js';
 import type { BacktestResult } from '../../backtest/types.js';
-import { checkStoreUserId } from './names.js';
+import { checkStoreUserId, isStoreUserId } from './names.js';
 
 /** A user's stored backtests: `user_{user_id}_backtests` (beside the user's paper collections). */
 export const backtestsCollectionName = (userId: string): string => `user_${checkStoreUserId(userId)}_backtests`;
 /** The candle cache every user of the database shares. */
 export const CANDLE_CACHE_COLLECTION = 'candle_cache';
+const RUNS_RE = /^user_(.+)_backtests$/;
 
 interface RunDoc {
   _id: string;
@@ -65,6 +66,33 @@ export class MongoBacktestStore implements BacktestStore {
     const id = checkRunId(runId);
     const row = await this.#runs(userId).findOne({ _id: id });
     return row ? (JSON.parse(row.doc) as BacktestResult) : null;
+  }
+
+  async users(): Promise<string[]> {
+    this.live();
+    const db = this.db();
+    const names = await db.listCollections({ name: { $regex: '^user_.+_backtests$' } }, { nameOnly: true }).toArray();
+    const out: string[] = [];
+    for (const { name } of names) {
+      const uid = RUNS_RE.exec(name)?.[1];
+      if (uid !== undefined && isStoreUserId(uid) && (await db.collection(name).countDocuments({}, { limit: 1 })) > 0) out.push(uid);
+    }
+    return out.sort();
+  }
+
+  /** Not one transaction (runs need no replica set): expects no other writer on the user's runs meanwhile. */
+  async importRuns(userId: string, runs: readonly BacktestResult[]): Promise<void> {
+    const checked = checkImportRuns(runs);
+    const col = this.#runs(userId);
+    if ((await col.countDocuments({}, { limit: 1 })) > 0) throw runsNotEmpty(userId);
+    if (checked.length === 0) return;
+    const base = Date.now() * 1000;
+    try {
+      await col.insertMany(checked.map((r, i) => ({ _id: r.run_id, seq: base + i, ran_at: r.ran_at, summary: summaryOf(r), doc: JSON.stringify(r) })));
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw runsNotEmpty(userId);
+      throw err;
+    }
   }
 
   async cachedCandles(source: string, token: number, date: string): Promise<Candle[] | null> {

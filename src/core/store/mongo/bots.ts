@@ -1,9 +1,9 @@
 import type { ClientSession, Collection, Db, MongoClient } from 'mongodb';
 import { AlgoError } from '../../errors.js';
 import { checkBotId, checkOrderKey, ConflictError, StaleLeaseError, type BotPatch, type BotStore } from '../../bot/store.js';
-import type { BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
+import type { BotEvent, BotOrderRow, BotRecord, BotsData, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
 import {
-  acquired, byName, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
+  acquired, botsNotEmpty, byName, checkBotsData, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
   checkUpdateArgs, holds, idOrNameOf, marked, nameTaken, newBotId, newRecord, patched, pendingRow, RELEASED, repeatedKey, shownLease,
   unknownBot, unknownOrder, type NewBot, type OrderMark,
 } from '../../bot/store-rules.js';
@@ -297,6 +297,28 @@ export class MongoBotStore implements BotStore {
     const c = await this.#cols(userId);
     const d = await c.orders.findOne({ _id: `${botId}:${key}` });
     return d ? (JSON.parse(d.doc) as BotOrderRow) : null;
+  }
+
+  async importBots(userId: string, data: BotsData): Promise<void> {
+    checkUserId(userId);
+    const { bots, events, orders } = checkBotsData(userId, data);
+    const c = await this.#cols(userId);
+    await this.#txn(async (session) => {
+      const [nb, ne, no] = await Promise.all([
+        c.bots.countDocuments({}, { session, limit: 1 }),
+        c.events.countDocuments({ _id: { $ne: 'seq' } }, { session, limit: 1 }),
+        c.orders.countDocuments({}, { session, limit: 1 }),
+      ]);
+      if (nb + ne + no > 0) throw botsNotEmpty(userId);
+      if (bots.length > 0) await c.bots.insertMany(bots.map((b) => ({ _id: b.id, name_key: b.name.toLowerCase(), rev: b.rev, doc: JSON.stringify(b) })), { session });
+      if (events.length > 0) {
+        await c.events.insertMany(events.map((e) => ({ _id: e.seq, bot_id: e.bot_id, doc: JSON.stringify(e) })), { session });
+        await c.events.updateOne({ _id: 'seq' }, { $max: { seq: events.at(-1)!.seq } }, { session, upsert: true });
+      }
+      if (orders.length > 0) {
+        await c.orders.insertMany(orders.map((r) => ({ _id: `${r.bot_id}:${r.key}`, bot_id: r.bot_id, key: r.key, minute: r.minute, status: r.status, doc: JSON.stringify(r) })), { session });
+      }
+    });
   }
 }
 

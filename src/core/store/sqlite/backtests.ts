@@ -1,6 +1,6 @@
 import { AlgoError } from '../../errors.js';
 import type { Candle } from '../../market/types.js';
-import { checkCacheKey, checkRunId, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import { checkCacheKey, checkImportRuns, checkRunId, runsNotEmpty, type BacktestStore, type RunSummary } from '../../backtest/store.js';
 import { summaryOf } from '../../backtest/store.js';
 import type { BacktestResult } from '../../backtest/types.js';
 import { checkUserId } from '../validate.js';
@@ -19,6 +19,8 @@ const SQL = {
   saveRun: 'INSERT INTO backtest_runs (user_id, run_id, ran_at, summary, doc) VALUES (?, ?, ?, ?, ?)',
   listRuns: 'SELECT summary FROM backtest_runs WHERE user_id = ? ORDER BY ran_at DESC, seq DESC',
   getRun: 'SELECT doc FROM backtest_runs WHERE user_id = ? AND run_id = ?',
+  users: 'SELECT DISTINCT user_id FROM backtest_runs ORDER BY user_id',
+  anyRun: 'SELECT EXISTS (SELECT 1 FROM backtest_runs WHERE user_id = ?)',
   cached: 'SELECT doc FROM candle_cache WHERE source = ? AND token = ? AND date = ?',
   cache: `INSERT INTO candle_cache (source, token, date, doc) VALUES (?, ?, ?, ?)
     ON CONFLICT (source, token, date) DO UPDATE SET doc = excluded.doc`,
@@ -67,6 +69,20 @@ export class SqliteBacktestStore implements BacktestStore {
     return this.a.read(() => {
       const text = this.#stmt('getRun').pluck().get(uid, id);
       return text === undefined ? null : parsed<BacktestResult>(text, this.a.file, 'backtest run');
+    });
+  }
+
+  async users(): Promise<string[]> {
+    return this.a.read(() => this.#stmt('users').pluck().all() as string[]);
+  }
+
+  async importRuns(userId: string, runs: readonly BacktestResult[]): Promise<void> {
+    const uid = checkUserId(userId);
+    const rows = checkImportRuns(runs).map((r) => [uid, r.run_id, r.ran_at, JSON.stringify(summaryOf(r)), JSON.stringify(r)] as const);
+    await this.a.write(() => {
+      if (this.#stmt('anyRun').pluck().get(uid) === 1) throw runsNotEmpty(uid);
+      const save = this.#stmt('saveRun');
+      for (const row of rows) save.run(...row);
     });
   }
 

@@ -1,9 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { AlgoError } from '../../errors.js';
 import { checkBotId, checkOrderKey, StaleLeaseError, type BotPatch, type BotStore } from '../../bot/store.js';
-import type { BotEvent, BotOrderRow, BotRecord, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
+import type { BotEvent, BotOrderRow, BotRecord, BotsData, Lease, NewBotEvent, NewBotOrder } from '../../bot/types.js';
 import {
-  acquired, byName, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
+  acquired, botsNotEmpty, byName, checkBotsData, checkEventQuery, checkNewBot, checkRoom, checkEvents, checkHolder, checkLeaseArgs, checkMark, checkNewOrders, checkOrderStatus, checkToken,
   checkUpdateArgs, holds, idOrNameOf, marked, nameTaken, newBotId, newRecord, patched, pendingRow, RELEASED, repeatedKey, shownLease,
   unknownBot, unknownOrder, type NewBot, type OrderMark,
 } from '../../bot/store-rules.js';
@@ -17,6 +17,8 @@ const SQL = {
   nameOwner: 'SELECT name FROM bots WHERE user_id = ? AND name = ? AND bot_id <> ?',
   bots: 'SELECT doc FROM bots WHERE user_id = ?',
   countBots: 'SELECT COUNT(*) FROM bots WHERE user_id = ?',
+  anyOfUser: `SELECT EXISTS (SELECT 1 FROM bots WHERE user_id = ?) OR EXISTS (SELECT 1 FROM bot_events WHERE user_id = ?)
+    OR EXISTS (SELECT 1 FROM bot_orders WHERE user_id = ?)`,
   addBot: 'INSERT INTO bots (user_id, bot_id, name, doc) VALUES (?, ?, ?, ?)',
   putBot: 'UPDATE bots SET name = ?, doc = ? WHERE user_id = ? AND bot_id = ?',
   dropBot: 'DELETE FROM bots WHERE user_id = ? AND bot_id = ?',
@@ -253,6 +255,19 @@ export class SqliteBotStore implements BotStore {
     checkBotId(botId);
     checkOrderKey(key);
     return this.a.read(() => this.#order(uid, botId, key));
+  }
+
+  async importBots(userId: string, data: BotsData): Promise<void> {
+    const uid = checkUserId(userId);
+    const { bots, events, orders } = checkBotsData(uid, data);
+    await this.a.write(() => {
+      if (this.#s('anyOfUser').get(uid, uid, uid) === 1) throw botsNotEmpty(uid);
+      for (const b of bots) this.#s('addBot').run(uid, b.id, b.name, JSON.stringify(b));
+      for (const e of events) this.#s('addEvent').run(uid, e.seq, e.bot_id, JSON.stringify(e));
+      for (const r of orders) this.#s('addOrder').run(uid, r.bot_id, r.key, r.minute, r.status, JSON.stringify(r));
+      const seq = (this.#s('seq').get(uid) as number | undefined) ?? 0;
+      this.#s('putSeq').run(uid, Math.max(seq, events.at(-1)?.seq ?? 0));
+    });
   }
 
   #order(uid: string, botId: string, key: string): BotOrderRow | null {
