@@ -28,7 +28,7 @@ export async function runMigrateCommand(ctx: Context, flags: MigrateFlags): Prom
     import('./output.js'),
   ]);
   const { store, dataDir } = ctx.settings;
-  const result = await runMigrate({ store, dataDir, dryRun: Boolean(flags.dryRun), from: flags.from, to: flags.to });
+  const result = await runMigrate({ store, dataDir, dryRun: Boolean(flags.dryRun), from: flags.from, to: flags.to, now: ctx.clock.now() });
   if (ctx.json) out.printJson(result, ctx.io.stdout);
   else for (const line of migrateLines(result)) out.printLine(line, ctx.io.stdout);
   if (migrateExitCode(result) !== 0) process.exitCode = 1;

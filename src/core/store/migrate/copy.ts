@@ -1,3 +1,4 @@
+import { systemClock } from '../../clock.js';
 import { AlgoError } from '../../errors.js';
 import { USER_ID_RE } from '../../paths.js';
 import { exportAccount, importAccount } from './account.js';
@@ -85,7 +86,7 @@ async function copyUser(to: PaperStore, step: UserStep, c: UserCandidate): Promi
  * it by reading it back. Nothing a destination already holds is overwritten.
  */
 export async function copyAccounts(from: PaperStore, to: PaperStore, opts: { dryRun?: boolean; now?: number } = {}): Promise<CopyReport> {
-  const now = opts.now ?? Date.now();
+  const now = opts.now ?? systemClock.now();
   const candidates: UserCandidate[] = [];
   for (const userId of await sourceUsers(from)) candidates.push(await candidateOf(from, to, userId, now));
   const steps = planUserCopy(candidates);

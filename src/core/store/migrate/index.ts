@@ -18,6 +18,8 @@ export interface MigrateRequest {
   dryRun: boolean;
   from?: string;
   to?: string;
+  /** Now (the process clock; default the system's): a source bot whose lease is live then is still running, and refuses its user. */
+  now?: number;
 }
 
 export type MigrateResult =
@@ -73,7 +75,7 @@ export async function runMigrate(req: MigrateRequest, open: (uri: string) => Pro
   try {
     const dest = await open(to);
     try {
-      return { mode: 'copy', from: redact(from), to: redact(to), report: await copyAccounts(source, dest, { dryRun: req.dryRun }) };
+      return { mode: 'copy', from: redact(from), to: redact(to), report: await copyAccounts(source, dest, { dryRun: req.dryRun, ...(req.now !== undefined ? { now: req.now } : {}) }) };
     } finally {
       await dest.close();
     }
