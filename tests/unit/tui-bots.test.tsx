@@ -63,7 +63,7 @@ describe('Bots tab rows', () => {
     expect(row.pnl).toBe(10 * 20_00 - all.reduce((s, t) => s + t.charges.total, 0));
   });
 
-  it('badges: blocked entries, square-off, max loss a day, halted and needs review', async () => {
+  it('badges: blocked entries, halted and needs review, and every risk limit the bot has', async () => {
     const { desk, r } = await setup();
     const bot = await desk.create(A, { ...ORB, maxLossDay: '2,000' });
     expect(badgesOf(bot)).toEqual(['SQ 15:10', 'MAXLOSS ₹2,000.00']);
@@ -73,6 +73,8 @@ describe('Bots tab rows', () => {
     expect(badgesOf(review)[0]).toBe('REVIEW');
     const cnc = await desk.create(A, { ...ORB, name: 'cnc', product: 'CNC' });
     expect(badgesOf(cnc)).toEqual([]);
+    const limits = await desk.create(A, { ...ORB, name: 'limits', noEntriesAfter: '14:30', maxLossDay: '1,500:halt', maxQty: '50', maxExposure: '2,00,000', cooldown: '3', maxOrdersDay: '20', maxOrdersSecond: '2' });
+    expect(badgesOf(limits)).toEqual(['SQ 15:10', 'NOENTRY 14:30', 'MAXLOSS ₹1,500.00 HALT', 'MAXQTY 50', 'MAXEXP ₹2,00,000.00', 'COOL 3', '20/DAY', '2/S']);
   });
 });
 

@@ -44,7 +44,7 @@ export function positionText(net: ReadonlyMap<string, number>): string {
   return open.map(([key, q]) => `${key.slice(key.indexOf(':') + 1)} ${q > 0 ? '+' : ''}${q}`).join(' ');
 }
 
-/** Entries blocked, square-off time, max loss a day, halted or needing review. */
+/** Halted, needing review, entries blocked, then each risk limit the bot has (square-off, no entries after, max loss a day, quantity, exposure, cooldown, orders a day and a second). */
 export function badgesOf(b: BotRecord): string[] {
   const risk = riskOf(b.config);
   const out: string[] = [];
@@ -52,7 +52,13 @@ export function badgesOf(b: BotRecord): string[] {
   if (b.status === 'needs_review') out.push('REVIEW');
   if (b.entries_blocked) out.push('BLOCKED');
   if (risk.squareOff) out.push(`SQ ${risk.squareOff}`);
-  if (risk.maxLossDay !== null) out.push(`MAXLOSS ${formatINR(risk.maxLossDay)}`);
+  if (risk.noEntriesAfter) out.push(`NOENTRY ${risk.noEntriesAfter}`);
+  if (risk.maxLossDay !== null) out.push(`MAXLOSS ${formatINR(risk.maxLossDay)}${risk.maxLossDayAction === 'halt' ? ' HALT' : ''}`);
+  if (risk.maxQuantity !== null) out.push(`MAXQTY ${risk.maxQuantity}`);
+  if (risk.maxExposure !== null) out.push(`MAXEXP ${formatINR(risk.maxExposure)}`);
+  if (risk.cooldownBars !== null) out.push(`COOL ${risk.cooldownBars}`);
+  if (risk.maxOrdersDay !== null) out.push(`${risk.maxOrdersDay}/DAY`);
+  if (risk.maxOrdersSecond !== null) out.push(`${risk.maxOrdersSecond}/S`);
   return out;
 }
 
