@@ -65,6 +65,10 @@ export class BotChildren {
   constructor(private readonly opts: BotChildrenOptions) {}
 
   async start(): Promise<void> {
+    if (this.opts.settings.store === 'memory:') {
+      if ((await this.opts.store.bots.users()).length > 0) this.opts.onNote('bots do not run on the store memory:, which this process alone can see; use a SQLite or MongoDB store');
+      return;
+    }
     if (!fs.existsSync(ENTRY)) {
       if ((await this.opts.store.bots.users()).length > 0) this.opts.onNote('bots run in processes of the built algo; run `npm run build` first');
       return;
