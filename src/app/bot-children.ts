@@ -65,14 +65,6 @@ export class BotChildren {
   constructor(private readonly opts: BotChildrenOptions) {}
 
   async start(): Promise<void> {
-    if (this.opts.settings.store === 'memory:') {
-      if ((await this.opts.store.bots.users()).length > 0) this.opts.onNote('bots do not run on the store memory:, which this process alone can see; use a SQLite or MongoDB store');
-      return;
-    }
-    if (!fs.existsSync(ENTRY)) {
-      if ((await this.opts.store.bots.users()).length > 0) this.opts.onNote('bots run in processes of the built algo; run `npm run build` first');
-      return;
-    }
     await this.scan();
     this.timer = setInterval(() => {
       this.scanning = this.scanning.then(() => this.scan()).catch((e: unknown) => this.opts.onNote(`scan failed: ${redact(String((e as Error)?.message ?? e))}`));
@@ -114,10 +106,22 @@ export class BotChildren {
         this.say(userId, `${userId}'s bots wait for a sign-in: no valid ${this.opts.sandbox ? 'sandbox' : 'live Kite'} session (run algo login for that user's profile)`);
         continue;
       }
+      const cannot = this.cannotRun();
+      if (cannot) {
+        this.say(userId, `${userId}'s bots cannot run here: ${cannot}`);
+        continue;
+      }
       const r = this.retry.get(userId);
       if (r && r.session === session && Date.now() < r.at) continue;
       this.spawn(userId, session);
     }
+  }
+
+  /** Why no bot process can start here, or null. */
+  private cannotRun(): string | null {
+    if (this.opts.settings.store === 'memory:') return 'the store memory: is this process\'s alone, and a bot process could not see it; use a SQLite or MongoDB store';
+    if (!fs.existsSync(ENTRY)) return 'bot processes run the built algo; run `npm run build` first';
+    return null;
   }
 
   /** The fingerprint of the user's session when it is of the server's kind and unexpired, else ''. */
