@@ -140,6 +140,9 @@ async function allEvents(store: Store, userId: string, botId: string): Promise<B
   }
 }
 
+/** The date a 'session' event is of: data.date when the host carried a CNC segment into it, else its first minute's. */
+const dayOf = (e: BotEvent): string => (typeof e.data?.date === 'string' ? e.data.date : istDate(e.data!.from as number));
+
 /**
  * The date's segments: each 'session' event (data.from, ms: the first minute the runner stepped)
  * until the next 'stop' or 'session' event (a minute counts when it closed by then), else the
@@ -147,9 +150,6 @@ async function allEvents(store: Store, userId: string, botId: string): Promise<B
  * carried into the date (a CNC position held overnight: data.date, and the from of an earlier
  * day) begins at that earlier from, and the 'session' event that carries it on does not end it.
  */
-/** The date a 'session' event is of: data.date when the host carried a CNC segment into it, else its first minute's. */
-const dayOf = (e: BotEvent): string => (typeof e.data?.date === 'string' ? e.data.date : istDate(e.data!.from as number));
-
 export function segmentsOf(events: readonly BotEvent[], date: string): Array<{ from: number; to: number }> {
   const starts = events.filter((e) => e.kind === 'session' && typeof e.data?.from === 'number' && dayOf(e) === date);
   if (starts.length === 0) return [{ from: -Infinity, to: Infinity }];

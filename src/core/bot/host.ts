@@ -277,7 +277,6 @@ export class BotHost {
     return out;
   }
 
-
   /** The user's wishes on a held bot: pause, resume, flatten, stop (flatten, then stopped once flat). */
   private async apply(h: Held): Promise<void> {
     const { bot, session } = h;
