@@ -14,7 +14,7 @@ export function registerMigrate(program: Command): void {
     .option('--dry-run', 'say what would change, and change nothing')
     .option('--to <uri>', 'copy every user\'s paper account, bots and backtest runs into this store (sqlite:PATH or mongodb://...)')
     .option('--from <uri>', 'copy from this store (default: the configured store, or the SQLite file in the data folder)')
-    .addHelpText('after', '\nExamples:\n  $ algo migrate --store mongodb://localhost:27017 --dry-run   # what changes\n  $ algo migrate --store mongodb://localhost:27017   # rename legacy collections\n  $ algo migrate --to sqlite:paper-backup.db         # copy every account, bot and run\n')
+    .addHelpText('after', '\nExamples:\n  $ algo migrate --store mongodb://localhost:27017 --dry-run   # what changes\n  $ algo migrate --store mongodb://localhost:27017   # rename legacy collections\n  $ algo migrate --to sqlite:paper-backup.db   # copy accounts, bots, runs\n')
     .action(async (flags: MigrateFlags, cmd: Command) => {
       const { contextOf } = await import('./context.js');
       await runMigrateCommand(contextOf(cmd), flags);

@@ -90,6 +90,22 @@ describe('algo serve with bots on a market read over HTTP', () => {
     expect(login.code, login.stderr).toBe(0);
     const ravi = Number((await p.waitFor(/SB0003's bots run in process (\d+)/, 'stderr'))[1]);
     pids.set('SB0003', ravi);
+    // a bot process killed outright is started again (after a pause), and takes its bots back once their lease ends
+    process.kill(pids.get('SB0001')!, 'SIGKILL');
+    await p.waitFor(/SB0001's bot process ended \(SIGKILL\); starting it again in 5 s/, 'stderr');
+    const again = Date.now() + 30_000;
+    let next: number | undefined;
+    while (Date.now() < again && next === undefined) {
+      next = [...p.stderr().matchAll(/SB0001's bots run in process (\d+)/g)].map((m) => Number(m[1])).find((pid) => pid !== pids.get('SB0001'));
+      await sleep(200);
+    }
+    expect(next).toBeDefined();
+    pids.set('SB0001', next!);
+    // the new process rebuilt the bot (each start on this plan warms it cold, and its log says so)
+    const warmups = async () => (await json<{ events: Array<{ kind: string }> }>(['bot', 'logs', 'b-asha'], 'asha')).events.filter((e) => e.kind === 'warmup').length;
+    const held = Date.now() + 20_000;
+    while (Date.now() < held && (await warmups()) < 2) await sleep(300);
+    expect(await warmups()).toBe(2);
     // SIGTERM: the bot processes end and give their leases back; a stop then needs no runner
     p.child.kill('SIGTERM');
     const done = await p.done;
