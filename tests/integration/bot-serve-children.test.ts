@@ -68,7 +68,7 @@ const alive = (pid: number): boolean => {
 };
 
 describe('algo serve with bots on a market read over HTTP', () => {
-  it("runs each signed-in user's bots in a process of their own, trading on their own account; a signed-out user's wait for a sign-in", async () => {
+  it("runs each signed-in user's bots in a process of their own, trading on their own account; a signed-out user's wait for a sign-in; a killed one starts again", async () => {
     const p = await serve();
     const pids = await botProcesses(p);
     expect(new Set([...pids.values(), p.child.pid]).size).toBe(3);
