@@ -1,6 +1,6 @@
 import { isTradingDate } from '../calendar.js';
 import { UsageError } from '../errors.js';
-import { parseIst } from '../ist.js';
+import { datesFrom, parseIst } from '../ist.js';
 import type { Candle, Instrument, MarketData } from '../market/types.js';
 
 /** What the feeds share: the range's trading days, the session's minutes, the instruments, the merge. */
@@ -22,12 +22,7 @@ export function checkDate(flag: string, text: string): string {
 
 /** The NSE trading days of [from, to] (both IST dates, inclusive): weekdays that are not exchange holidays. */
 export function tradingDates(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) {
-    const date = new Date(t).toISOString().slice(0, 10);
-    if (isTradingDate(date)) out.push(date);
-  }
-  return out;
+  return datesFrom(from, to).filter(isTradingDate);
 }
 
 /**
