@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expiresAt, readSession } from '../core/auth/sessions.js';
 import { wanted } from '../core/bot/host.js';
-import { clockSpecOf, type Clock } from '../core/clock.js';
+import { clockSpecOf, systemClock, type Clock } from '../core/clock.js';
 import type { Settings } from '../core/config.js';
 import { redact } from '../core/redact.js';
 import type { PaperStore } from '../core/store/types.js';
@@ -112,7 +112,7 @@ export class BotChildren {
         continue;
       }
       const r = this.retry.get(userId);
-      if (r && r.session === session && Date.now() < r.at) continue;
+      if (r && r.session === session && systemClock.now() < r.at) continue;
       this.spawn(userId, session);
     }
   }
@@ -161,7 +161,7 @@ export class BotChildren {
       if (child.stopping || this.stopped) return;
       const prev = this.retry.get(userId);
       const delay = prev && prev.session === session ? Math.min(MAX_RETRY_MS, prev.delay * 2) : FIRST_RETRY_MS;
-      this.retry.set(userId, { at: Date.now() + delay, delay, session });
+      this.retry.set(userId, { at: systemClock.now() + delay, delay, session });
       this.said.delete(userId);
       this.opts.onNote(`${userId}'s bot process ended (${signal ?? `exit ${code}`}); starting it again in ${Math.round(delay / 1000)} s`);
     });
