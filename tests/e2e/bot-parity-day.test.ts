@@ -61,8 +61,9 @@ describe('a sandbox day run by `algo bot run`, then `algo bot parity`', () => {
       // each built-in trades this day at 1m (tests/integration/bot-parity.test.ts)
       expect(r.fills, id).toBeGreaterThan(0);
       expect(r.fills, id).toBe(r.backtest);
-      // the day's 375 minutes, less the one or two before the runner had the bot in session
-      expect(r.minutes, id).toBeGreaterThanOrEqual(370);
+      // the day's 375 minutes, less the few before the runner had the bot in session (its warm-up:
+      // some seconds of market time at 600x, more on a loaded machine)
+      expect(r.minutes, id).toBeGreaterThanOrEqual(360);
     }
   }, 150_000);
 });

@@ -24,6 +24,9 @@ beforeAll(async () => {
   expect(made.status, made.text).toBe(201);
   aId = made.json.data.id;
   expect((await api.call('POST', '/api/bots/alpha/start', { token: a })).status).toBe(200);
+  // the server's runner takes it on its next pass: wait for that, so the walk below sees a bot at rest
+  for (let i = 0; i < 200 && (await api.call('GET', '/api/bots/alpha', { token: a })).json.data.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 50));
+  expect((await api.call('GET', '/api/bots/alpha', { token: a })).json.data.status).toBe('running');
   // b has a bot of the same name as a's other one.
   await api.call('POST', '/api/bots', { token: a, body: { ...BOT, name: 'twin' } });
   expect((await api.call('POST', '/api/bots', { token: b, body: { ...BOT, name: 'twin', qty: 3 } })).status).toBe(201);
