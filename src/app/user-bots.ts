@@ -30,29 +30,17 @@ export async function openUserBots(start: UserBotsStart, onError: (err: unknown)
   const clock = clockOfSpec(start.clock);
   const speed = start.clock.kind === 'scaled' ? start.clock.speed : 1;
   const market = await userKiteMarket({ settings: start.settings, clock, sandbox: start.sandbox, apiRoot: start.apiRoot, source: start.source }, start.userId, start.tickerUrl);
-  const store = await openStore(start.settings.store);
+  const closers: Array<() => Promise<void>> = [async () => market.close?.()];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
   try {
-    const runner = await botRunner({
-      store,
-      settings: start.settings,
-      clock,
-      market,
-      sandbox: start.sandbox,
-      source: start.source,
-      users: async () => [start.userId],
-      speed,
-      onError,
-    });
-    return {
-      runner,
-      close: async () => {
-        await market.close?.();
-        await store.close();
-      },
-    };
+    const store = await openStore(start.settings.store);
+    closers.push(() => store.close());
+    const runner = await botRunner({ store, settings: start.settings, clock, market, sandbox: start.sandbox, source: start.source, users: async () => [start.userId], speed, onError });
+    return { runner, close };
   } catch (e) {
-    await market.close?.();
-    await store.close();
+    await close();
     throw e;
   }
 }
