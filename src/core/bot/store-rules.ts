@@ -247,7 +247,6 @@ export function idOrNameOf(idOrName: string): { id: string } | { name: string } 
   return isBotId(idOrName) ? { id: idOrName } : { name: checkBotName(idOrName) };
 }
 
-
 /** A record given to importBots, checked field by field and copied. */
 function checkRecord(uid: string, r: BotRecord, i: number): BotRecord {
   if (r === null || typeof r !== 'object') throw new UsageError(`imported bot ${i} is not an object`);
