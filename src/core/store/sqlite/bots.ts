@@ -42,7 +42,7 @@ const SQL = {
 
 type Name = keyof typeof SQL;
 
-/** Bots, their events, outbox and leases in the SQLite store's own file (migration 5); every change is one IMMEDIATE transaction. */
+/** Bots, their events, outbox and leases in the SQLite store's own file (migration 5); every change is atomic, inside an IMMEDIATE transaction that may hold the same turn's other writes (group.ts). */
 export class SqliteBotStore implements BotStore {
   #db: BetterSqlite3.Database | null = null;
   readonly #stmts = new Map<Name, BetterSqlite3.Statement>();

@@ -5,6 +5,7 @@ import { isBusyError, retryWhileBusy, sqliteCode, type BusyPolicy } from './busy
 import { AccountCache, CachedAccount, jsonCopy, type OpenRow, type Written } from './accounts.js';
 import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
 import { TurnQueue } from './turn.js';
+import { GroupCommit } from './group.js';
 import { SqliteBacktestStore } from './backtests.js';
 import { SqliteBotStore } from './bots.js';
 import type { ChangeQuery, OrderQuery, PaperChange, PaperStore } from '../types.js';
@@ -48,6 +49,9 @@ const SQL = {
   begin: 'BEGIN IMMEDIATE',
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
+  savepoint: 'SAVEPOINT one_write',
+  release: 'RELEASE one_write',
+  rollbackTo: 'ROLLBACK TO one_write',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: BetterSqlite3.Statement<unknown[], unknown> };
@@ -111,6 +115,8 @@ interface WaitingLoad {
 export interface SqlitePaperStore extends PaperStore {
   readonly kind: 'sqlite';
   readonly file: string;
+  /** Transactions committed by this connection, and the writes they held (group commit: group.ts). */
+  commitStats(): { commits: number; writes: number };
 }
 
 class SqliteStore implements SqlitePaperStore {
@@ -123,6 +129,9 @@ class SqliteStore implements SqlitePaperStore {
   /** The accounts this connection read or updated last, kept parsed (sqlite-accounts.ts). */
   readonly #accounts = new AccountCache();
   readonly #loads = new TurnQueue<WaitingLoad>((batch) => this.#loadBatch(batch));
+  /** Accounts updated by the writes of the transaction under way, not yet committed (group commit chains them). */
+  readonly #pending = new Map<string, CachedAccount>();
+  readonly #writes: GroupCommit;
   readonly backtests: SqliteBacktestStore;
   readonly bots: SqliteBotStore;
   readonly #log: SqliteChangeLog;
@@ -132,6 +141,20 @@ class SqliteStore implements SqlitePaperStore {
     this.#db = db;
     this.#policy = policy;
     this.#s = prepareAll(db);
+    const s = this.#s;
+    this.#writes = new GroupCommit({
+      begin: () => s.begin.run(),
+      commit: () => s.commit.run(),
+      rollback: () => {
+        if (this.#db?.inTransaction) s.rollback.run();
+      },
+      savepoint: () => s.savepoint.run(),
+      rollbackToSavepoint: () => s.rollbackTo.run(),
+      release: () => s.release.run(),
+      around: () => this.#pending.clear(),
+      run: (attempt) => this.#run(attempt),
+      failure: (err) => this.#failure(err),
+    });
     this.#loadInSnapshot = db.transaction((userId: string) => {
       // data_version and the rows come from the same read snapshot, so the entry matches it.
       this.#accounts.sync(this.#s.dataVersion.get());
@@ -152,12 +175,14 @@ class SqliteStore implements SqlitePaperStore {
       () => {
         next = null;
         this.#accounts.sync(this.#s.dataVersion.get());
-        const account = this.#accounts.take(uid) ?? this.#loadAccount(uid);
+        // an earlier write of this transaction may have changed the account already
+        const account = this.#pending.get(uid) ?? this.#accounts.take(uid) ?? this.#loadAccount(uid);
         const out = fn(account.state());
         if (out === null || typeof out !== 'object' || out.change === undefined) {
           throw new AlgoError('a paper store update function must return { change, result } synchronously (change null for no change)');
         }
         next = out.change === null ? account : account.after(this.#apply(uid, account.meta?.version ?? 0, out.change));
+        this.#pending.set(uid, next);
         return out.result;
       },
       () => {
@@ -240,6 +265,7 @@ class SqliteStore implements SqlitePaperStore {
     checkMeta(uid, meta);
     return this.#write(() => {
       this.#accounts.drop(uid);
+      this.#pending.delete(uid);
       const version = (this.#meta(uid)?.version ?? 0) + 1;
       this.#s.clearTrades.run(uid);
       this.#s.clearOrders.run(uid);
@@ -249,6 +275,7 @@ class SqliteStore implements SqlitePaperStore {
   }
 
   async close(): Promise<void> {
+    this.#writes.flush(); // writes asked for before the close are committed
     this.#loads.drain(); // loads asked for before the close are answered
     this.#accounts.clear();
     this.#db?.close();
@@ -323,28 +350,23 @@ class SqliteStore implements SqlitePaperStore {
     return this.#read(() => this.#log.list(uid, query));
   }
 
+  commitStats(): { commits: number; writes: number } {
+    return { commits: this.#writes.commits, writes: this.#writes.writes };
+  }
+
   /**
-   * One IMMEDIATE transaction: the write lock is held from the first read to the commit.
+   * A write inside an IMMEDIATE transaction (the write lock held from the first read to the
+   * commit), committed at the end of the turn together with the turn's other writes (group.ts).
    * `committed` runs right after a successful commit, before anything else can use the store.
    */
   #write<T>(body: () => T, committed?: () => void): Promise<T> {
-    return this.#run(() => {
-      const db = this.#conn();
-      this.#s.begin.run();
-      let result: T;
-      try {
-        result = body();
-        this.#s.commit.run();
-      } catch (err) {
-        if (db.inTransaction) this.#s.rollback.run();
-        throw err;
-      }
-      committed?.();
-      return result;
-    });
+    this.#conn();
+    return new Promise<T>((resolve, reject) => this.#writes.add({ body, committed, resolve: resolve as (v: unknown) => void, reject }));
   }
 
+  /** A read, after the writes asked for before it are committed (so it sees them). */
   #read<T>(body: () => T): Promise<T> {
+    this.#writes.flush();
     return this.#run(() => {
       this.#conn();
       return body();
