@@ -7,7 +7,9 @@
 // Cases, all in one run so the figures can be read on a noisy machine (per-minute CPU beside wall
 // time: on a loaded machine the wall time includes waiting for a core):
 //   replay   the same bots with execution off (BotSession.replay: the Runner only, nothing written)
-//   live     the bots trading, the driver yielding to the event loop after each user's bots
+//   live     the bots trading, stepped as BotHost.onMinutes steps them: in groups of whole users
+//            (src/core/bot/groups.ts) whose writes the store commits together (sqlite/group.ts),
+//            the driver yielding to the event loop after each group
 //   live+bt  the same while a backtest runs in a worker thread (src/app/backtest-thread.ts)
 // and the baseline rate of raw better-sqlite3, one JSON row per IMMEDIATE transaction (WAL,
 // synchronous=NORMAL).
@@ -28,6 +30,7 @@ const { ManualClock } = await import(dist('core/clock.js'));
 const { parseIst } = await import(dist('core/ist.js'));
 const { BotSession } = await import(dist('core/bot/session.js'));
 const { fillsOf } = await import(dist('core/bot/spec.js'));
+const { stepGroups } = await import(dist('core/bot/groups.js'));
 const { sandboxFeed } = await import(dist('core/backtest/feed-sandbox.js'));
 const { tradingDates } = await import(dist('core/backtest/feed-days.js'));
 const { runInThread } = await import(dist('app/backtest-thread.js'));
@@ -90,32 +93,13 @@ const userOf = (u) => `U${String(u).padStart(4, '0')}`;
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 const mb = (bytes) => Math.round(bytes / 2 ** 20);
 
-/**
- * Where a live minute's time goes: the real store's bot methods and the account's placeFenced,
- * each call timed into `spent` (ms by name); the rest of a step is the Runner's.
- */
-const spent = {};
-const timed = (name, fn) => async (...a) => {
-  const t0 = performance.now();
-  try {
-    return await fn(...a);
-  } finally {
-    spent[name] = (spent[name] ?? 0) + performance.now() - t0;
-  }
-};
-function timedBots(bots) {
-  const out = Object.create(bots);
-  for (const name of ['putOrders', 'markOrder', 'appendEvents', 'get', 'update']) out[name] = timed(name, bots[name].bind(bots));
-  return out;
-}
-
 /** A fresh SQLite store with every user's bots created and leased, and a session per bot. */
 async function desk(dir) {
   const store = openSqliteStore(path.join(dir, 'algo.db'));
   const clock = new ManualClock(parseIst(`${DATE} 09:00:00`));
   const service = new PaperService({ store, market: new SandboxMarketData(createMarket({}), clock), clock, onError: (e) => { throw e; } });
   const fills = fillsOf(service.config);
-  const bots = timedBots(store.bots);
+  const bots = store.bots;
   const users = [];
   for (let u = 0; u < USERS; u++) {
     const uid = userOf(u);
@@ -125,7 +109,7 @@ async function desk(dir) {
       const lease = await store.bots.acquireLease(uid, bot.id, 'bench', clock.now(), DAY_MS);
       const fresh = await store.bots.get(uid, bot.id);
       const instruments = fresh.config.symbols.map((s) => feed.instruments.find((i) => `NSE:${i.tradingsymbol}` === s));
-      const session = new BotSession({ bot: fresh, instruments, fills, bots, token: lease.token, place: timed('placeFenced', (req, price, fence) => service.placeFenced(uid, req, price, fence)), now: () => clock.now(), date: DATE });
+      const session = new BotSession({ bot: fresh, instruments, fills, bots, token: lease.token, place: (req, price, fence) => service.placeFenced(uid, req, price, fence), now: () => clock.now(), date: DATE });
       const tokens = instruments.map((i) => i.instrument_token);
       session.replay(before.map(([t, items]) => ({ t, candles: tokens.map((k) => items.get(k)).filter(Boolean) })));
       sessions.push({ session, strategy: fresh.config.strategy.id, tokens: instruments.map((i) => i.instrument_token).join(',') });
@@ -145,33 +129,36 @@ async function runDay(d, execute) {
   const lag = monitorEventLoopDelay({ resolution: 5 });
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
+  const groups = stepGroups(d.users.flatMap((x) => x.sessions.map((s) => ({ ...s, uid: x.uid }))), (s) => s.uid);
   lag.enable();
   for (const [t, items] of minutes) {
     d.clock.set(t + 60_000);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     const placed0 = placed;
+    const k0 = d.store.commitStats().commits;
     // the minute's candles of each set of stocks, made once per set (many bots share one)
     const bySet = new Map();
     const candlesOf = (set) => bySet.get(set) ?? bySet.set(set, set.split(',').map((k) => items.get(Number(k))).filter(Boolean)).get(set);
-    for (const { sessions } of d.users) {
-      for (const { session, strategy, tokens } of sessions) {
-        const candles = candlesOf(tokens);
-        if (!execute) {
-          session.replay([{ t, candles }]);
-          continue;
-        }
-        const r = await timed('step', () => session.step(t, candles))();
+    for (const sessions of groups) {
+      if (!execute) {
+        for (const { session, tokens } of sessions) session.replay([{ t, candles: candlesOf(tokens) }]);
+        await yieldLoop();
+        continue;
+      }
+      // bots step in groups of whole users, as BotHost.onMinutes steps them (their writes share commits)
+      await Promise.all(sessions.map(async ({ session, strategy, tokens }) => {
+        const r = await session.step(t, candlesOf(tokens));
         placed += r.placed.length;
         byStrategy[strategy] = (byStrategy[strategy] ?? 0) + r.placed.length;
         events += r.events.length;
-      }
+      }));
       await yieldLoop();
     }
     const c1 = process.cpuUsage(c0);
     perMinute.push(performance.now() - t0);
     cpuPerMinute.push((c1.user + c1.system) / 1000);
-    log.push({ t, wall: perMinute.at(-1), cpu: cpuPerMinute.at(-1), placed: placed - placed0 });
+    log.push({ t, wall: perMinute.at(-1), cpu: cpuPerMinute.at(-1), placed: placed - placed0, commits: d.store.commitStats().commits - k0 });
     await yieldLoop();
   }
   lag.disable();
@@ -243,9 +230,9 @@ try {
   const t0 = performance.now();
   const live = await desk(fs.mkdtempSync(path.join(tmp, 'live-')));
   const setupS = (performance.now() - t0) / 1000;
-  for (const k in spent) delete spent[k];
+  const c0 = live.store.commitStats();
   const rLive = await runDay(live, true);
-  const liveSpent = { ...spent };
+  const c1 = live.store.commitStats();
   globalThis.gc?.();
   const mem = process.memoryUsage();
   const fills = (await Promise.all(live.users.map((u) => live.store.orders(u.uid)))).reduce((n, os) => n + os.length, 0);
@@ -276,12 +263,10 @@ try {
   console.log(`           orders by strategy: ${STRATEGIES.map((id) => `${id} ${rLive.byStrategy[id] ?? 0}`).join(', ')}`);
   if (rBt) console.log(`  live+bt: ${rBt.placed} orders; a backtest (INFY, 3 months of minutes) in a worker thread finished ${bt.rounds} times meanwhile (its CPU is in the CPU columns)`);
   const ist = (t) => new Date(t + 330 * 60_000).toISOString().slice(11, 16);
-  const slow = (r) => r.slowest.map((m) => `${ist(m.t)} ${m.cpu.toFixed(0)} ms CPU (${m.placed} orders)`).join(', ');
+  const slow = (r) => r.slowest.map((m) => `${ist(m.t)} ${m.cpu.toFixed(0)} ms CPU (${m.placed} orders${m.commits ? `, ${m.commits} commits` : ''})`).join(', ');
   console.log(`  most CPU per minute, live: ${slow(rLive)}${rReplay ? `; replay: ${slow(rReplay)}` : ''}`);
-  const ms = (name) => liveSpent[name] ?? 0;
-  const runnerMs = ms('step') - ['placeFenced', 'putOrders', 'markOrder', 'appendEvents', 'get', 'update'].reduce((n, k) => n + ms(k), 0);
-  const part = (x) => `${(x / 1000).toFixed(2)} s (${((x / ms('step')) * 100).toFixed(0)}%)`;
-  console.log(`  live day, ${(ms('step') / 1000).toFixed(2)} s wall in BotSession.step: Runner and session ${part(runnerMs)}, placeFenced ${part(ms('placeFenced'))}, outbox putOrders ${part(ms('putOrders'))} + markOrder ${part(ms('markOrder'))}, events ${part(ms('appendEvents'))}, halts ${part(ms('get') + ms('update'))}`);
+  const writes = c1.writes - c0.writes, commits = c1.commits - c0.commits;
+  console.log(`  live day's store writes (outbox rows, placements, marks, events): ${writes} in ${commits} commits (${(writes / commits).toFixed(1)} a commit: bots step a minute in groups of whole users, src/core/bot/groups.ts)`);
   console.log(`  memory after the live day (${USERS * PER_USER} sessions open${globalThis.gc ? ', after a gc' : ''}): RSS ${mb(mem.rss)} MB, heap used ${mb(mem.heapUsed)} MB of ${mb(mem.heapTotal)} MB`);
   console.log(`  p99 aim, at most 250 ms per minute with the store commits: live ${pct(rLive.perMinute, 99) <= 250 ? 'meets it' : 'MISSES it'} (wall), ${pct(rLive.cpuPerMinute, 99) <= 250 ? 'meets it' : 'MISSES it'} (CPU)`);
 } finally {

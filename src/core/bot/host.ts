@@ -6,6 +6,7 @@ import type { PaperStore } from '../store/types.js';
 import type { BarLog } from './bar-log.js';
 import { parseOrderKey } from './keys.js';
 import { minuteOf, type MinuteGroup } from './live-bars.js';
+import { stepGroups } from './groups.js';
 import { BotSession, botOrders, type Minute, type PlaceFn } from './session.js';
 import type { PaceClock } from './pace.js';
 import { ConflictError, type BotPatch } from './store.js';
@@ -104,9 +105,10 @@ export class BotHost {
     return this.serial(async () => {
       for (const g of groups) {
         await this.opts.barLog.append(g.t, g.candles);
-        for (const h of [...this.held.values()]) {
-          if (g.t >= h.from && g.t > h.last) await this.guard(() => this.stepHeld(h, g));
-        }
+        // bots step the minute in groups (whole users), so the store commits their outbox rows,
+        // placements, marks and events together, not one transaction per bot
+        const due = [...this.held.values()].filter((h) => g.t >= h.from && g.t > h.last);
+        for (const group of stepGroups(due, (h) => h.userId)) await Promise.all(group.map((h) => this.guard(() => this.stepHeld(h, g))));
         this.lastMinute = Math.max(this.lastMinute ?? -Infinity, g.t);
       }
     });
