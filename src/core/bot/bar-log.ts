@@ -42,13 +42,15 @@ export class BarLog {
       this.date = date;
       this.days.clear(); // a new day: yesterday's candles stay in the store only
     }
-    for (const { token, candle } of candles) {
+    // every token's day at once (each token once, its last candle): the store commits the minute's writes together
+    const byToken = new Map(candles.map((c) => [c.token, c.candle]));
+    await Promise.all([...byToken].map(async ([token, candle]) => {
       const day = await this.day(token, date);
       const i = day.findIndex((c) => c.t >= t);
       if (i === -1) day.push({ ...candle });
       else day.splice(i, day[i]!.t === t ? 1 : 0, { ...candle });
       await this.store.cacheCandles(this.source, token, date, day);
-    }
+    }));
   }
 
   /** Today's candles of a token, loaded once from the store (what an earlier run of today kept). */
