@@ -116,6 +116,29 @@ export function runBacktestStoreContract(name: string, makeStore: () => Promise<
       await expect(store.backtests.cachedCandles('kite', -1, '2026-11-23')).rejects.toThrow(UsageError);
     });
 
+    it('live minutes: one per source and minute, a minute put again sets its tokens and keeps the others, a day in time order', async () => {
+      const src = 'live:sandbox:http://127.0.0.1:1';
+      const m1 = Date.UTC(2026, 10, 23, 3, 45); // 09:15 IST
+      const m2 = m1 + 60_000;
+      const c = (t: number, close: number) => ({ t, open: close, high: close + 5, low: close - 5, close, volume: 10 });
+      expect(await store.backtests.liveMinutes(src, '2026-11-23')).toEqual([]);
+      await store.backtests.putLiveMinute(src, m2, [{ token: 2953217, candle: c(m2, 400_000) }, { token: 408065, candle: c(m2, 150_000) }]);
+      await store.backtests.putLiveMinute(src, m1, [{ token: 408065, candle: c(m1, 149_000) }]);
+      await store.backtests.putLiveMinute(src, m2, [{ token: 408065, candle: c(m2, 151_000) }]);
+      await store.backtests.putLiveMinute('live:kite', m1, [{ token: 408065, candle: c(m1, 1) }]);
+      expect(await store.backtests.liveMinutes(src, '2026-11-23')).toEqual([
+        { t: m1, candles: [{ token: 408065, candle: c(m1, 149_000) }] },
+        { t: m2, candles: [{ token: 408065, candle: c(m2, 151_000) }, { token: 2953217, candle: c(m2, 400_000) }] },
+      ]);
+      expect(await store.backtests.liveMinutes(src, '2026-11-24')).toEqual([]);
+      expect(await store.backtests.cachedCandles(src, 408065, '2026-11-23')).toBeNull(); // not the candle cache
+      await expect(store.backtests.putLiveMinute(src, m1 + 30_000, [])).rejects.toThrow(/whole minute/);
+      await expect(store.backtests.putLiveMinute(src, m1, [{ token: 408065, candle: c(m2, 1) }])).rejects.toThrow(/stamped/);
+      await expect(store.backtests.putLiveMinute(src, m1, [{ token: 408065, candle: c(m1, 1) }, { token: 408065, candle: c(m1, 2) }])).rejects.toThrow(/twice/);
+      await expect(store.backtests.liveMinutes(src, '23-11-2026')).rejects.toThrow(UsageError);
+      expect((await store.backtests.liveMinutes(src, '2026-11-23'))[0]!.candles[0]!.candle.close).toBe(149_000); // refused puts wrote nothing
+    });
+
     it('importRuns keeps the runs whole and their tie order; users() lists users with runs', async () => {
       expect(await store.backtests.users()).toEqual([]);
       const runs = [runDoc('OLD', { ran_at: 1000 }), runDoc('TIE1', { ran_at: 2000 }), runDoc('TIE2', { ran_at: 2000, hash: 'd'.repeat(64) })];

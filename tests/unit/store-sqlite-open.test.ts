@@ -40,7 +40,7 @@ describe('opening the SQLite store', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['backtest_runs', 'bot_event_seq', 'bot_events', 'bot_leases', 'bot_orders', 'bots', 'candle_cache', 'meta', 'orders', 'paper_changes', 'positions', 'trades']);
+    expect(tables).toEqual(['backtest_runs', 'bot_event_seq', 'bot_events', 'bot_leases', 'bot_orders', 'bots', 'candle_cache', 'live_minutes', 'meta', 'orders', 'paper_changes', 'positions', 'trades']);
     raw.close();
   });
 

@@ -1,4 +1,5 @@
 import { AlgoError, UsageError } from '../errors.js';
+import { istDate } from '../ist.js';
 import type { Candle } from '../market/types.js';
 import type { Paise } from '../money.js';
 import type { BacktestResult } from './types.js';
@@ -33,6 +34,24 @@ export interface BacktestStore {
   cachedCandles(source: string, token: number, date: string): Promise<Candle[] | null>;
   /** Cache a whole day (replaces what was there). */
   cacheCandles(source: string, token: number, date: string, candles: readonly Candle[]): Promise<void>;
+  /**
+   * Keep one live minute of `source` (the BarLog's "live:..." sources): its tokens' candles, each
+   * stamped `t`. Putting a minute again replaces the candles of the tokens it gives and keeps the
+   * others. One small write per minute, whatever the day's length.
+   */
+  putLiveMinute(source: string, t: number, candles: readonly LiveCandle[]): Promise<void>;
+  /** The source's live minutes of an IST date, in time order, each minute's tokens in ascending order ([] when none). */
+  liveMinutes(source: string, date: string): Promise<LiveMinute[]>;
+}
+
+export interface LiveCandle {
+  token: number;
+  candle: Candle;
+}
+
+export interface LiveMinute {
+  t: number;
+  candles: LiveCandle[];
 }
 
 /** One line of `algo backtest list`. */
@@ -77,6 +96,31 @@ export function checkCacheKey(source: string, token: number, date: string): void
   if (typeof source !== 'string' || source.length === 0 || source.length > 200) throw new UsageError('a candle cache source must be 1 to 200 characters');
   if (!Number.isSafeInteger(token) || token <= 0) throw new UsageError(`instrument token ${String(token)} is not valid`);
   if (typeof date !== 'string' || !DATE_RE.test(date)) throw new UsageError(`date ${JSON.stringify(date)} is not YYYY-MM-DD`);
+}
+
+/** A live minute to keep: a source, a whole minute, and candles of distinct tokens stamped with it (a copy, tokens ascending). */
+export function checkLiveMinute(source: string, t: number, candles: readonly LiveCandle[]): LiveCandle[] {
+  if (!Number.isSafeInteger(t) || t % 60_000 !== 0) throw new UsageError(`a live minute must start on a whole minute, got ${String(t)}`);
+  checkCacheKey(source, 1, istDate(t));
+  if (!Array.isArray(candles)) throw new UsageError('a live minute\'s candles must be a list');
+  const seen = new Set<number>();
+  const out = candles.map(({ token, candle }) => {
+    checkCacheKey(source, token, istDate(t));
+    if (seen.has(token)) throw new UsageError(`token ${token} is given twice in the live minute ${t}`);
+    seen.add(token);
+    if (candle?.t !== t) throw new UsageError(`token ${token}'s candle is stamped ${String(candle?.t)}, not the minute ${t} it was put under`);
+    const { open, high, low, close, volume } = candle;
+    if (![open, high, low, close, volume].every((x) => Number.isFinite(x))) throw new UsageError(`token ${token}'s live candle must hold numbers for open, high, low, close and volume`);
+    return { token, candle: { t, open, high, low, close, volume } };
+  });
+  return out.sort((a, b) => a.token - b.token);
+}
+
+/** The merged minute: `next`'s tokens over `prev`'s, tokens ascending. */
+export function mergeLiveMinute(prev: readonly LiveCandle[], next: readonly LiveCandle[]): LiveCandle[] {
+  const byToken = new Map(prev.map((c) => [c.token, c]));
+  for (const c of next) byToken.set(c.token, c);
+  return [...byToken.values()].sort((a, b) => a.token - b.token);
 }
 
 /** The runs importRuns writes, their ids checked and none twice. */

@@ -1,5 +1,5 @@
-import type { BacktestStore } from '../backtest/store.js';
 import { mergeDay } from '../backtest/feed-days.js';
+import type { BacktestStore } from '../backtest/store.js';
 import { UsageError } from '../errors.js';
 import { istDate } from '../ist.js';
 import type { Candle } from '../market/types.js';
@@ -10,23 +10,29 @@ export function liveSource(marketSource: string): string {
   return `live:${marketSource}`;
 }
 
+type Day = Map<number, Map<number, Candle>>;
+
+/** Days kept in memory: today, and the few a carried CNC segment or a parity reads. */
+const KEPT_DAYS = 3;
+
 /**
- * Today's live minute candles per token, kept in memory and persisted through the store's candle
- * cache under `live:` + the market's source (one row per token and day, rewritten on each append).
- * After a restart the day is read back from the store, so a replay sees what the live market gave.
+ * Today's live minute candles, kept in memory and persisted through the store's live minutes
+ * under `live:` + the market's source (one row per minute, holding its tokens' candles: a
+ * minute is one small write however long the day). After a restart the day is read back from the
+ * store, so a replay sees what the live market gave.
  */
 export class BarLog {
   readonly source: string;
-  private date = '';
-  private readonly days = new Map<number, Candle[]>();
-  /** Appends run one at a time, so two minutes never read and write a token's day together. */
+  /** The days read or written lately (date -> minute -> token -> candle), each loaded from the store once. */
+  private readonly days = new Map<string, Promise<Day>>();
+  /** Appends run one at a time, so two minutes never read and write the day together. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: Pick<BacktestStore, 'cachedCandles' | 'cacheCandles'>, marketSource: string) {
+  constructor(private readonly store: Pick<BacktestStore, 'putLiveMinute' | 'liveMinutes'>, marketSource: string) {
     this.source = liveSource(marketSource);
   }
 
-  /** Record one closed minute (MinuteBars.close's group); appending the same minute again replaces it. */
+  /** Record one closed minute (MinuteBars.close's group); appending the same minute again replaces its tokens' candles. */
   append(t: number, candles: ReadonlyArray<{ token: number; candle: Candle }>): Promise<void> {
     if (!Number.isFinite(t) || minuteOf(t) !== t) throw new UsageError(`a live minute must start on a whole minute, got ${String(t)}`);
     const odd = candles.find((c) => c.candle.t !== t);
@@ -37,40 +43,53 @@ export class BarLog {
   }
 
   private async write(t: number, candles: ReadonlyArray<{ token: number; candle: Candle }>): Promise<void> {
-    const date = istDate(t);
-    if (date !== this.date) {
-      this.date = date;
-      this.days.clear(); // a new day: yesterday's candles stay in the store only
-    }
-    // every token's day at once (each token once, its last candle): the store commits the minute's writes together
-    const byToken = new Map(candles.map((c) => [c.token, c.candle]));
-    await Promise.all([...byToken].map(async ([token, candle]) => {
-      const day = await this.day(token, date);
-      const i = day.findIndex((c) => c.t >= t);
-      if (i === -1) day.push({ ...candle });
-      else day.splice(i, day[i]!.t === t ? 1 : 0, { ...candle });
-      await this.store.cacheCandles(this.source, token, date, day);
-    }));
+    // each token once, its last candle
+    const byToken = new Map(candles.map((c) => [c.token, { ...c.candle }]));
+    await this.store.putLiveMinute(this.source, t, [...byToken].map(([token, candle]) => ({ token, candle })));
+    const day = await this.day(istDate(t));
+    const minute = day.get(t) ?? day.set(t, new Map()).get(t)!;
+    for (const [token, candle] of byToken) minute.set(token, candle);
   }
 
-  /** Today's candles of a token, loaded once from the store (what an earlier run of today kept). */
-  private async day(token: number, date: string): Promise<Candle[]> {
-    let day = this.days.get(token);
-    if (!day) this.days.set(token, (day = (await this.store.cachedCandles(this.source, token, date)) ?? []));
+  /** A day's minutes, read from the store once (what earlier runs kept, and this one since); the last few days are kept. */
+  private day(date: string): Promise<Day> {
+    let day = this.days.get(date);
+    if (!day) {
+      const loaded = this.load(date);
+      this.days.set(date, (day = loaded));
+      loaded.catch(() => this.days.get(date) === loaded && this.days.delete(date)); // read again next time
+      if (this.days.size > KEPT_DAYS) this.days.delete(this.days.keys().next().value!);
+    }
+    return day;
+  }
+
+  private async load(date: string): Promise<Day> {
+    const day: Day = new Map();
+    for (const m of await this.store.liveMinutes(this.source, date)) day.set(m.t, new Map(m.candles.map((c) => [c.token, c.candle])));
     return day;
   }
 
   /** The token's live candles of an IST date ("YYYY-MM-DD"), in time order ([] when none). */
   async read(token: number, date: string): Promise<Candle[]> {
     await this.queue;
-    const mine = date === this.date ? this.days.get(token) : undefined;
-    const day = mine ?? (await this.store.cachedCandles(this.source, token, date)) ?? [];
-    return day.map((c) => ({ ...c }));
+    return candlesOf(await this.day(date), token);
   }
 
-  /** The date's minutes in [from, to) for the tokens, shaped like MinuteBars.close, for a replay. */
+  /** The date's minutes in [from, to) for the tokens, shaped like MinuteBars.close, for a replay (the session's minutes only). */
   async minutes(tokens: readonly number[], date: string, from = -Infinity, to = Infinity): Promise<MinuteGroup[]> {
-    const per = await Promise.all([...new Set(tokens)].map(async (token) => ({ token, candles: await this.read(token, date) })));
+    await this.queue;
+    const day = await this.day(date);
+    const per = [...new Set(tokens)].map((token) => ({ token, candles: candlesOf(day, token) }));
     return groupByMinute(mergeDay(date, per).filter(({ candle }) => candle.t >= from && candle.t < to));
   }
+}
+
+/** A token's candles of a day, in time order (copies). */
+function candlesOf(day: Day, token: number): Candle[] {
+  const out: Candle[] = [];
+  for (const minute of day.values()) {
+    const c = minute.get(token);
+    if (c) out.push({ ...c });
+  }
+  return out.sort((a, b) => a.t - b.t);
 }

@@ -1,6 +1,9 @@
 import { AlgoError } from '../../errors.js';
 import type { Candle } from '../../market/types.js';
-import { checkCacheKey, checkImportRuns, checkRunId, runsNotEmpty, summaryOf, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import { istDate } from '../../ist.js';
+import {
+  checkCacheKey, checkImportRuns, checkLiveMinute, checkRunId, mergeLiveMinute, runsNotEmpty, summaryOf, type BacktestStore, type LiveCandle, type LiveMinute, type RunSummary,
+} from '../../backtest/store.js';
 import type { BacktestResult } from '../../backtest/types.js';
 import { checkUserId } from '../validate.js';
 
@@ -8,6 +11,8 @@ import { checkUserId } from '../validate.js';
 export class MemoryBacktestStore implements BacktestStore {
   readonly #runs = new Map<string, Map<string, { seq: number; result: BacktestResult }>>();
   readonly #candles = new Map<string, Candle[]>();
+  /** Live minutes by source and IST date, then by minute. */
+  readonly #live = new Map<string, Map<number, LiveCandle[]>>();
   #seq = 0;
 
   constructor(private readonly live: () => void) {}
@@ -64,8 +69,25 @@ export class MemoryBacktestStore implements BacktestStore {
     this.#candles.set(`${source}\n${token}\n${date}`, structuredClone([...candles]));
   }
 
+  async putLiveMinute(source: string, t: number, candles: readonly LiveCandle[]): Promise<void> {
+    const checked = checkLiveMinute(source, t, candles);
+    this.live();
+    const key = `${source}\n${istDate(t)}`;
+    const day = this.#live.get(key) ?? this.#live.set(key, new Map()).get(key)!;
+    day.set(t, mergeLiveMinute(day.get(t) ?? [], checked));
+  }
+
+  async liveMinutes(source: string, date: string): Promise<LiveMinute[]> {
+    checkCacheKey(source, 1, date);
+    this.live();
+    const day = this.#live.get(`${source}\n${date}`);
+    if (!day) return [];
+    return [...day].sort(([a], [b]) => a - b).map(([t, candles]) => ({ t, candles: structuredClone(candles) }));
+  }
+
   clear(): void {
     this.#runs.clear();
     this.#candles.clear();
+    this.#live.clear();
   }
 }

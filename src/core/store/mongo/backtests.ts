@@ -1,7 +1,10 @@
 import type { Db } from 'mongodb';
 import { AlgoError } from '../../errors.js';
 import type { Candle } from '../../market/types.js';
-import { checkCacheKey, checkImportRuns, checkRunId, runsNotEmpty, summaryOf, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import { istDate } from '../../ist.js';
+import {
+  checkCacheKey, checkImportRuns, checkLiveMinute, checkRunId, runsNotEmpty, summaryOf, type BacktestStore, type LiveCandle, type LiveMinute, type RunSummary,
+} from '../../backtest/store.js';
 import type { BacktestResult } from '../../backtest/types.js';
 import { checkStoreUserId, isStoreUserId } from './names.js';
 
@@ -9,6 +12,8 @@ import { checkStoreUserId, isStoreUserId } from './names.js';
 export const backtestsCollectionName = (userId: string): string => `user_${checkStoreUserId(userId)}_backtests`;
 /** The candle cache every user of the database shares. */
 export const CANDLE_CACHE_COLLECTION = 'candle_cache';
+/** The live minutes every user of the database shares (the BarLog's live: sources). */
+export const LIVE_MINUTES_COLLECTION = 'live_minutes';
 const RUNS_RE = /^user_(.+)_backtests$/;
 
 interface RunDoc {
@@ -27,6 +32,20 @@ interface CandleDoc {
   date: string;
   candles: string;
 }
+
+/**
+ * A live minute: _id "source|date|t" (t in 13 digits, so a day is one _id range in time order),
+ * each token's candle under candles.<token> as JSON text (a minute put again sets only its tokens).
+ */
+interface LiveMinuteDoc {
+  _id: string;
+  source: string;
+  date: string;
+  t: number;
+  candles: Record<string, string>;
+}
+
+const liveId = (source: string, date: string, t: number | ''): string => `${source}|${date}|${t === '' ? '' : String(t).padStart(13, '0')}`;
 
 /** Backtest runs and the candle cache in the MongoDB store's database. */
 export class MongoBacktestStore implements BacktestStore {
@@ -105,5 +124,28 @@ export class MongoBacktestStore implements BacktestStore {
     checkCacheKey(source, token, date);
     const _id = `${source}|${token}|${date}`;
     await this.#cache().replaceOne({ _id }, { source, token, date, candles: JSON.stringify(candles) }, { upsert: true });
+  }
+
+  #live() {
+    this.live();
+    return this.db().collection<LiveMinuteDoc>(LIVE_MINUTES_COLLECTION);
+  }
+
+  async putLiveMinute(source: string, t: number, candles: readonly LiveCandle[]): Promise<void> {
+    const checked = checkLiveMinute(source, t, candles);
+    const date = istDate(t);
+    const set: Record<string, unknown> = { source, date, t };
+    for (const c of checked) set[`candles.${c.token}`] = JSON.stringify(c.candle);
+    await this.#live().updateOne({ _id: liveId(source, date, t) }, { $set: set }, { upsert: true });
+  }
+
+  async liveMinutes(source: string, date: string): Promise<LiveMinute[]> {
+    checkCacheKey(source, 1, date);
+    const from = liveId(source, date, '');
+    const rows = await this.#live().find({ _id: { $gte: from, $lt: `${from}~` } }).sort({ _id: 1 }).toArray();
+    return rows.map((r) => ({
+      t: r.t,
+      candles: Object.entries(r.candles ?? {}).map(([token, text]) => ({ token: Number(token), candle: JSON.parse(text) as LiveCandle['candle'] })).sort((a, b) => a.token - b.token),
+    }));
   }
 }

@@ -1,6 +1,9 @@
 import { AlgoError } from '../../errors.js';
 import type { Candle } from '../../market/types.js';
-import { checkCacheKey, checkImportRuns, checkRunId, runsNotEmpty, type BacktestStore, type RunSummary } from '../../backtest/store.js';
+import { istDate } from '../../ist.js';
+import {
+  checkCacheKey, checkImportRuns, checkLiveMinute, checkRunId, mergeLiveMinute, runsNotEmpty, type BacktestStore, type LiveCandle, type LiveMinute, type RunSummary,
+} from '../../backtest/store.js';
 import { summaryOf } from '../../backtest/store.js';
 import type { BacktestResult } from '../../backtest/types.js';
 import { checkUserId } from '../validate.js';
@@ -24,6 +27,10 @@ const SQL = {
   cached: 'SELECT doc FROM candle_cache WHERE source = ? AND token = ? AND date = ?',
   cache: `INSERT INTO candle_cache (source, token, date, doc) VALUES (?, ?, ?, ?)
     ON CONFLICT (source, token, date) DO UPDATE SET doc = excluded.doc`,
+  liveMinute: 'SELECT doc FROM live_minutes WHERE source = ? AND date = ? AND t = ?',
+  putLiveMinute: `INSERT INTO live_minutes (source, date, t, doc) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source, date, t) DO UPDATE SET doc = excluded.doc`,
+  liveMinutes: 'SELECT t, doc FROM live_minutes WHERE source = ? AND date = ? ORDER BY t',
 } as const;
 
 function parsed<T>(text: unknown, file: string, what: string): T {
@@ -35,7 +42,7 @@ function parsed<T>(text: unknown, file: string, what: string): T {
   }
 }
 
-/** Backtest runs (rows per user) and the candle cache in the SQLite store's own file (migration 4). */
+/** Backtest runs (rows per user) and the candle cache in the SQLite store's own file (migration 4); live minutes (migration 7). */
 export class SqliteBacktestStore implements BacktestStore {
   constructor(private readonly a: SqliteAccess) {}
 
@@ -98,5 +105,23 @@ export class SqliteBacktestStore implements BacktestStore {
     checkCacheKey(source, token, date);
     const doc = JSON.stringify(candles);
     await this.a.write(() => void this.#stmt('cache').run(source, token, date, doc));
+  }
+
+  async putLiveMinute(source: string, t: number, candles: readonly LiveCandle[]): Promise<void> {
+    const checked = checkLiveMinute(source, t, candles);
+    const date = istDate(t);
+    await this.a.write(() => {
+      const text = this.#stmt('liveMinute').pluck().get(source, date, t);
+      const prev = text === undefined ? [] : parsed<LiveCandle[]>(text, this.a.file, 'live minute');
+      this.#stmt('putLiveMinute').run(source, date, t, JSON.stringify(mergeLiveMinute(prev, checked)));
+    });
+  }
+
+  async liveMinutes(source: string, date: string): Promise<LiveMinute[]> {
+    checkCacheKey(source, 1, date);
+    return this.a.read(() => {
+      const rows = this.#stmt('liveMinutes').raw().all(source, date) as Array<[number, unknown]>;
+      return rows.map(([t, doc]) => ({ t, candles: parsed<LiveCandle[]>(doc, this.a.file, 'live minute') }));
+    });
   }
 }

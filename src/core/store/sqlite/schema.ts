@@ -149,6 +149,19 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (user_id, version)
       ) WITHOUT ROWID;
     `),
+  // Live minutes (the BarLog, src/core/bot/bar-log.ts): one row per market source and minute
+  // holding that minute's candles of every token, so a minute is one small write (it had rewritten
+  // each token's whole day in candle_cache); the key reads a source's IST day in time order.
+  (db) =>
+    db.exec(`
+      CREATE TABLE live_minutes (
+        source TEXT NOT NULL,
+        date TEXT NOT NULL,
+        t INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (source, date, t)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 function schemaVersion(db: Db): number {
