@@ -42,6 +42,17 @@ describe.each(stores)('BarLog on the %s store', (_name, open, reopen) => {
     expect(await again.read(INFY, '2026-01-08')).toEqual([]);
   });
 
+  it('reads the minutes an earlier algo kept per token in the candle cache, under the ones logged since', async () => {
+    const store = open();
+    // before live_minutes, the log rewrote a token's whole day under live:<source> in the candle cache
+    await store.backtests.cacheCandles(`live:${SOURCE}`, INFY, DATE, [candle(at('09:15:00'), 150_000), candle(at('09:16:00'), 150_500)]);
+    const log = new BarLog(reopen(store).backtests, SOURCE);
+    await log.append(at('09:16:00'), [{ token: INFY, candle: candle(at('09:16:00'), 150_700) }]);
+    await log.append(at('09:17:00'), [{ token: INFY, candle: candle(at('09:17:00'), 151_000) }]);
+    expect((await log.read(INFY, DATE)).map((c) => c.close)).toEqual([150_000, 150_700, 151_000]);
+    expect((await log.minutes([INFY], DATE)).map((g) => g.candles[0]!.candle.close)).toEqual([150_000, 150_700, 151_000]);
+  });
+
   it('stores under live: + the market source, which a backtest of that source never reads', async () => {
     const store = open();
     await new BarLog(store.backtests, SOURCE).append(at('09:15:00'), [{ token: INFY, candle: candle(at('09:15:00'), 150_000) }]);

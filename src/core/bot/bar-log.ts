@@ -28,7 +28,7 @@ export class BarLog {
   /** Appends run one at a time, so two minutes never read and write the day together. */
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: Pick<BacktestStore, 'putLiveMinute' | 'liveMinutes'>, marketSource: string) {
+  constructor(private readonly store: Pick<BacktestStore, 'putLiveMinute' | 'liveMinutes' | 'cachedCandles'>, marketSource: string) {
     this.source = liveSource(marketSource);
   }
 
@@ -72,24 +72,29 @@ export class BarLog {
   /** The token's live candles of an IST date ("YYYY-MM-DD"), in time order ([] when none). */
   async read(token: number, date: string): Promise<Candle[]> {
     await this.queue;
-    return candlesOf(await this.day(date), token);
+    return this.candles(await this.day(date), token, date);
   }
 
   /** The date's minutes in [from, to) for the tokens, shaped like MinuteBars.close, for a replay (the session's minutes only). */
   async minutes(tokens: readonly number[], date: string, from = -Infinity, to = Infinity): Promise<MinuteGroup[]> {
     await this.queue;
     const day = await this.day(date);
-    const per = [...new Set(tokens)].map((token) => ({ token, candles: candlesOf(day, token) }));
+    const per = await Promise.all([...new Set(tokens)].map(async (token) => ({ token, candles: await this.candles(day, token, date) })));
     return groupByMinute(mergeDay(date, per).filter(({ candle }) => candle.t >= from && candle.t < to));
   }
-}
 
-/** A token's candles of a day, in time order (copies). */
-function candlesOf(day: Day, token: number): Candle[] {
-  const out: Candle[] = [];
-  for (const minute of day.values()) {
-    const c = minute.get(token);
-    if (c) out.push({ ...c });
+  /**
+   * A token's candles of a day, in time order (copies), with the minutes an algo from before
+   * live_minutes kept in the candle cache (one row per token and day) where the day has none of
+   * its own: a restart on the day of the upgrade still replays the whole day.
+   */
+  private async candles(day: Day, token: number, date: string): Promise<Candle[]> {
+    const byT = new Map<number, Candle>();
+    for (const c of (await this.store.cachedCandles(this.source, token, date)) ?? []) byT.set(c.t, c);
+    for (const [t, minute] of day) {
+      const c = minute.get(token);
+      if (c) byT.set(t, c);
+    }
+    return [...byT.values()].sort((a, b) => a.t - b.t).map((c) => ({ ...c }));
   }
-  return out.sort((a, b) => a.t - b.t);
 }
