@@ -99,7 +99,6 @@ async function desk(dir) {
   const clock = new ManualClock(parseIst(`${DATE} 09:00:00`));
   const service = new PaperService({ store, market: new SandboxMarketData(createMarket({}), clock), clock, onError: (e) => { throw e; } });
   const fills = fillsOf(service.config);
-  const bots = store.bots;
   const users = [];
   for (let u = 0; u < USERS; u++) {
     const uid = userOf(u);
@@ -109,7 +108,7 @@ async function desk(dir) {
       const lease = await store.bots.acquireLease(uid, bot.id, 'bench', clock.now(), DAY_MS);
       const fresh = await store.bots.get(uid, bot.id);
       const instruments = fresh.config.symbols.map((s) => feed.instruments.find((i) => `NSE:${i.tradingsymbol}` === s));
-      const session = new BotSession({ bot: fresh, instruments, fills, bots, token: lease.token, place: (req, price, fence) => service.placeFenced(uid, req, price, fence), now: () => clock.now(), date: DATE });
+      const session = new BotSession({ bot: fresh, instruments, fills, bots: store.bots, token: lease.token, place: (req, price, fence) => service.placeFenced(uid, req, price, fence), now: () => clock.now(), date: DATE });
       const tokens = instruments.map((i) => i.instrument_token);
       session.replay(before.map(([t, items]) => ({ t, candles: tokens.map((k) => items.get(k)).filter(Boolean) })));
       sessions.push({ session, strategy: fresh.config.strategy.id, tokens: instruments.map((i) => i.instrument_token).join(',') });

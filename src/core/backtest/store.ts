@@ -105,7 +105,7 @@ export function checkLiveMinute(source: string, t: number, candles: readonly Liv
   if (!Array.isArray(candles)) throw new UsageError('a live minute\'s candles must be a list');
   const seen = new Set<number>();
   const out = candles.map(({ token, candle }) => {
-    checkCacheKey(source, token, istDate(t));
+    if (!Number.isSafeInteger(token) || token <= 0) throw new UsageError(`instrument token ${String(token)} is not valid`);
     if (seen.has(token)) throw new UsageError(`token ${token} is given twice in the live minute ${t}`);
     seen.add(token);
     if (candle?.t !== t) throw new UsageError(`token ${token}'s candle is stamped ${String(candle?.t)}, not the minute ${t} it was put under`);
