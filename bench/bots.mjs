@@ -13,14 +13,15 @@
 //   live+bt  the same while a backtest runs in a worker thread (src/app/backtest-thread.ts)
 // and the baseline rate of raw better-sqlite3, one JSON row per IMMEDIATE transaction (WAL,
 // synchronous=NORMAL).
-// Event-loop lag is perf_hooks.monitorEventLoopDelay over the stepped minutes. CPU is
+// Event-loop lag is perf_hooks.monitorEventLoopDelay over the stepped minutes. GC is the main
+// thread's collections (PerformanceObserver 'gc' entries) that started inside a minute. CPU is
 // process.cpuUsage (the whole process, a worker included) over the case's wall time; "per real
 // day" spreads the day's CPU over the 375 minutes a real session lasts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
@@ -118,6 +119,18 @@ async function desk(dir) {
   return { store, clock, service, users };
 }
 
+/** The main thread's collections: [start, duration ms, major?] as perf_hooks reports them. */
+const gcs = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push([e.startTime, e.duration, e.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR]);
+}).observe({ entryTypes: ['gc'] });
+/** GC ms (all, major only) of the collections that started in [t0, t1). */
+function gcIn(t0, t1) {
+  let all = 0, major = 0;
+  for (const [s, d, m] of gcs) if (s >= t0 && s < t1) { all += d; if (m) major += d; }
+  return { all, major };
+}
+
 /** Step every bot through the day; execute=false replays (execution off). Per-minute wall ms, lag, CPU. */
 async function runDay(d, execute) {
   const perMinute = [];
@@ -155,9 +168,10 @@ async function runDay(d, execute) {
       await yieldLoop();
     }
     const c1 = process.cpuUsage(c0);
-    perMinute.push(performance.now() - t0);
+    const t1 = performance.now();
+    perMinute.push(t1 - t0);
     cpuPerMinute.push((c1.user + c1.system) / 1000);
-    log.push({ t, wall: perMinute.at(-1), cpu: cpuPerMinute.at(-1), placed: placed - placed0, commits: d.store.commitStats().commits - k0 });
+    log.push({ t, t0, t1, wall: perMinute.at(-1), cpu: cpuPerMinute.at(-1), placed: placed - placed0, commits: d.store.commitStats().commits - k0 });
     await yieldLoop();
   }
   lag.disable();
@@ -166,8 +180,11 @@ async function runDay(d, execute) {
   for (const { sessions } of d.users) for (const { session } of sessions) if (session.stopped) stopped++;
   perMinute.sort((a, b) => a - b);
   cpuPerMinute.sort((a, b) => a - b);
-  const slowest = log.sort((a, b) => b.cpu - a.cpu).slice(0, 3);
-  return { perMinute, cpuPerMinute, slowest, byStrategy, wallMs, cpuMs: (c.user + c.system) / 1000, lag, placed, events, stopped };
+  await new Promise((r) => setTimeout(r, 50)); // the observer is told of the last collections
+  for (const m of log) m.gc = gcIn(m.t0, m.t1);
+  const gc = gcIn(wall0, wall0 + wallMs);
+  const slowest = log.sort((a, b) => b.cpu - a.cpu).slice(0, 5);
+  return { perMinute, cpuPerMinute, slowest, byStrategy, wallMs, cpuMs: (c.user + c.system) / 1000, lag, gc, placed, events, stopped };
 }
 
 /** Raw one-row SQLite commits per second on this disk (the floor of any store commit). */
@@ -220,32 +237,37 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'algo-bench-bots-'));
 try {
   const rate = sqliteRate(tmp);
   // one desk at a time, each closed before the next is made, so the memory figure is one day's
-  let rReplay = null;
-  if (!LIVE_ONLY) {
+  // (each in a function: a desk held in the module's own scope would stay reachable after its case)
+  const rReplay = LIVE_ONLY ? null : await (async () => {
     const replay = await desk(fs.mkdtempSync(path.join(tmp, 'replay-')));
-    rReplay = await runDay(replay, false);
+    const r = await runDay(replay, false);
     await replay.store.close();
-  }
-  const t0 = performance.now();
-  const live = await desk(fs.mkdtempSync(path.join(tmp, 'live-')));
-  const setupS = (performance.now() - t0) / 1000;
-  const c0 = live.store.commitStats();
-  const rLive = await runDay(live, true);
-  const c1 = live.store.commitStats();
-  globalThis.gc?.();
-  const mem = process.memoryUsage();
-  const fills = (await Promise.all(live.users.map((u) => live.store.orders(u.uid)))).reduce((n, os) => n + os.length, 0);
-  await live.store.close();
-  let rBt = null, bt = null;
-  if (WITH_BACKTEST) {
+    return r;
+  })();
+  const live = await (async () => {
+    const t0 = performance.now();
+    const d = await desk(fs.mkdtempSync(path.join(tmp, 'live-')));
+    const setupS = (performance.now() - t0) / 1000;
+    const c0 = d.store.commitStats();
+    const r = await runDay(d, true);
+    const c1 = d.store.commitStats();
+    globalThis.gc?.();
+    const mem = process.memoryUsage();
+    const fills = (await Promise.all(d.users.map((u) => d.store.orders(u.uid)))).reduce((n, os) => n + os.length, 0);
+    await d.store.close();
+    return { r, setupS, mem, fills, writes: c1.writes - c0.writes, commits: c1.commits - c0.commits };
+  })();
+  const { r: rLive, setupS, mem, fills, writes, commits } = live;
+  const [rBt, bt] = !WITH_BACKTEST ? [null, null] : await (async () => {
     const withBt = await desk(fs.mkdtempSync(path.join(tmp, 'bt-')));
     const stop = new AbortController();
     const running = backtestInWorker(stop);
-    rBt = await runDay(withBt, true);
+    const r = await runDay(withBt, true);
     stop.abort();
-    bt = await running;
+    const b = await running;
     await withBt.store.close();
-  }
+    return [r, b];
+  })();
 
   console.log(`bots: ${USERS} users x ${PER_USER} bots = ${USERS * PER_USER} bots (5m strategies: ${STRATEGIES.join(', ')}), ${POOL} sandbox stocks, ${DATE}, ${minutes.length} minutes, SQLite store`);
   console.log(`  setup: ${USERS * PER_USER} bots created, leased, opened${WARM ? ` and warmed on ${PREVIOUS.join(', ')}` : ' (cold: no history before the day)'} in ${setupS.toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
@@ -262,9 +284,10 @@ try {
   console.log(`           orders by strategy: ${STRATEGIES.map((id) => `${id} ${rLive.byStrategy[id] ?? 0}`).join(', ')}`);
   if (rBt) console.log(`  live+bt: ${rBt.placed} orders; a backtest (INFY, 3 months of minutes) in a worker thread finished ${bt.rounds} times meanwhile (its CPU is in the CPU columns)`);
   const ist = (t) => new Date(t + 330 * 60_000).toISOString().slice(11, 16);
-  const slow = (r) => r.slowest.map((m) => `${ist(m.t)} ${m.cpu.toFixed(0)} ms CPU (${m.placed} orders${m.commits ? `, ${m.commits} commits` : ''})`).join(', ');
+  const slow = (r) => r.slowest.map((m) => `${ist(m.t)} ${m.cpu.toFixed(0)} ms CPU (${m.placed} orders${m.commits ? `, ${m.commits} commits` : ''}, GC ${m.gc.all.toFixed(0)} ms)`).join(', ');
   console.log(`  most CPU per minute, live: ${slow(rLive)}${rReplay ? `; replay: ${slow(rReplay)}` : ''}`);
-  const writes = c1.writes - c0.writes, commits = c1.commits - c0.commits;
+  const gcLine = (r) => `${r.gc.all.toFixed(0)} ms (major ${r.gc.major.toFixed(0)} ms)`;
+  console.log(`  main-thread GC over the day: live ${gcLine(rLive)}${rReplay ? `, replay ${gcLine(rReplay)}` : ''}${rBt ? `, live+bt ${gcLine(rBt)}` : ''}`);
   console.log(`  live day's store writes (outbox rows, placements, marks, events): ${writes} in ${commits} commits (${(writes / commits).toFixed(1)} a commit: bots step a minute in groups of whole users, src/core/bot/groups.ts)`);
   console.log(`  memory after the live day (${USERS * PER_USER} sessions open${globalThis.gc ? ', after a gc' : ''}): RSS ${mb(mem.rss)} MB, heap used ${mb(mem.heapUsed)} MB of ${mb(mem.heapTotal)} MB`);
   console.log(`  p99 aim, at most 250 ms per minute with the store commits: live ${pct(rLive.perMinute, 99) <= 250 ? 'meets it' : 'MISSES it'} (wall), ${pct(rLive.cpuPerMinute, 99) <= 250 ? 'meets it' : 'MISSES it'} (CPU)`);
