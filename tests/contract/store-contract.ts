@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlgoError, UsageError } from '../../src/core/errors.js';
-import type { AccountChange, PaperMeta } from '../../src/core/paper/types.js';
+import type { AccountChange, AccountState, PaperMeta } from '../../src/core/paper/types.js';
 import type { PaperStore } from '../../src/core/store/types.js';
 import { commit, metaDoc, orderDoc, positionDoc, tradeDoc } from '../helpers/store-docs.js';
 
@@ -161,6 +161,43 @@ export function runStoreContract(name: string, makeStore: () => Promise<{ store:
         expect(result).toEqual({ placed: 'O2' });
         expect((await store.meta(A))?.seq).toBe(2);
         expect((await store.orders(A)).length).toBe(2);
+      });
+
+      it('gives fn a read-only state: changing what it was given throws, and nothing is written', async () => {
+        await commit(store, A, { orders: [orderDoc(A, 'O1')], positions: [positionDoc(A, 'NSE:INFY:CNC')], meta: { seq: 1 } });
+        const before = await snapshot(A);
+        const changes: Array<(s: AccountState) => void> = [
+          (s) => void (s.meta!.seq = 99),
+          (s) => void (s.openOrders[0]!.status = 'CANCELLED'),
+          (s) => void (s.positions[0]!.quantity = 5),
+          (s) => void s.openOrders.push(orderDoc(A, 'O9')),
+          (s) => void (s.meta!.daily_equity as unknown[]).push({ t: 1, equity: 1 }),
+        ];
+        for (const change of changes) {
+          await expect(
+            store.update(A, (state) => {
+              change(state);
+              return { change: { meta: state.meta! }, result: null };
+            }),
+          ).rejects.toThrow(TypeError);
+          expect(await snapshot(A)).toEqual(before);
+        }
+        // a pure fn over the same state still commits, building new docs
+        await store.update(A, (state) => ({ change: { meta: { ...state.meta!, seq: 2 }, orders: [{ ...state.openOrders[0]!, status: 'CANCELLED' }] }, result: null }));
+        expect((await store.meta(A))?.seq).toBe(2);
+        expect((await store.load(A)).openOrders).toEqual([]);
+      });
+
+      it('a load is the caller\'s own copy, to change freely', async () => {
+        await commit(store, A, { orders: [orderDoc(A, 'O1')], positions: [positionDoc(A, 'NSE:INFY:CNC')] });
+        const loaded = await store.load(A);
+        loaded.openOrders[0]!.status = 'CANCELLED';
+        loaded.positions[0]!.quantity = 77;
+        loaded.meta!.seq = 42;
+        const again = await store.load(A);
+        expect(again.openOrders[0]!.status).toBe('OPEN');
+        expect(again.positions[0]!.quantity).not.toBe(77);
+        expect(again.meta!.seq).not.toBe(42);
       });
 
       it('raises the version by exactly one per committed change, whatever version fn writes', async () => {

@@ -22,18 +22,21 @@ describe('memory store specifics', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
-  it('replays: fn runs that many extra times on fresh copies, and only the last run counts', async () => {
+  it('replays: fn runs that many extra times on fresh read-only states, and only the last run counts', async () => {
     const store = new MemoryPaperStore({ replays: 2 });
     await commit(store, 'AB1234', {});
     const seen: number[] = [];
+    const states = new Set<unknown>();
     const result = await store.update('AB1234', (state) => {
       seen.push(state.meta!.seq);
-      state.meta!.seq += 100; // a run that changes its copy changes nothing the next run sees
-      return { change: { meta: { ...state.meta! } }, result: seen.length };
+      states.add(state.meta);
+      expect(Object.isFrozen(state.meta)).toBe(true);
+      return { change: { meta: { ...state.meta!, seq: state.meta!.seq + 100 * seen.length } }, result: seen.length };
     });
     expect(seen).toEqual([0, 0, 0]);
+    expect(states.size).toBe(3); // each run its own copy
     expect(result).toBe(3);
-    expect(await store.meta('AB1234')).toMatchObject({ seq: 100, version: 2 });
+    expect(await store.meta('AB1234')).toMatchObject({ seq: 300, version: 2 });
     expect(() => new MemoryPaperStore({ replays: -1 })).toThrow(UsageError);
     await store.close();
   });

@@ -9,7 +9,7 @@ import { sqliteFixture } from '../helpers/store-tmp.js';
 /**
  * The SQLite store keeps the accounts it wrote parsed between updates. An update must still see
  * exactly what a fresh read gives: after its own commits, after other connections' commits, and
- * whatever an update function does with the state it was given.
+ * whatever an update function tries to do with the state it was given (its docs are frozen).
  */
 const U = 'AB1234';
 const sqlite = sqliteFixture(afterEach);
@@ -43,32 +43,40 @@ describe('the SQLite store between updates', () => {
     expect((await store.meta(U))?.version).toBe(3);
   });
 
-  it('an update function that changes its state and then throws leaves nothing behind', async () => {
+  it('an update function cannot change the cached state: each change throws, and nothing is left behind', async () => {
     const store = open(dbFile());
     await commit(store, U, { orders: [orderDoc(U, 'O1')], positions: [positionDoc(U, 'NSE:INFY:CNC')], meta: { daily_equity: [{ t: 1, equity: 2 }] } });
     const before = await store.load(U);
-    const boom = new Error('boom');
-    await expect(
-      store.update(U, (state) => {
-        state.meta!.capital = 1;
-        state.meta!.daily_equity[0]!.equity = -1;
-        state.openOrders[0]!.quantity = 999;
-        state.positions[0]!.quantity = 999;
-        state.positions.pop();
-        throw boom;
-      }),
-    ).rejects.toBe(boom);
-    expect(await stateSeenBy(store)).toEqual(before);
+    const changes: Array<(s: AccountState) => unknown> = [
+      (s) => (s.meta!.capital = 1),
+      (s) => (s.meta!.daily_equity[0]!.equity = -1),
+      (s) => (s.openOrders[0]!.quantity = 999),
+      (s) => (s.positions[0]!.quantity = 999),
+      (s) => s.positions.pop(),
+    ];
+    for (const change of changes) {
+      await expect(
+        store.update(U, (state) => {
+          change(state);
+          return { change: null, result: null };
+        }),
+      ).rejects.toThrow(TypeError);
+      expect(await stateSeenBy(store)).toEqual(before);
+    }
   });
 
-  it('state kept by a caller and changed after the update does not reach the next update', async () => {
+  it('state kept by a caller cannot be changed after the update, so it never reaches the next one', async () => {
     const store = open(dbFile());
     await commit(store, U, { orders: [orderDoc(U, 'O1')], positions: [positionDoc(U, 'NSE:INFY:CNC')] });
     const kept = await stateSeenBy(store);
     const before = structuredClone(kept);
-    kept.openOrders[0]!.status = 'CANCELLED';
-    kept.positions[0]!.cost = 0;
-    kept.meta!.daily_equity.push({ t: 9, equity: 9 });
+    expect(() => (kept.openOrders[0]!.status = 'CANCELLED')).toThrow(TypeError);
+    expect(() => (kept.positions[0]!.cost = 0)).toThrow(TypeError);
+    expect(() => kept.meta!.daily_equity.push({ t: 9, equity: 9 })).toThrow(TypeError);
+    expect(await stateSeenBy(store)).toEqual(before);
+    // a load is a copy of its own: changing it changes nothing stored
+    const loaded = await store.load(U);
+    loaded.openOrders[0]!.status = 'CANCELLED';
     expect(await stateSeenBy(store)).toEqual(before);
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonCopy } from '../../src/core/store/sqlite/accounts.js';
+import { frozenJsonCopy, jsonCopy } from '../../src/core/store/sqlite/accounts.js';
 
 /**
  * The SQLite store keeps what it wrote as jsonCopy(doc) instead of parsing the JSON text back,
@@ -45,5 +45,37 @@ describe('jsonCopy', () => {
     expect(Object.keys(copy)).toEqual(['__proto__', 'y']);
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(copy).toStrictEqual(roundTrip(doc));
+  });
+});
+
+/** Every object and array in a value, the value itself included. */
+function objectsOf(v: unknown, out: object[] = []): object[] {
+  if (v !== null && typeof v === 'object') {
+    out.push(v);
+    for (const x of Object.values(v)) objectsOf(x, out);
+  }
+  return out;
+}
+
+describe('frozenJsonCopy (what the store caches and update functions share)', () => {
+  it('gives what jsonCopy gives, frozen all the way down, leaving the original as it was', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), value, { maxKeys: 5 }), (doc) => {
+        const copy = frozenJsonCopy(doc);
+        expect(copy).toStrictEqual(roundTrip(doc));
+        expect(JSON.stringify(copy)).toBe(JSON.stringify(doc));
+        expect(objectsOf(copy).every((o) => Object.isFrozen(o))).toBe(true);
+        expect(objectsOf(doc).some((o) => Object.isFrozen(o))).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('throws on a change, in place or nested (ES modules are strict)', () => {
+    const copy = frozenJsonCopy({ a: 1, inner: { list: [1, 2] }, d: new Date(0) }) as { a: number; inner: { list: number[] }; d: unknown };
+    expect(() => (copy.a = 2)).toThrow(TypeError);
+    expect(() => copy.inner.list.push(3)).toThrow(TypeError);
+    expect(() => ((copy.inner as Record<string, unknown>).x = 1)).toThrow(TypeError);
+    expect(copy.d).toBe('1970-01-01T00:00:00.000Z');
   });
 });

@@ -40,6 +40,9 @@ export interface PaperStore {
   /**
    * The one way to change an account: load its state, let `fn` (pure, may be retried) compute
    * the change, and commit it atomically. Returns fn's result from the committed attempt.
+   * fn's state is read-only on every store (frozen: the SQLite store shares its cached docs
+   * instead of copying them), so fn builds new docs; one that changes what it was given throws
+   * a TypeError and nothing is written. A load, unlike it, is the caller's own copy.
    * If fn returns change null, nothing is written.
    * The store sets meta.version to the loaded version + 1 (1 for a new account), whatever fn put
    * there. A change whose meta or docs carry another user_id is refused (AlgoError), as are

@@ -3,6 +3,7 @@ import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition,
 import { compareText } from '../sqlite/accounts.js';
 import type { ChangeQuery, OrderQuery, PaperChange, PaperStore } from '../types.js';
 import { checkDocId, checkMeta, checkOrderQuery, checkUserId } from '../validate.js';
+import { readOnlyState } from '../read-only.js';
 import { copyIn, MemoryAccount } from './account.js';
 import { MemoryBacktestStore } from './backtests.js';
 import { MemoryBotStore } from './bots.js';
@@ -51,8 +52,8 @@ export class MemoryPaperStore implements PaperStore {
     this.#changing = true;
     let out: { change: AccountChange | null; result: T };
     try {
-      for (let i = 0; i < this.replays; i++) fn(account?.state() ?? EMPTY());
-      out = fn(account?.state() ?? EMPTY());
+      for (let i = 0; i < this.replays; i++) fn(readOnlyState(account?.state() ?? EMPTY()));
+      out = fn(readOnlyState(account?.state() ?? EMPTY()));
     } finally {
       this.#changing = false;
     }

@@ -3,6 +3,7 @@ import type { AccountChange, AccountState, PaperMeta } from '../../paper/types.j
 import { applyJournal, fromDoc, type MetaDoc, type UserCollections } from './journal.js';
 import { prepareJournal } from './prepare.js';
 import { rollForward, snapshot, stateOf, noAccount, settledMeta } from './read.js';
+import { readOnlyState } from '../read-only.js';
 import { checkChange } from '../validate.js';
 
 /** Changing one user's account in MongoDB: one attempt at a time, retried by the caller. */
@@ -58,7 +59,7 @@ export async function attemptWithJournal<T>(cols: UserCollections, userId: strin
     meta: null,
     state: noAccount(),
   });
-  const { change, result } = fn(read.state);
+  const { change, result } = fn(readOnlyState(read.state));
   if (change === null) return { done: true, result };
   checkChange(userId, change);
   return (await claim(cols, userId, read.meta, change, reset)) ? { done: true, result } : { done: false };
@@ -72,7 +73,7 @@ export async function attemptInTransaction<T>(client: MongoClient, cols: UserCol
     return await session.withTransaction(async (s): Promise<Outcome<T>> => {
       const meta = (await cols.meta.findOne({}, { session: s })) as MetaDoc | null;
       if (meta?._pending) throw new Conflict();
-      const { change, result } = fn(await stateOf(cols, meta, s));
+      const { change, result } = fn(readOnlyState(await stateOf(cols, meta, s)));
       if (change !== null) {
         checkChange(userId, change);
         await claim(cols, userId, meta, change, reset, s);

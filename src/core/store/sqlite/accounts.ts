@@ -1,11 +1,12 @@
 import type { AccountState, PaperMeta, PaperOrder, PaperPosition } from '../../paper/types.js';
+import { deepFreeze } from '../read-only.js';
 
 /**
  * The accounts this connection read or wrote last, kept parsed, so neither an update nor a load
  * need read and parse every open order and position of the account again. Entries hold exactly
  * what a fresh read would give (docs parsed back from the JSON written, in the store's order), are used only
- * while no other connection has committed (PRAGMA data_version unchanged), and an update function
- * always gets its own copy.
+ * while no other connection has committed (PRAGMA data_version unchanged); an update function
+ * gets their frozen docs (it is pure and builds new ones), a load its own copy.
  */
 
 /** An open order with what orders them: placed_at, then insertion order (the row's seq). */
@@ -47,29 +48,37 @@ const unwritten = (v: unknown) => v === undefined || typeof v === 'function' || 
  * For a value JSON.stringify has just written, so it holds no bigint and no cycle.
  */
 export function jsonCopy<T>(value: T): T {
-  return copyOf(value) as T;
+  return copyOf(value, false) as T;
 }
 
-function copyOf(v: unknown): unknown {
+/** jsonCopy, frozen all the way down: the store's own copy, shared read-only with update functions. */
+export function frozenJsonCopy<T>(value: T): T {
+  return copyOf(value, true) as T;
+}
+
+function copyOf(v: unknown, frozen: boolean): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v + 0 : null;
   if (v === null || typeof v !== 'object') return v;
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v)) as unknown;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    const parsed = JSON.parse(JSON.stringify(v)) as unknown;
+    return frozen ? deepFreeze(parsed) : parsed;
+  }
   if (Array.isArray(v)) {
     const out = new Array<unknown>(v.length);
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
-      out[i] = unwritten(x) ? null : copyOf(x);
+      out[i] = unwritten(x) ? null : copyOf(x, frozen);
     }
-    return out;
+    return frozen ? Object.freeze(out) : out;
   }
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     const x = (v as Record<string, unknown>)[k];
     if (unwritten(x)) continue;
-    if (k === '__proto__') Object.defineProperty(out, k, { value: copyOf(x), enumerable: true, writable: true, configurable: true });
-    else out[k] = copyOf(x);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copyOf(x, frozen), enumerable: true, writable: !frozen, configurable: !frozen });
+    else out[k] = copyOf(x, frozen);
   }
-  return out;
+  return frozen ? Object.freeze(out) : out;
 }
 
 const isSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdfff;
@@ -94,7 +103,10 @@ export function compareText(a: string, b: string): number {
 const byPlacement = (a: OpenRow, b: OpenRow) => a.doc.placed_at - b.doc.placed_at || a.seq - b.seq;
 const byKey = (a: PaperPosition, b: PaperPosition) => compareText(a.key, b.key);
 
-/** One account as the store would load it; never handed out, only copies of it. */
+/**
+ * One account as the store would load it, its docs frozen: an update function (pure, PaperStore)
+ * is given them as they are, a load gets copies.
+ */
 export class CachedAccount {
   constructor(
     readonly meta: PaperMeta | null,
@@ -102,8 +114,13 @@ export class CachedAccount {
     readonly positions: readonly PaperPosition[],
   ) {}
 
-  /** A copy for an update function, which may keep or change it. */
+  /** For an update function: new arrays of the frozen docs (changing one throws; nothing is copied). */
   state(): AccountState {
+    return { meta: this.meta, openOrders: this.open.map((r) => r.doc), positions: [...this.positions] };
+  }
+
+  /** A copy for a load, which the caller may keep or change. */
+  copy(): AccountState {
     return { meta: copyJson(this.meta), openOrders: this.open.map((r) => copyJson(r.doc)), positions: this.positions.map(copyJson) };
   }
 

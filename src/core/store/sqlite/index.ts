@@ -2,7 +2,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AlgoError } from '../../errors.js';
 import type { AccountChange, AccountState, PaperMeta, PaperOrder, PaperPosition, PaperTrade } from '../../paper/types.js';
 import { isBusyError, retryWhileBusy, sqliteCode, type BusyPolicy } from './busy.js';
-import { AccountCache, CachedAccount, jsonCopy, type OpenRow, type Written } from './accounts.js';
+import { deepFreeze, readOnlyState } from '../read-only.js';
+import { AccountCache, CachedAccount, frozenJsonCopy, type OpenRow, type Written } from './accounts.js';
 import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
 import { TurnQueue } from './turn.js';
 import { GroupCommit } from './group.js';
@@ -177,7 +178,7 @@ class SqliteStore implements SqlitePaperStore {
         this.#accounts.sync(this.#s.dataVersion.get());
         // an earlier write of this transaction may have changed the account already
         const account = this.#pending.get(uid) ?? this.#accounts.take(uid) ?? this.#loadAccount(uid);
-        const out = fn(account.state());
+        const out = fn(readOnlyState(account.state()));
         if (out === null || typeof out !== 'object' || out.change === undefined) {
           throw new AlgoError('a paper store update function must return { change, result } synchronously (change null for no change)');
         }
@@ -211,7 +212,7 @@ class SqliteStore implements SqlitePaperStore {
       this.#accounts.sync(this.#s.dataVersion.get());
       return batch.map(({ uid }) => {
         try {
-          return { state: (this.#accounts.peek(uid) ?? this.#loadInSnapshot(uid)).state() };
+          return { state: (this.#accounts.peek(uid) ?? this.#loadInSnapshot(uid)).copy() };
         } catch (err) {
           if (isBusyError(err)) throw err; // the whole batch waits and tries again
           return { err: this.#failure(err) };
@@ -298,8 +299,8 @@ class SqliteStore implements SqlitePaperStore {
   #loadAccount(uid: string): CachedAccount {
     const rows = this.#s.openOrders.all(uid) as Array<[number, unknown]>;
     const orderRow = this.#row(uid, 'order');
-    const open = rows.map(([seq, doc]): OpenRow => ({ seq, doc: parseDoc<PaperOrder>(doc, orderRow) }));
-    return new CachedAccount(this.#meta(uid), open, docs<PaperPosition>(this.#s.positions.all(uid), this.#row(uid, 'position')));
+    const open = rows.map(([seq, doc]): OpenRow => ({ seq, doc: deepFreeze(parseDoc<PaperOrder>(doc, orderRow)) }));
+    return new CachedAccount(deepFreeze(this.#meta(uid)), open, deepFreeze(docs<PaperPosition>(this.#s.positions.all(uid), this.#row(uid, 'position'))));
   }
 
   /** Write a checked change; the caller holds the write transaction. Answers what was stored. */
@@ -316,7 +317,7 @@ class SqliteStore implements SqlitePaperStore {
       orderIds.push(o.order_id);
       if (OPEN_STATUSES.includes(o.status)) {
         const seq = s.putOpenOrder.get(uid, o.order_id, o.status, o.placed_at, text) as number;
-        orders.push({ id: o.order_id, open: { seq, doc: jsonCopy(o) } });
+        orders.push({ id: o.order_id, open: { seq, doc: frozenJsonCopy(o) } });
       } else {
         s.putClosedOrder.run(uid, o.order_id, o.status, o.placed_at, text);
         orders.push({ id: o.order_id, open: null });
@@ -325,13 +326,13 @@ class SqliteStore implements SqlitePaperStore {
     const positions: PaperPosition[] = [];
     for (const p of change.positions ?? []) {
       s.putPosition.run(uid, p.key, JSON.stringify(p));
-      positions.push(jsonCopy(p));
+      positions.push(frozenJsonCopy(p));
     }
     const deletedPositions = change.deletePositions ?? [];
     for (const key of deletedPositions) s.deletePosition.run(uid, key);
     for (const t of change.trades ?? []) this.#addTrade(uid, t);
     this.#log.add(uid, version, orderIds, (change.trades ?? []).map((t) => t.trade_id));
-    return { meta: jsonCopy(meta), orders, positions, deletedPositions };
+    return { meta: frozenJsonCopy(meta), orders, positions, deletedPositions };
   }
 
   #addTrade(uid: string, t: PaperTrade): void {
