@@ -16,3 +16,8 @@ export function deepFreeze<T>(value: T): T {
 export function readOnlyState(state: AccountState): AccountState {
   return deepFreeze(state);
 }
+
+/** readOnlyState of a deep copy, for a state that shares objects with what the store goes on using (MongoDB's docs). */
+export function readOnlyCopy(state: AccountState): AccountState {
+  return deepFreeze(structuredClone(state));
+}

@@ -3,7 +3,7 @@ import type { AccountChange, AccountState, PaperMeta } from '../../paper/types.j
 import { applyJournal, fromDoc, type MetaDoc, type UserCollections } from './journal.js';
 import { prepareJournal } from './prepare.js';
 import { rollForward, snapshot, stateOf, noAccount, settledMeta } from './read.js';
-import { readOnlyState } from '../read-only.js';
+import { readOnlyCopy } from '../read-only.js';
 import { checkChange } from '../validate.js';
 
 /** Changing one user's account in MongoDB: one attempt at a time, retried by the caller. */
@@ -59,7 +59,8 @@ export async function attemptWithJournal<T>(cols: UserCollections, userId: strin
     meta: null,
     state: noAccount(),
   });
-  const { change, result } = fn(readOnlyState(read.state));
+  // a copy: the state's nested objects are the read meta's, which claim() goes on to use
+  const { change, result } = fn(readOnlyCopy(read.state));
   if (change === null) return { done: true, result };
   checkChange(userId, change);
   return (await claim(cols, userId, read.meta, change, reset)) ? { done: true, result } : { done: false };
@@ -73,7 +74,7 @@ export async function attemptInTransaction<T>(client: MongoClient, cols: UserCol
     return await session.withTransaction(async (s): Promise<Outcome<T>> => {
       const meta = (await cols.meta.findOne({}, { session: s })) as MetaDoc | null;
       if (meta?._pending) throw new Conflict();
-      const { change, result } = fn(readOnlyState(await stateOf(cols, meta, s)));
+      const { change, result } = fn(readOnlyCopy(await stateOf(cols, meta, s)));
       if (change !== null) {
         checkChange(userId, change);
         await claim(cols, userId, meta, change, reset, s);
