@@ -47,3 +47,23 @@ describe('edges', () => {
     expect(() => run.step(a!.t, [{ token: INFY.instrument_token, candle: a! }])).toThrow(/time order/);
   });
 });
+
+describe('the feed digest', () => {
+  it('fingerprints every candle stepped unless turned off (a bot session), and changes no decision either way', async () => {
+    const { Runner } = await import('../../src/core/backtest/runner.js');
+    const cs = [...flat(D, '09:15', 3, 1000), candle(`${D} 09:18`, 1003, 1004, 1002, 1003.5), ...flat(D, '09:19', 4, 1003.5)];
+    const runs = [{}, { digest: false }].map((opts) => {
+      const run = new Runner(specOf(), scripted({ '09:18': target(10), '09:21': target(0) }), {}, [INFY], opts);
+      for (const c of cs) run.step(c.t, [{ token: INFY.instrument_token, candle: c }]);
+      return run;
+    });
+    const [on, off] = runs as [InstanceType<typeof Runner>, InstanceType<typeof Runner>];
+    expect(on.digest.count).toBe(cs.length);
+    expect(off.digest.count).toBe(0);
+    expect(on.account.trades.length).toBe(2);
+    // (ids aside: they are unique per process, not per run)
+    const fills = (r: typeof on) => r.account.trades.map(({ trade_id: _t, order_id: _o, ...rest }) => rest);
+    expect(fills(off)).toEqual(fills(on));
+    expect(off.account.meta).toEqual(on.account.meta);
+  });
+});

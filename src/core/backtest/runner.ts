@@ -82,6 +82,8 @@ export interface Blocked {
 export interface RunnerOptions {
   /** The circuit band of an instrument on an IST date (0, 0: no band check). */
   band?: (token: number, date: string) => { lower: Paise; upper: Paise };
+  /** Fingerprint every candle stepped (default true: a backtest's result hash covers its input); a bot session, never hashed, turns it off. */
+  digest?: boolean;
 }
 
 /**
@@ -109,6 +111,7 @@ export class Runner {
   exposed = 0;
   /** A fingerprint of every candle stepped (in the result, so the hash covers the input). */
   readonly digest = new FeedDigest();
+  private readonly digesting: boolean;
   private readonly byToken = new Map<number, Symbol>();
   private last = -Infinity;
   private day = '';
@@ -131,6 +134,7 @@ export class Runner {
     readonly opts: RunnerOptions = {},
   ) {
     this.gateOf = new RiskGate(spec.risk ? riskOf(spec.risk) : {});
+    this.digesting = opts.digest !== false;
     const start = Date.parse(`${spec.from}T09:15:00+05:30`);
     this.account = new MemoryAccount(spec.capital, start, spec.fills);
     this.index = new InstrumentIndex(instruments);
@@ -168,7 +172,7 @@ export class Runner {
     if (!early) this.begin(t, (token) => candles.find((c) => c.token === token)?.candle.open);
     this.openedAt = Number.NaN;
     const list = candles.length > 1 ? [...candles].sort((a, b) => a.token - b.token) : candles;
-    for (const { token, candle } of list) this.digest.add(token, candle);
+    if (this.digesting) for (const { token, candle } of list) this.digest.add(token, candle);
     // (1) at the open for every instrument first (a live driver may have done it at the first tick: openMinute)
     for (const { token, candle } of list) {
       const s = this.byToken.get(token);

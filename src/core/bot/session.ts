@@ -74,7 +74,8 @@ export class BotSession {
     const date = opts.date ?? istDate(opts.now());
     const spec = botSpec(opts.bot.config, date, opts.fills, opts.start ?? date);
     const strategy = strategyOf(spec.strategy);
-    this.runner = new Runner(spec, strategy, paramsOf(strategy, spec.params), opts.instruments, opts.band ? { band: opts.band } : {});
+    // no feed digest: a session's result is never hashed (bot parity replays the bars as a backtest, which is)
+    this.runner = new Runner(spec, strategy, paramsOf(strategy, spec.params), opts.instruments, { digest: false, ...(opts.band ? { band: opts.band } : {}) });
     const perSecond = spec.risk?.maxOrdersSecond;
     this.pacer = perSecond !== undefined && opts.pace ? new Pacer(perSecond, opts.pace) : null;
   }
