@@ -40,17 +40,23 @@ afterAll(async () => {
   await sb?.close();
 });
 
-/** The ticks the sandbox's ticker sends for INFY at each instant, through the Kite protocol. */
+/**
+ * The ticks the sandbox's ticker sends for INFY at each instant, through the Kite protocol. Only
+ * the ticks stamped at those instants count: the ticker's own once-a-second frame, when it comes
+ * between two instants, also carries the path the clock jumped over, which is not what was asked.
+ */
 async function streamAt(instants: readonly number[]): Promise<KiteTick[]> {
   client = await KiteTickerClient.open({ root: sb.handle.tickerUrl, api_key: SANDBOX_APP.apiKey, access_token: sb.accessToken });
   client.subscribe([INFY]);
+  const stamps = new Set<number>();
   for (const t of instants) {
     sb.clock.set(t);
     client.setMode('full', [INFY]);
     const stamp = Math.floor(t / 1000) * 1000;
+    stamps.add(stamp);
     await client.nextFrame((f) => f.some((k) => (k.exchange_timestamp as Date | null)?.getTime() === stamp), `the tick of ${new Date(t).toISOString()}`);
   }
-  return client.ticks.filter((k) => k.mode === 'full');
+  return client.ticks.filter((k) => k.mode === 'full' && stamps.has((k.exchange_timestamp as Date).getTime()));
 }
 
 /** What a paper bot builds from those ticks, released at END. */
