@@ -14,6 +14,7 @@ const { emaCross } = await import(dist('core/strategy/builtins/ma-cross.js'));
 const { defaultsOf } = await import(dist('core/strategy/params.js'));
 const { createMarket } = await import(dist('sandbox/market.js'));
 const { parseIst } = await import(dist('core/ist.js'));
+const { formatINR } = await import(dist('core/money.js'));
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const SYMBOLS = Number(process.argv[3] ?? 1);
@@ -77,7 +78,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const rate = (ms) => Math.round(bars / (ms / 1000)).toLocaleString('en-IN');
 console.log(`backtest bench: ema-cross (5m), ${SYMBOLS} symbol(s), ${FROM} to ${TO}, ${bars.toLocaleString('en-IN')} minute bars, median of ${ROUNDS} rounds`);
-console.log(`  runner + paper engine   ${rate(median(runs.runner)).padStart(14)} bars/s  (${median(runs.runner).toFixed(0)} ms; ${last.stats.trades} trades, ${last.fills.length} fills, charges ₹${(last.stats.total_charges / 100).toFixed(2)})`);
+console.log(`  runner + paper engine   ${rate(median(runs.runner)).padStart(14)} bars/s  (${median(runs.runner).toFixed(0)} ms; ${last.stats.trades} trades, ${last.fills.length} fills, charges ${formatINR(last.stats.total_charges)})`);
 console.log(`  strategy alone          ${rate(median(runs.signals)).padStart(14)} bars/s  (runSignals, same bars)`);
 console.log(`  bare EMA-cross loop     ${rate(median(runs.bare)).padStart(14)} bars/s`);
 console.log(`  peak RSS ${(peak / 1048576).toFixed(0)} MB; result hash ${last.hash}`);
