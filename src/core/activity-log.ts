@@ -299,36 +299,40 @@ const MAX_ROTATED = 64;
 
 /**
  * The lines of an open file from the last to the first, read backwards CHUNK bytes at a time: the
- * memory used is a chunk and at most one line, whatever the size of the file.
+ * memory used is one buffer of a chunk and at most one line, whatever the size of the file (the
+ * buffer is reused: the unfinished line is moved up behind the next chunk, nothing is allocated
+ * per chunk but the lines given out).
  */
 function* linesBackwards(fd: number): Generator<string> {
   let pos = fs.fstatSync(fd).size;
-  let rest: Buffer = Buffer.alloc(0);
+  const work = Buffer.allocUnsafe(Math.min(pos, CHUNK + MAX_LINE));
+  let restLen = 0; // the start of a line read so far, at work[0, restLen)
   let skipping = false;
   while (pos > 0) {
     const len = Math.min(CHUNK, pos);
     pos -= len;
-    const buf = Buffer.alloc(len);
+    if (restLen > 0) work.copy(work, len, 0, restLen); // memmove: the line's start goes behind this chunk
     let got = 0;
     while (got < len) {
-      const n = fs.readSync(fd, buf, got, len - got, pos + got);
+      const n = fs.readSync(fd, work, got, len - got, pos + got);
       if (n === 0) break;
       got += n;
     }
-    const data = rest.length > 0 ? Buffer.concat([buf.subarray(0, got), rest]) : buf.subarray(0, got);
+    if (got < len) work.copy(work, got, len, len + restLen); // a file that shrank meanwhile: close the gap
+    const data = work.subarray(0, got + restLen);
     let end = data.length;
     for (let i = end > 0 ? data.lastIndexOf(0x0a, end - 1) : -1; i >= 0; i = end > 0 ? data.lastIndexOf(0x0a, end - 1) : -1) {
       if (skipping) skipping = false;
       else if (i + 1 < end) yield data.subarray(i + 1, end).toString('utf8');
       end = i;
     }
-    rest = Buffer.from(data.subarray(0, end));
-    if (rest.length > MAX_LINE) {
-      rest = Buffer.alloc(0);
+    restLen = end;
+    if (restLen > MAX_LINE) {
+      restLen = 0;
       skipping = true;
     }
   }
-  if (rest.length > 0 && !skipping) yield rest.toString('utf8');
+  if (restLen > 0 && !skipping) yield work.subarray(0, restLen).toString('utf8');
 }
 
 function parseEntry(line: string): ActivityEntry | undefined {

@@ -131,6 +131,21 @@ describe('ActivityLog', () => {
     expect(last).toEqual([expect.objectContaining({ status: 429, count: 1, since: new Date(20_000_000).toISOString() })]);
   });
 
+  it('reads every line across the 64 KiB chunks, whatever their sizes, and skips a line too long to be an entry', async () => {
+    const dir = tempDir();
+    const file = activityFile(dir, 'AB1234');
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // lines of varied length (so they end at every offset of a chunk), an over-long one (100 KiB,
+    // wider than a chunk) between entries 1500 and 1501, and a last line without its newline
+    const line = (i: number) => JSON.stringify({ ...entry(i), route: `/api/${'r'.repeat(i % 97)}` });
+    const body = [...Array.from({ length: 1500 }, (_, i) => line(i + 1)), 'x'.repeat(100 * 1024), ...Array.from({ length: 1500 }, (_, i) => line(1501 + i))].join('\n');
+    fs.writeFileSync(file, body, { mode: 0o600 });
+    const all = await readActivity(dir, 'AB1234', 10_000);
+    expect(all.map((e) => e.ms)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(all[2999]!.route).toBe(`/api/${'r'.repeat(3000 % 97)}`);
+    expect((await readActivity(dir, 'AB1234', 2)).map((e) => e.ms)).toEqual([2999, 3000]);
+  });
+
   it('--limit N reads from the end: the last entries of a 700 MB log, which could not even be held as one string', async () => {
     const dir = tempDir();
     const file = activityFile(dir, 'AB1234');
