@@ -2,7 +2,7 @@
 // sandbox stocks each) stepped minute by minute over one sandbox day, in one process, on the real
 // SQLite store: each minute's work is every bot's BotSession.step (the Runner, its outbox writes,
 // the fenced placements into the owner's paper account, the events), timed per minute.
-// Run after `npm run build`:  node --expose-gc bench/bots.mjs [users] [bots-per-user] [--no-backtest | --live-only] [--warm]
+// Run after `npm run build`:  node --expose-gc bench/bots.mjs [users] [bots-per-user] [--no-backtest | --live-only] [--warm] [--inline-checkpoints]
 // (200 x 10 by default; --expose-gc lets the memory figure be taken after a collection)
 // Cases, all in one run so the figures can be read on a noisy machine (per-minute CPU beside wall
 // time: on a loaded machine the wall time includes waiting for a core):
@@ -48,6 +48,9 @@ const WITH_BACKTEST = !LIVE_ONLY && !process.argv.includes('--no-backtest');
 // so its indicators are warm at 09:15 as if it had history (a 5m EMA 21 settles in 145 bars, an RSI
 // 14 in 202, VWAP and ORB want a session); without it a bot starts cold, as BotSession does today
 const WARM = process.argv.includes('--warm');
+// --inline-checkpoints: the WAL checkpointed inside the commit that crosses its mark, as a one-shot
+// command's store does, instead of in the worker thread of a long-running process's store
+const INLINE = process.argv.includes('--inline-checkpoints');
 const PREVIOUS = tradingDates('2026-11-18', '2026-11-24'); // 11-24 is a holiday
 const DATE = '2026-11-25'; // a Wednesday
 const DAY_MS = 86_400_000;
@@ -96,7 +99,7 @@ const mb = (bytes) => Math.round(bytes / 2 ** 20);
 
 /** A fresh SQLite store with every user's bots created and leased, and a session per bot. */
 async function desk(dir) {
-  const store = openSqliteStore(path.join(dir, 'algo.db'));
+  const store = openSqliteStore(path.join(dir, 'algo.db'), { checkpoint: INLINE ? 'inline' : 'background' });
   const clock = new ManualClock(parseIst(`${DATE} 09:00:00`));
   const service = new PaperService({ store, market: new SandboxMarketData(createMarket({}), clock), clock, onError: (e) => { throw e; } });
   const fills = fillsOf(service.config);
@@ -254,10 +257,11 @@ try {
     globalThis.gc?.();
     const mem = process.memoryUsage();
     const fills = (await Promise.all(d.users.map((u) => d.store.orders(u.uid)))).reduce((n, os) => n + os.length, 0);
+    const checkpoints = d.store.checkpointStats();
     await d.store.close();
-    return { r, setupS, mem, fills, writes: c1.writes - c0.writes, commits: c1.commits - c0.commits };
+    return { r, setupS, mem, fills, writes: c1.writes - c0.writes, commits: c1.commits - c0.commits, checkpoints };
   })();
-  const { r: rLive, setupS, mem, fills, writes, commits } = live;
+  const { r: rLive, setupS, mem, fills, writes, commits, checkpoints } = live;
   const [rBt, bt] = !WITH_BACKTEST ? [null, null] : await (async () => {
     const withBt = await desk(fs.mkdtempSync(path.join(tmp, 'bt-')));
     const stop = new AbortController();
@@ -289,6 +293,9 @@ try {
   const gcLine = (r) => `${r.gc.all.toFixed(0)} ms (major ${r.gc.major.toFixed(0)} ms)`;
   console.log(`  main-thread GC over the day: live ${gcLine(rLive)}${rReplay ? `, replay ${gcLine(rReplay)}` : ''}${rBt ? `, live+bt ${gcLine(rBt)}` : ''}`);
   console.log(`  live day's store writes (outbox rows, placements, marks, events): ${writes} in ${commits} commits (${(writes / commits).toFixed(1)} a commit: bots step a minute in groups of whole users, src/core/bot/groups.ts)`);
+  console.log(checkpoints
+    ? `  WAL checkpoints (setup and day): ${checkpoints.checkpoints} in the store's worker thread, ${checkpoints.frames} frames copied back${checkpoints.failed ? `; the worker FAILED: ${checkpoints.failed}` : ''}`
+    : '  WAL checkpoints: inline, inside the commit that crosses the mark (--inline-checkpoints)');
   console.log(`  memory after the live day (${USERS * PER_USER} sessions open${globalThis.gc ? ', after a gc' : ''}): RSS ${mb(mem.rss)} MB, heap used ${mb(mem.heapUsed)} MB of ${mb(mem.heapTotal)} MB`);
   console.log(`  p99 aim, at most 250 ms per minute with the store commits: live ${pct(rLive.perMinute, 99) <= 250 ? 'meets it' : 'MISSES it'} (wall), ${pct(rLive.cpuPerMinute, 99) <= 250 ? 'meets it' : 'MISSES it'} (CPU)`);
 } finally {

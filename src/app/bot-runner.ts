@@ -196,7 +196,7 @@ export async function openProfileBotRunner(ctx: AppContext, opts: { speed?: numb
       market = await paperMarket(kite, ctx.settings, ctx.clock, { apiKey: kite.session.api_key, accessToken: kite.session.access_token, root: kite.env.tickerUrl });
       source = kite.env.source;
     }
-    const store = await openStore(ctx.settings.store);
+    const store = await openStore(ctx.settings.store, { longRunning: true });
     closers.push(() => store.close());
     const userId = session.user_id;
     const runner = await botRunner({ store, settings: ctx.settings, clock: ctx.clock, market, sandbox: session.sandbox, source, users: async () => [userId], ...opts });

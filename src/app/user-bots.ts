@@ -35,7 +35,7 @@ export async function openUserBots(start: UserBotsStart, onError: (err: unknown)
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const store = await openStore(start.settings.store);
+    const store = await openStore(start.settings.store, { longRunning: true });
     closers.push(() => store.close());
     const runner = await botRunner({ store, settings: start.settings, clock, market, sandbox: start.sandbox, source: start.source, users: async () => [start.userId], speed, onError });
     return { runner, close };

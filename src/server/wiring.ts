@@ -86,7 +86,7 @@ export async function createApiDeps(ctx: EnvContext): Promise<ApiDeps> {
         return { apiKey: creds.apiKey, apiSecret: creds.apiSecret, refusal: (userId) => signInRefusal(file, target, userId) };
       },
     };
-    const store = await openStore(settings.store);
+    const store = await openStore(settings.store, { longRunning: true });
     closers.push(() => store.close());
     const paper = await openPaperAccounts({
       store,

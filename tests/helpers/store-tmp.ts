@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteStore, type SqlitePaperStore } from '../../src/core/store/sqlite/index.js';
+import { openSqliteStore, type SqlitePaperStore, type SqliteStoreOptions } from '../../src/core/store/sqlite/index.js';
 
 /** A fresh temp folder for store tests, and a way to remove it. */
 export function tempStoreDir(prefix = 'algo-store-'): { dir: string; remove(): void } {
@@ -26,8 +26,8 @@ export function sqliteFixture(afterEach: (fn: () => Promise<void>) => void) {
       dirs.push(tmp);
       return path.join(tmp.dir, 'algo.db');
     },
-    open(file: string): SqlitePaperStore {
-      const store = openSqliteStore(file);
+    open(file: string, opts?: SqliteStoreOptions): SqlitePaperStore {
+      const store = openSqliteStore(file, opts);
       stores.push(store);
       return store;
     },
@@ -35,9 +35,9 @@ export function sqliteFixture(afterEach: (fn: () => Promise<void>) => void) {
 }
 
 /** A contract suite's SQLite store: a real file in its own temp folder, removed by cleanup. */
-export async function tempSqliteStore(): Promise<{ store: SqlitePaperStore; cleanup(): Promise<void> }> {
+export async function tempSqliteStore(opts?: SqliteStoreOptions): Promise<{ store: SqlitePaperStore; cleanup(): Promise<void> }> {
   const tmp = tempStoreDir();
-  const store = openSqliteStore(path.join(tmp.dir, 'algo.db'));
+  const store = openSqliteStore(path.join(tmp.dir, 'algo.db'), opts);
   return {
     store,
     cleanup: async () => {

@@ -6,7 +6,8 @@ import { botConfig, runBotStoreContract } from '../contract/bot-store-contract.j
 import { builtSqliteStoreUrl } from '../helpers/store-build.js';
 import { sqliteFixture, tempSqliteStore } from '../helpers/store-tmp.js';
 
-runBotStoreContract('sqlite', tempSqliteStore);
+runBotStoreContract('sqlite', () => tempSqliteStore());
+runBotStoreContract('sqlite, checkpointing in a worker', () => tempSqliteStore({ checkpoint: 'background' }));
 
 describe('SQLite bots: two store instances on one file', () => {
   const sqlite = sqliteFixture(afterEach);

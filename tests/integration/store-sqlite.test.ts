@@ -6,7 +6,9 @@ import { runStoreContract } from '../contract/store-contract.js';
 import { commit, metaDoc, orderDoc, tradeDoc } from '../helpers/store-docs.js';
 import { sqliteFixture, tempSqliteStore } from '../helpers/store-tmp.js';
 
-runStoreContract('sqlite', tempSqliteStore);
+runStoreContract('sqlite', () => tempSqliteStore());
+// as the server, the dashboard and the bot runners open it: checkpoints in a worker thread
+runStoreContract('sqlite, checkpointing in a worker', () => tempSqliteStore({ checkpoint: 'background' }));
 
 describe('SQLite store specifics', () => {
   const sqlite = sqliteFixture(afterEach);

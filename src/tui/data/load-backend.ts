@@ -61,7 +61,7 @@ export async function loadBackend(
     const c = ctx.forProfile(profile);
     return { settings: c.settings, configFile: c.configFile, clock: ctx.clock };
   };
-  const store = await openStore(settings.store);
+  const store = await openStore(settings.store, { longRunning: true });
   const base = backendFactory({
     clock: ctx.clock,
     openKite: (profile) => openKite(contextFor(profile)),

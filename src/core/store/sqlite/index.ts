@@ -5,6 +5,7 @@ import { isBusyError, retryWhileBusy, sqliteCode, type BusyPolicy } from './busy
 import { deepFreeze, readOnlyState } from '../read-only.js';
 import { AccountCache, CachedAccount, frozenJsonCopy, type OpenRow, type Written } from './accounts.js';
 import { openDatabase, type Db, type SqliteStoreOptions } from './open.js';
+import type { Checkpointer, CheckpointStats } from './checkpointer.js';
 import { TurnQueue } from './turn.js';
 import { GroupCommit } from './group.js';
 import { SqliteBacktestStore } from './backtests.js';
@@ -118,6 +119,8 @@ export interface SqlitePaperStore extends PaperStore {
   readonly file: string;
   /** Transactions committed by this connection, and the writes they held (group commit: group.ts). */
   commitStats(): { commits: number; writes: number };
+  /** The background checkpoints (checkpoint: 'background'), or null when the commits checkpoint inline. */
+  checkpointStats(): CheckpointStats | null;
 }
 
 class SqliteStore implements SqlitePaperStore {
@@ -136,11 +139,13 @@ class SqliteStore implements SqlitePaperStore {
   readonly backtests: SqliteBacktestStore;
   readonly bots: SqliteBotStore;
   readonly #log: SqliteChangeLog;
+  readonly #checkpointer: Checkpointer | null;
 
-  constructor(file: string, db: Db, policy: BusyPolicy) {
+  constructor(file: string, db: Db, policy: BusyPolicy, checkpointer: Checkpointer | null) {
     this.file = file;
     this.#db = db;
     this.#policy = policy;
+    this.#checkpointer = checkpointer;
     this.#s = prepareAll(db);
     const s = this.#s;
     this.#writes = new GroupCommit({
@@ -279,8 +284,11 @@ class SqliteStore implements SqlitePaperStore {
     this.#writes.flush(); // writes asked for before the close are committed
     this.#loads.drain(); // loads asked for before the close are answered
     this.#accounts.clear();
-    this.#db?.close();
+    const db = this.#db;
     this.#db = null;
+    // the worker's last checkpoint first, so that this connection, the last, removes the WAL file
+    await this.#checkpointer?.stop();
+    db?.close();
   }
 
   #conn(): Db {
@@ -355,6 +363,10 @@ class SqliteStore implements SqlitePaperStore {
     return { commits: this.#writes.commits, writes: this.#writes.writes };
   }
 
+  checkpointStats(): CheckpointStats | null {
+    return this.#checkpointer?.stats() ?? null;
+  }
+
   /**
    * A write inside an IMMEDIATE transaction (the write lock held from the first read to the
    * commit), committed at the end of the turn together with the turn's other writes (group.ts).
@@ -403,6 +415,6 @@ class SqliteStore implements SqlitePaperStore {
  * (0600) and the schema when missing. Several processes may open the same file at once.
  */
 export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): SqlitePaperStore {
-  const { db, policy } = openDatabase(file, opts);
-  return new SqliteStore(file, db, policy);
+  const { db, policy, checkpointer } = openDatabase(file, opts);
+  return new SqliteStore(file, db, policy, checkpointer);
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AlgoError, UsageError } from '../../errors.js';
 import { retryWhileBusySync, sqliteCode, type BusyPolicy } from './busy.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { assertAlgoStore, migrate } from './schema.js';
 
 export type Db = BetterSqlite3.Database;
@@ -19,6 +20,12 @@ export interface SqliteStoreOptions {
    * nothing it committed. FULL syncs the WAL on every commit (durable across power loss, slower).
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * 'inline' (default): a commit that takes the WAL past its autocheckpoint mark checkpoints it
+   * there. 'background': a worker thread checkpoints every 200 ms (checkpointer.ts), for the
+   * processes that run for long; the inline mark stays as the fallback.
+   */
+  checkpoint?: 'inline' | 'background';
 }
 
 /**
@@ -31,15 +38,26 @@ export interface SqliteStoreOptions {
  */
 const WAL_CHECKPOINT_PAGES = 10_000;
 
+/**
+ * The inline mark while a worker checkpoints (about 200 MB): a WAL starts over only once a
+ * checkpoint has copied back all of it, which a burst of commits (the bots' 15:09 square-off)
+ * does not leave time for, and past the mark every commit would checkpoint inline, syncs and all.
+ * If the worker fails, the mark goes back to WAL_CHECKPOINT_PAGES.
+ */
+const BACKGROUND_MARK_PAGES = 50_000;
+
 export interface OpenedDb {
   db: Db;
   policy: BusyPolicy;
+  checkpointer: Checkpointer | null;
 }
 
 /** better-sqlite3 is native and heavy: load it only when a store is opened. */
 function loadDriver(): typeof BetterSqlite3 {
   return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 }
+
+const driverPath = (): string => createRequire(import.meta.url).resolve('better-sqlite3');
 
 /** The folder (0700) and an empty file (0600) if missing; SQLite gives its -wal/-shm files the same mode. */
 function prepareFile(file: string): void {
@@ -84,12 +102,20 @@ export function openDatabase(file: string, opts: SqliteStoreOptions = {}): Opene
         opened.pragma('journal_mode = WAL');
         opened.pragma(`synchronous = ${synchronous}`);
         opened.pragma('foreign_keys = ON');
-        opened.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+        if (opts.checkpoint === 'background') {
+          opened.pragma(`wal_autocheckpoint = ${BACKGROUND_MARK_PAGES}`);
+          // a WAL that a burst grew past the inline mark's size is cut back to it when it starts over
+          opened.pragma(`journal_size_limit = ${WAL_CHECKPOINT_PAGES * 4096}`);
+        } else {
+          opened.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+        }
         migrate(opened, file);
       },
       (err) => new AlgoError(`the paper store ${file} stayed locked by another process while opening`, { hint: 'try again', cause: err }),
     );
-    return { db, policy };
+    const inline = (): void => void (opened.open && opened.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`));
+    const checkpointer = opts.checkpoint === 'background' ? startCheckpointer(file, { driver: driverPath(), synchronous, onFailed: inline }) : null;
+    return { db, policy, checkpointer };
   } catch (err) {
     db?.close();
     throw openError(file, err);
