@@ -29,7 +29,8 @@ describe('shutdown', () => {
   });
 
   it('a connection accepted before shutdown, whose request comes after it began, is answered 503 with Retry-After, not reset', async () => {
-    const api = await startTestApi({ shutdownGraceMs: 5000 });
+    // a grace period longer than the test's timeout: a close that waited for it would fail the test
+    const api = await startTestApi({ shutdownGraceMs: 600_000 });
     const token = await api.addSession('SD0002');
     const host = `127.0.0.1:${api.server.port}`;
     const sends: Array<() => void> = [];
@@ -47,9 +48,7 @@ describe('shutdown', () => {
       expect(r.headers.connection).toBe('close');
       expect(r.json).toEqual({ status: 'error', error_type: 'NetworkException', message: 'the server is shutting down; retry after 5 s', data: null });
     }
-    const t0 = Date.now();
-    await closing;
-    expect(Date.now() - t0).toBeLessThan(2000); // the answered connections closed; no wait for the grace period
+    await closing; // the answered connections closed; no wait for the grace period
   });
 
   it('a kept-alive connection has its next request answered while draining (the Host check first), then closed, not reset', async () => {
@@ -86,15 +85,13 @@ describe('shutdown', () => {
   });
 
   it('an idle connection that never sends a request is closed after the idle window, not kept until the grace period', async () => {
-    const api = await startTestApi({ shutdownGraceMs: 10_000, drainIdleMs: 200 });
+    const api = await startTestApi({ shutdownGraceMs: 600_000, drainIdleMs: 200 }); // longer than the test's timeout
     const socket = net.connect({ host: '127.0.0.1', port: api.server.port });
     await new Promise<void>((r) => socket.on('connect', () => r()));
     const ended = new Promise<void>((r) => socket.on('close', () => r()));
     socket.on('error', () => undefined);
-    const t0 = Date.now();
     await api.close();
     await ended;
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('a request in flight when shutdown begins is finished normally, and its connection is not kept alive', async () => {

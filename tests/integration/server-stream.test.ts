@@ -175,13 +175,11 @@ describe('the end of a stream', () => {
   });
 
   it('ends an open stream, and the drain does not wait for it', async () => {
-    const own = await startTestApi();
+    const own = await startTestApi({ shutdownGraceMs: 600_000 }); // longer than the test's timeout
     const token = await own.addSession('STC001');
     const s = new SseClient(`${own.url}/api/stream`, { 'x-session-token': token });
     expect(await s.ready).toBe(200);
-    const t0 = Date.now();
     await own.close();
-    expect(Date.now() - t0).toBeLessThan(3000);
     await s.until(() => s.ended, 'the end of the stream', 3000);
   });
 });

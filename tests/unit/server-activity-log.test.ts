@@ -146,7 +146,7 @@ describe('ActivityLog', () => {
     expect((await readActivity(dir, 'AB1234', 2)).map((e) => e.ms)).toEqual([2999, 3000]);
   });
 
-  it('--limit N reads from the end: the last entries of a 700 MB log, which could not even be held as one string', async () => {
+  it('--limit N reads from the end in bounded memory: the last entries of a 700 MB log, which could not even be held as one string', async () => {
     const dir = tempDir();
     const file = activityFile(dir, 'AB1234');
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -155,9 +155,7 @@ describe('ActivityLog', () => {
     fs.truncateSync(file, 700 * 1024 * 1024);
     fs.appendFileSync(file, '\n' + [1, 2, 3, 4, 5].map((i) => JSON.stringify(entry(i))).join('\n') + '\n');
     const before = process.memoryUsage().rss;
-    const started = performance.now();
     expect((await readActivity(dir, 'AB1234', 3)).map((e) => e.ms)).toEqual([3, 4, 5]);
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
     // Asking for more than there is scans back through the whole file, a chunk at a time.
     expect((await readActivity(dir, 'AB1234', 50)).map((e) => e.ms)).toEqual([1, 2, 3, 4, 5]);
