@@ -57,7 +57,7 @@ const once = () => {
     if (!(err && err.code === 'SQLITE_BUSY')) throw err;
   }
 };
-let timer = setInterval(once, workerData.everyMs);
+const timer = setInterval(once, workerData.everyMs);
 parentPort.on('message', (m) => {
   if (m !== 'stop') return;
   clearInterval(timer);
