@@ -259,9 +259,11 @@ try {
     const fills = (await Promise.all(d.users.map((u) => d.store.orders(u.uid)))).reduce((n, os) => n + os.length, 0);
     const checkpoints = d.store.checkpointStats();
     await d.store.close();
-    return { r, setupS, mem, fills, writes: c1.writes - c0.writes, commits: c1.commits - c0.commits, checkpoints };
+    const slowCommits = c1.slowCommits - c0.slowCommits;
+    const longestCommitMs = c1.longestCommitMs; // setup included
+    return { r, setupS, mem, fills, writes: c1.writes - c0.writes, commits: c1.commits - c0.commits, commitMs: c1.commitMs - c0.commitMs, slowCommits, longestCommitMs, checkpoints };
   })();
-  const { r: rLive, setupS, mem, fills, writes, commits, checkpoints } = live;
+  const { r: rLive, setupS, mem, fills, writes, commits, commitMs, slowCommits, longestCommitMs, checkpoints } = live;
   const [rBt, bt] = !WITH_BACKTEST ? [null, null] : await (async () => {
     const withBt = await desk(fs.mkdtempSync(path.join(tmp, 'bt-')));
     const stop = new AbortController();
@@ -293,6 +295,8 @@ try {
   const gcLine = (r) => `${r.gc.all.toFixed(0)} ms (major ${r.gc.major.toFixed(0)} ms)`;
   console.log(`  main-thread GC over the day: live ${gcLine(rLive)}${rReplay ? `, replay ${gcLine(rReplay)}` : ''}${rBt ? `, live+bt ${gcLine(rBt)}` : ''}`);
   console.log(`  live day's store writes (outbox rows, placements, marks, events): ${writes} in ${commits} commits (${(writes / commits).toFixed(1)} a commit: bots step a minute in groups of whole users, src/core/bot/groups.ts)`);
+  const ms = (x) => x.toFixed(0);
+  console.log(`  main thread's COMMIT statements over the live day: ${ms(commitMs)} ms in all, ${slowCommits} over 10 ms; the longest, setup included, ${ms(longestCommitMs)} ms`);
   console.log(checkpoints
     ? `  WAL checkpoints (setup and day): ${checkpoints.checkpoints} in the store's worker thread, ${checkpoints.frames} frames copied back${checkpoints.failed ? `; the worker FAILED: ${checkpoints.failed}` : ''}`
     : '  WAL checkpoints: inline, inside the commit that crosses the mark (--inline-checkpoints)');

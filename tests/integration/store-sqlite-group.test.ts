@@ -35,6 +35,10 @@ describe('the SQLite store commits the writes of one turn together', () => {
     expect(after.commits - before.commits).toBe(1);
     expect(after.writes - before.writes).toBe(users.length);
     users.forEach((u, i) => expect(metaOnDisk(file, u)?.seq).toBe(10 + i));
+    // the COMMIT statements' own time is counted (for the bots bench)
+    expect(after.commitMs).toBeGreaterThan(before.commitMs);
+    expect(after.longestCommitMs).toBeGreaterThan(0);
+    expect(after.longestCommitMs).toBeLessThanOrEqual(after.commitMs);
   });
 
   it('a write that fails is undone alone, its partial writes too; the others commit', async () => {

@@ -119,7 +119,7 @@ describe('BarLog on SQLite', () => {
     await log.append(t, [{ token: TCS, candle: candle(t, 1_000) }]); // the first look at the store is made
     const before = store.commitStats();
     await log.append(t + 60_000, tokens.map((token) => ({ token, candle: candle(t + 60_000, token) })));
-    expect(store.commitStats()).toEqual({ commits: before.commits + 1, writes: before.writes + 1 });
+    expect(store.commitStats()).toMatchObject({ commits: before.commits + 1, writes: before.writes + 1 });
     await log.append(t + 120_000, [{ token: INFY, candle: candle(t + 120_000, 1_000) }, { token: INFY, candle: candle(t + 120_000, 2_000) }]);
     const kept = new BarLog(sqlite.open(store.file).backtests, SOURCE);
     expect((await kept.read(INFY, DATE)).map((c) => c.close)).toEqual([2_000]);

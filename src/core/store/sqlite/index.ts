@@ -113,12 +113,37 @@ interface WaitingLoad {
   reject(err: unknown): void;
 }
 
+export interface CommitStats {
+  commits: number;
+  writes: number;
+  /** The COMMIT statements' own time on this thread, in ms: in all, the longest, and how many took over 10 ms (an inline checkpoint, say). */
+  commitMs: number;
+  longestCommitMs: number;
+  slowCommits: number;
+}
+
+class CommitTime {
+  #all = 0;
+  #longest = 0;
+  #slow = 0;
+
+  add(ms: number): void {
+    this.#all += ms;
+    if (ms > this.#longest) this.#longest = ms;
+    if (ms > 10) this.#slow++;
+  }
+
+  stats(): Pick<CommitStats, 'commitMs' | 'longestCommitMs' | 'slowCommits'> {
+    return { commitMs: this.#all, longestCommitMs: this.#longest, slowCommits: this.#slow };
+  }
+}
+
 /** The SQLite paper store; `file` is the database it writes. */
 export interface SqlitePaperStore extends PaperStore {
   readonly kind: 'sqlite';
   readonly file: string;
-  /** Transactions committed by this connection, and the writes they held (group commit: group.ts). */
-  commitStats(): { commits: number; writes: number };
+  /** Transactions committed by this connection and the writes they held (group commit: group.ts), for benchmarks and tests. */
+  commitStats(): CommitStats;
   /** The background checkpoints (checkpoint: 'background'), or null when the commits checkpoint inline. */
   checkpointStats(): CheckpointStats | null;
 }
@@ -140,6 +165,7 @@ class SqliteStore implements SqlitePaperStore {
   readonly bots: SqliteBotStore;
   readonly #log: SqliteChangeLog;
   readonly #checkpointer: Checkpointer | null;
+  readonly #commitTime = new CommitTime();
 
   constructor(file: string, db: Db, policy: BusyPolicy, checkpointer: Checkpointer | null) {
     this.file = file;
@@ -150,7 +176,11 @@ class SqliteStore implements SqlitePaperStore {
     const s = this.#s;
     this.#writes = new GroupCommit({
       begin: () => s.begin.run(),
-      commit: () => s.commit.run(),
+      commit: () => {
+        const t0 = performance.now();
+        s.commit.run();
+        this.#commitTime.add(performance.now() - t0);
+      },
       rollback: () => {
         if (this.#db?.inTransaction) s.rollback.run();
       },
@@ -359,8 +389,8 @@ class SqliteStore implements SqlitePaperStore {
     return this.#read(() => this.#log.list(uid, query));
   }
 
-  commitStats(): { commits: number; writes: number } {
-    return { commits: this.#writes.commits, writes: this.#writes.writes };
+  commitStats(): CommitStats {
+    return { commits: this.#writes.commits, writes: this.#writes.writes, ...this.#commitTime.stats() };
   }
 
   checkpointStats(): CheckpointStats | null {
