@@ -1,9 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker as WorkerThread } from 'node:worker_threads';
 
 /**
  * Checkpoints in a worker thread, on a connection of its own, instead of inside whichever commit
  * crosses the WAL's autocheckpoint mark on the main thread. Such a checkpoint (two fsyncs, and
- * copying back thousands of pages) took 100 to 180 ms of a bot minute's time, some 13 times over a
+ * copying back thousands of pages) took 100 to 195 ms of a bot minute's time, some 13 times over a
  * busy day (bench/bots.mjs). A PASSIVE checkpoint waits for no reader or writer, so the main
  * thread's commits go on meanwhile; once it has copied back the whole WAL, the next write starts the
  * WAL over (so the main connection's autocheckpoint mark, kept as the fallback, is not reached while
@@ -69,6 +70,8 @@ parentPort.on('message', (m) => {
 
 export function startCheckpointer(file: string, opts: CheckpointerOptions): Checkpointer {
   const stats: CheckpointStats = { checkpoints: 0, frames: 0, failed: null };
+  // loaded here, not with the module: a one-shot command opens the store without ever starting a thread
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as { Worker: typeof WorkerThread };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver: opts.driver, synchronous: opts.synchronous, everyMs: opts.everyMs ?? 200 } });
   worker.unref();
   worker.on('message', (m: { frames: number }) => {
